@@ -1,0 +1,52 @@
+namespace Ivr.Flows.Model.Steps;
+
+/// <summary>Puts the caller in a skill's queue; the host reports the outcome.</summary>
+public sealed record QueueStep : Step
+{
+    public override string Kind => "queue";
+    public required string Skill { get; init; }
+    public int Priority { get; init; } = 5;
+    public QueueAnnounce? Announce { get; init; }
+    public PromptRef? Hold { get; init; }
+    public OfferPolicy? Offer { get; init; }
+    public QueueOverflow? Overflow { get; init; }
+    public double? MaxWait { get; init; }
+    public required string OnCallback { get; init; }
+    public required string OnMessage { get; init; }
+    public required string OnFailure { get; init; }
+
+    public override IEnumerable<StepLink> Links() =>
+    [
+        new("callback", OnCallback, Pointer + "/onCallback"),
+        new("message", OnMessage, Pointer + "/onMessage"),
+        new("failure", OnFailure, Pointer + "/onFailure"),
+    ];
+
+    public override IEnumerable<PromptRef> PromptRefs()
+    {
+        if (Hold is not null) yield return Hold;
+        if (Offer?.Prompt is not null) yield return Offer.Prompt;
+    }
+}
+
+/// <summary>Periodic announcements while waiting.</summary>
+public sealed record QueueAnnounce(bool Position, bool ExpectedWait, double Every);
+
+/// <summary>Move the caller to another skill after <see cref="After"/> seconds.</summary>
+public sealed record QueueOverflow(double After, string Skill);
+
+/// <summary>When to offer a callback or a message instead of waiting.</summary>
+public sealed record OfferPolicy
+{
+    public bool Callback { get; init; } = true;
+    public bool Message { get; init; }
+    public double? WhenWaitOver { get; init; }
+    public double? WhenAbandonRateOver { get; init; }
+    public int? WhenQueueLongerThan { get; init; }
+    public double? WhenLikelyToAbandon { get; init; }
+    public double? ReofferEvery { get; init; }
+    public PromptRef? Prompt { get; init; }
+    public string CallbackKey { get; init; } = "1";
+    public string MessageKey { get; init; } = "2";
+    public string StayKey { get; init; } = "3";
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh Debian machine: installs the real peers the tests drive
+# (sipp, baresip, espeak-ng, sox, PocketSphinx) when missing, then `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v sipp >/dev/null || need+=(sip-tester)
+command -v baresip >/dev/null || need+=(baresip)
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v sox >/dev/null || need+=(sox)
+[ -e /usr/share/pocketsphinx/model/en-us/en-us ] || need+=(pocketsphinx pocketsphinx-en-us)
+ls /usr/lib/*/libpocketsphinx.so.3 >/dev/null 2>&1 || need+=(libpocketsphinx3)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need[*]}"
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 2; }
+
+log=$(mktemp)
+set +e
+dotnet test Ivr.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+# One plain closing line that any CI reader understands.
+summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -1 || true)
+failed=$(sed -nE 's/.*Failed: +([0-9]+).*/\1/p' <<<"$summary")
+passed=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$summary")
+skipped=$(sed -nE 's/.*Skipped: +([0-9]+).*/\1/p' <<<"$summary")
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+rm -f "$log"
+exit "$rc"

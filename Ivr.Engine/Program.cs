@@ -1,1 +1,3 @@
-return 0;
+using Ivr.Engine.Cli;
+
+return await CliApp.RunAsync(args);

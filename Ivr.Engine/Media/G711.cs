@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Ivr.Engine.Media;
 
 /// <summary>
@@ -37,10 +40,13 @@ public static class G711
             throw new ArgumentException("Destination is shorter than the input.", nameof(destination));
         }
 
-        var table = LinearToMuLaw;
+        // Indices are in range by construction ((short >> 2) + 8192 is 0..16383), so bounds checks are skipped.
+        ref var table = ref MemoryMarshal.GetArrayDataReference(LinearToMuLaw);
+        ref var source = ref MemoryMarshal.GetReference(pcm);
+        ref var target = ref MemoryMarshal.GetReference(destination);
         for (var i = 0; i < pcm.Length; i++)
         {
-            destination[i] = table[(pcm[i] >> 2) + 8192];
+            Unsafe.Add(ref target, i) = Unsafe.Add(ref table, (Unsafe.Add(ref source, i) >> 2) + 8192);
         }
 
         return pcm.Length;
@@ -54,10 +60,12 @@ public static class G711
             throw new ArgumentException("Destination is shorter than the input.", nameof(destination));
         }
 
-        var table = LinearToALaw;
+        ref var table = ref MemoryMarshal.GetArrayDataReference(LinearToALaw);
+        ref var source = ref MemoryMarshal.GetReference(pcm);
+        ref var target = ref MemoryMarshal.GetReference(destination);
         for (var i = 0; i < pcm.Length; i++)
         {
-            destination[i] = table[(pcm[i] >> 3) + 4096];
+            Unsafe.Add(ref target, i) = Unsafe.Add(ref table, (Unsafe.Add(ref source, i) >> 3) + 4096);
         }
 
         return pcm.Length;
@@ -71,10 +79,12 @@ public static class G711
             throw new ArgumentException("Destination is shorter than the input.", nameof(destination));
         }
 
-        var table = MuLawToLinear;
+        ref var table = ref MemoryMarshal.GetArrayDataReference(MuLawToLinear);
+        ref var source = ref MemoryMarshal.GetReference(encoded);
+        ref var target = ref MemoryMarshal.GetReference(destination);
         for (var i = 0; i < encoded.Length; i++)
         {
-            destination[i] = table[encoded[i]];
+            Unsafe.Add(ref target, i) = Unsafe.Add(ref table, Unsafe.Add(ref source, i));
         }
 
         return encoded.Length;
@@ -88,10 +98,12 @@ public static class G711
             throw new ArgumentException("Destination is shorter than the input.", nameof(destination));
         }
 
-        var table = ALawToLinear;
+        ref var table = ref MemoryMarshal.GetArrayDataReference(ALawToLinear);
+        ref var source = ref MemoryMarshal.GetReference(encoded);
+        ref var target = ref MemoryMarshal.GetReference(destination);
         for (var i = 0; i < encoded.Length; i++)
         {
-            destination[i] = table[encoded[i]];
+            Unsafe.Add(ref target, i) = Unsafe.Add(ref table, Unsafe.Add(ref source, i));
         }
 
         return encoded.Length;

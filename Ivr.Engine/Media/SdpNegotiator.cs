@@ -25,7 +25,8 @@ public static class SdpNegotiator
         IPAddress localAddress,
         int localPort,
         IReadOnlyCollection<AudioCodec>? supported = null,
-        string? sessionId = null)
+        long? sessionId = null,
+        long? sessionVersion = null)
     {
         ArgumentNullException.ThrowIfNull(offer);
         ArgumentNullException.ThrowIfNull(localAddress);
@@ -63,10 +64,9 @@ public static class SdpNegotiator
             return SdpNegotiationResult.Failure($"No acceptable audio stream: {why}.");
         }
 
-        var id = sessionId ?? NewSessionId();
         var answer = new SdpSession
         {
-            Origin = new SdpOrigin("-", id, id, "IN", SdpConnection.For(localAddress).AddressType, localAddress.ToString()),
+            Origin = Origin(localAddress, sessionId, sessionVersion),
             SessionName = "Ivr",
             Connection = SdpConnection.For(localAddress),
             Media = answerMedia,
@@ -75,8 +75,9 @@ public static class SdpNegotiator
     }
 
     /// <summary>
-    /// Creates an offer for a UAC leg (RFC 3264 §5): one sendrecv audio stream with <paramref name="codecs"/>
-    /// (PCMU then PCMA by default), telephone-event/8000 at <paramref name="dtmfPayloadType"/> with events 0-15, and ptime.
+    /// Creates an offer for a UAC leg (RFC 3264 §5): one audio stream with <paramref name="codecs"/> (PCMU then PCMA by
+    /// default), telephone-event/8000 at <paramref name="dtmfPayloadType"/> with events 0-15, and ptime. A re-offer keeps
+    /// the session id and increments the version (RFC 3264 §8); sendonly puts the peer on hold (§8.4).
     /// </summary>
     public static SdpSession CreateOffer(
         IPAddress localAddress,
@@ -84,7 +85,9 @@ public static class SdpNegotiator
         int packetTimeMs = 20,
         int dtmfPayloadType = 101,
         IReadOnlyList<AudioCodec>? codecs = null,
-        string? sessionId = null)
+        long? sessionId = null,
+        long? sessionVersion = null,
+        MediaDirection direction = MediaDirection.SendRecv)
     {
         ArgumentNullException.ThrowIfNull(localAddress);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(localPort);
@@ -99,13 +102,11 @@ public static class SdpNegotiator
 
         var maps = codecs.Select(c => SdpRtpMap.ForStaticPayloadType((int)c)!).ToList();
         maps.Add(new SdpRtpMap(dtmfPayloadType, TelephoneEvent, MediaFormat.ClockRate));
-        var id = sessionId ?? NewSessionId();
-        var connection = SdpConnection.For(localAddress);
         return new SdpSession
         {
-            Origin = new SdpOrigin("-", id, id, "IN", connection.AddressType, localAddress.ToString()),
+            Origin = Origin(localAddress, sessionId, sessionVersion),
             SessionName = "Ivr",
-            Connection = connection,
+            Connection = SdpConnection.For(localAddress),
             Media =
             [
                 new SdpMediaDescription
@@ -120,7 +121,7 @@ public static class SdpNegotiator
                         [dtmfPayloadType.ToString(CultureInfo.InvariantCulture)] = DtmfEvents,
                     },
                     Ptime = packetTimeMs,
-                    Direction = MediaDirection.SendRecv,
+                    Direction = direction,
                 },
             ],
         };
@@ -128,7 +129,8 @@ public static class SdpNegotiator
 
     /// <summary>
     /// Applies the answer to our offer (RFC 3264 §5, §6): same number of m-lines, our audio stream not rejected, a codec
-    /// we offered; DTMF at the answerer's telephone-event PT; our direction mirrors the answer's. Failure otherwise.
+    /// we offered; DTMF at the answerer's telephone-event PT; our direction is what both our offer and the mirrored
+    /// answer allow (RFC 3264 §6.1). Failure otherwise.
     /// </summary>
     public static SdpNegotiationResult ProcessAnswer(SdpSession offer, SdpSession answer)
     {
@@ -161,7 +163,8 @@ public static class SdpNegotiator
                 return SdpNegotiationResult.Failure($"Unusable answer: {string.Join("; ", reasons)}.");
             }
 
-            return SdpNegotiationResult.Success(negotiated with { Direction = Mirror(negotiated.Direction) });
+            var offered = ours.Direction ?? offer.Direction ?? MediaDirection.SendRecv;
+            return SdpNegotiationResult.Success(negotiated with { Direction = Intersect(offered, Mirror(negotiated.Direction)) });
         }
 
         return SdpNegotiationResult.Failure("The offer has no audio stream.");
@@ -280,6 +283,22 @@ public static class SdpNegotiator
         _ => direction,
     };
 
+    private static MediaDirection Intersect(MediaDirection a, MediaDirection b)
+    {
+        var sends = Sends(a) && Sends(b);
+        var receives = Receives(a) && Receives(b);
+        return (sends, receives) switch
+        {
+            (true, true) => MediaDirection.SendRecv,
+            (true, false) => MediaDirection.SendOnly,
+            (false, true) => MediaDirection.RecvOnly,
+            _ => MediaDirection.Inactive,
+        };
+
+        static bool Sends(MediaDirection d) => d is MediaDirection.SendRecv or MediaDirection.SendOnly;
+        static bool Receives(MediaDirection d) => d is MediaDirection.SendRecv or MediaDirection.RecvOnly;
+    }
+
     private static AudioCodec? ToCodec(SdpRtpMap? map) =>
         map is null || map.Channels is > 1 ? null
         : map.Is("PCMU", MediaFormat.ClockRate) ? AudioCodec.Pcmu
@@ -330,9 +349,17 @@ public static class SdpNegotiator
             ? $"{pt} {map.EncodingName}/{map.ClockRate}"
             : format;
 
-    private static string NewSessionId()
+    private static SdpOrigin Origin(IPAddress localAddress, long? sessionId, long? sessionVersion)
     {
-        // RFC 4566 §5.2 suggests an NTP timestamp; any number unique per session works, and ours must not leak state.
-        return (RandomNumberGenerator.GetInt32(1, int.MaxValue) * 1000L).ToString(CultureInfo.InvariantCulture);
+        // RFC 4566 §5.2: any numeric id unique per session (an NTP timestamp is only a suggestion); random here.
+        var id = sessionId ?? RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        var version = sessionVersion ?? id;
+        return new SdpOrigin(
+            "-",
+            id.ToString(CultureInfo.InvariantCulture),
+            version.ToString(CultureInfo.InvariantCulture),
+            "IN",
+            SdpConnection.For(localAddress).AddressType,
+            localAddress.ToString());
     }
 }

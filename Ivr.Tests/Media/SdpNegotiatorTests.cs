@@ -12,7 +12,7 @@ public class SdpNegotiatorTests
     {
         var offer = SdpSession.Parse(SdpTestData.Load("sipp-uac-pcap.sdp"));
 
-        var result = SdpNegotiator.Answer(offer, Local, 20000, sessionId: "42");
+        var result = SdpNegotiator.Answer(offer, Local, 20000, sessionId: 42);
 
         Assert.True(result.IsSuccess);
         Assert.Equal(200, result.StatusCode);
@@ -191,7 +191,7 @@ public class SdpNegotiatorTests
     [Fact]
     public void CreateOffer_Defaults_PcmuPcmaTelephoneEvent101Ptime20()
     {
-        var offer = SdpNegotiator.CreateOffer(Local, 30000, sessionId: "7");
+        var offer = SdpNegotiator.CreateOffer(Local, 30000, sessionId: 7);
 
         Assert.Equal(
             "v=0\r\no=- 7 7 IN IP4 127.0.0.1\r\ns=Ivr\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -226,6 +226,36 @@ public class SdpNegotiatorTests
 
         Assert.Equal(new MediaFormat(AudioCodec.Pcma, 8, 30, 101), result.Media!.Format);
         Assert.Equal(MediaDirection.SendOnly, result.Media.Direction);
+    }
+
+    [Fact]
+    public void CreateOffer_HoldReOffer_SendonlyWithNextVersion()
+    {
+        var offer = SdpNegotiator.CreateOffer(Local, 30000, sessionId: 7, sessionVersion: 8, direction: MediaDirection.SendOnly);
+
+        Assert.Equal("8", offer.Origin.SessionVersion);
+        Assert.Equal(MediaDirection.SendOnly, offer.Media[0].Direction);
+    }
+
+    [Fact]
+    public void ProcessAnswer_HoldOfferAnsweredRecvonly_WeOnlySend()
+    {
+        var offer = SdpNegotiator.CreateOffer(Local, 30000, direction: MediaDirection.SendOnly);
+        var answer = SdpNegotiator.Answer(SdpSession.Parse(offer.ToString()), IPAddress.Parse("127.0.0.2"), 40000).Answer!;
+
+        var result = SdpNegotiator.ProcessAnswer(offer, answer);
+
+        Assert.Equal(MediaDirection.RecvOnly, answer.Media[0].Direction);
+        Assert.Equal(MediaDirection.SendOnly, result.Media!.Direction);
+    }
+
+    [Fact]
+    public void ProcessAnswer_AnswerSaysSendrecvToOurSendonly_StillOnlySend()
+    {
+        var offer = SdpNegotiator.CreateOffer(Local, 30000, direction: MediaDirection.SendOnly);
+        var answer = SdpSession.Parse("v=0\r\no=- 9 9 IN IP4 10.0.0.5\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n");
+
+        Assert.Equal(MediaDirection.SendOnly, SdpNegotiator.ProcessAnswer(offer, answer).Media!.Direction);
     }
 
     [Theory]

@@ -82,6 +82,31 @@ public sealed class WavFileTests : IDisposable
     }
 
     [Fact]
+    public void Read_ExtensibleThreeChannelsAt16k_MixesAndResamples()
+    {
+        // sox writes WAVE_FORMAT_EXTENSIBLE (0xFFFE) for more than two channels; the real tag is in the SubFormat GUID.
+        var wav = _tools.PathOf("three.wav");
+        ExternalTool.Run("sox", "-n", "-r", "16000", "-c", "3", "-b", "16", "-e", "signed-integer", wav, "synth", "0.5", "sine", "500");
+        Assert.Equal(0xFFFE, FormatTag(File.ReadAllBytes(wav)));
+
+        var samples = WavFile.Read(wav);
+
+        Assert.Equal(4000, samples.Length);
+        Assert.True(Signal.PowerAt(samples.AsSpan(200, 3600), 500, 8000) > 1000 * Signal.PowerAt(samples.AsSpan(200, 3600), 1500, 8000));
+    }
+
+    [Fact]
+    public void Read_24BitExtensible_RejectedWithReason()
+    {
+        var wav = _tools.PathOf("deep.wav");
+        ExternalTool.Run("sox", "-n", "-r", "8000", "-c", "1", "-b", "24", "-e", "signed-integer", wav, "synth", "0.1", "sine", "500");
+
+        var ex = Assert.Throws<InvalidDataException>(() => WavFile.Read(wav));
+
+        Assert.Contains("24 bits", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_EspeakFile_ResamplesFrom22050()
     {
         var wav = _tools.PathOf("billing.wav");

@@ -1,3 +1,5 @@
+using System.Net;
+using FsCheck.Xunit;
 using Ivr.Engine.Media;
 
 namespace Ivr.Tests.Media;
@@ -119,4 +121,23 @@ public class SdpSessionTests
         Assert.Contains(reason, error, StringComparison.OrdinalIgnoreCase);
         Assert.Throws<FormatException>(() => SdpSession.Parse(text));
     }
+
+    [Property(MaxTest = 500)]
+    public void TryParse_MutatedSippOffer_NeverThrowsAndAnswersOrRejects(int position, char replacement, bool delete)
+    {
+        var text = SdpTestData.Load("sipp-uac-pcap.sdp");
+        var at = (int)((uint)position % text.Length);
+        var mutated = delete ? text.Remove(at, 1) : text[..at] + replacement + text[(at + 1)..];
+
+        if (SdpSession.TryParse(mutated, out var sdp, out _))
+        {
+            var result = SdpNegotiator.Answer(sdp, IPAddress.Loopback, 20000);
+            Assert.True(result.IsSuccess || result.StatusCode == 488);
+            Assert.True(SdpSession.TryParse(sdp.ToString(), out _, out var error), error);
+        }
+    }
+
+    [Property]
+    public void TryParse_ArbitraryText_NeverThrows(string text) =>
+        SdpSession.TryParse(text, out _, out _);
 }

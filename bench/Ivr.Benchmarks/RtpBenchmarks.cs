@@ -46,6 +46,14 @@ public class RtpBenchmarks
         return G711.DecodeMuLaw(packet.Payload, _decoded);
     }
 
+    /// <summary>G.711 µ-law encode of 160 samples alone.</summary>
+    [Benchmark]
+    public int EncodeMuLaw160() => G711.EncodeMuLaw(_pcm, _outgoing);
+
+    /// <summary>G.711 µ-law decode of 160 samples alone.</summary>
+    [Benchmark]
+    public int DecodeMuLaw160() => G711.DecodeMuLaw(_incoming.AsSpan(12), _decoded);
+
     /// <summary>Parse an RFC 4733 packet and run it through the digit de-duplicator.</summary>
     [Benchmark]
     public bool ParseDtmfPacket() =>

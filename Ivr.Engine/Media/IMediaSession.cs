@@ -1,0 +1,44 @@
+using System.Net;
+
+namespace Ivr.Engine.Media;
+
+/// <summary>
+/// The media seam of a call: the user agent and call actor talk to this, never to an RTP socket, so a whole call can
+/// be driven in-process by a fake. One session carries one negotiated G.711 stream with RFC 4733 DTMF.
+/// Events are raised on the media thread and must return quickly (post to the owning actor).
+/// </summary>
+public interface IMediaSession : IAsyncDisposable
+{
+    /// <summary>The negotiated codec, payload types and packet time (from <see cref="SdpNegotiator"/>).</summary>
+    MediaFormat Format { get; }
+
+    /// <summary>Where RTP is sent: the remote <c>c=</c>/<c>m=</c> address, or the latched source if symmetric RTP applies.</summary>
+    IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>True while a clip is being played.</summary>
+    bool IsPlaying { get; }
+
+    /// <summary>A DTMF digit arrived (RFC 4733), reported once per key press.</summary>
+    event Action<char>? DtmfReceived;
+
+    /// <summary>The clip passed to <see cref="Play"/> finished playing to its end (not raised when stopped or replaced).</summary>
+    event Action? PlaybackFinished;
+
+    /// <summary>Decoded caller audio, one packet's worth at a time (for recording and speech recognition).</summary>
+    event AudioFrameHandler? AudioReceived;
+
+    /// <summary>Opens the media path (binds, starts receiving and joins the shared pacing loop).</summary>
+    Task StartAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Starts playing <paramref name="clip"/> now, replacing any clip in progress; the first packet carries the marker bit.</summary>
+    void Play(AudioClip clip);
+
+    /// <summary>Stops the current clip, if any, without raising <see cref="PlaybackFinished"/>; silence follows.</summary>
+    void StopPlayback();
+
+    /// <summary>Sends a DTMF digit as RFC 4733 events at the negotiated payload type (0-9, *, #, A-D).</summary>
+    void SendDtmf(char digit);
+
+    /// <summary>Stops sending and receiving and releases the socket; further calls are ignored.</summary>
+    void Close();
+}

@@ -1,0 +1,16 @@
+using System.Net;
+
+namespace Ivr.Engine.Media;
+
+/// <summary>
+/// The outcome of offer/answer for our audio stream: format, where to send RTP (from <c>c=</c> and <c>m=</c>,
+/// RFC 4566 §5.7/§5.14) and RTCP (RFC 3605 or port + 1), and our own direction (RFC 3264 §6.1).
+/// </summary>
+public sealed record NegotiatedMedia(MediaFormat Format, IPEndPoint RemoteEndPoint, IPEndPoint RemoteRtcpEndPoint, MediaDirection Direction)
+{
+    /// <summary>True when we should send RTP (sendrecv or sendonly from our side).</summary>
+    public bool Sends => Direction is MediaDirection.SendRecv or MediaDirection.SendOnly;
+
+    /// <summary>True when we should expect RTP (sendrecv or recvonly from our side).</summary>
+    public bool Receives => Direction is MediaDirection.SendRecv or MediaDirection.RecvOnly;
+}

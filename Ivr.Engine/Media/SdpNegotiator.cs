@@ -1,0 +1,365 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+
+namespace Ivr.Engine.Media;
+
+/// <summary>
+/// SDP offer/answer (RFC 3264) for one G.711 audio stream with RFC 4733 telephone-events: answering offers
+/// (UAS), creating offers and processing their answers (UAC legs).
+/// </summary>
+public static class SdpNegotiator
+{
+    private const string TelephoneEvent = "telephone-event";
+    private const string DtmfEvents = "0-15";
+    private static readonly AudioCodec[] AllCodecs = [AudioCodec.Pcmu, AudioCodec.Pcma];
+
+    /// <summary>
+    /// Answers <paramref name="offer"/> (RFC 3264 §6): the first audio RTP/AVP stream with a codec we support (the
+    /// offerer's first among PCMU/PCMA, matched by static PT or rtpmap name) is accepted with telephone-event at the
+    /// offerer's PT and ptime 30 if asked (else 20); every other stream is rejected with port 0. Directions are
+    /// mirrored (RFC 3264 §6.1). No acceptable audio stream yields a 488 failure.
+    /// </summary>
+    public static SdpNegotiationResult Answer(
+        SdpSession offer,
+        IPAddress localAddress,
+        int localPort,
+        IReadOnlyCollection<AudioCodec>? supported = null,
+        long? sessionId = null,
+        long? sessionVersion = null)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        ArgumentNullException.ThrowIfNull(localAddress);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(localPort);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(localPort, 65535);
+        supported ??= AllCodecs;
+
+        NegotiatedMedia? accepted = null;
+        var reasons = new List<string>();
+        var answerMedia = new List<SdpMediaDescription>(offer.Media.Count);
+        foreach (var media in offer.Media)
+        {
+            if (accepted is null && TryAccept(offer, media, supported, reasons, out var negotiated))
+            {
+                var answerDirection = Mirror(negotiated.Direction);
+                answerMedia.Add(BuildAudio(localPort, negotiated.Format, answerDirection));
+                accepted = negotiated with { Direction = answerDirection };
+            }
+            else
+            {
+                // RFC 3264 §6: a rejected stream keeps its m-line, with port 0 and the offered formats.
+                answerMedia.Add(new SdpMediaDescription
+                {
+                    Media = media.Media,
+                    Port = 0,
+                    Protocol = media.Protocol,
+                    Formats = media.Formats,
+                });
+            }
+        }
+
+        if (accepted is null)
+        {
+            var why = reasons.Count == 0 ? "no audio stream offered" : string.Join("; ", reasons);
+            return SdpNegotiationResult.Failure($"No acceptable audio stream: {why}.");
+        }
+
+        var answer = new SdpSession
+        {
+            Origin = Origin(localAddress, sessionId, sessionVersion),
+            SessionName = "Ivr",
+            Connection = SdpConnection.For(localAddress),
+            Media = answerMedia,
+        };
+        return SdpNegotiationResult.Success(accepted, answer);
+    }
+
+    /// <summary>
+    /// Creates an offer for a UAC leg (RFC 3264 §5): one audio stream with <paramref name="codecs"/> (PCMU then PCMA by
+    /// default), telephone-event/8000 at <paramref name="dtmfPayloadType"/> with events 0-15, and ptime. A re-offer keeps
+    /// the session id and increments the version (RFC 3264 §8); sendonly puts the peer on hold (§8.4).
+    /// </summary>
+    public static SdpSession CreateOffer(
+        IPAddress localAddress,
+        int localPort,
+        int packetTimeMs = 20,
+        int dtmfPayloadType = 101,
+        IReadOnlyList<AudioCodec>? codecs = null,
+        long? sessionId = null,
+        long? sessionVersion = null,
+        MediaDirection direction = MediaDirection.SendRecv)
+    {
+        ArgumentNullException.ThrowIfNull(localAddress);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(localPort);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(localPort, 65535);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dtmfPayloadType, 96);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dtmfPayloadType, 127);
+        codecs ??= AllCodecs;
+        if (codecs.Count == 0)
+        {
+            throw new ArgumentException("At least one codec is required.", nameof(codecs));
+        }
+
+        var maps = codecs.Select(c => SdpRtpMap.ForStaticPayloadType((int)c)!).ToList();
+        maps.Add(new SdpRtpMap(dtmfPayloadType, TelephoneEvent, MediaFormat.ClockRate));
+        return new SdpSession
+        {
+            Origin = Origin(localAddress, sessionId, sessionVersion),
+            SessionName = "Ivr",
+            Connection = SdpConnection.For(localAddress),
+            Media =
+            [
+                new SdpMediaDescription
+                {
+                    Media = "audio",
+                    Port = localPort,
+                    Protocol = "RTP/AVP",
+                    Formats = maps.Select(m => m.PayloadType.ToString(CultureInfo.InvariantCulture)).ToArray(),
+                    RtpMaps = maps,
+                    FormatParameters = new Dictionary<string, string>
+                    {
+                        [dtmfPayloadType.ToString(CultureInfo.InvariantCulture)] = DtmfEvents,
+                    },
+                    Ptime = packetTimeMs,
+                    Direction = direction,
+                },
+            ],
+        };
+    }
+
+    /// <summary>
+    /// Applies the answer to our offer (RFC 3264 §5, §6): same number of m-lines, our audio stream not rejected, a codec
+    /// we offered; DTMF at the answerer's telephone-event PT; our direction is what both our offer and the mirrored
+    /// answer allow (RFC 3264 §6.1). Failure otherwise.
+    /// </summary>
+    public static SdpNegotiationResult ProcessAnswer(SdpSession offer, SdpSession answer)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.Media.Count != offer.Media.Count)
+        {
+            return SdpNegotiationResult.Failure(
+                $"Answer has {answer.Media.Count} media descriptions for {offer.Media.Count} offered (RFC 3264 §6).");
+        }
+
+        for (var i = 0; i < offer.Media.Count; i++)
+        {
+            var ours = offer.Media[i];
+            if (ours.Media != "audio" || ours.Port == 0)
+            {
+                continue;
+            }
+
+            var theirs = answer.Media[i];
+            if (theirs.Port == 0)
+            {
+                return SdpNegotiationResult.Failure("The answerer rejected the audio stream (port 0).");
+            }
+
+            var offeredCodecs = ours.PayloadTypes.Select(pt => ToCodec(ours.GetRtpMap(pt))).OfType<AudioCodec>().ToArray();
+            var reasons = new List<string>();
+            if (!TryAccept(answer, theirs, offeredCodecs, reasons, out var negotiated))
+            {
+                return SdpNegotiationResult.Failure($"Unusable answer: {string.Join("; ", reasons)}.");
+            }
+
+            var offered = ours.Direction ?? offer.Direction ?? MediaDirection.SendRecv;
+            return SdpNegotiationResult.Success(negotiated with { Direction = Intersect(offered, Mirror(negotiated.Direction)) });
+        }
+
+        return SdpNegotiationResult.Failure("The offer has no audio stream.");
+    }
+
+    // Evaluates one remote media description; the direction in the result is the remote side's.
+    private static bool TryAccept(
+        SdpSession session,
+        SdpMediaDescription media,
+        IReadOnlyCollection<AudioCodec> supported,
+        List<string> reasons,
+        out NegotiatedMedia negotiated)
+    {
+        negotiated = null!;
+        if (media.Media != "audio")
+        {
+            return false;
+        }
+
+        var label = $"audio stream {media.Port} {media.Protocol}";
+        if (media.Port == 0)
+        {
+            reasons.Add($"{label} is disabled");
+            return false;
+        }
+
+        if (!string.Equals(media.Protocol, "RTP/AVP", StringComparison.OrdinalIgnoreCase))
+        {
+            reasons.Add($"{label}: only RTP/AVP is supported");
+            return false;
+        }
+
+        AudioCodec? codec = null;
+        var codecPt = -1;
+        int? dtmfPt = null;
+        foreach (var pt in media.PayloadTypes)
+        {
+            var map = media.GetRtpMap(pt);
+            if (codec is null && ToCodec(map) is { } c && supported.Contains(c))
+            {
+                codec = c;
+                codecPt = pt;
+            }
+            else if (dtmfPt is null && map is not null && map.Is(TelephoneEvent, MediaFormat.ClockRate)
+                && CoversDtmf(media.GetFormatParameters(pt)))
+            {
+                dtmfPt = pt;
+            }
+        }
+
+        if (codec is null)
+        {
+            reasons.Add($"{label}: none of [{string.Join(' ', media.Formats.Select(f => Describe(media, f)))}] is PCMU or PCMA");
+            return false;
+        }
+
+        var connection = media.Connection ?? session.Connection;
+        if (connection is null || !connection.TryGetIPAddress(out var address))
+        {
+            reasons.Add($"{label}: no usable IP address in 'c=' (RFC 4566 §5.7)");
+            return false;
+        }
+
+        var rtcpAddress = address!;
+        var rtcpPort = media.Port + 1;
+        if (media.Rtcp is { } rtcp)
+        {
+            rtcpPort = rtcp.Port;
+            if (rtcp.Connection is not null && rtcp.Connection.TryGetIPAddress(out var explicitAddress))
+            {
+                rtcpAddress = explicitAddress!;
+            }
+        }
+
+        var ptime = media.Ptime == 30 ? 30 : 20;
+        var direction = media.Direction ?? session.Direction ?? MediaDirection.SendRecv;
+        negotiated = new NegotiatedMedia(
+            new MediaFormat(codec.Value, codecPt, ptime, dtmfPt),
+            new IPEndPoint(address!, media.Port),
+            new IPEndPoint(rtcpAddress, Math.Min(rtcpPort, 65535)),
+            direction);
+        return true;
+    }
+
+    private static SdpMediaDescription BuildAudio(int port, MediaFormat format, MediaDirection direction)
+    {
+        var maps = new List<SdpRtpMap>
+        {
+            new(format.PayloadType, format.Codec == AudioCodec.Pcmu ? "PCMU" : "PCMA", MediaFormat.ClockRate),
+        };
+        var fmtp = new Dictionary<string, string>();
+        if (format.DtmfPayloadType is { } dtmf)
+        {
+            maps.Add(new SdpRtpMap(dtmf, TelephoneEvent, MediaFormat.ClockRate));
+            fmtp[dtmf.ToString(CultureInfo.InvariantCulture)] = DtmfEvents;
+        }
+
+        return new SdpMediaDescription
+        {
+            Media = "audio",
+            Port = port,
+            Protocol = "RTP/AVP",
+            Formats = maps.Select(m => m.PayloadType.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            RtpMaps = maps,
+            FormatParameters = fmtp,
+            Ptime = format.PacketTimeMs,
+            Direction = direction,
+        };
+    }
+
+    // RFC 3264 §6.1: sendonly is answered recvonly and vice versa; sendrecv and inactive stay.
+    private static MediaDirection Mirror(MediaDirection direction) => direction switch
+    {
+        MediaDirection.SendOnly => MediaDirection.RecvOnly,
+        MediaDirection.RecvOnly => MediaDirection.SendOnly,
+        _ => direction,
+    };
+
+    private static MediaDirection Intersect(MediaDirection a, MediaDirection b)
+    {
+        var sends = Sends(a) && Sends(b);
+        var receives = Receives(a) && Receives(b);
+        return (sends, receives) switch
+        {
+            (true, true) => MediaDirection.SendRecv,
+            (true, false) => MediaDirection.SendOnly,
+            (false, true) => MediaDirection.RecvOnly,
+            _ => MediaDirection.Inactive,
+        };
+
+        static bool Sends(MediaDirection d) => d is MediaDirection.SendRecv or MediaDirection.SendOnly;
+        static bool Receives(MediaDirection d) => d is MediaDirection.SendRecv or MediaDirection.RecvOnly;
+    }
+
+    private static AudioCodec? ToCodec(SdpRtpMap? map) =>
+        map is null || map.Channels is > 1 ? null
+        : map.Is("PCMU", MediaFormat.ClockRate) ? AudioCodec.Pcmu
+        : map.Is("PCMA", MediaFormat.ClockRate) ? AudioCodec.Pcma
+        : null;
+
+    // RFC 4733 §7.1.1: without "events" parameters, 0-15 are implied; otherwise the list must cover the DTMF digits.
+    private static bool CoversDtmf(string? fmtp)
+    {
+        if (string.IsNullOrWhiteSpace(fmtp))
+        {
+            return true;
+        }
+
+        Span<bool> seen = stackalloc bool[16];
+        foreach (var item in fmtp.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var dash = item.IndexOf('-', StringComparison.Ordinal);
+            var loText = dash < 0 ? item : item[..dash];
+            var hiText = dash < 0 ? item : item[(dash + 1)..];
+            if (!int.TryParse(loText, NumberStyles.None, CultureInfo.InvariantCulture, out var lo)
+                || !int.TryParse(hiText, NumberStyles.None, CultureInfo.InvariantCulture, out var hi))
+            {
+                // Parameters we do not understand: accept the PT rather than lose DTMF.
+                return true;
+            }
+
+            for (var e = lo; e <= Math.Min(hi, 15); e++)
+            {
+                seen[e] = true;
+            }
+        }
+
+        // The keypad digits 0-9, * and # are what callers press.
+        for (var e = 0; e < 12; e++)
+        {
+            if (!seen[e])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Describe(SdpMediaDescription media, string format) =>
+        int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var pt) && media.GetRtpMap(pt) is { } map
+            ? $"{pt} {map.EncodingName}/{map.ClockRate}"
+            : format;
+
+    private static SdpOrigin Origin(IPAddress localAddress, long? sessionId, long? sessionVersion)
+    {
+        // RFC 4566 §5.2: any numeric id unique per session (an NTP timestamp is only a suggestion); random here.
+        var id = sessionId ?? RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        var version = sessionVersion ?? id;
+        return new SdpOrigin(
+            "-",
+            id.ToString(CultureInfo.InvariantCulture),
+            version.ToString(CultureInfo.InvariantCulture),
+            "IN",
+            SdpConnection.For(localAddress).AddressType,
+            localAddress.ToString());
+    }
+}

@@ -80,6 +80,16 @@ public class ReachabilityRuleTests
 
         Assert.Empty(Lint(flow));
     }
+
+    [Fact]
+    public void Lint_StepOnlyReachableThroughAMisspeltLink_IsNotAlsoReportedUnreachable()
+    {
+        var flow = Create([Play("welcome", "biling"), Play("billing", "bye"), Hangup("bye")]);
+
+        var d = Assert.Single(Lint(flow));
+
+        Assert.Equal((DiagnosticCodes.UnknownTarget, "did you mean 'billing'?"), (d.Code, d.Hint));
+    }
 }
 
 public class TrapRuleTests

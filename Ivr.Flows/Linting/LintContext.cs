@@ -9,6 +9,7 @@ internal sealed class LintContext
 {
     private FlowGraph? _graph;
 
+    /// <summary>A context for linting <paramref name="flow"/> with <paramref name="options"/>.</summary>
     public LintContext(FlowDocument flow, LintOptions options)
     {
         Flow = flow;

@@ -10,6 +10,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// </summary>
 internal sealed class CalendarRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var calendars = context.Flow.Calendars ?? new Dictionary<string, Calendar>();

@@ -6,6 +6,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// <summary>IVR211: a digits step's <c>min</c>..<c>max</c> must be a real range; IVR212: its terminator must not be a digit the caller types.</summary>
 internal sealed class DigitsRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         foreach (var (name, step) in context.Steps)

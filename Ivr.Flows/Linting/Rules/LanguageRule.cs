@@ -6,6 +6,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// <summary>IVR311: a choice's <c>language</c>, or a literal value set to <c>language</c>, must be one of the flow's languages.</summary>
 internal sealed class LanguageRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var supported = context.Languages.ToHashSet(StringComparer.Ordinal);

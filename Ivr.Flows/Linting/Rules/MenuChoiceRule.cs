@@ -9,6 +9,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// </summary>
 internal sealed class MenuChoiceRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         foreach (var (name, step) in context.Steps)

@@ -6,6 +6,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// <summary>IVR206: the keys a queue offers (callback, message, stay) must differ for the options it offers.</summary>
 internal sealed class OfferKeysRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         foreach (var (name, step) in context.Steps)

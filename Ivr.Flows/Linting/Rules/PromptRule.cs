@@ -8,6 +8,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// </summary>
 internal sealed class PromptRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var prompts = context.Flow.Prompts ?? new Dictionary<string, Model.PromptDefinition>();

@@ -8,6 +8,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// </summary>
 internal sealed class ReachabilityRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var graph = context.Graph;

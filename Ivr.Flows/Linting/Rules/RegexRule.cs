@@ -10,6 +10,7 @@ internal sealed class RegexRule : ILintRule
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         foreach (var (name, step) in context.Steps)

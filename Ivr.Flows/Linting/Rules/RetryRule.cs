@@ -14,6 +14,7 @@ internal sealed class RetryRule : ILintRule
     /// <summary>More attempts than this wear callers out; it is almost always a typo.</summary>
     public const int MaxSensibleRetries = 10;
 
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var steps = context.Steps.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);

@@ -5,6 +5,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// <summary>IVR302: every sound a flow plays (prompt locales and inline sounds) must exist under <see cref="LintOptions.SoundsRoot"/>.</summary>
 internal sealed class SoundFileRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var root = context.Options.SoundsRoot;

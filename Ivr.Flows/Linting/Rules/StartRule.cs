@@ -5,6 +5,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// <summary>IVR207: <c>start</c> must name a step.</summary>
 internal sealed class StartRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var start = context.Flow.Start ?? string.Empty;

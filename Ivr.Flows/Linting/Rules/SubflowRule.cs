@@ -6,6 +6,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// <summary>IVR208: a subflow step must name a flow of the catalog; IVR209: <c>return</c> only makes sense in a subflow.</summary>
 internal sealed class SubflowRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var exists = context.Options.FlowExists;

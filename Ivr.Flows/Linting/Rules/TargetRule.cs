@@ -5,6 +5,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// <summary>IVR201: every link (next, onExhausted, choices, …) must name a step of the flow.</summary>
 internal sealed class TargetRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var names = context.Steps.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);

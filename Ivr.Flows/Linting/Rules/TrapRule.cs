@@ -10,6 +10,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// </summary>
 internal sealed class TrapRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var graph = context.Graph;

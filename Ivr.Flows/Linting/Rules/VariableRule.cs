@@ -11,6 +11,7 @@ namespace Ivr.Flows.Linting.Rules;
 /// </summary>
 internal sealed class VariableRule : ILintRule
 {
+    /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
         var declared = new HashSet<string>(context.Flow.Variables?.Keys ?? [], StringComparer.Ordinal);

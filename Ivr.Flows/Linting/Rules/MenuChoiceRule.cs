@@ -54,11 +54,11 @@ internal sealed class MenuChoiceRule : ILintRule
             var first = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < choices.Count; i++)
             {
-                foreach (var (phrase, pointer) in PhrasesOf(choices[i], locale))
+                foreach (var (phrase, pointer, own) in PhrasesOf(choices[i], locale))
                 {
                     var normal = Normalize(phrase);
                     if (normal.Length == 0 || first.TryAdd(normal, i) || !reported.Add(pointer)) continue;
-                    var where = locale == "*" ? string.Empty : $" ({locale})";
+                    var where = own ? $" ({locale})" : string.Empty;
                     yield return context.Report(DiagnosticCodes.DuplicatePhrase, Severity.Error, pointer,
                         $"Phrase '{phrase}'{where} of menu '{menu}' already selects choice #{first[normal] + 1} ('{choices[first[normal]].Next}').",
                         "give each choice its own phrases; recognition cannot tell them apart.");
@@ -81,7 +81,7 @@ internal sealed class MenuChoiceRule : ILintRule
         }
     }
 
-    private static IEnumerable<(string Phrase, string Pointer)> PhrasesOf(MenuChoice choice, string locale)
+    private static IEnumerable<(string Phrase, string Pointer, bool OwnLocale)> PhrasesOf(MenuChoice choice, string locale)
     {
         if (choice.Phrases is null) yield break;
         foreach (var key in locale == "*" ? ["*"] : new[] { "*", locale })
@@ -89,7 +89,7 @@ internal sealed class MenuChoiceRule : ILintRule
             if (!choice.Phrases.TryGetValue(key, out var list) || list is null) continue;
             var basePointer = key == "*" ? choice.Pointer + "/phrases" : JsonPointer.Append(choice.Pointer + "/phrases", key);
             for (var j = 0; j < list.Count; j++)
-                if (list[j] is not null) yield return (list[j], JsonPointer.Append(basePointer, j));
+                if (list[j] is not null) yield return (list[j], JsonPointer.Append(basePointer, j), key != "*");
         }
     }
 

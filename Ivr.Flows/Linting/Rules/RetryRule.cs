@@ -5,7 +5,8 @@ using Ivr.Flows.Model.Steps;
 namespace Ivr.Flows.Linting.Rules;
 
 /// <summary>
-/// IVR205: retries must end. <c>maxRetries</c> must be 1..10 on menu, digits and callback steps, and a menu or digits step's
+/// IVR205: retries must end and be sensible. <c>maxRetries</c> should be 1..10 on menu, digits and callback steps (0 gives
+/// no second chance, a negative count no limit), and a menu or digits step's
 /// <c>onExhausted</c> must not lead straight back to the same step (directly or through <c>goto</c> steps), which would
 /// restart the count forever.
 /// </summary>
@@ -28,11 +29,17 @@ internal sealed class RetryRule : ILintRule
                 _ => null,
             };
             var pointer = LintContext.PointerOf(name, step);
-            if (retries <= 0)
+            if (retries < 0)
             {
                 yield return context.Report(DiagnosticCodes.RetriesWithoutLimit, Severity.Error, pointer + "/maxRetries",
                     $"Step '{name}' has maxRetries {retries}, which sets no limit on attempts.",
                     "use a small positive number such as 3 (the default).");
+            }
+            else if (retries == 0)
+            {
+                yield return context.Report(DiagnosticCodes.RetriesWithoutLimit, Severity.Warning, pointer + "/maxRetries",
+                    $"Step '{name}' has maxRetries 0: the first no-input or no-match gives up, with no second chance.",
+                    "allow at least one retry (3 is the default); callers often miss the first prompt.");
             }
             else if (retries > MaxSensibleRetries)
             {

@@ -6,7 +6,7 @@ namespace Ivr.Tests.Flows.Linting;
 public class RetryRuleTests
 {
     [Theory]
-    [InlineData(0, Severity.Error)]
+    [InlineData(0, Severity.Warning)]
     [InlineData(-1, Severity.Error)]
     [InlineData(11, Severity.Warning)]
     [InlineData(99, Severity.Warning)]

@@ -40,6 +40,8 @@ public static class DiagnosticCodes
     public const string DuplicatePhrase = "IVR210";
     public const string InvalidDigitsRange = "IVR211";
     public const string TerminatorIsChoiceKey = "IVR212";
+    public const string ChoiceNeverSelectable = "IVR213";
+    public const string LintRuleFailed = "IVR214";
 
     // Prompts, variables, calendars.
     public const string UnknownPrompt = "IVR301";

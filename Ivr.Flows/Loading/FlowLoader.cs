@@ -1,4 +1,7 @@
+using Ivr.Flows.Diagnostics;
+using Ivr.Flows.Json;
 using Ivr.Flows.Model;
+using Ivr.Flows.Schema;
 
 namespace Ivr.Flows.Loading;
 
@@ -15,11 +18,65 @@ public static class FlowLoader
     public const int MaxDepth = 64;
 
     /// <summary>Loads a flow file from disk.</summary>
-    public static FlowLoadResult LoadFile(string path) => throw new NotImplementedException();
+    public static FlowLoadResult LoadFile(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return Fail(DiagnosticCodes.FileNotFound, path, 0, $"file not found: {path}",
+                    Directory.Exists(path) ? "this is a folder; give the path of a .json flow file" : null);
+            }
+            // Refuse before reading: a huge file must cost a stat, not a read.
+            if (info.Length > MaxFileBytes) return TooLarge(path, info.Length);
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        {
+            return Fail(DiagnosticCodes.FileNotFound, path, 0, $"cannot read {path}: {ex.Message}", null);
+        }
+        return LoadBytes(bytes, path);
+    }
 
     /// <summary>Loads a flow from UTF-8 bytes; <paramref name="file"/> names it in diagnostics.</summary>
-    public static FlowLoadResult LoadBytes(ReadOnlySpan<byte> utf8, string file) => throw new NotImplementedException();
+    public static FlowLoadResult LoadBytes(ReadOnlySpan<byte> utf8, string file)
+    {
+        if (utf8.Length > MaxFileBytes) return TooLarge(file, utf8.Length);
+        try
+        {
+            var parsed = PositionedJsonReader.Parse(utf8, file, MaxDepth, MaxFileBytes);
+            if (parsed.Root is null || parsed.HasErrors) return new(null, parsed.Diagnostics);
+            return Load(parsed.Root, file);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A safety net only: loading is meant to report problems, never to throw.
+            return Fail(DiagnosticCodes.SchemaViolation, file, 0, $"internal error while loading the flow: {ex.Message}", null);
+        }
+    }
 
     /// <summary>Loads a flow from text; <paramref name="file"/> names it in diagnostics.</summary>
-    public static FlowLoadResult LoadText(string json, string file) => throw new NotImplementedException();
+    public static FlowLoadResult LoadText(string json, string file)
+    {
+        if ((long)json.Length * 3 > MaxFileBytes && System.Text.Encoding.UTF8.GetByteCount(json) > MaxFileBytes)
+            return TooLarge(file, System.Text.Encoding.UTF8.GetByteCount(json));
+        return LoadBytes(System.Text.Encoding.UTF8.GetBytes(json), file);
+    }
+
+    private static FlowLoadResult Load(PositionedNode root, string file)
+    {
+        var schemaErrors = JsonSchemaValidator.Flows.Validate(root, file);
+        if (schemaErrors.Count > 0) return new(null, schemaErrors);
+        var (document, bindErrors) = FlowBinder.Bind(root, file);
+        var sorted = bindErrors.OrderBy(d => d.Line).ThenBy(d => d.Column).ToArray();
+        return sorted.Any(d => d.Severity == Severity.Error) ? new(null, sorted) : new(document, sorted);
+    }
+
+    private static FlowLoadResult TooLarge(string file, long length) =>
+        Fail(DiagnosticCodes.FileTooLarge, file, 0, $"the file is {length:N0} bytes, more than the {MaxFileBytes:N0} accepted", "split the flow into subflows");
+
+    private static FlowLoadResult Fail(string code, string file, int line, string message, string? hint) =>
+        new(null, [new Diagnostic(code, Severity.Error, file, line, line == 0 ? 0 : 1, string.Empty, message, hint)]);
 }

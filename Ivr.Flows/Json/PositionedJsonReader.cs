@@ -255,7 +255,11 @@ public static class PositionedJsonReader
         private static string Clean(string message)
         {
             var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            return (cut >= 0 ? message[..cut] : message).TrimEnd(' ', '.', '|').Trim() + ".";
+            var text = cut >= 0 ? message[..cut] : message;
+            // The reader's advice is about its options, which a flow author cannot change.
+            text = text.Replace(" Change the reader options.", string.Empty, StringComparison.Ordinal)
+                .Replace(" in this mode", string.Empty, StringComparison.Ordinal);
+            return text.TrimEnd(' ', '.', '|').Trim() + ".";
         }
     }
 }

@@ -97,10 +97,10 @@ public sealed class JsonSchemaValidator
                 var guess = n.Kind == PositionedNodeKind.String
                     ? Suggestions.DidYouMean(n.String!, s.Enum.Where(e => e.Kind == PositionedNodeKind.String).Select(e => e.String!))
                     : null;
-                var hint = guess is null ? $"allowed: {allowed}" : $"{guess} allowed: {allowed}";
-                var message = s.Code == DiagnosticCodes.UnknownStepType
-                    ? $"unknown step type {Quote(n)}"
-                    : $"{Quote(n)} is not one of the allowed values";
+                var isStepType = s.Code == DiagnosticCodes.UnknownStepType;
+                var list = isStepType ? $"step types: {allowed}" : $"allowed: {allowed}";
+                var hint = guess is null ? list : $"{guess} {list}";
+                var message = isStepType ? $"unknown step type {Quote(n)}" : $"{Quote(n)} is not one of the allowed values";
                 Add(errors, s.Code ?? DiagnosticCodes.ValueNotAllowed, n, message, hint);
             }
         }
@@ -166,9 +166,14 @@ public sealed class JsonSchemaValidator
                 if (known || s.AdditionalProperties is null) continue;
                 if (s.AdditionalProperties.Constant == false)
                 {
-                    var names = s.Properties.Select(x => x.Key).Where(k => n.Property(k) is null).ToArray();
-                    var guess = Suggestions.DidYouMean(p.Name, names);
-                    var hint = guess ?? (names.Length == 0 ? null : "allowed here: " + string.Join(", ", s.Properties.Select(x => x.Key)));
+                    var guess = Suggestions.Closest(p.Name, s.Properties.Select(x => x.Key));
+                    var hint = guess switch
+                    {
+                        null when s.Properties.Count == 0 => null,
+                        null => "allowed here: " + string.Join(", ", s.Properties.Select(x => x.Key)),
+                        _ when n.Property(guess) is not null => $"did you mean '{guess}'? (it is already set: remove this one)",
+                        _ => $"did you mean '{guess}'?",
+                    };
                     AddAt(errors, DiagnosticCodes.UnknownProperty, p, $"unknown property '{p.Name}'", hint);
                 }
                 else
@@ -327,8 +332,8 @@ public sealed class JsonSchemaValidator
         {
             PositionedNodeKind.Object => "an object",
             PositionedNodeKind.Array => "an array",
-            PositionedNodeKind.String => $"a string",
-            PositionedNodeKind.Number => n.IsInteger ? $"the number {n.ToText()}" : $"the number {n.ToText()}",
+            PositionedNodeKind.String => "a string",
+            PositionedNodeKind.Number => $"the number {n.ToText()}",
             PositionedNodeKind.Boolean => n.Boolean ? "true" : "false",
             _ => "null",
         };

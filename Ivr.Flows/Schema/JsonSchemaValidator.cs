@@ -244,11 +244,40 @@ public sealed class JsonSchemaValidator
                 Add(errors, DiagnosticCodes.MissingProperty, n, "missing required property: one of " + string.Join(", ", names.Distinct()), null);
                 return;
             }
-            var best = typed
-                .OrderByDescending(r => n.Kind == PositionedNodeKind.Object ? n.Properties.Count(p => KnownProperties(r.Schema).Contains(p.Name)) : 0)
+            var scored = typed
+                .Select(r => (r.Errors, Score: n.Kind == PositionedNodeKind.Object ? n.Properties.Count(p => KnownProperties(r.Schema).Contains(p.Name)) : 0))
+                .OrderByDescending(r => r.Score)
                 .ThenBy(r => r.Errors.Count)
-                .First();
-            errors.AddRange(best.Errors);
+                .ToArray();
+            if (n.Kind == PositionedNodeKind.Object && scored[0].Score == 0 && typed.Length > 1)
+            {
+                ReportUnrecognisedObject(typed.Select(r => r.Schema).ToArray(), n, errors);
+                return;
+            }
+            errors.AddRange(scored[0].Errors);
+        }
+
+        /// <summary>An object that shares no property with any alternative: name the forms it could take.</summary>
+        private void ReportUnrecognisedObject(IReadOnlyList<SchemaNode> alternatives, PositionedNode n, List<Diagnostic> errors)
+        {
+            var known = alternatives.SelectMany(a => KnownProperties(a)).Distinct().ToArray();
+            foreach (var p in n.Properties)
+            {
+                var guess = Suggestions.DidYouMean(p.Name, known);
+                AddAt(errors, DiagnosticCodes.UnknownProperty, p, $"unknown property '{p.Name}'", guess ?? "allowed here: " + string.Join(", ", known));
+            }
+            var forms = alternatives.Select(a => string.Join(" + ", RequiredProperties(a).Select(r => $"'{r}'"))).Where(f => f.Length > 0).Distinct();
+            Add(errors, DiagnosticCodes.MissingProperty, n, "missing required property: one of " + string.Join(", ", forms), null);
+        }
+
+        private static IReadOnlyList<string> RequiredProperties(SchemaNode s)
+        {
+            for (var depth = 0; depth < 32; depth++)
+            {
+                if (s.Required.Count > 0 || s.RefTarget is null) return s.Required;
+                s = s.RefTarget;
+            }
+            return [];
         }
 
         private static SchemaTypes DeclaredTypes(SchemaNode s)

@@ -31,13 +31,34 @@ public static class FlowLoader
             }
             // Refuse before reading: a huge file must cost a stat, not a read.
             if (info.Length > MaxFileBytes) return TooLarge(path, info.Length);
-            bytes = File.ReadAllBytes(path);
+            bytes = ReadAtMost(path, MaxFileBytes + 1);
+            if (bytes.Length > MaxFileBytes) return TooLarge(path, bytes.Length);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
         {
             return Fail(DiagnosticCodes.FileNotFound, path, 0, $"cannot read {path}: {ex.Message}", null);
         }
         return LoadBytes(bytes, path);
+    }
+
+    /// <summary>Reads up to <paramref name="limit"/> bytes, so that devices and growing files cannot make the loader read forever.</summary>
+    private static byte[] ReadAtMost(string path, int limit)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var buffer = new byte[Math.Min(limit, stream.CanSeek ? (int)Math.Min(stream.Length + 1, limit) : 64 * 1024)];
+        var total = 0;
+        while (true)
+        {
+            if (total == buffer.Length)
+            {
+                if (buffer.Length >= limit) break;
+                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit));
+            }
+            var read = stream.Read(buffer, total, buffer.Length - total);
+            if (read == 0) break;
+            total += read;
+        }
+        return total == buffer.Length ? buffer : buffer[..total];
     }
 
     /// <summary>Loads a flow from UTF-8 bytes; <paramref name="file"/> names it in diagnostics.</summary>
@@ -60,8 +81,9 @@ public static class FlowLoader
     /// <summary>Loads a flow from text; <paramref name="file"/> names it in diagnostics.</summary>
     public static FlowLoadResult LoadText(string json, string file)
     {
-        if ((long)json.Length * 3 > MaxFileBytes && System.Text.Encoding.UTF8.GetByteCount(json) > MaxFileBytes)
-            return TooLarge(file, System.Text.Encoding.UTF8.GetByteCount(json));
+        // Count before encoding so that a huge string is refused without a second huge buffer.
+        var length = json.Length <= MaxFileBytes / 3 ? json.Length : System.Text.Encoding.UTF8.GetByteCount(json);
+        if (length > MaxFileBytes) return TooLarge(file, length);
         return LoadBytes(System.Text.Encoding.UTF8.GetBytes(json), file);
     }
 

@@ -6,12 +6,11 @@ using Ivr.Flows.Json;
 namespace Ivr.Flows.Schema;
 
 /// <summary>
-/// Validates a <see cref="PositionedNode"/> tree against a JSON Schema (draft 2020-12 subset used by flows.schema.json).
-/// Written here because no 2020-12 validator restores from our registry (JsonSchema.Net needs the missing JsonPointer.Net),
-/// and NJsonSchema 11 silently ignores <c>if/then/else</c> and reports dotted paths instead of RFC 6901 pointers.
-/// Working on our own positioned tree gives every diagnostic an exact line, column and pointer for free,
-/// and lets errors be explained per step kind (if/then) with did-you-mean hints rather than "does not match oneOf".
-/// It supports only local <c>$ref</c> and the keywords listed in docs/flow-format.md's schema; others fail at compile time.
+/// Validates a <see cref="PositionedNode"/> tree against the draft 2020-12 keywords flows.schema.json uses (local $ref only).
+/// Hand-written because no 2020-12 validator restores here: JsonSchema.Net needs the absent JsonPointer.Net, and
+/// NJsonSchema 11 silently ignores if/then/else and reports dotted paths instead of RFC 6901 pointers.
+/// Walking our own positioned tree gives each diagnostic an exact line, column and pointer, and lets errors be
+/// explained per step kind (if/then) with did-you-mean hints instead of "does not match oneOf".
 /// </summary>
 public sealed class JsonSchemaValidator
 {

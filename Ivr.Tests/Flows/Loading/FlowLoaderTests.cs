@@ -269,6 +269,20 @@ public class FlowLoaderTests
     }
 
     [Fact]
+    public void LoadFile_EndlessDevice_ReportsIvr004()
+    {
+        if (!File.Exists("/dev/zero")) return;
+        Assert.Equal(DiagnosticCodes.FileTooLarge, Assert.Single(FlowLoader.LoadFile("/dev/zero").Diagnostics).Code);
+    }
+
+    [Fact]
+    public void LoadText_NumberOutOfRange_ReportsIvr003()
+    {
+        var d = Assert.Single(FlowLoader.LoadText("{\"meta\": 1e400}", "t.json").Diagnostics);
+        Assert.Equal((DiagnosticCodes.InvalidJson, 1, 10), (d.Code, d.Line, d.Column));
+    }
+
+    [Fact]
     public void LoadBytes_OverTheLimit_ReportsIvr004()
     {
         var bytes = new byte[FlowLoader.MaxFileBytes + 1];

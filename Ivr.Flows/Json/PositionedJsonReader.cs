@@ -88,12 +88,32 @@ public static class PositionedJsonReader
             }
         }
 
+        private int _lastLine = -1;
+        private int _lastOffset;
+        private int _lastColumn;
+
+        /// <summary>
+        /// Line and column of a byte offset. Tokens arrive in increasing order, so the column is counted from the previous
+        /// token on the same line: a minified single-line file stays linear instead of quadratic.
+        /// </summary>
         public (int Line, int Column) Position(ReadOnlySpan<byte> utf8, long offset)
         {
-            offset = Math.Clamp(offset, 0, utf8.Length);
-            var index = _starts.BinarySearch((int)offset);
-            if (index < 0) index = ~index - 1;
-            return (index + 1, Column(utf8, _starts[index], (int)offset));
+            var at = (int)Math.Clamp(offset, 0, utf8.Length);
+            int index;
+            if (_lastLine >= 0 && at >= _lastOffset && (_lastLine + 1 == _starts.Count || at < _starts[_lastLine + 1]))
+            {
+                index = _lastLine;
+                _lastColumn += Encoding.UTF8.GetCharCount(utf8[_lastOffset..at]);
+            }
+            else
+            {
+                index = _starts.BinarySearch(at);
+                if (index < 0) index = ~index - 1;
+                _lastColumn = Encoding.UTF8.GetCharCount(utf8[_starts[index]..at]) + 1;
+            }
+            _lastLine = index;
+            _lastOffset = at;
+            return (index + 1, _lastColumn);
         }
 
         public (int Line, int Column) LinePosition(ReadOnlySpan<byte> utf8, long zeroBasedLine, long bytesInLine)

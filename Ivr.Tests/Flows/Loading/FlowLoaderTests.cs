@@ -329,6 +329,29 @@ public class FlowLoaderTests
     }
 
     [Fact]
+    public void LoadText_MinifiedFlowNearTheLimit_LoadsInLinearTime()
+    {
+        var steps = new System.Text.StringBuilder();
+        var count = 0;
+        // Half the limit on one line: linear work takes a second or two, the quadratic column count this guards against took minutes.
+        while (steps.Length < FlowLoader.MaxFileBytes / 2)
+        {
+            steps.Append(count == 0 ? "" : ",").Append($"\"s{count}\":{{\"type\":\"play\",\"prompt\":{{\"text\":\"Step {count}\"}},\"next\":\"s{count + 1}\"}}");
+            count++;
+        }
+        steps.Append($",\"s{count}\":{{\"type\":\"hangup\"}}");
+        var json = "{\"id\":\"big\",\"version\":\"1\",\"language\":\"en-US\",\"start\":\"s0\",\"steps\":{" + steps + "}}";
+        var clock = Stopwatch.StartNew();
+        var result = FlowLoader.LoadText(json, "big.json");
+        clock.Stop();
+        Assert.Equal(count + 1, result.Document!.Steps.Count);
+        var last = result.Document.Source.Positions[$"/steps/s{count}"];
+        Assert.Equal(1, last.Line);
+        Assert.Equal(json.Length - "{\"type\":\"hangup\"}}}".Length + 1, last.Column);
+        Assert.True(clock.ElapsedMilliseconds < 20_000, $"took {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
     public void LoadBytes_MutatedFlows_NeverThrow()
     {
         var original = File.ReadAllBytes(AllKindsPath);

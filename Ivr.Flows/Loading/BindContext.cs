@@ -20,7 +20,7 @@ internal sealed class BindContext(string file)
 
     public static string Str(PositionedNode obj, string name, string fallback = "") => OptString(obj, name) ?? fallback;
 
-    /// <summary>A string value, or a number as written (schemas accept numbers where a value is compared).</summary>
+    /// <summary>A string value, or any other scalar as written.</summary>
     public static string Text(PositionedNode node) => node.Kind == PositionedNodeKind.String ? node.String! : node.ToText();
 
     public static bool Bool(PositionedNode obj, string name, bool fallback) =>

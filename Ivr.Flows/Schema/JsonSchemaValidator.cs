@@ -30,7 +30,9 @@ public sealed class JsonSchemaValidator
     {
         var errors = new List<Diagnostic>();
         new Run(file).Validate(_root, instance, errors);
-        return errors.Distinct().OrderBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal).ToArray();
+        // Overlapping keywords (a property's own type and an if/then refinement) may flag the same value twice: keep the first.
+        return errors.DistinctBy(d => (d.Code, d.Pointer, d.Line, d.Column))
+            .OrderBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal).ToArray();
     }
 
     private static JsonSchemaValidator LoadFlowsSchema()

@@ -30,8 +30,8 @@ public sealed class JsonSchemaValidator
     {
         var errors = new List<Diagnostic>();
         new Run(file).Validate(_root, instance, errors);
-        // Overlapping keywords (a property's own type and an if/then refinement) may flag the same value twice: keep the first.
-        return errors.DistinctBy(d => (d.Code, d.Pointer, d.Line, d.Column))
+        // Overlapping keywords (a property's own type and an if/then refinement) may flag a value's type twice: keep the first.
+        return errors.DistinctBy(d => d.Code == DiagnosticCodes.WrongType ? d with { Message = string.Empty, Hint = null } : d)
             .OrderBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal).ToArray();
     }
 

@@ -140,6 +140,8 @@ public static class PositionedJsonReader
         private readonly LineMap _lines;
         private readonly List<Diagnostic> _diagnostics = [];
         private Utf8JsonReader _reader;
+        // Pointer of the value being read when the reader throws: the container, or the member whose value is malformed.
+        private string _at = string.Empty;
 
         public Parser(ReadOnlySpan<byte> utf8, string file, int maxDepth, LineMap lines)
         {
@@ -163,6 +165,7 @@ public static class PositionedJsonReader
                 _reader.Read();
                 var root = ReadValue(string.Empty);
                 if (root is null) return new(null, _diagnostics);
+                _at = string.Empty;
                 // Trailing content after the root value makes the reader throw here.
                 if (_reader.Read())
                 {
@@ -174,7 +177,7 @@ public static class PositionedJsonReader
             catch (JsonException ex)
             {
                 var (line, column) = _lines.LinePosition(_utf8, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0);
-                _diagnostics.Add(new Diagnostic(DiagnosticCodes.InvalidJson, Severity.Error, _file, line, column, string.Empty,
+                _diagnostics.Add(new Diagnostic(DiagnosticCodes.InvalidJson, Severity.Error, _file, line, column, _at,
                     "invalid JSON: " + Clean(ex.Message), "flow files are strict JSON: no comments, no trailing commas, double-quoted names"));
                 return new(null, _diagnostics);
             }
@@ -221,7 +224,7 @@ public static class PositionedJsonReader
         {
             var properties = new List<PositionedProperty>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (_reader.Read() && _reader.TokenType != JsonTokenType.EndObject)
+            while (Next(pointer) && _reader.TokenType != JsonTokenType.EndObject)
             {
                 var (nameLine, nameColumn) = _lines.Position(_utf8, _reader.TokenStartIndex);
                 var name = ReadString(pointer, nameLine, nameColumn);
@@ -232,7 +235,7 @@ public static class PositionedJsonReader
                     _diagnostics.Add(new Diagnostic(DiagnosticCodes.DuplicateProperty, Severity.Error, _file, nameLine, nameColumn, valuePointer,
                         $"property '{name}' appears more than once in this object", "remove or rename one of them"));
                 }
-                _reader.Read();
+                Next(valuePointer);
                 var value = ReadValue(valuePointer);
                 if (value is null) return null;
                 properties.Add(new PositionedProperty(name, nameLine, nameColumn, value));
@@ -243,13 +246,19 @@ public static class PositionedJsonReader
         private PositionedNode? ReadArray(string pointer, int line, int column)
         {
             var items = new List<PositionedNode>();
-            while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
+            while (Next(pointer) && _reader.TokenType != JsonTokenType.EndArray)
             {
                 var item = ReadValue(JsonPointer.Append(pointer, items.Count));
                 if (item is null) return null;
                 items.Add(item);
             }
             return PositionedNode.NewArray(items, pointer, line, column);
+        }
+
+        private bool Next(string at)
+        {
+            _at = at;
+            return _reader.Read();
         }
 
         private string? ReadString(string pointer, int line, int column)

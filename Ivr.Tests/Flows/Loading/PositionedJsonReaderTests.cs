@@ -106,6 +106,15 @@ public class PositionedJsonReaderTests
         Assert.Equal((line, column), (d.Line, d.Column));
     }
 
+    [Theory]
+    [InlineData("{\"a\": {\"b\": [1, 2,]}}", "/a/b")]
+    [InlineData("{\"a\": {\"b\": nope}}", "/a/b")]
+    [InlineData("{\"a\": 1,}", "")]
+    public void Parse_InvalidJson_PointsAtTheEnclosingValue(string text, string pointer)
+    {
+        Assert.Equal(pointer, Single(text).Pointer);
+    }
+
     [Fact]
     public void Parse_LoneSurrogateEscape_ReportsIvr003()
     {

@@ -79,6 +79,9 @@ public static class PositionedJsonReader
     private sealed class LineMap
     {
         private readonly List<int> _starts = [0];
+        private int _lastLine = -1;
+        private int _lastOffset;
+        private int _lastColumn;
 
         public LineMap(ReadOnlySpan<byte> utf8)
         {
@@ -87,10 +90,6 @@ public static class PositionedJsonReader
                 if (utf8[i] == (byte)'\n') _starts.Add(i + 1);
             }
         }
-
-        private int _lastLine = -1;
-        private int _lastOffset;
-        private int _lastColumn;
 
         /// <summary>
         /// Line and column of a byte offset. Tokens arrive in increasing order, so the column is counted from the previous

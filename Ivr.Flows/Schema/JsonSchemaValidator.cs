@@ -138,7 +138,7 @@ public sealed class JsonSchemaValidator
             {
                 if (n.Property(name) is not null) continue;
                 var doc = s.PropertySchema(name) is { } ps ? Describe(ps) : null;
-                Add(errors, DiagnosticCodes.MissingProperty, n, $"missing required property '{name}'", doc is null ? null : $"'{name}': {doc}");
+                Add(errors, DiagnosticCodes.MissingProperty, n, $"missing required property '{name}'{In(s)}", doc is null ? null : $"'{name}': {doc}");
             }
             foreach (var p in n.Properties)
             {
@@ -175,7 +175,7 @@ public sealed class JsonSchemaValidator
                         _ when n.Property(guess) is not null => $"did you mean '{guess}'? (it is already set: remove this one)",
                         _ => $"did you mean '{guess}'?",
                     };
-                    AddAt(errors, DiagnosticCodes.UnknownProperty, p, $"unknown property '{p.Name}'", hint);
+                    AddAt(errors, DiagnosticCodes.UnknownProperty, p, $"unknown property '{p.Name}'{In(s)}", hint);
                 }
                 else
                 {
@@ -367,6 +367,9 @@ public sealed class JsonSchemaValidator
             PositionedNodeKind.Boolean => n.Boolean ? "true" : "false",
             _ => "null",
         };
+
+        /// <summary>" in a play step" when the schema has a title, to say which kind of object is meant.</summary>
+        private static string In(SchemaNode s) => s.Title is null ? string.Empty : $" in a {s.Title}";
 
         private static string Quote(PositionedNode n) => n.Kind == PositionedNodeKind.String ? $"'{n.String}'" : n.ToText();
 

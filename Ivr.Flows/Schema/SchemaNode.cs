@@ -12,6 +12,7 @@ internal sealed class SchemaNode
     public bool? Constant { get; private init; }
     public string Location { get; private init; } = "#";
     public string? Description { get; private set; }
+    public string? Title { get; private set; }
     public string? Code { get; private set; }
     public SchemaTypes Types { get; private set; }
     public string? Ref { get; private set; }
@@ -88,6 +89,7 @@ internal sealed class SchemaNode
             switch (p.Name)
             {
                 case "description": s.Description = v.String; break;
+                case "title": s.Title = v.String; break;
                 case "x-ivr-code": s.Code = v.String; break;
                 case "type":
                     s.Types = v.Kind == PositionedNodeKind.Array ? v.Items.Aggregate(SchemaTypes.None, (t, i) => t | ParseType(i.String)) : ParseType(v.String);
@@ -125,7 +127,7 @@ internal sealed class SchemaNode
                 case "if": s.If = Compile(v, at, all); break;
                 case "then": s.Then = Compile(v, at, all); break;
                 case "else": s.Else = Compile(v, at, all); break;
-                case "$defs" or "$schema" or "$id" or "$comment" or "title" or "default" or "examples" or "deprecated" or "readOnly" or "writeOnly":
+                case "$defs" or "$schema" or "$id" or "$comment" or "default" or "examples" or "deprecated" or "readOnly" or "writeOnly":
                     break;
                 default:
                     throw new InvalidOperationException($"flows.schema.json: keyword '{p.Name}' at {location} is not supported by the validator");

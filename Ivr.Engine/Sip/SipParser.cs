@@ -279,7 +279,7 @@ public sealed class SipParser
             }
             var name = SipHeaderNames.Normalize(nameSpan);
             var valueSpan = SipSyntax.TrimWs(line[(colon + 1)..]);
-            var value = folded ? Unfold(valueSpan) : valueSpan.ToString();
+            var value = folded ? Unfold(valueSpan).Trim(' ', '\t') : valueSpan.ToString();
 
             if (name == SipHeaderNames.CallId)
             {
@@ -458,9 +458,10 @@ public sealed class SipParser
 
     private static bool CanBuildResponse(SipMessage msg)
     {
+        // The top Via says where to send the answer; other headers are copied verbatim (RFC 3261 §8.2.6.2), so a
+        // malformed CSeq can still be echoed in the 400 that reports it (RFC 4475 §3.1.2.4).
         var via = msg.Headers[SipHeaderNames.Via];
-        var cseq = msg.Headers[SipHeaderNames.CSeq];
-        if (via is null || cseq is null || !SipVia.TryParse(via, out _) || !SipCSeq.TryParse(cseq, out _)) return false;
+        if (via is null || !msg.Headers.Contains(SipHeaderNames.CSeq) || !SipVia.TryParse(via, out _)) return false;
         foreach (var name in (ReadOnlySpan<string>)[SipHeaderNames.Via, SipHeaderNames.From, SipHeaderNames.To, SipHeaderNames.CallId, SipHeaderNames.CSeq])
         {
             foreach (var v in msg.Headers.GetValues(name))

@@ -183,6 +183,21 @@ public abstract class SipMessage
     /// <inheritdoc/>
     public override string ToString() => System.Text.Encoding.UTF8.GetString(ToBytes());
 
+    /// <summary>Stores what the parser already parsed while validating, so accessors do not parse twice.</summary>
+    internal void Prime(List<SipVia>? via, SipNameAddr? from, SipNameAddr? to, SipCSeq? cseq,
+        List<SipNameAddr>? contact, List<SipNameAddr>? route, List<SipNameAddr>? recordRoute)
+    {
+        _cacheVersion = Headers.Version;
+        _via = via is null ? [] : via;
+        _from = from;
+        _to = to;
+        _cseq = cseq;
+        _fromParsed = _toParsed = _cseqParsed = true;
+        _contact = contact is null ? [] : contact;
+        _route = route is null ? [] : route;
+        _recordRoute = recordRoute is null ? [] : recordRoute;
+    }
+
     private void Refresh()
     {
         if (_cacheVersion == Headers.Version) return;

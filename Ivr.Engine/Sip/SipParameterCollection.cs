@@ -14,6 +14,11 @@ public sealed class SipParameterCollection : IReadOnlyList<SipParameter>
     /// <summary>Creates a collection from parameters in order.</summary>
     public SipParameterCollection(IEnumerable<SipParameter> items) => _items = items.ToArray();
 
+    private SipParameterCollection(SipParameter[] items, bool _) => _items = items;
+
+    internal static SipParameterCollection FromList(List<SipParameter> list) =>
+        list.Count == 0 ? Empty : new SipParameterCollection(list.ToArray(), false);
+
     /// <inheritdoc/>
     public int Count => _items.Length;
 
@@ -74,7 +79,8 @@ public sealed class SipParameterCollection : IReadOnlyList<SipParameter>
     internal static bool TryParseGeneric(ReadOnlySpan<char> s, out SipParameterCollection result)
     {
         result = Empty;
-        var list = new List<SipParameter>();
+        if (s.IsEmpty || s.IndexOfAnyExcept(" \t") < 0) return true;
+        var list = new List<SipParameter>(2);
         var i = 0;
         while (true)
         {
@@ -111,7 +117,7 @@ public sealed class SipParameterCollection : IReadOnlyList<SipParameter>
             }
             list.Add(new SipParameter(name, value));
         }
-        result = list.Count == 0 ? Empty : new SipParameterCollection(list);
+        result = FromList(list);
         return true;
     }
 }

@@ -391,42 +391,61 @@ public sealed class SipParser
     private static void ValidateHeaders(SipMessage msg, ref State state)
     {
         var method = (msg as SipRequest)?.Method;
-        var sawVia = false;
         var sawCSeq = false;
+        List<SipVia>? vias = null;
+        List<SipNameAddr>? contacts = null, routes = null, recordRoutes = null;
+        SipNameAddr? from = null, to = null;
+        SipCSeq? firstCSeq = null;
+        var allValid = true;
         foreach (var h in msg.Headers)
         {
             switch (h.Name)
             {
                 case SipHeaderNames.Via:
-                    sawVia = true;
-                    if (!SipVia.TryParse(h.Value, out _)) state.Fail(SipParseErrorCode.InvalidVia, "Via does not parse");
+                    if (SipVia.TryParse(h.Value, out var via)) (vias ??= new List<SipVia>(2)).Add(via);
+                    else state.Fail(SipParseErrorCode.InvalidVia, "Via does not parse");
                     break;
                 case SipHeaderNames.CSeq:
                     sawCSeq = true;
                     if (!SipCSeq.TryParse(h.Value, out var cseq)) state.Fail(SipParseErrorCode.InvalidCSeq, "CSeq does not parse or exceeds 2^32-1");
                     else if (method is not null && !string.Equals(cseq.Method, method, StringComparison.Ordinal))
                         state.Fail(SipParseErrorCode.CSeqMethodMismatch, "CSeq method differs from the request method");
+                    else firstCSeq ??= cseq;
                     break;
                 case SipHeaderNames.From:
-                    if (!SipNameAddr.TryParse(h.Value, out _)) state.Fail(SipParseErrorCode.InvalidFrom, "From does not parse");
+                    if (SipNameAddr.TryParse(h.Value, out var f)) from ??= f;
+                    else state.Fail(SipParseErrorCode.InvalidFrom, "From does not parse");
                     break;
                 case SipHeaderNames.To:
-                    if (!SipNameAddr.TryParse(h.Value, out _)) state.Fail(SipParseErrorCode.InvalidTo, "To does not parse");
+                    if (SipNameAddr.TryParse(h.Value, out var t)) to ??= t;
+                    else state.Fail(SipParseErrorCode.InvalidTo, "To does not parse");
                     break;
                 case SipHeaderNames.Contact:
                     if (h.Value == "*")
                     {
                         if (msg.Headers.CountOf(SipHeaderNames.Contact) > 1) state.Fail(SipParseErrorCode.InvalidContact, "Contact * with other values");
                     }
-                    else if (!SipNameAddr.TryParse(h.Value, out _))
+                    else if (SipNameAddr.TryParse(h.Value, out var c))
+                    {
+                        (contacts ??= new List<SipNameAddr>(1)).Add(c);
+                    }
+                    else
                     {
                         state.Fail(SipParseErrorCode.InvalidContact, "Contact does not parse");
                     }
                     break;
                 case SipHeaderNames.Route:
                 case SipHeaderNames.RecordRoute:
-                    if (!h.Value.StartsWith('<') && !h.Value.Contains('<') || !SipNameAddr.TryParse(h.Value, out _))
+                    // RFC 3261 §25.1: route-param is a name-addr, so the URI is always in angle brackets.
+                    if (h.Value.Contains('<') && SipNameAddr.TryParse(h.Value, out var r))
+                    {
+                        if (h.Name == SipHeaderNames.Route) (routes ??= new List<SipNameAddr>(2)).Add(r);
+                        else (recordRoutes ??= new List<SipNameAddr>(2)).Add(r);
+                    }
+                    else
+                    {
                         state.Fail(SipParseErrorCode.InvalidRoute, h.Name + " does not parse");
+                    }
                     break;
                 case SipHeaderNames.MaxForwards:
                     if (SipMessage.ParseSmallInt(h.Value, 255) is null) state.Fail(SipParseErrorCode.InvalidMaxForwards, "Max-Forwards not in 0..255");
@@ -440,9 +459,11 @@ public sealed class SipParser
                     if (!IsMediaType(h.Value)) state.Fail(SipParseErrorCode.InvalidContentType, "Content-Type is not type/subtype");
                     break;
             }
+            allValid &= !state.Error.IsError;
         }
-        if (!sawVia) state.Fail(SipParseErrorCode.MissingVia, "no Via");
+        if (vias is null) state.Fail(SipParseErrorCode.MissingVia, "no Via");
         if (!sawCSeq) state.Fail(SipParseErrorCode.MissingCSeq, "no CSeq");
+        if (allValid && !state.Error.IsError) msg.Prime(vias, from, to, firstCSeq, contacts, routes, recordRoutes);
     }
 
     private static bool IsMediaType(string v)

@@ -85,28 +85,29 @@ internal static class SipSyntax
 
     public static bool IsHeaderChars(ReadOnlySpan<char> s, bool allowEmpty) => IsEscapedRun(s, HeaderUnreserved, allowEmpty);
 
-    /// <summary>Decodes %HH escapes (RFC 3261 §19.1.2); invalid escapes are kept literally.</summary>
+    /// <summary>Decodes %HH escapes (RFC 3261 §19.1.2) as UTF-8; invalid escapes are kept literally.</summary>
     public static string Unescape(string s)
     {
         if (!s.Contains('%')) return s;
-        var bytes = new List<byte>(s.Length);
-        Span<byte> tmp = stackalloc byte[4];
-        for (var i = 0; i < s.Length; i++)
+        var bytes = new byte[Encoding.UTF8.GetMaxByteCount(s.Length)];
+        var n = 0;
+        var i = 0;
+        while (i < s.Length)
         {
-            var c = s[i];
-            if (c == '%' && i + 2 < s.Length && IsHex(s[i + 1]) && IsHex(s[i + 2]))
+            if (s[i] == '%' && i + 2 < s.Length && IsHex(s[i + 1]) && IsHex(s[i + 2]))
             {
-                bytes.Add((byte)((HexValue(s[i + 1]) << 4) | HexValue(s[i + 2])));
-                i += 2;
+                bytes[n++] = (byte)((HexValue(s[i + 1]) << 4) | HexValue(s[i + 2]));
+                i += 3;
+                continue;
             }
-            else
-            {
-                var n = Encoding.UTF8.GetBytes(s.AsSpan(i, char.IsHighSurrogate(c) && i + 1 < s.Length ? 2 : 1), tmp);
-                if (n == 4 || char.IsHighSurrogate(c)) i++;
-                for (var k = 0; k < n; k++) bytes.Add(tmp[k]);
-            }
+            var run = s.AsSpan(i);
+            var next = run.IndexOf('%');
+            if (next == 0) next = 1;
+            var chunk = next < 0 ? run : run[..next];
+            n += Encoding.UTF8.GetBytes(chunk, bytes.AsSpan(n));
+            i += chunk.Length;
         }
-        return Encoding.UTF8.GetString(bytes.ToArray());
+        return Encoding.UTF8.GetString(bytes, 0, n);
     }
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;

@@ -103,4 +103,23 @@ public class SipParserPropertyTests
             }
         }
     }
+
+    private static readonly byte[] Delimiters = "\";,\"<>%:@[]?&= \t\r\n\0\\/"u8.ToArray();
+
+    [Property(MaxTest = 3000)]
+    public void TryParse_DelimiterInsertedIntoTortureMessage_NeverThrows(int file, int[] positions, int[] delimiters)
+    {
+        var bytes = Rfc4475.Load(Names[(int)((uint)file % (uint)Names.Length)]).ToList();
+        positions ??= [];
+        delimiters ??= [];
+        for (var i = 0; i < positions.Length; i++)
+        {
+            var at = (int)((uint)positions[i] % (uint)bytes.Count);
+            var d = Delimiters[(int)((uint)(delimiters.Length > 0 ? delimiters[i % delimiters.Length] : i) % (uint)Delimiters.Length)];
+            if (i % 2 == 0) bytes.Insert(at, d);
+            else bytes[at] = d;
+        }
+        ParseAll(bytes.ToArray());
+    }
 }
+

@@ -86,9 +86,17 @@ internal static class SipSyntax
     public static bool IsHeaderChars(ReadOnlySpan<char> s, bool allowEmpty) => IsEscapedRun(s, HeaderUnreserved, allowEmpty);
 
     /// <summary>Decodes %HH escapes (RFC 3261 §19.1.2) as UTF-8; invalid escapes are kept literally.</summary>
-    public static string Unescape(string s)
+    public static string Unescape(string s) => Unescape(s, Encoding.UTF8);
+
+    /// <summary>
+    /// Unescapes to a string holding one char per octet, so that comparisons are exact on the octets even when the
+    /// escapes are not valid UTF-8 (RFC 3261 §19.1.4 compares unescaped forms).
+    /// </summary>
+    public static string UnescapeOctets(string s) => Unescape(s, Encoding.Latin1);
+
+    private static string Unescape(string s, Encoding decode)
     {
-        if (!s.Contains('%')) return s;
+        if (!s.Contains('%') && (decode == Encoding.UTF8 || Ascii.IsValid(s))) return s;
         var bytes = new byte[Encoding.UTF8.GetMaxByteCount(s.Length)];
         var n = 0;
         var i = 0;
@@ -107,7 +115,7 @@ internal static class SipSyntax
             n += Encoding.UTF8.GetBytes(chunk, bytes.AsSpan(n));
             i += chunk.Length;
         }
-        return Encoding.UTF8.GetString(bytes, 0, n);
+        return decode.GetString(bytes, 0, n);
     }
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;

@@ -199,11 +199,11 @@ public sealed class SipUri
         if (!string.Equals(Scheme, other.Scheme, StringComparison.Ordinal)) return false;
         if (!IsSip)
         {
-            return string.Equals(SipSyntax.Unescape(Opaque ?? ""), SipSyntax.Unescape(other.Opaque ?? ""), StringComparison.OrdinalIgnoreCase);
+            return string.Equals(SipSyntax.UnescapeOctets(Opaque ?? ""), SipSyntax.UnescapeOctets(other.Opaque ?? ""), StringComparison.OrdinalIgnoreCase);
         }
-        if (!string.Equals(UserUnescaped, other.UserUnescaped, StringComparison.Ordinal)) return false;
-        if (!string.Equals(Password is null ? null : SipSyntax.Unescape(Password),
-                other.Password is null ? null : SipSyntax.Unescape(other.Password), StringComparison.Ordinal)) return false;
+        if (!string.Equals(Unescaped(User), Unescaped(other.User), StringComparison.Ordinal)) return false;
+        if (!string.Equals(Password is null ? null : SipSyntax.UnescapeOctets(Password),
+                other.Password is null ? null : SipSyntax.UnescapeOctets(other.Password), StringComparison.Ordinal)) return false;
         if (!string.Equals(Host, other.Host, StringComparison.OrdinalIgnoreCase)) return false;
         if (Port != other.Port) return false;
         foreach (var p in Parameters)
@@ -232,11 +232,11 @@ public sealed class SipUri
         return true;
     }
 
-    private static string? Unescaped(string? s) => s is null ? null : SipSyntax.Unescape(s);
+    private static string? Unescaped(string? s) => s is null ? null : SipSyntax.UnescapeOctets(s);
 
     private static bool IsSignificantParam(string name)
     {
-        var n = SipSyntax.Unescape(name);
+        var n = SipSyntax.UnescapeOctets(name);
         return n.Equals("transport", StringComparison.OrdinalIgnoreCase) || n.Equals("user", StringComparison.OrdinalIgnoreCase)
             || n.Equals("ttl", StringComparison.OrdinalIgnoreCase) || n.Equals("method", StringComparison.OrdinalIgnoreCase)
             || n.Equals("maddr", StringComparison.OrdinalIgnoreCase);
@@ -244,10 +244,10 @@ public sealed class SipUri
 
     private static bool TryGetParam(SipParameterCollection c, string name, out string? value)
     {
-        var n = SipSyntax.Unescape(name);
+        var n = SipSyntax.UnescapeOctets(name);
         foreach (var p in c)
         {
-            if (SipSyntax.Unescape(p.Name).Equals(n, StringComparison.OrdinalIgnoreCase))
+            if (SipSyntax.UnescapeOctets(p.Name).Equals(n, StringComparison.OrdinalIgnoreCase))
             {
                 value = p.Value;
                 return true;

@@ -85,4 +85,20 @@ public class SipUriTests
         var uri = SipUri.Parse("sip:alice@atlanta.com").WithParameter("lr", null);
         Assert.Equal("sip:alice@atlanta.com;lr", uri.ToString());
     }
+
+    [Theory]
+    [InlineData("sip:%FF@example.com", "sip:%FE@example.com", false)]
+    [InlineData("sip:%41@example.com", "sip:A@example.com", true)]
+    [InlineData("sip:a@example.com;p=%41", "sip:a@example.com;P=a", true)]
+    public void EqualsRfc_ComparesUnescapedOctets(string a, string b, bool equal)
+    {
+        Assert.Equal(equal, SipUri.Parse(a).EqualsRfc(SipUri.Parse(b)));
+    }
+
+    [Fact]
+    public void EqualsRfc_EscapedUtf8_EqualsLiteralCharacter()
+    {
+        var literal = new SipUri("sip", "\u00e9", "example.com");
+        Assert.True(SipUri.Parse("sip:%C3%A9@example.com").EqualsRfc(literal));
+    }
 }

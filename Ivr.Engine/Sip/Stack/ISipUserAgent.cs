@@ -1,0 +1,11 @@
+namespace Ivr.Engine.Sip.Stack;
+
+/// <summary>The UAC side of the stack: places calls.</summary>
+public interface ISipUserAgent
+{
+    /// <summary>
+    /// Sends an INVITE to <paramref name="target"/> with <paramref name="sdpOffer"/>, ACKs the 2xx, and completes with the outcome;
+    /// provisional responses are absorbed; <paramref name="ringTimeout"/> sends CANCEL when no final answer arrives in time.
+    /// </summary>
+    Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken);
+}

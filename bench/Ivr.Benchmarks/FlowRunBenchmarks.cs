@@ -52,13 +52,30 @@ public class FlowRunBenchmarks
         return _live.Length;
     }
 
-    /// <summary>Prints the bytes retained per live run (GC.GetTotalMemory with forced collections).</summary>
+    /// <summary>Prints the bytes retained per live run (GC.GetTotalMemory with forced collections) and the CPU time of
+    /// one call (process CPU time, which a loaded machine does not inflate the way it inflates wall-clock time).</summary>
     [GlobalCleanup]
-    public void ReportRetainedBytes()
+    public void Report()
     {
         _live = [];
         var (perRun, total) = MeasureLiveRuns(_flow, LiveRuns);
         Console.WriteLine($"// LiveRuns(ExtraSteps={ExtraSteps}): {LiveRuns:N0} live FlowRuns retain {total / 1048576.0:F1} MB = {perRun:F0} bytes per run");
+        var (cpu, bytes) = MeasureCall(_flow, 200_000);
+        Console.WriteLine($"// CallCpu(ExtraSteps={ExtraSteps}): menu -> digits -> queue = {cpu:F2} us CPU and {bytes:F0} bytes allocated per call");
+    }
+
+    /// <summary>Process CPU microseconds and bytes allocated per call through menu → digits → queue.</summary>
+    public static (double CpuMicroseconds, double Bytes) MeasureCall(CompiledFlow flow, int calls)
+    {
+        for (var i = 0; i < 10_000; i++) BenchFlows.DriveMenuDigitsQueue(flow, NullHost.Instance, Call);
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        var bytes0 = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < calls; i++) BenchFlows.DriveMenuDigitsQueue(flow, NullHost.Instance, Call);
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpu0;
+        return (cpu.TotalMilliseconds * 1000 / calls, (double)bytes / calls);
     }
 
     /// <summary>Bytes retained by <paramref name="count"/> started runs waiting at the menu, and in total.</summary>

@@ -20,6 +20,11 @@ namespace Ivr.Flows.Runtime;
 /// (<see cref="FlowRun"/>): one object of a dozen fields plus one string slot per variable the flow can touch
 /// (built-ins included); a digit buffer, a subflow frame stack and a deferred-event queue only when used. Per event:
 /// the effect records emitted and, per step transition, what Stateless allocates to fire a trigger.</para>
+/// <para>Measured (bench/Ivr.Benchmarks, .NET 10): a run is 232 bytes when created (the object and its variable slots);
+/// 100,000 live runs waiting at a menu retain about 31 MB (≈325 bytes each, the host's CallInfo strings included). A call
+/// through menu → 8 digits → queue allocates 3,296 bytes whatever the flow's size: ≈2 KB are Stateless's two
+/// <c>Fire</c>s (its handler lookup and <c>Transition</c> objects, ≈1 KB per fire), the rest effect records and the
+/// digit string; it costs ≈2 µs of CPU.</para>
 /// </remarks>
 public sealed class CompiledFlow
 {

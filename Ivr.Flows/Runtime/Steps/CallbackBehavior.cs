@@ -46,10 +46,7 @@ internal sealed class CallbackBehavior : StepBehavior<CallbackStep, CallbackBeha
 
     public override void PromptFinished(FlowRun run, CompiledStep step)
     {
-        if (run.Phase is not (ConfirmPrompt or NumberPrompt)) return;
-        run.Phase++;
-        run.Listen(NoPhrases, 0);
-        run.StartTimer(InputTimeout);
+        if (run.Phase is ConfirmPrompt or NumberPrompt) StartListening(run);
     }
 
     public override void TimerExpired(FlowRun run, CompiledStep step)
@@ -104,14 +101,21 @@ internal sealed class CallbackBehavior : StepBehavior<CallbackStep, CallbackBeha
     private static void AskConfirm(FlowRun run, Plan plan)
     {
         run.Phase = ConfirmPrompt;
-        run.Play(plan.Confirm.Resolve(run.Locale, run.Values), true);
+        if (!run.Play(plan.Confirm.Resolve(run.Locale, run.Values), true)) StartListening(run);
+    }
+
+    private static void StartListening(FlowRun run)
+    {
+        run.Phase++;
+        run.Listen(NoPhrases, 0);
+        run.StartTimer(InputTimeout);
     }
 
     private static void AskNumber(FlowRun run, Plan plan)
     {
         run.ClearDigits();
         run.Phase = NumberPrompt;
-        run.Play(plan.Number.Resolve(run.Locale, run.Values), true);
+        if (!run.Play(plan.Number.Resolve(run.Locale, run.Values), true)) StartListening(run);
     }
 
     private static void FinishNumber(FlowRun run, Plan plan)

@@ -112,4 +112,15 @@ public class CallbackBehaviorTests
 
         Assert.Contains("+33612345678", host.LastPlayed, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void EmptyPrompt_ListensStraightAway()
+    {
+        var (run, host) = Start(CallbackFlow(c => c with { Prompt = new PromptRef([], "") }));
+
+        Assert.Empty(host.Of<PlayEffect>());
+        Assert.Equal(FlowWait.Input, run.Waiting);
+        run.Digit('1');
+        Assert.Equal("+33612345678", host.Last<BookCallbackEffect>().Number);
+    }
 }

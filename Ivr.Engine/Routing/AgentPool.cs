@@ -85,8 +85,7 @@ public sealed class AgentPool
     {
         var entry = Get(agentId);
         if (!Available(entry)) throw new InvalidOperationException($"Agent {agentId} is not available.");
-        entry.Active++;
-        Move(entry, AgentState.Reserved, now);
+        Move(entry, AgentState.Reserved, now, activeDelta: 1);
     }
 
     /// <summary>
@@ -97,8 +96,7 @@ public sealed class AgentPool
     {
         var entry = Get(agentId);
         if (entry.Active == 0) throw new InvalidOperationException($"Agent {agentId} holds no call.");
-        entry.Active--;
-        Move(entry, next == AgentState.Ready && entry.Active > 0 ? AgentState.Talking : next, now);
+        Move(entry, next == AgentState.Ready && entry.Active > 1 ? AgentState.Talking : next, now, activeDelta: -1);
     }
 
     private Entry Get(string agentId) =>
@@ -107,11 +105,12 @@ public sealed class AgentPool
     private static bool Available(Entry e) =>
         (e.State == AgentState.Ready || e.State == AgentState.Talking) && e.Active < e.Agent.MaxConcurrent;
 
-    private void Move(Entry entry, AgentState state, DateTimeOffset now)
+    private void Move(Entry entry, AgentState state, DateTimeOffset now, int activeDelta = 0)
     {
         var wasAvailable = Available(entry);
         var wasStaffed = entry.State != AgentState.Away;
         if (wasAvailable) Unindex(entry);
+        entry.Active += activeDelta;
         if (state == AgentState.Ready && entry.State != AgentState.Ready) entry.IdleSince = now;
         entry.State = state;
         var isStaffed = state != AgentState.Away;

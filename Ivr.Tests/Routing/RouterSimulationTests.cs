@@ -1,0 +1,43 @@
+using Ivr.Engine.Routing;
+using Xunit.Abstractions;
+
+namespace Ivr.Tests.Routing;
+
+public class RouterSimulationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Run_PolicyOff20Seeds_ReproducesErlangA()
+    {
+        var model = new ErlangA(48, 1, 0.5, 50);
+        var runs = Enumerable.Range(1, 20).AsParallel().Select(seed => RouterSimulation.Run(new RouterSimulationOptions
+        {
+            ArrivalsPerMinute = 48, HandleMinutes = 1, PatienceMinutes = 2, Agents = 50,
+            Minutes = 330, WarmUpMinutes = 30, Seed = seed, Drain = false,
+        }, policyOn: false)).ToList();
+
+        var arrivals = runs.Sum(r => r.Arrivals);
+        var abandon = (double)runs.Sum(r => r.Abandoned) / arrivals;
+        var wait = (double)runs.Sum(r => r.Waited) / arrivals;
+        output.WriteLine($"arrivals {arrivals}: P(abandon) sim {abandon:0.0000} vs {model.ProbabilityOfAbandon:0.0000}; P(wait>0) sim {wait:0.0000} vs {model.ProbabilityOfWait:0.0000}");
+        Assert.InRange(abandon / model.ProbabilityOfAbandon, 0.9, 1.1);
+        Assert.InRange(wait / model.ProbabilityOfWait, 0.9, 1.1);
+    }
+
+    [Fact]
+    public void Compare_OverloadedHour_OffersHalveAbandonmentAndLoseNoCallback()
+    {
+        var options = new RouterSimulationOptions
+        {
+            ArrivalsPerMinute = 36, HandleMinutes = 1, PatienceMinutes = 3, Agents = 30, Minutes = 60, Seed = 7,
+        };
+        var result = RouterSimulation.Compare(options);
+        output.WriteLine(result.ToTable());
+
+        Assert.True(result.On.Abandoned * 2 <= result.Off.Abandoned, $"abandoned on {result.On.Abandoned} vs off {result.Off.Abandoned}");
+        Assert.True(result.On.MaxWaitWithoutOffer <= options.Offer.WaitTarget!.Value.TotalMinutes + 1e-9);
+        Assert.True(result.On.OffersAccepted > 0);
+        Assert.Equal(result.On.OffersAccepted, result.On.CallbacksServed + result.On.CallbacksFailed);
+        Assert.Equal(0, result.On.CallbacksPending);
+        Assert.Equal(0, result.On.CallbacksDuplicated);
+    }
+}

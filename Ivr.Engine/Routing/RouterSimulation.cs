@@ -55,7 +55,10 @@ public static class RouterSimulation
 
         private readonly RouterSimulationOptions _o;
         private readonly bool _policyOn;
-        private readonly Random _random;
+        // Separate streams, so that policy off and on see the same callers (arrival times and patience).
+        private readonly Random _people;
+        private readonly Random _handling;
+        private readonly Random _choices;
         private readonly PriorityQueue<Event, (double Time, long Sequence)> _events = new();
         private readonly AgentPool _agents = new();
         private readonly RouteSelector _selector;
@@ -78,7 +81,9 @@ public static class RouterSimulation
         {
             _o = options;
             _policyOn = policyOn;
-            _random = new Random(options.Seed);
+            _people = new Random(options.Seed);
+            _handling = new Random(unchecked(options.Seed * 31 + 1));
+            _choices = new Random(unchecked(options.Seed * 31 + 2));
             _selector = new RouteSelector(_agents);
             _queue = _selector.Queue(Skill);
             _meter = new WaitMeter(TimeSpan.FromMinutes(options.MeterWindowMinutes), TimeSpan.FromSeconds(options.ServiceLevelSeconds));
@@ -89,7 +94,7 @@ public static class RouterSimulation
 
         public RouterSimulationReport Execute()
         {
-            Schedule(Exponential(_o.ArrivalsPerMinute), new Event(EventKind.Arrival, null, null));
+            Schedule(Exponential(_people, _o.ArrivalsPerMinute), new Event(EventKind.Arrival, null, null));
             var stopAt = _o.Drain ? double.PositiveInfinity : _o.Minutes;
             while (_events.TryPeek(out _, out var key) && key.Time <= stopAt)
             {
@@ -138,7 +143,8 @@ public static class RouterSimulation
 
         private void Arrive()
         {
-            var next = _now + Exponential(_o.ArrivalsPerMinute);
+            var next = _now + Exponential(_people, _o.ArrivalsPerMinute);
+            var patience = Exponential(_people, 1 / _o.PatienceMinutes);
             if (next < _o.Minutes) Schedule(next, new Event(EventKind.Arrival, null, null));
 
             var counted = _now >= _o.WarmUpMinutes;
@@ -160,7 +166,7 @@ public static class RouterSimulation
             Dispatch();
             if (caller.State != CallerState.Waiting) return;
 
-            Schedule(_now + Exponential(1 / _o.PatienceMinutes), new Event(EventKind.Abandon, caller, null));
+            Schedule(_now + patience, new Event(EventKind.Abandon, caller, null));
             if (!_policyOn) return;
             var offer = _policy.EvaluateArrival(Offer(snapshot!, caller.Estimates!.Best));
             if (offer.Offer) MakeOffer(caller);
@@ -187,8 +193,8 @@ public static class RouterSimulation
             var snapshot = _meter.Snapshot(at);
             var ahead = _queue.PositionOf(caller.Id) ?? 0;
             var remaining = _estimator.EstimateAll(Context(snapshot, ahead)).Best;
-            var sinceLast = caller.LastOfferAt is { } last ? Span(_now - last) : (TimeSpan?)null;
-            var decision = _policy.EvaluateWaiting(Offer(snapshot, remaining), Span(_now - caller.ArrivedAt), sinceLast);
+            var sinceLast = caller.LastOfferAt is { } last ? Since(last) : (TimeSpan?)null;
+            var decision = _policy.EvaluateWaiting(Offer(snapshot, remaining), Since(caller.ArrivedAt), sinceLast);
             if (decision.Offer) MakeOffer(caller);
             if (caller.State == CallerState.Waiting) ScheduleOfferCheck(caller);
         }
@@ -197,10 +203,10 @@ public static class RouterSimulation
         // reaches the target; one who declined, a re-offer interval from now.
         private void ScheduleOfferCheck(Caller caller)
         {
-            var every = _o.Offer.ReofferEvery?.TotalMinutes;
+            var every = _o.Offer.ReofferEvery is { } e ? After(_now, e) : (double?)null;
             double? next = caller.FirstOfferAt is null
-                ? Min(_o.Offer.WaitTarget is { } target ? caller.ArrivedAt + target.TotalMinutes : null, every is { } e ? _now + e : null)
-                : _now + every;
+                ? Min(_o.Offer.WaitTarget is { } target ? After(caller.ArrivedAt, target) : null, every)
+                : every;
             if (next is { } t) Schedule(Math.Max(t, _now), new Event(EventKind.OfferCheck, caller, null));
         }
 
@@ -210,7 +216,7 @@ public static class RouterSimulation
             caller.FirstOfferAt ??= _now;
             caller.LastOfferAt = _now;
             if (caller.Counted) _offers++;
-            if (_random.NextDouble() >= _o.AcceptProbability) return;
+            if (_choices.NextDouble() >= _o.AcceptProbability) return;
             caller.State = CallerState.Callback;
             _queue.ConvertToCallback(caller.Id);
             _meter.CallbackBooked(At(_now));
@@ -266,7 +272,7 @@ public static class RouterSimulation
             }
             caller.Attempts++;
             _agents.SetState(agentId, AgentState.Ringing, At(_now));
-            var answered = _random.NextDouble() < _o.CallbackAnswerProbability;
+            var answered = _choices.NextDouble() < _o.CallbackAnswerProbability;
             Schedule(_now + _o.CallbackRingMinutes, new Event(EventKind.DialEnd, caller, agentId, answered));
         }
 
@@ -307,7 +313,7 @@ public static class RouterSimulation
         {
             _agents.SetState(agentId, AgentState.Talking, At(_now));
             _startedAt[agentId] = _now;
-            Schedule(_now + Exponential(1 / _o.HandleMinutes), new Event(EventKind.ServiceEnd, caller, agentId));
+            Schedule(_now + Exponential(_handling, 1 / _o.HandleMinutes), new Event(EventKind.ServiceEnd, caller, agentId));
         }
 
         private void EndService(string agentId)
@@ -341,11 +347,17 @@ public static class RouterSimulation
 
         private void Schedule(double time, Event e) => _events.Enqueue(e, (time, _sequence++));
 
-        private double Exponential(double rate) => -Math.Log(1 - _random.NextDouble()) / rate;
+        private static double Exponential(Random random, double rate) => -Math.Log(1 - random.NextDouble()) / rate;
 
         private static double? Min(double? a, double? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 
         private static DateTimeOffset At(double minutes) => Epoch.AddTicks((long)Math.Round(minutes * TimeSpan.TicksPerMinute));
+
+        // Times due by a TimeSpan are computed in ticks, so that the policy sees exactly the span it asked for.
+        private static double After(double minutes, TimeSpan span) =>
+            (At(minutes) + span - Epoch).Ticks / (double)TimeSpan.TicksPerMinute;
+
+        private TimeSpan Since(double minutes) => At(_now) - At(minutes);
 
         private static TimeSpan Span(double minutes) => TimeSpan.FromTicks((long)Math.Round(minutes * TimeSpan.TicksPerMinute));
     }

@@ -36,11 +36,17 @@ public sealed record RouterSimulationOptions
     /// <summary>Sliding window of the wait meter, in minutes.</summary>
     public double MeterWindowMinutes { get; init; } = 15;
 
-    /// <summary>The offer triggers used when the policy is on.</summary>
+    /// <summary>
+    /// The offer triggers used when the policy is on. Defaults: expected wait over 1 minute, abandonment over 5 %, or a
+    /// predicted 10 % chance of abandoning; re-offer every 20 seconds. In overload impatient callers keep the live line
+    /// short, so the wait trigger alone rarely fires: the abandonment triggers are what reach them in time.
+    /// </summary>
     public OfferPolicyOptions Offer { get; init; } = new()
     {
         WaitTarget = TimeSpan.FromMinutes(1),
-        ReofferEvery = TimeSpan.FromSeconds(30),
+        AbandonRateThreshold = 0.05,
+        LikelyToAbandonThreshold = 0.1,
+        ReofferEvery = TimeSpan.FromSeconds(20),
     };
 
     /// <summary>Probability that a caller accepts each offer of a callback.</summary>

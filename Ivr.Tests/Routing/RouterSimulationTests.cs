@@ -12,7 +12,7 @@ public class RouterSimulationTests(ITestOutputHelper output)
         var runs = Enumerable.Range(1, 20).AsParallel().Select(seed => RouterSimulation.Run(new RouterSimulationOptions
         {
             ArrivalsPerMinute = 48, HandleMinutes = 1, PatienceMinutes = 2, Agents = 50,
-            Minutes = 330, WarmUpMinutes = 30, Seed = seed, Drain = false,
+            Minutes = 170, WarmUpMinutes = 20, Seed = seed, Drain = false,
         }, policyOn: false)).ToList();
 
         var arrivals = runs.Sum(r => r.Arrivals);
@@ -28,7 +28,8 @@ public class RouterSimulationTests(ITestOutputHelper output)
     {
         var options = new RouterSimulationOptions
         {
-            ArrivalsPerMinute = 36, HandleMinutes = 1, PatienceMinutes = 3, Agents = 30, Minutes = 60, Seed = 7,
+            // Capacity 100 calls a minute, arrivals 20 % above it for one hour, then drained.
+            ArrivalsPerMinute = 120, HandleMinutes = 1, PatienceMinutes = 3, Agents = 100, Minutes = 60, Seed = 1,
         };
         var result = RouterSimulation.Compare(options);
         output.WriteLine(result.ToTable());

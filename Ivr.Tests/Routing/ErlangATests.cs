@@ -1,13 +1,15 @@
 using Ivr.Engine.Routing;
+using Xunit.Abstractions;
 
 namespace Ivr.Tests.Routing;
 
-public class ErlangATests
+public class ErlangATests(ITestOutputHelper output)
 {
     [Fact]
     public void Compute_Lambda48Mu1Theta05N50_MatchesPublishedFigures()
     {
         var model = new ErlangA(48, 1, 0.5, 50);
+        output.WriteLine($"P(wait>0)={model.ProbabilityOfWait:0.000000} P(abandon)={model.ProbabilityOfAbandon:0.000000} E[W]={model.MeanWait:0.000000} ASA={model.AverageSpeedOfAnswer:0.000000} SL(20s)={model.ServiceLevel(1 / 3.0):0.0000} bound={model.TruncationBound:E1}");
 
         Assert.Equal(0.4678, model.ProbabilityOfWait, 1e-4);
         Assert.Equal(0.0309, model.ProbabilityOfAbandon, 1e-4);
@@ -19,6 +21,7 @@ public class ErlangATests
     public void Compute_Lambda100Mu1Theta1N100_MatchesPublishedFigures()
     {
         var model = new ErlangA(100, 1, 1, 100);
+        output.WriteLine($"P(wait>0)={model.ProbabilityOfWait:0.000000} P(abandon)={model.ProbabilityOfAbandon:0.000000} E[W]={model.MeanWait:0.000000} ASA={model.AverageSpeedOfAnswer:0.000000} SL(20s)={model.ServiceLevel(1 / 3.0):0.0000} bound={model.TruncationBound:E1}");
 
         Assert.Equal(0.5133, model.ProbabilityOfWait, 1e-4);
         Assert.Equal(0.0399, model.ProbabilityOfAbandon, 1e-4);

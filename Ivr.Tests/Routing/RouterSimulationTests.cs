@@ -41,4 +41,27 @@ public class RouterSimulationTests(ITestOutputHelper output)
         Assert.Equal(0, result.On.CallbacksPending);
         Assert.Equal(0, result.On.CallbacksDuplicated);
     }
+
+    [Fact]
+    public void Compare_CliDefaults_TableShowsBothPoliciesAndSettlesEveryCallback()
+    {
+        var result = RouterSimulation.Compare(new RouterSimulationOptions());
+        var table = result.ToTable();
+        output.WriteLine(table);
+
+        Assert.Contains("policy off", table);
+        Assert.Contains("policy on", table);
+        Assert.Equal(result.Off.Arrivals, result.On.Arrivals);
+        Assert.Equal(0, result.Off.OffersMade);
+        Assert.Equal(result.On.OffersAccepted, result.On.CallbacksServed + result.On.CallbacksFailed);
+        Assert.Equal(0, result.On.CallbacksDuplicated);
+    }
+
+    [Fact]
+    public void Run_SameSeed_IsDeterministic()
+    {
+        var options = new RouterSimulationOptions { Minutes = 30, ArrivalsPerMinute = 60 };
+
+        Assert.Equal(RouterSimulation.Run(options, policyOn: true), RouterSimulation.Run(options, policyOn: true));
+    }
 }

@@ -37,15 +37,17 @@ public sealed record RouterSimulationOptions
     public double MeterWindowMinutes { get; init; } = 15;
 
     /// <summary>
-    /// The offer triggers used when the policy is on. Defaults: expected wait over 1 minute, abandonment over 5 %, or a
-    /// predicted 10 % chance of abandoning; re-offer every 20 seconds. In overload impatient callers keep the live line
-    /// short, so the wait trigger alone rarely fires: the abandonment triggers are what reach them in time.
+    /// The offer triggers used when the policy is on. Defaults: expected wait over 1 minute, abandonment over 10 %, or a
+    /// predicted 25 % chance of abandoning; re-offer every 20 seconds. In overload impatient callers keep the live line
+    /// short, so the wait trigger alone rarely fires: the abandonment triggers are what reach them in time. Lower
+    /// thresholds backfire on a healthy queue: every callback holds an agent while it rings, and offering to nearly
+    /// everyone spends enough agent time on ringing to tip the skill into overload.
     /// </summary>
     public OfferPolicyOptions Offer { get; init; } = new()
     {
         WaitTarget = TimeSpan.FromMinutes(1),
-        AbandonRateThreshold = 0.05,
-        LikelyToAbandonThreshold = 0.1,
+        AbandonRateThreshold = 0.1,
+        LikelyToAbandonThreshold = 0.25,
         ReofferEvery = TimeSpan.FromSeconds(20),
     };
 

@@ -45,7 +45,8 @@ public class RouterSimulationTests(ITestOutputHelper output)
     [Fact]
     public void Compare_CliDefaults_TableShowsBothPoliciesAndSettlesEveryCallback()
     {
-        var result = RouterSimulation.Compare(new RouterSimulationOptions());
+        // The CLI's defaults (λ = 48, handle 1 min, patience 2 min, 50 agents, seed 1), over two hours to keep the test short.
+        var result = RouterSimulation.Compare(new RouterSimulationOptions { Minutes = 120 });
         var table = result.ToTable();
         output.WriteLine(table);
 

@@ -333,7 +333,8 @@ public static class RouterSimulation
                 PatienceRate: snapshot.PatienceRate ?? 1 / _o.PatienceMinutes,
                 AgentFree: _agents.AvailableCount(Skill) > 0,
                 HeadOfLineWait: headWait,
-                LastEnteredServiceWait: _lastAnsweredWait);
+                LastEnteredServiceWait: _lastAnsweredWait,
+                CallbacksAhead: ahead == _queue.Count ? _queue.CallbackCount : (int)((long)_queue.CallbackCount * ahead / Math.Max(1, _queue.Count)));
         }
 
         private OfferContext Offer(WaitMeterSnapshot snapshot, TimeSpan expectedWait) =>

@@ -8,6 +8,7 @@ namespace Ivr.Engine.Routing;
 /// <param name="AgentFree">An agent is free now, so a caller at the head is answered at once.</param>
 /// <param name="HeadOfLineWait">How long the caller at the head of the line has waited so far, if anyone waits.</param>
 /// <param name="LastEnteredServiceWait">The wait of the last caller answered, if any.</param>
+/// <param name="CallbacksAhead">How many of the places ahead are virtual (callbacks): those never give up.</param>
 public readonly record struct WaitContext(
     int CallersAhead,
     int Agents,
@@ -15,4 +16,5 @@ public readonly record struct WaitContext(
     double PatienceRate,
     bool AgentFree = false,
     TimeSpan? HeadOfLineWait = null,
-    TimeSpan? LastEnteredServiceWait = null);
+    TimeSpan? LastEnteredServiceWait = null,
+    int CallbacksAhead = 0);

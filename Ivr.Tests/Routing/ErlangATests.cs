@@ -9,7 +9,7 @@ public class ErlangATests(ITestOutputHelper output)
     public void Compute_Lambda48Mu1Theta05N50_MatchesPublishedFigures()
     {
         var model = new ErlangA(48, 1, 0.5, 50);
-        output.WriteLine($"P(wait>0)={model.ProbabilityOfWait:0.000000} P(abandon)={model.ProbabilityOfAbandon:0.000000} E[W]={model.MeanWait:0.000000} ASA={model.AverageSpeedOfAnswer:0.000000} SL(20s)={model.ServiceLevel(1 / 3.0):0.0000} bound={model.TruncationBound:E1}");
+        Describe(model);
 
         Assert.Equal(0.4678, model.ProbabilityOfWait, 1e-4);
         Assert.Equal(0.0309, model.ProbabilityOfAbandon, 1e-4);
@@ -21,7 +21,7 @@ public class ErlangATests(ITestOutputHelper output)
     public void Compute_Lambda100Mu1Theta1N100_MatchesPublishedFigures()
     {
         var model = new ErlangA(100, 1, 1, 100);
-        output.WriteLine($"P(wait>0)={model.ProbabilityOfWait:0.000000} P(abandon)={model.ProbabilityOfAbandon:0.000000} E[W]={model.MeanWait:0.000000} ASA={model.AverageSpeedOfAnswer:0.000000} SL(20s)={model.ServiceLevel(1 / 3.0):0.0000} bound={model.TruncationBound:E1}");
+        Describe(model);
 
         Assert.Equal(0.5133, model.ProbabilityOfWait, 1e-4);
         Assert.Equal(0.0399, model.ProbabilityOfAbandon, 1e-4);
@@ -109,4 +109,9 @@ public class ErlangATests(ITestOutputHelper output)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ErlangA(50, 1, 0, 50));
     }
+
+    private void Describe(ErlangA model) =>
+        output.WriteLine($"P(wait>0)={model.ProbabilityOfWait:0.000000} P(abandon)={model.ProbabilityOfAbandon:0.000000} " +
+            $"E[W]={model.MeanWait:0.000000} ASA={model.AverageSpeedOfAnswer:0.000000} SL(20s)={model.ServiceLevel(1 / 3.0):0.0000} " +
+            $"bound={model.TruncationBound:E1}");
 }

@@ -13,6 +13,14 @@ public class WaitEstimatorTests
     }
 
     [Fact]
+    public void QueueLength_AllAheadAreCallbacks_NobodyAheadGivesUp()
+    {
+        var estimate = new QueueLengthEstimator().Estimate(new WaitContext(2, 10, 1, 0.5, CallbacksAhead: 2));
+
+        Assert.Equal(3 / 10.0, estimate.TotalMinutes, 1e-6);
+    }
+
+    [Fact]
     public void QueueLength_AgentFreeAtHead_IsZero()
     {
         var estimate = new QueueLengthEstimator().Estimate(new WaitContext(0, 10, 1, 0.5, AgentFree: true));

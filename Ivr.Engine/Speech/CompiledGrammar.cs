@@ -43,11 +43,6 @@ internal sealed class CompiledGrammar
 
     public bool Accepts(string normalizedPhrase) => _accepted.Contains(normalizedPhrase);
 
-    internal static string BuildJsgf(IReadOnlyList<string> phrases)
-    {
-        var sb = new StringBuilder("#JSGF V1.0;\ngrammar ivr;\npublic <choice> = ");
-        sb.AppendJoin(" | ", phrases);
-        sb.Append(" ;\n");
-        return sb.ToString();
-    }
+    internal static string BuildJsgf(IReadOnlyList<string> phrases) =>
+        "#JSGF V1.0;\ngrammar ivr;\npublic <choice> = " + string.Join(" | ", phrases) + " ;\n";
 }

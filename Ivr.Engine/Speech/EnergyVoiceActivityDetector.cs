@@ -25,6 +25,9 @@ public sealed class EnergyVoiceActivityDetector
     /// <summary>True between onset and end of speech.</summary>
     public bool InSpeech { get; private set; }
 
+    /// <summary>Quiet time since the last loud frame while in speech (zero right after a loud frame).</summary>
+    public TimeSpan QuietDuration => _quiet;
+
     /// <summary>The tracked noise floor in dBFS.</summary>
     public double NoiseFloorDb => _floorDb;
 

@@ -20,12 +20,12 @@ internal sealed class PocketSphinxDecoder : IDisposable
 
     private IntPtr Logmath { get; }
 
-    public static PocketSphinxDecoder Create(PocketSphinxOptions options)
+    public static PocketSphinxDecoder Create(PocketSphinxOptions options, string acousticModel)
     {
         string[] args =
         [
             "ivr",
-            "-hmm", options.AcousticModel,
+            "-hmm", acousticModel,
             "-dict", options.Dictionary,
             "-samprate", "16000",
             "-bestpath", "yes",
@@ -65,27 +65,27 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
-    /// <summary>Selects (compiling on first use) the grammar's search and starts an utterance.</summary>
-    public void Start(CompiledGrammar grammar)
+    /// <summary>Selects the JSGF search <paramref name="name"/> (compiling it on first use) and starts an utterance.</summary>
+    public void Start(string name, string jsgf)
     {
         ObjectDisposedException.ThrowIf(_ps == IntPtr.Zero, this);
-        if (_searches.Add(grammar.SearchName))
+        if (_searches.Add(name))
         {
-            if (PocketSphinxNative.PsSetJsgfString(_ps, grammar.SearchName, grammar.Jsgf) < 0)
+            if (PocketSphinxNative.PsSetJsgfString(_ps, name, jsgf) < 0)
             {
-                _searches.Remove(grammar.SearchName);
-                throw new InvalidOperationException($"PocketSphinx rejected grammar {grammar.SearchName}.");
+                _searches.Remove(name);
+                throw new InvalidOperationException($"PocketSphinx rejected grammar {name}.");
             }
         }
 
-        if (_active != grammar.SearchName)
+        if (_active != name)
         {
-            if (PocketSphinxNative.PsSetSearch(_ps, grammar.SearchName) < 0)
+            if (PocketSphinxNative.PsSetSearch(_ps, name) < 0)
             {
-                throw new InvalidOperationException($"PocketSphinx could not select search {grammar.SearchName}.");
+                throw new InvalidOperationException($"PocketSphinx could not select search {name}.");
             }
 
-            _active = grammar.SearchName;
+            _active = name;
         }
 
         if (PocketSphinxNative.PsStartUtt(_ps) < 0)
@@ -105,20 +105,46 @@ internal sealed class PocketSphinxDecoder : IDisposable
         return PocketSphinxNative.PsGetInSpeech(_ps) != 0;
     }
 
-    /// <summary>Ends the utterance and returns the best hypothesis (null if none) and its posterior probability.</summary>
-    public (string? Hypothesis, double Posterior) End()
+    /// <summary>
+    /// Ends the utterance and returns the best hypothesis (null if none), its lattice posterior (ps_get_prob, log base
+    /// 1.0001, made linear by logmath_exp) and how many 10 ms frames its words span (first word start to last word end).
+    /// </summary>
+    public DecodeOutcome End()
     {
         PocketSphinxNative.PsEndUtt(_ps);
         var hyp = PocketSphinxNative.PsGetHyp(_ps, out _);
         var text = hyp == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(hyp);
         if (string.IsNullOrWhiteSpace(text))
         {
-            return (null, 0);
+            return new DecodeOutcome(null, 0, 0);
         }
 
-        // ps_get_prob is the log posterior of the best path in the word lattice (base 1.0001); logmath_exp makes it linear.
         var posterior = PocketSphinxNative.LogmathExp(Logmath, PocketSphinxNative.PsGetProb(_ps));
-        return (text, Math.Clamp(posterior, 0, 1));
+        // Frames from the start of the first real word to the end of the last one: pauses between the phrase's words
+        // count, silence or noise around it does not. Segment frame numbers count from the decoder's creation, not the
+        // utterance, so only durations are used.
+        var wordFrames = 0;
+        var pendingGap = 0;
+        var seenWord = false;
+        for (var seg = PocketSphinxNative.PsSegIter(_ps); seg != IntPtr.Zero; seg = PocketSphinxNative.PsSegNext(seg))
+        {
+            var word = Marshal.PtrToStringUTF8(PocketSphinxNative.PsSegWord(seg));
+            PocketSphinxNative.PsSegFrames(seg, out var sf, out var ef);
+            var frames = ef - sf + 1;
+            // Fillers are <s>, </s>, <sil> and bracketed noises like [NOISE] or [SPEECH].
+            if (word is { Length: > 0 } && word[0] != '<' && word[0] != '[' && word[0] != '+')
+            {
+                wordFrames += frames + (seenWord ? pendingGap : 0);
+                pendingGap = 0;
+                seenWord = true;
+            }
+            else
+            {
+                pendingGap += frames;
+            }
+        }
+
+        return new DecodeOutcome(text, Math.Clamp(posterior, 0, 1), wordFrames);
     }
 
     public void Dispose()

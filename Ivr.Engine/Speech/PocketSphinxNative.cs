@@ -58,6 +58,18 @@ internal static partial class PocketSphinxNative
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_hyp")]
     internal static partial IntPtr PsGetHyp(IntPtr ps, out int bestScore);
 
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_iter")]
+    internal static partial IntPtr PsSegIter(IntPtr ps);
+
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_next")]
+    internal static partial IntPtr PsSegNext(IntPtr seg);
+
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_word")]
+    internal static partial IntPtr PsSegWord(IntPtr seg);
+
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_frames")]
+    internal static partial void PsSegFrames(IntPtr seg, out int startFrame, out int endFrame);
+
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_prob")]
     internal static partial int PsGetProb(IntPtr ps);
 }

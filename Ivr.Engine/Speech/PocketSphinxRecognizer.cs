@@ -32,7 +32,8 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         _pool = new Lazy<DecoderPool>(() =>
         {
             PocketSphinxNative.ErrSetLogfp(IntPtr.Zero); // process-wide: the C library logs to stderr otherwise
-            return new DecoderPool(() => PocketSphinxDecoder.Create(_options), _options.MaxIdleDecoders);
+            var model = TelephoneModel.Prepare(_options.AcousticModel, _options.CepstralMeanInit);
+            return new DecoderPool(() => PocketSphinxDecoder.Create(_options, model), _options.MaxIdleDecoders);
         });
     }
 

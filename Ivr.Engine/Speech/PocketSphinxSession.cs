@@ -5,9 +5,16 @@ namespace Ivr.Engine.Speech;
 /// and every later frame are upsampled to 16 kHz, mixed with a low noise floor and decoded as they arrive; at end of
 /// speech the utterance is closed and the hypothesis matched against the grammar.
 /// </summary>
+/// <remarks>
+/// Confidence = lattice posterior × coverage, where coverage is the share of the voiced span (VAD onset to the last
+/// loud frame) that the hypothesis' words span (capped at 1). A JSGF search always forces speech onto some phrase; when the
+/// caller said something else, the decoder explains most of it with fillers (<c>[SPEECH]</c>, <c>&lt;sil&gt;</c>) and
+/// the phrase covers only a fraction, which this measure exposes.
+/// </remarks>
 internal sealed class PocketSphinxSession : IRecognitionSession
 {
     private const int InputRate = 8000;
+    private const int SamplesPerDecoderFrame = InputRate / 100; // decoder frames are 10 ms
     private readonly PocketSphinxRecognizer _owner;
     private readonly CompiledGrammar _grammar;
     private readonly RecognitionOptions _options;
@@ -21,6 +28,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
     private int _preRollHead;
     private long _samples;
     private long _speechStartSample;
+    private long _lastLoudSample;
     private PocketSphinxDecoder? _decoder;
 
     public PocketSphinxSession(PocketSphinxRecognizer owner, CompiledGrammar grammar, RecognitionOptions options, double noiseLevel)
@@ -43,6 +51,9 @@ internal sealed class PocketSphinxSession : IRecognitionSession
 
     public Task<RecognitionResult> Completion => _completion.Task;
 
+    /// <summary>Coverage of the voiced span by the hypothesis words in the last decode (for diagnostics).</summary>
+    internal double LastCoverage { get; private set; }
+
     public RecognitionSignal Feed(ReadOnlySpan<short> frame)
     {
         if (Result is not null || frame.IsEmpty)
@@ -57,9 +68,9 @@ internal sealed class PocketSphinxSession : IRecognitionSession
             RememberPreRoll(frame);
             if (vad > 0)
             {
-                var onsetSample = _samples - (_options.Vad.OnsetFrames * frame.Length);
-                SpeechStartedAt = SamplesToTime(Math.Max(0, onsetSample));
-                _speechStartSample = Math.Max(0, onsetSample);
+                _speechStartSample = Math.Max(0, _samples - (_options.Vad.OnsetFrames * frame.Length));
+                _lastLoudSample = _samples;
+                SpeechStartedAt = SamplesToTime(_speechStartSample);
                 BeginUtterance();
                 return RecognitionSignal.SpeechStarted;
             }
@@ -71,6 +82,11 @@ internal sealed class PocketSphinxSession : IRecognitionSession
             }
 
             return RecognitionSignal.None;
+        }
+
+        if (vad == 0 && _vad.QuietDuration == TimeSpan.Zero)
+        {
+            _lastLoudSample = _samples;
         }
 
         Decode(frame);
@@ -129,7 +145,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         var decoder = _owner.RentDecoder();
         try
         {
-            decoder.Start(_grammar);
+            decoder.Start(_grammar.SearchName, _grammar.Jsgf);
         }
         catch
         {
@@ -169,11 +185,10 @@ internal sealed class PocketSphinxSession : IRecognitionSession
     {
         var decoder = _decoder!;
         _decoder = null;
-        string? hypothesis;
-        double posterior;
+        DecodeOutcome outcome;
         try
         {
-            (hypothesis, posterior) = decoder.End();
+            outcome = decoder.End();
         }
         finally
         {
@@ -181,11 +196,20 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         }
 
         var duration = SamplesToTime(_samples - _speechStartSample);
+        var hypothesis = outcome.Hypothesis;
         var normal = hypothesis is null ? string.Empty : SpeechGrammar.Normalize(hypothesis);
-        var result = normal.Length > 0 && _grammar.Accepts(normal) && posterior >= _options.MinConfidence
-            ? new RecognitionResult(RecognitionKind.Match, _grammar.Grammar.Spelling[normal], posterior, hypothesis, duration)
-            : new RecognitionResult(RecognitionKind.NoMatch, null, normal.Length > 0 ? posterior : 0, hypothesis, duration);
+        LastCoverage = Coverage(outcome.WordFrames);
+        var confidence = normal.Length == 0 ? 0 : outcome.Posterior * LastCoverage;
+        var result = normal.Length > 0 && _grammar.Accepts(normal) && confidence >= _options.MinConfidence
+            ? new RecognitionResult(RecognitionKind.Match, _grammar.Grammar.Spelling[normal], confidence, hypothesis, duration)
+            : new RecognitionResult(RecognitionKind.NoMatch, null, confidence, hypothesis, duration);
         Complete(result);
+    }
+
+    private double Coverage(int wordFrames)
+    {
+        var voiced = Math.Max(_lastLoudSample - _speechStartSample, SamplesPerDecoderFrame);
+        return Math.Clamp((double)wordFrames * SamplesPerDecoderFrame / voiced, 0, 1);
     }
 
     private void Complete(RecognitionResult result)

@@ -1,17 +1,20 @@
 namespace Ivr.Engine.Speech;
 
-/// <summary>The set of words a CMU-format dictionary can pronounce (alternates like <c>word(2)</c> fold into <c>word</c>).</summary>
+/// <summary>
+/// Words and pronunciations from a CMU-format dictionary (<c>word PH ON ES</c>; alternates like <c>word(2)</c> fold
+/// into <c>word</c>).
+/// </summary>
 internal sealed class PronunciationDictionary
 {
-    private readonly HashSet<string> _words;
+    private readonly Dictionary<string, List<string>> _words;
 
-    private PronunciationDictionary(HashSet<string> words) => _words = words;
+    private PronunciationDictionary(Dictionary<string, List<string>> words) => _words = words;
 
     public int Count => _words.Count;
 
     public static PronunciationDictionary Load(string path)
     {
-        var words = new HashSet<string>(StringComparer.Ordinal);
+        var words = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var line in File.ReadLines(path))
         {
             var end = line.IndexOfAny([' ', '\t']);
@@ -22,11 +25,21 @@ internal sealed class PronunciationDictionary
 
             var word = line.AsSpan(0, end);
             var paren = word.IndexOf('(');
-            words.Add((paren > 0 ? word[..paren] : word).ToString());
+            var key = (paren > 0 ? word[..paren] : word).ToString();
+            if (!words.TryGetValue(key, out var prons))
+            {
+                words[key] = prons = new List<string>(1);
+            }
+
+            prons.Add(line[(end + 1)..].Trim());
         }
 
         return new PronunciationDictionary(words);
     }
 
-    public bool Contains(string word) => _words.Contains(word);
+    public bool Contains(string word) => _words.ContainsKey(word);
+
+    /// <summary>The pronunciations of <paramref name="word"/> (phones separated by single spaces), or none.</summary>
+    public IReadOnlyList<string> Pronunciations(string word) =>
+        _words.TryGetValue(word, out var prons) ? prons : [];
 }

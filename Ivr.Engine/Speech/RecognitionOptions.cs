@@ -3,7 +3,7 @@ namespace Ivr.Engine.Speech;
 /// <summary>Timing and thresholds of one recognition session.</summary>
 public sealed record RecognitionOptions
 {
-    /// <summary>Defaults: 5 s no-input, 600 ms end silence, 10 s maximum speech, confidence floor 0.3.</summary>
+    /// <summary>Defaults: 5 s no-input, 600 ms end silence, 10 s maximum speech, confidence floor 0.55.</summary>
     public static RecognitionOptions Default { get; } = new();
 
     /// <summary>No speech onset within this audio time → NoInput.</summary>
@@ -16,7 +16,7 @@ public sealed record RecognitionOptions
     public TimeSpan MaxSpeech { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A grammar phrase recognised with a lower confidence is reported as NoMatch.</summary>
-    public double MinConfidence { get; init; } = 0.3;
+    public double MinConfidence { get; init; } = 0.55;
 
     /// <summary>Voice activity detection settings.</summary>
     public VadOptions Vad { get; init; } = VadOptions.Default;

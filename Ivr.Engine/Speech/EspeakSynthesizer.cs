@@ -17,6 +17,7 @@ public sealed class EspeakSynthesizer : ISpeechSynthesizer
     private const int TelephoneRate = 8000;
     private readonly EspeakOptions _options;
     private readonly Lazy<string?> _executable;
+    private readonly Lazy<Task<string>> _engineVersion;
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _inFlight = new(StringComparer.Ordinal);
     private int _renders;
 
@@ -25,6 +26,7 @@ public sealed class EspeakSynthesizer : ISpeechSynthesizer
     {
         _options = options ?? new EspeakOptions();
         _executable = new Lazy<string?>(() => FindExecutable(_options.Executable));
+        _engineVersion = new Lazy<Task<string>>(() => ReadVersionAsync(_executable.Value!));
     }
 
     /// <inheritdoc />
@@ -64,7 +66,7 @@ public sealed class EspeakSynthesizer : ISpeechSynthesizer
         }
 
         voice ??= VoiceFor(locale);
-        var key = CacheKey(text, voice, locale);
+        var key = CacheKey(text, voice, locale, await _engineVersion.Value.WaitAsync(cancellationToken).ConfigureAwait(false));
         var path = Path.Combine(_options.CacheDirectory, key + ".wav");
         if (File.Exists(path))
         {
@@ -86,15 +88,20 @@ public sealed class EspeakSynthesizer : ISpeechSynthesizer
         }
     }
 
-    private static string CacheKey(string text, string voice, string locale)
+    private static string CacheKey(string text, string voice, string locale, string engineVersion)
     {
-        var material = string.Join('\u001F', text, voice, locale.ToLowerInvariant(), PipelineVersion);
+        var material = string.Join('\u001F', text, voice, locale.ToLowerInvariant(), engineVersion, PipelineVersion);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
     }
 
     private async Task<string> RenderToCacheAsync(string exe, string text, string voice, string path)
     {
         Directory.CreateDirectory(_options.CacheDirectory);
+        if (File.Exists(path))
+        {
+            return path; // another request finished it between our cache check and this render
+        }
+
         var unique = Guid.NewGuid().ToString("N");
         var raw = Path.Combine(_options.CacheDirectory, $".{unique}.espeak.wav");
         var staged = Path.Combine(_options.CacheDirectory, $".{unique}.8k.wav");
@@ -112,6 +119,32 @@ public sealed class EspeakSynthesizer : ISpeechSynthesizer
             File.Delete(raw);
             File.Delete(staged);
         }
+    }
+
+    // "eSpeak NG text-to-speech: 1.51  Data at: …": a new espeak-ng release may pronounce differently, so it is part of the key.
+    private async Task<string> ReadVersionAsync(string exe)
+    {
+        try
+        {
+            return await QueryVersionAsync(exe).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or OperationCanceledException)
+        {
+            return "espeak-ng (version unknown)";
+        }
+    }
+
+    private async Task<string> QueryVersionAsync(string exe)
+    {
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("--version");
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {exe}.");
+        using var timeout = new CancellationTokenSource(_options.RenderTimeout);
+        var stdout = await process.StandardOutput.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
+        await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        var line = stdout.Split('\n')[0];
+        var data = line.IndexOf("Data at", StringComparison.Ordinal);
+        return (data > 0 ? line[..data] : line).Trim();
     }
 
     private async Task RunEspeakAsync(string exe, string text, string voice, string output)

@@ -188,4 +188,46 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
         Assert.DoesNotContain('\n', recognizer.UnavailableReason!);
         Assert.Throws<InvalidOperationException>(() => recognizer.StartSession(SpeechGrammar.Create(["billing"])));
     }
+
+    [Fact]
+    public void Feed_SpeechAfterSilence_SignalsSpeechStartedWithin100Ms()
+    {
+        foreach (var u in corpus.Utterances.Where(x => x.WordsPerMinute == 170))
+        {
+            var audio = SpeechTestAudio.Pad(u.Audio, TimeSpan.FromSeconds(1), Tail);
+            var onset = Enumerable.Range(8000, audio.Length - 8000).First(i => Math.Abs((int)audio[i]) > 328); // −40 dBFS
+            using var session = corpus.Recognizer.StartSession(corpus.Grammar);
+            var fired = -1;
+            for (var i = 0; i + 160 <= audio.Length && fired < 0; i += 160)
+            {
+                if (session.Feed(audio.AsSpan(i, 160)) == RecognitionSignal.SpeechStarted)
+                {
+                    fired = i + 160;
+                }
+            }
+
+            var latencyMs = (fired - onset) / 8.0;
+            Assert.True(latencyMs is >= 0 and <= 100, $"{u}: start-of-speech {latencyMs} ms after onset");
+            Assert.True(session.InSpeech);
+        }
+    }
+
+    [Fact]
+    public void Dispose_MidUtterance_DecoderReusableByNextSession()
+    {
+        var u = corpus.Utterances.First(x => x.Phrase == "agent" && x.Voice == "en-gb");
+        var audio = SpeechTestAudio.Pad(u.Audio, Lead, Tail);
+        using (var abandoned = corpus.Recognizer.StartSession(corpus.Grammar))
+        {
+            for (var i = 0; i < 8000; i += 160)
+            {
+                abandoned.Feed(audio.AsSpan(i, 160)); // a DTMF digit wins half-way through the word
+            }
+
+            Assert.True(abandoned.InSpeech);
+        }
+
+        using var next = corpus.Recognizer.StartSession(corpus.Grammar);
+        Assert.Equal("agent", SpeechTestAudio.Recognize(next, audio).Text);
+    }
 }

@@ -22,6 +22,14 @@ internal sealed class PocketSphinxDecoder : IDisposable
 
     public static PocketSphinxDecoder Create(PocketSphinxOptions options, string acousticModel)
     {
+        lock (PocketSphinxNative.Gate)
+        {
+            return CreateLocked(options, acousticModel);
+        }
+    }
+
+    private static PocketSphinxDecoder CreateLocked(PocketSphinxOptions options, string acousticModel)
+    {
         string[] args =
         [
             "ivr",
@@ -71,7 +79,13 @@ internal sealed class PocketSphinxDecoder : IDisposable
         ObjectDisposedException.ThrowIf(_ps == IntPtr.Zero, this);
         if (_searches.Add(name))
         {
-            if (PocketSphinxNative.PsSetJsgfString(_ps, name, jsgf) < 0)
+            int rc;
+            lock (PocketSphinxNative.Gate)
+            {
+                rc = PocketSphinxNative.PsSetJsgfString(_ps, name, jsgf);
+            }
+
+            if (rc < 0)
             {
                 _searches.Remove(name);
                 throw new InvalidOperationException($"PocketSphinx rejected grammar {name}.");
@@ -151,7 +165,11 @@ internal sealed class PocketSphinxDecoder : IDisposable
     {
         if (_ps != IntPtr.Zero)
         {
-            PocketSphinxNative.PsFree(_ps);
+            lock (PocketSphinxNative.Gate)
+            {
+                PocketSphinxNative.PsFree(_ps);
+            }
+
             _ps = IntPtr.Zero;
         }
     }

@@ -12,6 +12,12 @@ internal static partial class PocketSphinxNative
     internal const string PocketSphinxLibrary = "libpocketsphinx.so.3";
     internal const string SphinxBaseLibrary = "libsphinxbase.so.3";
 
+    /// <summary>
+    /// Serialises the calls that touch SphinxBase's process-wide state (the error-log stream, configuration parsing,
+    /// model loading, JSGF compilation); per-decoder decoding runs without it.
+    /// </summary>
+    internal static readonly Lock Gate = new();
+
     // cmd_ln_init is variadic and cannot be called portably from C#; cmd_ln_parse_r takes an argv array instead.
     [LibraryImport(SphinxBaseLibrary, EntryPoint = "cmd_ln_parse_r")]
     internal static partial IntPtr CmdLnParseR(IntPtr inoutCmdln, IntPtr defn, int argc, IntPtr[] argv, int strict);

@@ -36,7 +36,11 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         _dictionary = new Lazy<PronunciationDictionary>(() => PronunciationDictionary.Load(_options.Dictionary));
         _pool = new Lazy<DecoderPool>(() =>
         {
-            PocketSphinxNative.ErrSetLogfp(IntPtr.Zero); // process-wide: the C library logs to stderr otherwise
+            lock (PocketSphinxNative.Gate)
+            {
+                PocketSphinxNative.ErrSetLogfp(IntPtr.Zero); // process-wide: the C library logs to stderr otherwise
+            }
+
             var model = TelephoneModel.Prepare(_options.AcousticModel, _options.CepstralMeanInit);
             return new DecoderPool(() => PocketSphinxDecoder.Create(_options, model), _options.MaxIdleDecoders);
         });

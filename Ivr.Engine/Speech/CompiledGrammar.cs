@@ -1,0 +1,48 @@
+using System.Text;
+
+namespace Ivr.Engine.Speech;
+
+/// <summary>A grammar checked against the dictionary and rendered as JSGF, named for the decoder's search table.</summary>
+internal sealed class CompiledGrammar
+{
+    private readonly HashSet<string> _accepted;
+
+    public CompiledGrammar(SpeechGrammar grammar, PronunciationDictionary dictionary)
+    {
+        Grammar = grammar;
+        var accepted = new List<string>();
+        var dropped = new List<DroppedPhrase>();
+        foreach (var phrase in grammar.Phrases)
+        {
+            var unknown = phrase.Split(' ').Where(w => !dictionary.Contains(w)).ToArray();
+            if (unknown.Length == 0)
+            {
+                accepted.Add(phrase);
+            }
+            else
+            {
+                dropped.Add(new DroppedPhrase(phrase, unknown));
+            }
+        }
+
+        _accepted = new HashSet<string>(accepted, StringComparer.Ordinal);
+        Check = new GrammarCheck(accepted, dropped);
+        SearchName = "g" + grammar.Id;
+        Jsgf = BuildJsgf(accepted);
+    }
+
+    public SpeechGrammar Grammar { get; }
+
+    public GrammarCheck Check { get; }
+
+    public string SearchName { get; }
+
+    public string Jsgf { get; }
+
+    public bool IsEmpty => _accepted.Count == 0;
+
+    public bool Accepts(string normalizedPhrase) => _accepted.Contains(normalizedPhrase);
+
+    internal static string BuildJsgf(IReadOnlyList<string> phrases) =>
+        "#JSGF V1.0;\ngrammar ivr;\npublic <choice> = " + string.Join(" | ", phrases) + " ;\n";
+}

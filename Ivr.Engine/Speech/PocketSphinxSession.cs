@@ -1,0 +1,222 @@
+namespace Ivr.Engine.Speech;
+
+/// <summary>
+/// A listening turn on PocketSphinx: the energy VAD watches 8 kHz frames; at onset a decoder is leased, the pre-roll
+/// and every later frame are upsampled to 16 kHz, mixed with a low noise floor and decoded as they arrive; at end of
+/// speech the utterance is closed and the hypothesis matched against the grammar.
+/// </summary>
+/// <remarks>
+/// Confidence = lattice posterior × coverage, where coverage is the share of the voiced span (VAD onset to the last
+/// loud frame) that the hypothesis' words span (capped at 1). A JSGF search always forces speech onto some phrase; when the
+/// caller said something else, the decoder explains most of it with fillers (<c>[SPEECH]</c>, <c>&lt;sil&gt;</c>) and
+/// the phrase covers only a fraction, which this measure exposes.
+/// </remarks>
+internal sealed class PocketSphinxSession : IRecognitionSession
+{
+    private const int InputRate = 8000;
+    private const int SamplesPerDecoderFrame = InputRate / 100; // decoder frames are 10 ms
+    private readonly PocketSphinxRecognizer _owner;
+    private readonly CompiledGrammar _grammar;
+    private readonly RecognitionOptions _options;
+    private readonly EnergyVoiceActivityDetector _vad;
+    private readonly RationalResampler _upsampler = new(InputRate, 16000);
+    private readonly WhiteNoise _noise;
+    private readonly short[] _preRoll;
+    private readonly TaskCompletionSource<RecognitionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private short[] _wide = new short[1024];
+    private int _preRollCount;
+    private int _preRollHead;
+    private long _samples;
+    private long _speechStartSample;
+    private long _lastLoudSample;
+    private PocketSphinxDecoder? _decoder;
+
+    public PocketSphinxSession(PocketSphinxRecognizer owner, CompiledGrammar grammar, RecognitionOptions options, double noiseLevel)
+    {
+        _owner = owner;
+        _grammar = grammar;
+        _options = options;
+        _vad = new EnergyVoiceActivityDetector(options.Vad, options.EndSilence);
+        _noise = new WhiteNoise(options.NoiseSeed, noiseLevel);
+        _preRoll = new short[Math.Max(1, (int)(options.PreRoll.TotalSeconds * InputRate))];
+    }
+
+    public bool InSpeech => _decoder is not null;
+
+    public TimeSpan Elapsed => SamplesToTime(_samples);
+
+    public TimeSpan? SpeechStartedAt { get; private set; }
+
+    public RecognitionResult? Result { get; private set; }
+
+    public Task<RecognitionResult> Completion => _completion.Task;
+
+    /// <summary>Coverage of the voiced span by the hypothesis words in the last decode (for diagnostics).</summary>
+    internal double LastCoverage { get; private set; }
+
+    public RecognitionSignal Feed(ReadOnlySpan<short> frame)
+    {
+        if (Result is not null || frame.IsEmpty)
+        {
+            return RecognitionSignal.None;
+        }
+
+        _samples += frame.Length;
+        var vad = _vad.Process(frame, SamplesToTime(frame.Length));
+        if (_decoder is null)
+        {
+            RememberPreRoll(frame);
+            if (vad > 0)
+            {
+                _speechStartSample = Math.Max(0, _samples - (_options.Vad.OnsetFrames * frame.Length));
+                _lastLoudSample = _samples;
+                SpeechStartedAt = SamplesToTime(_speechStartSample);
+                BeginUtterance();
+                return RecognitionSignal.SpeechStarted;
+            }
+
+            if (Elapsed >= _options.NoInputTimeout)
+            {
+                Complete(RecognitionResult.NoInput);
+                return RecognitionSignal.Completed;
+            }
+
+            return RecognitionSignal.None;
+        }
+
+        if (vad == 0 && _vad.QuietDuration == TimeSpan.Zero)
+        {
+            _lastLoudSample = _samples;
+        }
+
+        Decode(frame);
+        if (vad < 0 || SamplesToTime(_samples - _speechStartSample) >= _options.MaxSpeech)
+        {
+            EndUtterance();
+            return RecognitionSignal.Completed;
+        }
+
+        return RecognitionSignal.None;
+    }
+
+    public RecognitionResult Finish()
+    {
+        if (Result is null)
+        {
+            if (_decoder is not null)
+            {
+                EndUtterance();
+            }
+            else
+            {
+                Complete(RecognitionResult.NoInput);
+            }
+        }
+
+        return Result!;
+    }
+
+    public void Dispose()
+    {
+        if (_decoder is not null)
+        {
+            // Abandoned mid-utterance: close the utterance so the decoder is clean for its next lease.
+            _decoder.End();
+            _owner.ReturnDecoder(_decoder);
+            _decoder = null;
+        }
+
+        _completion.TrySetCanceled();
+    }
+
+    private void RememberPreRoll(ReadOnlySpan<short> frame)
+    {
+        foreach (var s in frame)
+        {
+            _preRoll[_preRollHead] = s;
+            _preRollHead = (_preRollHead + 1) % _preRoll.Length;
+        }
+
+        _preRollCount = Math.Min(_preRoll.Length, _preRollCount + frame.Length);
+    }
+
+    private void BeginUtterance()
+    {
+        var decoder = _owner.RentDecoder();
+        try
+        {
+            decoder.Start(_grammar.SearchName, _grammar.Jsgf);
+        }
+        catch
+        {
+            _owner.ReturnDecoder(decoder);
+            throw;
+        }
+
+        _decoder = decoder;
+        _upsampler.Reset();
+        var start = (_preRollHead - _preRollCount + _preRoll.Length) % _preRoll.Length;
+        if (start + _preRollCount <= _preRoll.Length)
+        {
+            Decode(_preRoll.AsSpan(start, _preRollCount));
+        }
+        else
+        {
+            Decode(_preRoll.AsSpan(start));
+            Decode(_preRoll.AsSpan(0, _preRollHead));
+        }
+    }
+
+    private void Decode(ReadOnlySpan<short> narrow)
+    {
+        var need = _upsampler.MaxOutput(narrow.Length);
+        if (_wide.Length < need)
+        {
+            _wide = new short[need * 2];
+        }
+
+        var n = _upsampler.Process(narrow, _wide);
+        var wide = _wide.AsSpan(0, n);
+        _noise.AddTo(wide);
+        _decoder!.Process(wide);
+    }
+
+    private void EndUtterance()
+    {
+        var decoder = _decoder!;
+        _decoder = null;
+        DecodeOutcome outcome;
+        try
+        {
+            outcome = decoder.End();
+        }
+        finally
+        {
+            _owner.ReturnDecoder(decoder);
+        }
+
+        var duration = SamplesToTime(_samples - _speechStartSample);
+        var hypothesis = outcome.Hypothesis;
+        var normal = hypothesis is null ? string.Empty : SpeechGrammar.Normalize(hypothesis);
+        LastCoverage = Coverage(outcome.WordFrames);
+        var confidence = normal.Length == 0 ? 0 : outcome.Posterior * LastCoverage;
+        var result = normal.Length > 0 && _grammar.Accepts(normal) && confidence >= _options.MinConfidence
+            ? new RecognitionResult(RecognitionKind.Match, _grammar.Grammar.Spelling[normal], confidence, hypothesis, duration)
+            : new RecognitionResult(RecognitionKind.NoMatch, null, confidence, hypothesis, duration);
+        Complete(result);
+    }
+
+    private double Coverage(int wordFrames)
+    {
+        var voiced = Math.Max(_lastLoudSample - _speechStartSample, SamplesPerDecoderFrame);
+        return Math.Clamp((double)wordFrames * SamplesPerDecoderFrame / voiced, 0, 1);
+    }
+
+    private void Complete(RecognitionResult result)
+    {
+        Result = result;
+        _completion.TrySetResult(result);
+    }
+
+    private static TimeSpan SamplesToTime(long samples) => TimeSpan.FromTicks(samples * TimeSpan.TicksPerSecond / InputRate);
+}

@@ -1,0 +1,29 @@
+namespace Ivr.Engine.Speech;
+
+/// <summary>Timing and thresholds of one recognition session.</summary>
+public sealed record RecognitionOptions
+{
+    /// <summary>Defaults: 5 s no-input, 600 ms end silence, 10 s maximum speech, confidence floor 0.55.</summary>
+    public static RecognitionOptions Default { get; } = new();
+
+    /// <summary>No speech onset within this audio time → NoInput.</summary>
+    public TimeSpan NoInputTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Trailing silence that ends speech.</summary>
+    public TimeSpan EndSilence { get; init; } = TimeSpan.FromMilliseconds(600);
+
+    /// <summary>Speech longer than this is cut and decoded.</summary>
+    public TimeSpan MaxSpeech { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A grammar phrase recognised with a lower confidence is reported as NoMatch.</summary>
+    public double MinConfidence { get; init; } = 0.55;
+
+    /// <summary>Voice activity detection settings.</summary>
+    public VadOptions Vad { get; init; } = VadOptions.Default;
+
+    /// <summary>Audio kept from before the onset and given to the decoder, so a soft first consonant is not lost.</summary>
+    public TimeSpan PreRoll { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Seed of the low white-noise floor mixed into the upsampled audio (fixed, so runs are reproducible).</summary>
+    public int NoiseSeed { get; init; } = 0x1F2E3D;
+}

@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using Ivr.Engine.Speech;
+using Xunit.Abstractions;
+
+namespace Ivr.Tests.Speech;
+
+public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutputHelper output) : IClassFixture<SpeechCorpusFixture>
+{
+    private static readonly TimeSpan Lead = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Tail = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public void Recognize_SyntheticCorpusAt8kHz_MostUtterancesRight()
+    {
+        var right = 0;
+        foreach (var u in corpus.Utterances)
+        {
+            using var session = corpus.Recognizer.StartSession(corpus.Grammar);
+            var result = SpeechTestAudio.Recognize(session, SpeechTestAudio.Pad(u.Audio, Lead, Tail));
+            var ok = result.Kind == RecognitionKind.Match && result.Text == u.Phrase;
+            right += ok ? 1 : 0;
+            output.WriteLine($"{(ok ? "ok  " : "MISS")} {u} -> {result.Kind} '{result.Hypothesis}' confidence {result.Confidence:F2}");
+        }
+
+        var accuracy = (double)right / corpus.Utterances.Count;
+        output.WriteLine($"synthetic corpus: {right}/{corpus.Utterances.Count} right ({accuracy:P1})");
+        // Measured 51/60 (85 %): espeak-ng's "six" and "seven" lose their /s/ in the 3.4 kHz telephone band (all 8
+        // misses; "seven" fails even at 16 kHz full band). Everything else is right; see the next test.
+        Assert.True(accuracy >= 0.80, $"only {right}/{corpus.Utterances.Count} right");
+    }
+
+    [Fact]
+    public void Recognize_SyntheticCorpusWithoutSibilantDigits_AtLeast90PercentRight()
+    {
+        var utterances = corpus.Utterances.Where(u => u.Phrase is not ("six" or "seven")).ToList();
+        var right = 0;
+        foreach (var u in utterances)
+        {
+            using var session = corpus.Recognizer.StartSession(corpus.Grammar);
+            var result = SpeechTestAudio.Recognize(session, SpeechTestAudio.Pad(u.Audio, Lead, Tail));
+            right += result.Kind == RecognitionKind.Match && result.Text == u.Phrase ? 1 : 0;
+        }
+
+        output.WriteLine($"without six/seven: {right}/{utterances.Count}");
+        Assert.True(right >= 0.9 * utterances.Count, $"only {right}/{utterances.Count} right");
+    }
+
+    [Fact]
+    public void Recognize_Silence_NoInputAtTimeout()
+    {
+        var options = new RecognitionOptions { NoInputTimeout = TimeSpan.FromSeconds(3) };
+        using var session = corpus.Recognizer.StartSession(corpus.Grammar, options);
+        var line = new short[8000 * 5];
+        new WhiteNoise(7, 0.001).AddTo(line); // a quiet line, not digital zero
+
+        var result = SpeechTestAudio.Recognize(session, line);
+
+        Assert.Equal(RecognitionKind.NoInput, result.Kind);
+        Assert.Null(result.Text);
+        Assert.Null(session.SpeechStartedAt);
+        Assert.Equal(TimeSpan.FromSeconds(3), session.Elapsed);
+        Assert.True(session.Completion.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public void Recognize_NonsensePhrase_NoMatchOrLowConfidence()
+    {
+        var rejected = 0;
+        foreach (var (name, audio) in corpus.Nonsense)
+        {
+            using var session = corpus.Recognizer.StartSession(corpus.Grammar);
+            var result = SpeechTestAudio.Recognize(session, SpeechTestAudio.Pad(audio, Lead, Tail));
+            output.WriteLine($"{name} -> {result.Kind} '{result.Hypothesis}' confidence {result.Confidence:F2}");
+            Assert.NotEqual(RecognitionKind.NoInput, result.Kind);
+            if (result.Kind == RecognitionKind.NoMatch || result.Confidence < 0.55)
+            {
+                rejected++;
+            }
+        }
+
+        Assert.Equal(corpus.Nonsense.Count, rejected);
+    }
+
+    [Fact]
+    public void Feed_EndOfSpeech_ResultWithinBoundedTime()
+    {
+        var u = corpus.Utterances.First(x => x.Phrase == "technical support");
+        var audio = SpeechTestAudio.Pad(u.Audio, Lead, Tail);
+        using var session = corpus.Recognizer.StartSession(corpus.Grammar);
+        var worstFrame = TimeSpan.Zero;
+        var completedFrame = TimeSpan.Zero;
+        for (var i = 0; i + 160 <= audio.Length; i += 160)
+        {
+            var sw = Stopwatch.StartNew();
+            var signal = session.Feed(audio.AsSpan(i, 160));
+            sw.Stop();
+            worstFrame = sw.Elapsed > worstFrame ? sw.Elapsed : worstFrame;
+            if (signal == RecognitionSignal.Completed)
+            {
+                completedFrame = sw.Elapsed;
+                break;
+            }
+        }
+
+        output.WriteLine($"end-of-speech frame (final search + result): {completedFrame.TotalMilliseconds:F2} ms; worst frame {worstFrame.TotalMilliseconds:F2} ms");
+        Assert.NotNull(session.Result);
+        Assert.Equal("technical support", session.Result!.Text);
+        Assert.True(completedFrame < TimeSpan.FromMilliseconds(200), $"result took {completedFrame.TotalMilliseconds} ms after end of speech");
+    }
+
+    [Fact]
+    public void Recognize_SpokenDigit_ReportsDigit()
+    {
+        var u = corpus.Utterances.First(x => x.Phrase == "four" && x.Voice == "en-us");
+        using var session = corpus.Recognizer.StartSession(corpus.Grammar);
+
+        var result = SpeechTestAudio.Recognize(session, SpeechTestAudio.Pad(u.Audio, Lead, Tail));
+
+        Assert.Equal(RecognitionKind.Match, result.Kind);
+        Assert.Equal('4', result.Digit);
+        Assert.InRange(result.Confidence, 0.55, 1.0);
+    }
+
+    [Fact]
+    public void Finish_DuringSpeech_DecodesWhatWasHeard()
+    {
+        var u = corpus.Utterances.First(x => x.Phrase == "billing" && x.Voice == "en-gb");
+        var audio = SpeechTestAudio.Pad(u.Audio, Lead, TimeSpan.Zero);
+        using var session = corpus.Recognizer.StartSession(corpus.Grammar);
+        for (var i = 0; i + 160 <= audio.Length; i += 160)
+        {
+            session.Feed(audio.AsSpan(i, 160));
+        }
+
+        Assert.True(session.InSpeech);
+        var result = session.Finish();
+
+        Assert.NotEqual(RecognitionKind.NoInput, result.Kind);
+        Assert.Same(result, session.Result);
+    }
+
+    [Fact]
+    public void StartSession_ManyConcurrentCallers_DecodersArePooled()
+    {
+        var u = corpus.Utterances.First(x => x.Phrase == "sales" && x.Voice == "en-us");
+        var audio = SpeechTestAudio.Pad(u.Audio, Lead, Tail);
+        var results = new RecognitionResult[8];
+        Parallel.For(0, results.Length, i =>
+        {
+            using var session = corpus.Recognizer.StartSession(corpus.Grammar);
+            results[i] = SpeechTestAudio.Recognize(session, audio);
+        });
+
+        Assert.All(results, r => Assert.Equal("sales", r.Text));
+        Assert.InRange(corpus.Recognizer.DecodersCreated, 1, results.Length + 1);
+    }
+
+    [Fact]
+    public void CheckGrammar_OutOfDictionaryWord_DropsAndNamesIt()
+    {
+        var grammar = SpeechGrammar.Create(["Billing", "frobnozzle account", "Technical support!"]);
+
+        var check = corpus.Recognizer.CheckGrammar(grammar);
+
+        Assert.Contains("billing", check.Accepted);
+        Assert.Contains("technical support", check.Accepted);
+        var dropped = Assert.Single(check.Dropped);
+        Assert.Equal("frobnozzle account", dropped.Phrase);
+        Assert.Equal(["frobnozzle"], dropped.UnknownWords);
+        Assert.False(check.IsComplete);
+    }
+
+    [Fact]
+    public void SupportsLocale_French_False()
+    {
+        Assert.True(corpus.Recognizer.SupportsLocale("en-US"));
+        Assert.False(corpus.Recognizer.SupportsLocale("fr-FR"));
+        Assert.Throws<NotSupportedException>(() => corpus.Recognizer.StartSession(SpeechGrammar.Create(["facturation"], "fr-FR")));
+    }
+
+    [Fact]
+    public void IsAvailable_ModelMissing_FalseWithInstallHintAndNoThrow()
+    {
+        using var recognizer = new PocketSphinxRecognizer(new PocketSphinxOptions { AcousticModel = "/nonexistent/en-us" });
+
+        Assert.False(recognizer.IsAvailable);
+        Assert.Contains("pocketsphinx-en-us", recognizer.UnavailableReason);
+        Assert.DoesNotContain('\n', recognizer.UnavailableReason!);
+        Assert.Throws<InvalidOperationException>(() => recognizer.StartSession(SpeechGrammar.Create(["billing"])));
+    }
+
+    [Fact]
+    public void Feed_SpeechAfterSilence_SignalsSpeechStartedWithin100Ms()
+    {
+        foreach (var u in corpus.Utterances.Where(x => x.WordsPerMinute == 170))
+        {
+            var audio = SpeechTestAudio.Pad(u.Audio, TimeSpan.FromSeconds(1), Tail);
+            var onset = Enumerable.Range(8000, audio.Length - 8000).First(i => Math.Abs((int)audio[i]) > 328); // −40 dBFS
+            using var session = corpus.Recognizer.StartSession(corpus.Grammar);
+            var fired = -1;
+            for (var i = 0; i + 160 <= audio.Length && fired < 0; i += 160)
+            {
+                if (session.Feed(audio.AsSpan(i, 160)) == RecognitionSignal.SpeechStarted)
+                {
+                    fired = i + 160;
+                }
+            }
+
+            var latencyMs = (fired - onset) / 8.0;
+            Assert.True(latencyMs is >= 0 and <= 100, $"{u}: start-of-speech {latencyMs} ms after onset");
+            Assert.True(session.InSpeech);
+        }
+    }
+
+    [Fact]
+    public void Dispose_MidUtterance_DecoderReusableByNextSession()
+    {
+        var u = corpus.Utterances.First(x => x.Phrase == "agent" && x.Voice == "en-gb");
+        var audio = SpeechTestAudio.Pad(u.Audio, Lead, Tail);
+        using (var abandoned = corpus.Recognizer.StartSession(corpus.Grammar))
+        {
+            for (var i = 0; i < 8000; i += 160)
+            {
+                abandoned.Feed(audio.AsSpan(i, 160)); // a DTMF digit wins half-way through the word
+            }
+
+            Assert.True(abandoned.InSpeech);
+        }
+
+        using var next = corpus.Recognizer.StartSession(corpus.Grammar);
+        Assert.Equal("agent", SpeechTestAudio.Recognize(next, audio).Text);
+    }
+}

@@ -10,6 +10,7 @@ command -v baresip >/dev/null || need+=(baresip)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
 [ -e /usr/share/pocketsphinx/model/en-us/en-us ] || need+=(pocketsphinx pocketsphinx-en-us)
+dpkg -s pocketsphinx-testdata >/dev/null 2>&1 || need+=(pocketsphinx-testdata)
 ls /usr/lib/*/libpocketsphinx.so.3 >/dev/null 2>&1 || need+=(libpocketsphinx3)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]}"

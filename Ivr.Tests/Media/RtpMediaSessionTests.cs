@@ -44,7 +44,7 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
         output.WriteLine($"late arrivals at frames: {string.Join(", ", gaps.Select((g, i) => (g, i)).Where(x => x.g > 60).Select(x => $"{x.i}:{x.g:F0}ms"))}");
         output.WriteLine($"{frames.Count} frames, {loud} loud; gap median {median:F2} ms, p99 {FrameLog.Percentile(gaps, 99):F2} ms, max {gaps.Max():F2} ms");
         output.WriteLine($"pacer: {rig.Pacer.PacketsSent} sent, {rig.Pacer.LateSends} late, p99 {rig.Pacer.GetLatenessPercentile(99).TotalMilliseconds} ms, max {rig.Pacer.MaxLateness.TotalMilliseconds:F2} ms");
-        Assert.InRange(median, 15, 25);
+        Assert.InRange(median, 12, 28);
         Assert.Equal(0, b.ReceiverStats!.Lost);
     }
 

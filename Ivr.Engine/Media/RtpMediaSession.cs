@@ -401,8 +401,16 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
 
             for (var burst = 0; burst < MaxBurst && _nextDue <= scheduled; burst++)
             {
+                if (_sendAddress is null)
+                {
+                    // Waiting to latch (SDP 0.0.0.0): nowhere to send yet. Prompts wait; the RTP clock keeps real time.
+                    _rtp!.Skip(_format.SamplesPerPacket);
+                    _nextDue += _packetTicks;
+                    continue;
+                }
+
                 var length = BuildPacket(ref finished);
-                if (length > 0 && _sendAddress is not null)
+                if (length > 0)
                 {
                     try
                     {

@@ -10,7 +10,8 @@ internal sealed class MediaRig : IAsyncDisposable
 
     public MediaRig()
     {
-        Ports = new RtpPortAllocator(IPAddress.Loopback);
+        // Away from the default 10000-20000, where baresip/sipp tests on this machine put their RTP.
+        Ports = new RtpPortAllocator(IPAddress.Loopback, 24000, 28998);
         Pacer = new MediaPacer();
     }
 

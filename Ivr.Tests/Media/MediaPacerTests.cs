@@ -152,15 +152,17 @@ public sealed class MediaPacerTests(ITestOutputHelper output)
         }
 
         var started = Stopwatch.GetTimestamp();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         await allDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
         var pacer = rig.Pacer;
         var sent = pacer.PacketsSent - sentBefore;
         output.WriteLine(
             $"200 sessions, 2 s prompts done in {elapsed.TotalSeconds:F2} s; {pacer.PacketsSent} packets sent, {pacer.LateSends} late (> 5 ms), "
             + $"lateness p50 {pacer.GetLatenessPercentile(50).TotalMilliseconds} ms, p99 {pacer.GetLatenessPercentile(99).TotalMilliseconds} ms, "
-            + $"max {pacer.MaxLateness.TotalMilliseconds:F2} ms; stalls {pacer.Stalls}, faults {pacer.Faults}");
+            + $"max {pacer.MaxLateness.TotalMilliseconds:F2} ms; stalls {pacer.Stalls}, faults {pacer.Faults}; test process CPU {cpu.TotalMilliseconds / elapsed.TotalMilliseconds:P0} of one core");
         Assert.True(sent >= 200 * 100, $"{sent} packets");
         Assert.Equal(0, pacer.Faults);
         Assert.InRange(elapsed.TotalSeconds, 1.9, 6);

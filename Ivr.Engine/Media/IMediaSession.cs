@@ -21,7 +21,7 @@ public interface IMediaSession : IAsyncDisposable
     /// <summary>A DTMF digit arrived (RFC 4733), reported once per key press.</summary>
     event Action<char>? DtmfReceived;
 
-    /// <summary>The clip passed to <see cref="Play"/> finished playing to its end (not raised when stopped or replaced).</summary>
+    /// <summary>The play queue ran empty after its last clip played to the end (raised once per queue, not when stopped).</summary>
     event Action? PlaybackFinished;
 
     /// <summary>Decoded caller audio, one packet's worth at a time (for recording and speech recognition).</summary>
@@ -30,10 +30,13 @@ public interface IMediaSession : IAsyncDisposable
     /// <summary>Opens the media path (binds, starts receiving and joins the shared pacing loop).</summary>
     Task StartAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Starts playing <paramref name="clip"/> now, replacing any clip in progress; the first packet carries the marker bit.</summary>
+    /// <summary>
+    /// Appends <paramref name="clip"/> to the play queue (prompts play back to back); it starts at the next packet when
+    /// nothing is playing, the first packet carrying the marker bit. To replace what plays, <see cref="StopPlayback"/> first.
+    /// </summary>
     void Play(AudioClip clip);
 
-    /// <summary>Stops the current clip, if any, without raising <see cref="PlaybackFinished"/>; silence follows.</summary>
+    /// <summary>Stops the current clip and clears the queue without raising <see cref="PlaybackFinished"/>; silence follows.</summary>
     void StopPlayback();
 
     /// <summary>Sends a DTMF digit as RFC 4733 events at the negotiated payload type (0-9, *, #, A-D).</summary>

@@ -1,0 +1,316 @@
+using System.Net;
+using System.Net.Sockets;
+using Ivr.Engine.Media;
+using Xunit.Abstractions;
+
+namespace Ivr.Tests.Media;
+
+/// <summary>Two real sessions (or a session and a raw UDP peer) talking over 127.0.0.1.</summary>
+[Collection(RealTimeMediaCollection.Name)]
+public sealed class RtpMediaSessionTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Play_WavPromptToPeer_PeerHearsItPacedAt20msAndPlaybackFinishedFiresOnce()
+    {
+        await using var rig = new MediaRig();
+        var (a, b) = await rig.PairAsync();
+        var heard = new FrameLog(b);
+        var finished = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.PlaybackFinished += () =>
+        {
+            Interlocked.Increment(ref finished);
+            done.TrySetResult();
+        };
+        var prompt = new PromptCache(MediaRig.SoundsFolder).Get("en-US/welcome.wav");
+        var expectedFrames = (prompt.Samples.Length + 159) / 160;
+
+        // Half a second of comfort silence first, so start-up (JIT, thread pool) is behind us before measuring.
+        await heard.WaitAsync(l => l.Count >= 25, "comfort silence before the prompt");
+        var before = heard.Count;
+        a.Play(prompt);
+        await done.Task.WaitAsync(MediaRig.Timeout);
+        await heard.WaitAsync(l => l.Count >= before + expectedFrames + 10, "silence after the prompt");
+
+        Assert.Equal(1, Volatile.Read(ref finished));
+        Assert.False(a.IsPlaying);
+        var frames = heard.Snapshot().Skip(before).ToList();
+        Assert.All(frames, f => Assert.Equal(160, f.Samples));
+        var loud = frames.Count(f => f.Rms > 300);
+        Assert.InRange(loud, expectedFrames / 3, expectedFrames);
+
+        var gaps = FrameLog.GapsMs(frames);
+        var median = FrameLog.Percentile(gaps, 50);
+        output.WriteLine($"late arrivals at frames: {string.Join(", ", gaps.Select((g, i) => (g, i)).Where(x => x.g > 60).Select(x => $"{x.i}:{x.g:F0}ms"))}");
+        output.WriteLine($"{frames.Count} frames, {loud} loud; gap median {median:F2} ms, p99 {FrameLog.Percentile(gaps, 99):F2} ms, max {gaps.Max():F2} ms");
+        output.WriteLine($"pacer: {rig.Pacer.PacketsSent} sent, {rig.Pacer.LateSends} late, p99 {rig.Pacer.GetLatenessPercentile(99).TotalMilliseconds} ms, max {rig.Pacer.MaxLateness.TotalMilliseconds:F2} ms");
+        Assert.InRange(median, 12, 28);
+        Assert.Equal(0, b.ReceiverStats!.Lost);
+    }
+
+    [Fact]
+    public async Task Play_Pcma30ms_PeerGets240SampleFramesEvery30ms()
+    {
+        await using var rig = new MediaRig();
+        var (a, b) = await rig.PairAsync(MediaRig.Pcma30);
+        var heard = new FrameLog(b);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.PlaybackFinished += () => done.TrySetResult();
+
+        a.Play(MediaRig.Tone(440, TimeSpan.FromSeconds(1)));
+        await done.Task.WaitAsync(MediaRig.Timeout);
+        await heard.WaitAsync(l => l.CountLoud(440) >= 33, "the whole tone");
+
+        var frames = heard.Snapshot();
+        Assert.All(frames, f => Assert.Equal(240, f.Samples));
+        var median = FrameLog.Percentile(FrameLog.GapsMs(frames), 50);
+        output.WriteLine($"{frames.Count} frames, gap median {median:F2} ms");
+        Assert.InRange(median, 25, 35);
+        Assert.InRange(heard.CountLoud(440), 33, 35);
+    }
+
+    [Fact]
+    public async Task Play_TwoClips_PlayInSequenceAndPlaybackFinishedFiresOnceAtTheEnd()
+    {
+        await using var rig = new MediaRig();
+        var (a, b) = await rig.PairAsync();
+        var heard = new FrameLog(b);
+        var finished = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.PlaybackFinished += () =>
+        {
+            Interlocked.Increment(ref finished);
+            done.TrySetResult();
+        };
+
+        a.Play(MediaRig.Tone(440, TimeSpan.FromMilliseconds(400)));
+        a.Play(MediaRig.Tone(1000, TimeSpan.FromMilliseconds(400)));
+        await done.Task.WaitAsync(MediaRig.Timeout);
+        var count = heard.Count;
+        await heard.WaitAsync(l => l.Count >= count + 10, "frames after the queue ended");
+
+        Assert.Equal(1, Volatile.Read(ref finished));
+        var frames = heard.Snapshot();
+        var first440 = frames.FindIndex(f => f.IsTone(440));
+        var first1000 = frames.FindIndex(f => f.IsTone(1000));
+        Assert.True(first440 >= 0 && first1000 > first440, "440 Hz then 1 kHz");
+        Assert.Equal(20, heard.CountLoud(440));
+        Assert.Equal(20, heard.CountLoud(1000));
+    }
+
+    [Fact]
+    public async Task StopPlayback_MidPrompt_AudioStopsWithinOneFrameAndNothingIsRaised()
+    {
+        await using var rig = new MediaRig();
+        var (a, b) = await rig.PairAsync();
+        var heard = new FrameLog(b);
+        var finished = false;
+        a.PlaybackFinished += () => finished = true;
+
+        a.Play(MediaRig.Tone(440, TimeSpan.FromSeconds(10)));
+        await heard.WaitAsync(l => l.CountLoud(440) >= 10, "ten frames of the prompt");
+        a.StopPlayback();
+        var atStop = heard.Count;
+        await heard.WaitAsync(l => l.Count >= atStop + 10, "ten frames after stopping");
+
+        var after = heard.Snapshot().Skip(atStop).ToList();
+        var toneAfterStop = after.Count(f => f.IsTone(440));
+        output.WriteLine($"tone frames after StopPlayback: {toneAfterStop}");
+
+        // One frame may already be on the wire when StopPlayback returns.
+        Assert.InRange(toneAfterStop, 0, 1);
+        Assert.All(after.Skip(1), f => Assert.True(f.Rms < 50, "comfort silence"));
+        Assert.False(a.IsPlaying);
+        Assert.False(finished);
+    }
+
+    [Fact]
+    public async Task SendDtmf_OneDigit_PeerReportsItExactlyOnce()
+    {
+        await using var rig = new MediaRig();
+        var (a, b) = await rig.PairAsync();
+        var heard = new FrameLog(b);
+
+        a.SendDtmf('5');
+        await heard.WaitAsync(l => l.Digits.Length >= 1, "the digit");
+        var count = heard.Count;
+
+        // Past the three end packets (3 × 20 ms) and the resumed audio.
+        await heard.WaitAsync(l => l.Count >= count + 10, "audio after the event");
+        Assert.Equal("5", heard.Digits);
+    }
+
+    [Fact]
+    public async Task SendDtmf_SeveralDigitsDuringAPrompt_ArriveInOrderOnceEachAndThePromptResumes()
+    {
+        await using var rig = new MediaRig();
+        var (a, b) = await rig.PairAsync(MediaRig.Pcma30);
+        var heard = new FrameLog(b);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.PlaybackFinished += () => done.TrySetResult();
+
+        a.Play(MediaRig.Tone(1000, TimeSpan.FromMilliseconds(600)));
+        a.SendDtmf('1');
+        a.SendDtmf('#');
+        a.SendDtmf('9');
+        await done.Task.WaitAsync(MediaRig.Timeout);
+        await heard.WaitAsync(l => l.Digits.Length >= 3, "three digits");
+        var count = heard.Count;
+        await heard.WaitAsync(l => l.Count >= count + 10, "audio after the events");
+
+        Assert.Equal("1#9", heard.Digits);
+
+        // Audio paused during the events, none of the prompt was lost.
+        Assert.Equal(20, heard.CountLoud(1000));
+    }
+
+    [Fact]
+    public async Task Receive_NonRtpJunk_IsIgnored()
+    {
+        await using var rig = new MediaRig();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var b = await rig.StartAsync((IPEndPoint)peer.Client.LocalEndPoint!);
+        var heard = new FrameLog(b);
+
+        byte[][] junk =
+        [
+            [0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], // STUN binding request
+            [0x40, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], // version 1
+            [0x80, 0x00, 0x01], // too short
+            [0x81, 0xC8, 0x00, 0x06, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], // RTCP SR
+            "hello linphone"u8.ToArray(),
+        ];
+        foreach (var datagram in junk)
+        {
+            await peer.SendAsync(datagram, b.LocalEndPoint);
+        }
+
+        await peer.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 1, "the valid packet");
+
+        Assert.Equal(1, heard.Count);
+        Assert.Equal(junk.Length, b.PacketsIgnored);
+        Assert.Equal(1, b.PacketsReceived);
+    }
+
+    [Fact]
+    public async Task Receive_FromAnotherSource_IsIgnored()
+    {
+        await using var rig = new MediaRig();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stranger = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var b = await rig.StartAsync((IPEndPoint)peer.Client.LocalEndPoint!);
+        var heard = new FrameLog(b);
+
+        var strangerStream = new RtpSender(0);
+        for (var i = 0; i < 5; i++)
+        {
+            await stranger.SendAsync(RtpAudio(strangerStream, 160, 8000), b.LocalEndPoint);
+        }
+
+        await peer.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 1, "the negotiated peer's packet");
+
+        Assert.Equal(1, heard.Count);
+        Assert.Equal(5, b.PacketsFromUnexpectedSource);
+        Assert.True(heard.Snapshot()[0].Rms < 50, "the stranger's loud audio was not decoded");
+    }
+
+    [Fact]
+    public async Task Receive_SdpAddressUnspecified_LatchesToTheFirstSourceAndSendsThere()
+    {
+        await using var rig = new MediaRig();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stranger = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var b = await rig.StartAsync(new IPEndPoint(IPAddress.Any, 0));
+        var heard = new FrameLog(b);
+
+        await peer.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 1, "the first packet");
+        await stranger.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
+        var echo = await peer.ReceiveAsync().WaitAsync(MediaRig.Timeout);
+
+        Assert.Equal(peer.Client.LocalEndPoint, b.RemoteEndPoint);
+        Assert.True(RtpPacket.TryParse(echo.Buffer, out var packet));
+        Assert.Equal(0, packet.PayloadType);
+        Assert.Equal(b.LocalEndPoint, echo.RemoteEndPoint);
+        await peer.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 2, "the second packet");
+        Assert.Equal(1, b.PacketsFromUnexpectedSource);
+    }
+
+    [Fact]
+    public async Task Idle_SendsComfortSilenceEvery20ms()
+    {
+        await using var rig = new MediaRig();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var b = await rig.StartAsync((IPEndPoint)peer.Client.LocalEndPoint!);
+
+        var sequence = new List<ushort>();
+        for (var i = 0; i < 10; i++)
+        {
+            var datagram = await peer.ReceiveAsync().WaitAsync(MediaRig.Timeout);
+            Assert.True(RtpPacket.TryParse(datagram.Buffer, out var packet));
+            Assert.Equal(160, packet.Payload.Length);
+            Assert.All(packet.Payload.ToArray(), x => Assert.Equal(0xFF, x));
+            sequence.Add(packet.SequenceNumber);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (ushort)(sequence[0] + i)), sequence);
+    }
+
+    [Fact]
+    public async Task Recording_WhilePeerPlays_WritesTheHeardAudioToWav()
+    {
+        await using var rig = new MediaRig();
+        using var temp = new ExternalTool();
+        var (a, b) = await rig.PairAsync();
+        var heard = new FrameLog(b);
+        var path = temp.PathOf("rec.wav");
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.PlaybackFinished += () => done.TrySetResult();
+
+        b.StartRecording(path);
+        a.Play(MediaRig.Tone(440, TimeSpan.FromSeconds(1)));
+        await done.Task.WaitAsync(MediaRig.Timeout);
+        await heard.WaitAsync(l => l.CountLoud(440) >= 50, "the tone");
+        var duration = b.StopRecording();
+
+        var recorded = WavFile.Read(path);
+        Assert.Equal(recorded.Length / 8000.0, duration.TotalSeconds, 3);
+        Assert.InRange(duration.TotalSeconds, 1.0, 5.0);
+        Assert.True(Signal.PowerAt(recorded, 440, 8000) > 100 * Signal.PowerAt(recorded, 1000, 8000));
+    }
+
+    [Fact]
+    public async Task Close_ReleasesThePortAndStopsSending()
+    {
+        await using var rig = new MediaRig();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var b = await rig.StartAsync((IPEndPoint)peer.Client.LocalEndPoint!);
+        await peer.ReceiveAsync().WaitAsync(MediaRig.Timeout);
+        Assert.Equal(1, rig.Ports.InUse);
+        Assert.Equal(1, rig.Pacer.SenderCount);
+
+        await b.DisposeAsync();
+        b.Close();
+        b.Play(MediaRig.Tone(440, TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(0, rig.Ports.InUse);
+        Assert.Equal(0, rig.Pacer.SenderCount);
+        Assert.False(b.IsPlaying);
+    }
+
+    private static byte[] RtpAudio(RtpSender sender, int samples, short amplitude = 0)
+    {
+        var pcm = new short[samples];
+        for (var i = 0; i < samples; i++)
+        {
+            pcm[i] = (short)(amplitude * Math.Sin(2 * Math.PI * 440 * i / 8000));
+        }
+
+        var packet = new byte[RtpPacket.FixedHeaderSize + samples];
+        sender.WriteAudio(packet, AudioCodec.Pcmu, pcm);
+        return packet;
+    }
+}

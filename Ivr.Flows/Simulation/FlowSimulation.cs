@@ -158,6 +158,13 @@ public sealed class FlowSimulation
                 Feed(_run.Hangup);
                 return;
             }
+            if (token.Kind == InputTokenKind.Speech && _run.Waiting is FlowWait.Prompt or FlowWait.Input
+                && CurrentStepModel is DigitsStep or CallbackStep or MenuStep { Speech: false })
+            {
+                // No speech grammar is active here (the ListenEffect has no phrases): a real recognizer would not hear it.
+                Ignored(token, "DTMF only (no speech grammar in this step)");
+                return;
+            }
             switch (_run.Waiting)
             {
                 case FlowWait.NotStarted:
@@ -255,7 +262,7 @@ public sealed class FlowSimulation
     private void FireTimer(int token)
     {
         if (_options.Time is ManualTimeProvider manual && _timers.TryGetValue(token, out var after)) manual.Advance(after);
-        Add(TranscriptKind.Input, $"(silence: timer #{token} fires)");
+        Add(TranscriptKind.Timer, $"timer #{token} fires (no input)");
         Feed(() => _run.TimerExpired(token));
     }
 

@@ -7,7 +7,7 @@ public sealed record FlowTestDefaults
     public string? Caller { get; init; }
 
     /// <summary>The caller's display name.</summary>
-    public string? Name { get; init; }
+    public string? CallerName { get; init; }
 
     /// <summary>What the caller dialled.</summary>
     public string? Dialled { get; init; }

@@ -19,7 +19,7 @@ public static class FlowTestRunner
             var options = new SimulationOptions
             {
                 CallerNumber = c.Caller ?? d.Caller ?? "+15550100",
-                CallerName = c.Name ?? d.Name,
+                CallerName = c.CallerName ?? d.CallerName,
                 Dialled = c.Dialled ?? d.Dialled,
                 Language = c.Language ?? d.Language,
                 Drain = c.Drain ?? d.Drain ?? false,

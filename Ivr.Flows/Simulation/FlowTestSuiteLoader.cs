@@ -9,7 +9,7 @@ namespace Ivr.Flows.Simulation;
 public static class FlowTestSuiteLoader
 {
     private static readonly HashSet<string> TopKeys = ["$schema", "flow", "description", "defaults", "scenarios"];
-    private static readonly HashSet<string> CallKeys = ["caller", "name", "dialled", "at", "language", "drain"];
+    private static readonly HashSet<string> CallKeys = ["caller", "callerName", "dialled", "at", "language", "drain"];
     private static readonly HashSet<string> ScenarioKeys = ["name", "description", "input", "expect", .. CallKeys];
     private static readonly HashSet<string> ExpectKeys = ["outcome", "visits", "notVisits", "variables", "language"];
 
@@ -159,7 +159,7 @@ public static class FlowTestSuiteLoader
             return new FlowTestDefaults
             {
                 Caller = OptionalString(e, pointer, "caller"),
-                Name = OptionalString(e, pointer, "name"),
+                CallerName = OptionalString(e, pointer, "callerName"),
                 Dialled = OptionalString(e, pointer, "dialled"),
                 At = at,
                 Language = OptionalString(e, pointer, "language"),

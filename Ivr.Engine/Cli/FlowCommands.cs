@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Linting;
 using Ivr.Flows.Loading;
+using Ivr.Flows.Simulation;
 
 namespace Ivr.Engine.Cli;
 
@@ -45,9 +46,10 @@ public static class FlowCommands
         return cmd;
     }
 
-    /// <summary>Loads and lints one file; never throws.</summary>
+    /// <summary>Loads and lints one file (a scenario file <c>*.tests.json</c> is checked as such); never throws.</summary>
     public static IReadOnlyList<Diagnostic> Check(string file, string? soundsRoot)
     {
+        if (file.EndsWith(".tests.json", StringComparison.OrdinalIgnoreCase)) return FlowTestSuiteLoader.LoadFile(file).Diagnostics;
         var loaded = FlowLoader.LoadFile(file);
         if (loaded.Document is not { } doc) return loaded.Diagnostics;
         var workspace = FlowWorkspace.For(file, soundsRoot);

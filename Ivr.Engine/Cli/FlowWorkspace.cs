@@ -39,7 +39,10 @@ public sealed class FlowWorkspace
         soundsRoot ??= FindSounds(folder);
         var byId = new Dictionary<string, string>(StringComparer.Ordinal);
         var subflows = new HashSet<string>(StringComparer.Ordinal);
-        var files = Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal).ToList() : [];
+        // A path that is not a file (missing, a folder) gets an empty workspace: loading it reports the problem.
+        var files = File.Exists(flowFile) && Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal).ToList()
+            : [];
         foreach (var file in files)
         {
             if (file.EndsWith(".tests.json", StringComparison.OrdinalIgnoreCase)) continue;

@@ -1,0 +1,8 @@
+namespace Ivr.Engine.Routing;
+
+/// <summary>One place in a skill's line: a caller on hold, or a virtual place held for a callback.</summary>
+/// <param name="Id">Caller id (the call's id, or the callback's id for a virtual place).</param>
+/// <param name="Priority">0 is served first; larger numbers wait behind smaller ones.</param>
+/// <param name="EnteredAt">When the caller first joined the line; a virtual place keeps this original time.</param>
+/// <param name="IsCallback">True for a virtual place: the caller hung up and waits for a callback.</param>
+public sealed record QueuedCaller(string Id, int Priority, DateTimeOffset EnteredAt, bool IsCallback = false);

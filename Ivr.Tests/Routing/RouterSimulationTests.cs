@@ -1,0 +1,68 @@
+using Ivr.Engine.Routing;
+using Xunit.Abstractions;
+
+namespace Ivr.Tests.Routing;
+
+public class RouterSimulationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Run_PolicyOff20Seeds_ReproducesErlangA()
+    {
+        var model = new ErlangA(48, 1, 0.5, 50);
+        var runs = Enumerable.Range(1, 20).AsParallel().Select(seed => RouterSimulation.Run(new RouterSimulationOptions
+        {
+            ArrivalsPerMinute = 48, HandleMinutes = 1, PatienceMinutes = 2, Agents = 50,
+            Minutes = 170, WarmUpMinutes = 20, Seed = seed, Drain = false,
+        }, policyOn: false)).ToList();
+
+        var arrivals = runs.Sum(r => r.Arrivals);
+        var abandon = (double)runs.Sum(r => r.Abandoned) / arrivals;
+        var wait = (double)runs.Sum(r => r.Waited) / arrivals;
+        output.WriteLine($"arrivals {arrivals}: P(abandon) sim {abandon:0.0000} vs {model.ProbabilityOfAbandon:0.0000}; P(wait>0) sim {wait:0.0000} vs {model.ProbabilityOfWait:0.0000}");
+        Assert.InRange(abandon / model.ProbabilityOfAbandon, 0.9, 1.1);
+        Assert.InRange(wait / model.ProbabilityOfWait, 0.9, 1.1);
+    }
+
+    [Fact]
+    public void Compare_OverloadedHour_OffersHalveAbandonmentAndLoseNoCallback()
+    {
+        var options = new RouterSimulationOptions
+        {
+            // Capacity 100 calls a minute, arrivals 20 % above it for one hour, then drained.
+            ArrivalsPerMinute = 120, HandleMinutes = 1, PatienceMinutes = 3, Agents = 100, Minutes = 60, Seed = 1,
+        };
+        var result = RouterSimulation.Compare(options);
+        output.WriteLine(result.ToTable());
+
+        Assert.True(result.On.Abandoned * 2 <= result.Off.Abandoned, $"abandoned on {result.On.Abandoned} vs off {result.Off.Abandoned}");
+        Assert.True(result.On.MaxWaitWithoutOffer <= options.Offer.WaitTarget!.Value.TotalMinutes + 1e-9);
+        Assert.True(result.On.OffersAccepted > 0);
+        Assert.Equal(result.On.OffersAccepted, result.On.CallbacksServed + result.On.CallbacksFailed);
+        Assert.Equal(0, result.On.CallbacksPending);
+        Assert.Equal(0, result.On.CallbacksDuplicated);
+    }
+
+    [Fact]
+    public void Compare_CliDefaults_TableShowsBothPoliciesAndSettlesEveryCallback()
+    {
+        // The CLI's defaults (λ = 48, handle 1 min, patience 2 min, 50 agents, seed 1), over two hours to keep the test short.
+        var result = RouterSimulation.Compare(new RouterSimulationOptions { Minutes = 120 });
+        var table = result.ToTable();
+        output.WriteLine(table);
+
+        Assert.Contains("policy off", table);
+        Assert.Contains("policy on", table);
+        Assert.Equal(result.Off.Arrivals, result.On.Arrivals);
+        Assert.Equal(0, result.Off.OffersMade);
+        Assert.Equal(result.On.OffersAccepted, result.On.CallbacksServed + result.On.CallbacksFailed);
+        Assert.Equal(0, result.On.CallbacksDuplicated);
+    }
+
+    [Fact]
+    public void Run_SameSeed_IsDeterministic()
+    {
+        var options = new RouterSimulationOptions { Minutes = 30, ArrivalsPerMinute = 60 };
+
+        Assert.Equal(RouterSimulation.Run(options, policyOn: true), RouterSimulation.Run(options, policyOn: true));
+    }
+}

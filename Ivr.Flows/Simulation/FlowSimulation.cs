@@ -30,6 +30,7 @@ public sealed class FlowSimulation
     private bool _limitHit;
     private bool _lastPlayBargeIn;
     private string? _queuedSkill;
+    private string? _echo;
 
     /// <summary>Prepares the call; nothing happens until <see cref="Start"/>.</summary>
     public FlowSimulation(CompiledFlow flow, SimulationOptions? options = null)
@@ -71,7 +72,7 @@ public sealed class FlowSimulation
     /// caller may interrupt it.</summary>
     public void Start()
     {
-        if (_run.Waiting == FlowWait.NotStarted) Feed(_run.Start);
+        if (_run.Waiting == FlowWait.NotStarted) Feed(_run.Start, auto: true);
     }
 
     /// <summary>Finishes prompts and recordings until the run needs the caller, a host result, or has ended.</summary>
@@ -81,8 +82,8 @@ public sealed class FlowSimulation
         {
             switch (_run.Waiting)
             {
-                case FlowWait.NotStarted: Feed(_run.Start); break;
-                case FlowWait.Prompt: Feed(_run.PromptFinished); break;
+                case FlowWait.NotStarted: Feed(_run.Start, auto: true); break;
+                case FlowWait.Prompt: Feed(_run.PromptFinished, auto: true); break;
                 case FlowWait.Recording: FinishRecording(); break;
                 default: return;
             }
@@ -95,8 +96,9 @@ public sealed class FlowSimulation
         ArgumentNullException.ThrowIfNull(token);
         if (token.Kind == InputTokenKind.Digits && token.Text.Length > 1)
         {
-            Add(TranscriptKind.Input, token.ToString());
+            _echo = token.ToString();
             foreach (var key in token.Text) DeliverOne(new InputToken(InputTokenKind.Digits, key.ToString()), echo: false);
+            FlushEcho();
             return;
         }
         DeliverOne(token, echo: true);
@@ -109,13 +111,21 @@ public sealed class FlowSimulation
         while (!IsOver)
         {
             var w = _run.Waiting;
-            if (w == FlowWait.NotStarted) Feed(_run.Start);
-            else if (w == FlowWait.Prompt) Feed(_run.PromptFinished);
+            if (w == FlowWait.NotStarted) Feed(_run.Start, auto: true);
+            else if (w == FlowWait.Prompt) Feed(_run.PromptFinished, auto: true);
             else if (w == FlowWait.Recording) FinishRecording();
             else if (!_options.Drain) break;
             else if (w == FlowWait.Input && _run.ActiveTimer is { } token) FireTimer(token);
-            else if (w == FlowWait.Callback) Feed(() => _run.CallbackResult(true, null));
-            else if (w == FlowWait.Transfer) Feed(() => _run.TransferResult(true));
+            else if (w == FlowWait.Callback)
+            {
+                Add(TranscriptKind.Input, "(drain: the callback is booked)");
+                Feed(() => _run.CallbackResult(true, null));
+            }
+            else if (w == FlowWait.Transfer)
+            {
+                Add(TranscriptKind.Input, "(drain: the transfer succeeds)");
+                Feed(() => _run.TransferResult(true));
+            }
             else break;
         }
 
@@ -145,11 +155,25 @@ public sealed class FlowSimulation
 
     private void DeliverOne(InputToken token, bool echo)
     {
-        if (echo) Add(TranscriptKind.Input, token.ToString());
+        // The token is echoed when it reaches the run, after the prompts it waited for, so the transcript reads in order.
+        if (echo) _echo = token.ToString();
+        try
+        {
+            DeliverNow(token);
+        }
+        finally
+        {
+            FlushEcho();
+        }
+    }
+
+    private void DeliverNow(InputToken token)
+    {
         while (true)
         {
             if (IsOver)
             {
+                FlushEcho();
                 Add(TranscriptKind.Ignored, $"{token}: the call is over");
                 return;
             }
@@ -168,16 +192,17 @@ public sealed class FlowSimulation
             switch (_run.Waiting)
             {
                 case FlowWait.NotStarted:
-                    Feed(_run.Start);
+                    Feed(_run.Start, auto: true);
                     continue;
                 case FlowWait.Prompt:
                     if (token.IsCallerInput && _lastPlayBargeIn && CurrentStepModel is MenuStep or DigitsStep or CallbackStep)
                     {
+                        FlushEcho();
                         Add(TranscriptKind.PromptStopped, "(barge-in)");
                         Caller(token);
                         return;
                     }
-                    Feed(_run.PromptFinished);
+                    Feed(_run.PromptFinished, auto: true);
                     continue;
                 case FlowWait.Recording:
                     FinishRecording();
@@ -187,7 +212,11 @@ public sealed class FlowSimulation
                     else if (token.Kind == InputTokenKind.NoInput)
                     {
                         if (_run.ActiveTimer is { } t) FireTimer(t);
-                        else Add(TranscriptKind.Ignored, "/noinput: no timer is armed");
+                        else
+                        {
+                            FlushEcho();
+                            Add(TranscriptKind.Ignored, "/noinput: no timer is armed");
+                        }
                     }
                     else Ignored(token, "caller input");
                     return;
@@ -261,6 +290,7 @@ public sealed class FlowSimulation
 
     private void FireTimer(int token)
     {
+        FlushEcho();
         if (_options.Time is ManualTimeProvider manual && _timers.TryGetValue(token, out var after)) manual.Advance(after);
         Add(TranscriptKind.Timer, $"timer #{token} fires (no input)");
         Feed(() => _run.TimerExpired(token));
@@ -270,14 +300,28 @@ public sealed class FlowSimulation
     {
         var path = $"sim/message-{++_recordings}.wav";
         Add(TranscriptKind.Input, $"(message recorded: {path}, 10 s)");
-        Feed(() => _run.RecordingFinished(path, 10));
+        Feed(() => _run.RecordingFinished(path, 10), auto: true);
     }
 
-    private void Ignored(InputToken token, string expected) =>
-        Add(TranscriptKind.Ignored, $"{token} ignored: at {CurrentStepDisplay ?? "start"} the run waits for {expected}");
-
-    private void Feed(Action action)
+    private void Ignored(InputToken token, string expected)
     {
+        FlushEcho();
+        Add(TranscriptKind.Ignored, $"{token} ignored: at {CurrentStepDisplay ?? "start"} the run waits for {expected}");
+    }
+
+    private void FlushEcho()
+    {
+        if (_echo is null) return;
+        var text = _echo;
+        _echo = null;
+        Add(TranscriptKind.Input, text);
+    }
+
+    /// <summary>Feeds one event; <paramref name="auto"/> marks the host's own answers (prompt ends, recordings), which
+    /// do not carry the pending token's echo.</summary>
+    private void Feed(Action action, bool auto = false)
+    {
+        if (!auto) FlushEcho();
         if (_limitHit || _run.IsEnded) return;
         if (_events >= _options.MaxEvents)
         {

@@ -53,7 +53,7 @@ public static class FlowTestSuiteLoader
         {
             var line = (int)(ex.LineNumber ?? -1) + 1;
             var col = (int)(ex.BytePositionInLine ?? 0) + 1;
-            var depth = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
+            var depth = ex.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
             return new(null, [new Diagnostic(depth ? DiagnosticCodes.NestingTooDeep : DiagnosticCodes.InvalidJson, Severity.Error, file, line, line == 0 ? 0 : col, "",
                 depth ? $"the JSON is nested deeper than {FlowLoader.MaxDepth} levels" : $"not valid JSON: {FirstSentence(ex.Message)}")]);
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Linting;
 using Ivr.Flows.Loading;
+using Ivr.Flows.Simulation;
 
 namespace Ivr.Engine.Cli;
 
@@ -14,6 +15,9 @@ public static class FlowCommands
         var flow = new Command("flow", "Validate, lint, draw, simulate and test JSON flows");
         flow.Add(BuildCheck(console, "validate", "Check flows as the engine does before loading them (schema and semantic errors)", lint: false));
         flow.Add(BuildCheck(console, "lint", "Report every finding, including style and unused prompts", lint: true));
+        flow.Add(GraphCommand.Build(console));
+        flow.Add(SimulateCommand.Build(console));
+        flow.Add(TestCommand.Build(console));
         return flow;
     }
 
@@ -26,7 +30,7 @@ public static class FlowCommands
         var strict = new Option<bool>("--strict") { Description = "Fail on warnings too" };
         var cmd = new Command(name, description) { files, format, sounds };
         if (lint) cmd.Add(strict);
-        cmd.SetAction(parse =>
+        cmd.SetAction(parse => CommandGuard.Run(console, name, () =>
         {
             var reports = new List<DiagnosticWriter.FileReport>();
             foreach (var file in parse.GetValue(files) ?? [])
@@ -38,13 +42,14 @@ public static class FlowCommands
             DiagnosticWriter.Write(console.Out, reports, parse.GetValue(format) ?? "text");
             var failOn = lint && parse.GetValue(strict) ? Severity.Warning : Severity.Error;
             return reports.Any(r => r.Diagnostics.Any(d => d.Severity >= failOn)) ? 1 : 0;
-        });
+        }));
         return cmd;
     }
 
-    /// <summary>Loads and lints one file; never throws.</summary>
+    /// <summary>Loads and lints one file (a scenario file <c>*.tests.json</c> is checked as such); never throws.</summary>
     public static IReadOnlyList<Diagnostic> Check(string file, string? soundsRoot)
     {
+        if (file.EndsWith(".tests.json", StringComparison.OrdinalIgnoreCase)) return FlowTestSuiteLoader.LoadFile(file).Diagnostics;
         var loaded = FlowLoader.LoadFile(file);
         if (loaded.Document is not { } doc) return loaded.Diagnostics;
         var workspace = FlowWorkspace.For(file, soundsRoot);

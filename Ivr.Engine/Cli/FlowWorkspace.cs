@@ -1,5 +1,7 @@
+using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Linting;
 using Ivr.Flows.Loading;
+using Ivr.Flows.Runtime;
 
 namespace Ivr.Engine.Cli;
 
@@ -11,6 +13,7 @@ public sealed class FlowWorkspace
 {
     private readonly Dictionary<string, string> _flowFilesById;
     private readonly HashSet<string> _subflowIds;
+    private readonly Dictionary<string, CompiledFlow?> _compiled = new(StringComparer.Ordinal);
 
     private FlowWorkspace(string folder, string? soundsRoot, Dictionary<string, string> flowFilesById, HashSet<string> subflowIds)
     {
@@ -36,7 +39,11 @@ public sealed class FlowWorkspace
         soundsRoot ??= FindSounds(folder);
         var byId = new Dictionary<string, string>(StringComparer.Ordinal);
         var subflows = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        // A path that is not a file (missing, a folder) gets an empty workspace: loading it reports the problem.
+        var files = File.Exists(flowFile) && Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal).ToList()
+            : [];
+        foreach (var file in files)
         {
             if (file.EndsWith(".tests.json", StringComparison.OrdinalIgnoreCase)) continue;
             if (new FileInfo(file).Length > FlowLoader.MaxFileBytes) continue;
@@ -58,6 +65,44 @@ public sealed class FlowWorkspace
         FlowExists = _flowFilesById.ContainsKey,
         IsSubflow = flowId is not null && _subflowIds.Contains(flowId),
     };
+
+    /// <summary>Loads, lints and compiles <paramref name="flowFile"/> (a file of this workspace); never throws.
+    /// Subflows are compiled on demand from this workspace's folder.</summary>
+    public FlowBuild Build(string flowFile)
+    {
+        var loaded = FlowLoader.LoadFile(flowFile);
+        if (loaded.Document is not { } doc) return new FlowBuild(null, loaded.Diagnostics, Resolve);
+        IReadOnlyList<Diagnostic> diagnostics = [.. loaded.Diagnostics, .. FlowLinter.Lint(doc, LintOptionsFor(doc.Id))];
+        if (diagnostics.Any(d => d.Severity == Severity.Error)) return new FlowBuild(null, diagnostics, Resolve);
+        try
+        {
+            return new FlowBuild(FlowCompiler.Compile(doc, Resolve), diagnostics, Resolve);
+        }
+        catch (FlowCompileException ex)
+        {
+            var error = new Diagnostic(DiagnosticCodes.SchemaViolation, Severity.Error, flowFile, 0, 0, "", ex.Message);
+            return new FlowBuild(null, [.. diagnostics, error], Resolve);
+        }
+    }
+
+    /// <summary>The compiled flow of <paramref name="flowId"/> from this workspace's folder, or null when it is missing or invalid.</summary>
+    public CompiledFlow? Resolve(string flowId)
+    {
+        if (_compiled.TryGetValue(flowId, out var done)) return done;
+        _compiled[flowId] = null;
+        if (!_flowFilesById.TryGetValue(flowId, out var file)) return null;
+        var loaded = FlowLoader.LoadFile(file);
+        if (loaded.Document is not { } doc) return null;
+        if (FlowLinter.Lint(doc, LintOptionsFor(doc.Id)).Any(d => d.Severity == Severity.Error)) return null;
+        try
+        {
+            return _compiled[flowId] = FlowCompiler.Compile(doc, Resolve);
+        }
+        catch (FlowCompileException)
+        {
+            return null;
+        }
+    }
 
     private static string? FindSounds(string folder)
     {

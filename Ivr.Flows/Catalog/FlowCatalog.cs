@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Linting;
@@ -74,7 +75,7 @@ public sealed class FlowCatalog
                     }
                     bytes = File.ReadAllBytes(file);
                 }
-                catch (IOException ex)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     // The file is being written; the watcher will fire again when it is complete.
                     refused.Add(new CatalogRefusal(file, null, [new Diagnostic(DiagnosticCodes.FileNotFound, Severity.Error, file, 0, 0, "", $"could not read the file: {ex.Message}")]));
@@ -102,8 +103,23 @@ public sealed class FlowCatalog
                 loaded[doc.Id] = (file, hash, doc, result.Diagnostics);
             }
 
+            // A flow whose subflow changes (or goes) is rebuilt too: a compiled flow binds its subflows for good.
+            var removedIds = old.Flows.Keys.Where(k => !loaded.ContainsKey(k)).ToHashSet(StringComparer.Ordinal);
+            var changed = loaded.Keys.Where(k => !unchanged.Contains(k)).Concat(removedIds).ToHashSet(StringComparer.Ordinal);
+            for (var grew = true; grew;)
+            {
+                grew = false;
+                foreach (var id in unchanged.ToList())
+                {
+                    if (!loaded[id].Doc.Steps.Values.OfType<SubflowStep>().Any(st => changed.Contains(st.Flow))) continue;
+                    unchanged.Remove(id);
+                    changed.Add(id);
+                    grew = true;
+                }
+            }
+
             // Lint the changed ones against the whole new set (subflow ids, return steps).
-            var subflowIds = loaded.Values.SelectMany(l => l.Doc.Steps.Values.OfType<SubflowStep>().Select(s => s.Flow)).ToHashSet(StringComparer.Ordinal);
+            var subflowIds = loaded.Values.SelectMany(l => l.Doc.Steps.Values.OfType<SubflowStep>().Select(st => st.Flow)).ToHashSet(StringComparer.Ordinal);
             var accepted = new Dictionary<string, (string File, string Hash, FlowDocument Doc, IReadOnlyList<Diagnostic> Diags)>(StringComparer.Ordinal);
             foreach (var (id, l) in loaded)
             {
@@ -127,48 +143,37 @@ public sealed class FlowCatalog
                 accepted[id] = (l.File, l.Hash, l.Doc, diags);
             }
 
-            // Compile, subflows first; a flow whose subflow was refused keeps its old version.
-            var compiled = new Dictionary<string, CatalogEntry>(StringComparer.Ordinal);
-            var visiting = new HashSet<string>(StringComparer.Ordinal);
+            // Compile. Subflows are resolved lazily (the first time a call enters the step) against the snapshot this
+            // reload publishes, read-only: calls on a version keep the subflows that went live with it.
+            var published = new StrongBox<ImmutableDictionary<string, CatalogEntry>>(ImmutableDictionary<string, CatalogEntry>.Empty);
+            CompiledFlow? Resolve(string id) => Volatile.Read(ref published.Value!).TryGetValue(id, out var e) ? e.Flow : null;
             var now = _time.GetUtcNow();
-            CompiledFlow? Resolve(string id)
+            var next = ImmutableDictionary.CreateBuilder<string, CatalogEntry>(StringComparer.Ordinal);
+            foreach (var (id, a) in accepted)
             {
-                if (compiled.TryGetValue(id, out var done)) return done.Flow;
-                if (!accepted.TryGetValue(id, out var a)) return old.Flows.TryGetValue(id, out var prev) ? prev.Flow : null;
                 if (unchanged.Contains(id) && old.Flows.TryGetValue(id, out var same))
                 {
-                    compiled[id] = same;
-                    return same.Flow;
+                    next[id] = same;
+                    continue;
                 }
-                if (!visiting.Add(id)) return null; // a subflow cycle; the linter of the caller reports the unknown flow
                 try
                 {
-                    var flow = FlowCompiler.Compile(a.Doc, Resolve);
-                    var entry = new CatalogEntry(flow, a.File, a.Hash, now, a.Diags);
-                    compiled[id] = entry;
-                    return flow;
+                    next[id] = new CatalogEntry(FlowCompiler.Compile(a.Doc, Resolve), a.File, a.Hash, now, a.Diags);
                 }
                 catch (FlowCompileException ex)
                 {
                     refused.Add(new CatalogRefusal(a.File, id, [new Diagnostic(DiagnosticCodes.SchemaViolation, Severity.Error, a.File, 0, 0, "", $"the flow could not be compiled: {ex.Message}")]));
-                    return null;
-                }
-                finally
-                {
-                    visiting.Remove(id);
                 }
             }
-            foreach (var id in accepted.Keys) Resolve(id);
 
             // Refused files keep their previous version live; deleted files are unloaded.
-            var next = ImmutableDictionary.CreateBuilder<string, CatalogEntry>(StringComparer.Ordinal);
-            foreach (var (id, e) in compiled) next[id] = e;
             foreach (var r in refused)
             {
                 var keep = old.Flows.Values.FirstOrDefault(e => e.File == r.File || e.Flow.Id == r.FlowId);
                 if (keep is not null && !next.ContainsKey(keep.Flow.Id)) next[keep.Flow.Id] = keep;
             }
             var snapshot = new CatalogSnapshot(next.ToImmutable(), old.Generation + 1, now);
+            Volatile.Write(ref published.Value!, snapshot.Flows);
             Volatile.Write(ref _snapshot, snapshot);
 
             var added = snapshot.Flows.Keys.Where(k => !old.Flows.ContainsKey(k)).Order().ToList();

@@ -167,6 +167,9 @@ public sealed class FlowRun
 
     internal bool Playing => _playing;
 
+    /// <summary>Sees step entries, edges taken and failed attempts (the simulator's path and coverage); null in calls.</summary>
+    internal IFlowRunObserver? Observer { get; set; }
+
     internal bool Listening => _listening;
 
     internal int DigitCount => _digitCount;
@@ -183,6 +186,7 @@ public sealed class FlowRun
         Failures = 0;
         _digitCount = 0;
         _wait = FlowWait.Input;
+        Observer?.StepEntered(this, step);
         step.Behavior.Enter(this, step);
     }
 
@@ -361,6 +365,7 @@ public sealed class FlowRun
                 _pendingEdge = -1;
                 if ((uint)index >= (uint)edges.Length) continue;
                 ReleaseIo();
+                Observer?.EdgeTaken(this, edges[index]);
                 var flow = _flow;
                 var lease = flow.Rent();
                 lease.Run = this;

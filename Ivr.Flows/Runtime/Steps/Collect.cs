@@ -52,6 +52,7 @@ internal static class Collect
         run.CancelTimer();
         run.ClearDigits();
         var attempt = ++run.Failures;
+        run.Observer?.AttemptFailed(run, run.State, noMatch, attempt);
         if (attempt >= plan.MaxRetries)
         {
             run.Go(plan.ExhaustedEdge);

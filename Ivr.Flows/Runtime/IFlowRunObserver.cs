@@ -1,0 +1,15 @@
+namespace Ivr.Flows.Runtime;
+
+/// <summary>Watches a run from inside: which steps it enters, which edges it takes and which attempts fail. The simulator
+/// uses it for the path and the coverage report; calls leave it unset, so it costs one null check per transition.</summary>
+internal interface IFlowRunObserver
+{
+    /// <summary>The run entered <paramref name="step"/> (of <see cref="FlowRun.CurrentFlow"/>).</summary>
+    void StepEntered(FlowRun run, CompiledStep step);
+
+    /// <summary>The run is leaving its current step through <paramref name="edge"/>.</summary>
+    void EdgeTaken(FlowRun run, FlowTrigger edge);
+
+    /// <summary>A menu or digits step counted a failed attempt (no-input, or no-match when <paramref name="noMatch"/>).</summary>
+    void AttemptFailed(FlowRun run, CompiledStep step, bool noMatch, int attempt);
+}

@@ -23,6 +23,8 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     private readonly CancellationTokenSource _stop = new();
     private int _activeCalls;
     private volatile bool _draining;
+    private volatile bool _disposed;
+    private readonly CancellationToken _stopToken;
 
     /// <summary>Creates a stack listening on <see cref="SipStackOptions.ListenAddress"/> with UDP and/or TCP channels.</summary>
     public SipStack(SipStackOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
@@ -39,6 +41,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         Time = timeProvider ?? TimeProvider.System;
         Logger = loggerFactory.CreateLogger<SipStack>();
         _validator = new SipRequestValidator(options.Validator);
+        _stopToken = _stop.Token;
         if (channels is not null)
         {
             _channels.AddRange(channels);
@@ -163,7 +166,6 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         if (response.StatusCode is >= 200 and < 300 && response.CSeq.Value.Method == "INVITE"
             && _dialogs.TryGetValue(SipDialog.DialogKey(response.CallId ?? "", response.From?.Tag ?? "", response.To?.Tag ?? ""), out var user))
         {
-            Counters.Retransmission();
             user.On2xxRetransmission(response);
         }
     }
@@ -186,7 +188,6 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         }
         if (_serverTransactions.TryGetValue(key, out var existing))
         {
-            Counters.Retransmission();
             if (existing is InviteServerTransaction ist) ist.OnRetransmission();
             else if (existing is NonInviteServerTransaction nist) nist.OnRetransmission();
             return;
@@ -488,9 +489,18 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     /// <summary>Hands bytes to the channel for <paramref name="remote"/>'s protocol without waiting.</summary>
     internal void Send(byte[] message, SipEndPoint remote, bool isRetransmission)
     {
+        // Timers may still fire while the stack shuts down; a send then is simply dropped.
+        if (_disposed) return;
         if (isRetransmission) Counters.Retransmission();
-        var pending = ChannelFor(remote.Protocol).SendAsync(message, remote, _stop.Token);
-        if (!pending.IsCompletedSuccessfully) _ = ObserveAsync(pending);
+        try
+        {
+            var pending = ChannelFor(remote.Protocol).SendAsync(message, remote, _stopToken);
+            if (!pending.IsCompletedSuccessfully) _ = ObserveAsync(pending);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            Logger.LogDebug(ex, "SIP send to {Remote} dropped", remote);
+        }
     }
 
     private async Task ObserveAsync(ValueTask pending)
@@ -508,6 +518,8 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     /// <summary>Stops the channels.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         await _stop.CancelAsync();
         foreach (var channel in _channels) await channel.DisposeAsync();
         Counters.Dispose();

@@ -41,6 +41,7 @@ public sealed class Rfc4475StackTests
     {
         await using var stack = await StartAsync();
         var failures = new List<string>();
+        var answered = 0;
         foreach (var name in Rfc4475.Table.Keys.Order(StringComparer.Ordinal))
         {
             using var client = await RawSipClient.TcpAsync(stack.TcpEndPoint!.Value.EndPoint);
@@ -49,13 +50,16 @@ public sealed class Rfc4475StackTests
             client.ShutdownSend();
             var answers = await CollectUntilProbeAsync(client, name);
             // Over TCP a message without Content-Length cannot be framed (RFC 3261 §18.3): the connection closes, no answer.
-            if (answers.Count == 0) continue;
+            if (answers.Count > 0) answered++;
+            // mcl01's two Content-Length values make the stream unframeable: closing is the only safe answer on TCP.
+            if (name == "mcl01" && answers.Count == 0) continue;
             Check(name, answers, failures);
         }
         using var last = await RawSipClient.TcpAsync(stack.TcpEndPoint!.Value.EndPoint);
         last.Send(last.Options("final", "z9hG4bKfinal"));
         await last.ExpectResponseAsync(200);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.True(answered >= 30, $"only {answered} torture messages were answered over TCP");
     }
 
     private static async Task<SipStack> StartAsync()

@@ -50,6 +50,21 @@ public class SippTests
     }
 
     [Fact]
+    public async Task SippLosesAcks_2xxRetransmittedUntilAckAndEveryCallEnds()
+    {
+        var handler = new TestCallHandler(TestCallMode.AnswerThenHangup);
+        await using var stack = await StartStackAsync(handler);
+        using var sipp = SippProcess.Start(SippProcess.FreeUdpPort(), Target(stack), "-sf", SippProcess.Scenario("uac_lost_ack.xml"), "-s", "hotline", "-m", "10", "-r", "10");
+
+        var exit = await sipp.WaitAsync(Bound);
+
+        Assert.True(exit == 0, sipp.Output);
+        foreach (var work in handler.Work) await work.WaitAsync(Bound);
+        Assert.Equal(10, handler.Acked + handler.NoAck);
+        Assert.Equal(0, stack.ActiveCalls);
+    }
+
+    [Fact]
     public async Task SippCancelBeforeAnswer_Gets200And487()
     {
         var handler = new TestCallHandler(TestCallMode.RingOnly);

@@ -262,4 +262,73 @@ public sealed class SipStackTests : IAsyncLifetime
         Assert.Equal(OutboundCallStatus.Rejected, call.Status);
         Assert.Equal(486, call.StatusCode);
     }
+
+    [Fact]
+    public async Task InviteAsync_TokenCancelledWhileRinging_CancelsAndEndsCancelled()
+    {
+        using var client = await StartAsync(TestCallMode.RingOnly);
+        var calleeHandler = _handler;
+        await using var caller = new SipStack(new SipStackOptions { Port = 0 }, NullLoggerFactory.Instance);
+        await caller.StartAsync(CancellationToken.None);
+        using var cts = new CancellationTokenSource();
+
+        var target = SipUri.Parse("sip:hotline@" + _stack.UdpEndPoint!.Value.EndPoint);
+        var pending = caller.InviteAsync(target, "agent", null, TestCallHandler.Sdp, TimeSpan.FromMinutes(5), cts.Token);
+        await calleeHandler.FirstCall.Task.WaitAsync(Bound);
+        await cts.CancelAsync();
+
+        var call = await pending.WaitAsync(Bound);
+        Assert.Equal(OutboundCallStatus.Cancelled, call.Status);
+        Assert.Equal(487, call.StatusCode);
+        await calleeHandler.FirstCancelled.Task.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task Call_OverTcp_AnsweredOnTheConnectionAndOurByeComesBackOnIt()
+    {
+        using var udp = await StartAsync(TestCallMode.AnswerThenHangup);
+        using var client = await RawSipClient.TcpAsync(_stack.TcpEndPoint!.Value.EndPoint);
+        client.Send(client.Invite("tcp-1", "z9hG4bKtcp1"));
+        await client.ExpectResponseAsync(100);
+        await client.ExpectResponseAsync(180);
+        var ok = await client.ExpectResponseAsync(200);
+        Assert.Contains("transport=tcp", ok.Headers[SipHeaderNames.Contact]!, StringComparison.Ordinal);
+
+        client.Send(client.Ack("tcp-1", "z9hG4bKtcp1b", ok.To!.Tag!));
+        var bye = Assert.IsType<SipRequest>(await client.ReceiveAsync());
+        Assert.Equal("BYE", bye.Method);
+        Assert.Equal("TCP", bye.TopVia!.Transport);
+        var answer = SipResponse.CreateFor(bye, 200);
+        client.Send(answer.ToBytes());
+        foreach (var work in _handler.Work) await work.WaitAsync(Bound);
+        Assert.Equal(0, _stack.ActiveCalls);
+    }
+
+    [Fact]
+    public async Task Answered_ReInviteGetsSameAnswerAndReferAccepted()
+    {
+        using var client = await StartAsync(TestCallMode.Answer);
+        client.Send(client.Invite("re-1", "z9hG4bKre1"));
+        await client.ExpectResponseAsync(100);
+        await client.ExpectResponseAsync(180);
+        var ok = await client.ExpectResponseAsync(200);
+        var tag = ok.To!.Tag!;
+        client.Send(client.Ack("re-1", "z9hG4bKre1b", tag));
+        Assert.True(await _handler.FirstAcceptResult.Task.WaitAsync(Bound));
+
+        client.Send(client.Invite("re-1", "z9hG4bKre2", cseq: 2).Replace("To: <sip:hotline@" + _stack.UdpEndPoint!.Value.EndPoint + ">", "To: <sip:hotline@" + _stack.UdpEndPoint!.Value.EndPoint + ">;tag=" + tag));
+        var reOk = await client.ExpectResponseAsync(200);
+        Assert.Equal(TestCallHandler.Sdp, System.Text.Encoding.UTF8.GetString(reOk.Body.Span));
+        client.Send(client.Ack("re-1", "z9hG4bKre2b", tag, cseq: 2));
+
+        Assert.True(_handler.Sessions.TryPeek(out var session));
+        var refer = session.ReferAsync("sip:agent@127.0.0.1:5099", CancellationToken.None);
+        var request = Assert.IsType<SipRequest>(await client.ReceiveAsync());
+        Assert.Equal("REFER", request.Method);
+        Assert.Equal("<sip:agent@127.0.0.1:5099>", request.Headers[SipHeaderNames.ReferTo]);
+        Assert.Equal(tag, request.From!.Tag);
+        Assert.Equal("c1", request.To!.Tag);
+        client.Send(SipResponse.CreateFor(request, 202).ToBytes());
+        Assert.True(await refer.WaitAsync(Bound));
+    }
 }

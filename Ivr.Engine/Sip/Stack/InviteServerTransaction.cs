@@ -45,8 +45,8 @@ internal sealed class InviteServerTransaction : SipTransaction
             if (State != SipTransactionState.Proceeding) return false;
             _last = bytes;
             LastStatus = code;
-            Host.Send(bytes, Remote, false);
             Host.ResponseSent(code);
+            Host.Send(bytes, Remote, false);
             if (code < 200) return true;
             if (code < 300)
             {

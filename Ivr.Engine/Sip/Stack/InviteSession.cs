@@ -252,8 +252,9 @@ public sealed class InviteSession : IInviteSession, IDialogUser
             if (_state != SessionState.Offered) return false;
             _state = SessionState.Rejected;
         }
-        _transaction.Respond(SipResponse.CreateFor(Invite, 487, null, LocalTag));
+        // Counted as ended before the 487 leaves, so whoever sees the 487 sees the call gone.
         Release();
+        _transaction.Respond(SipResponse.CreateFor(Invite, 487, null, LocalTag));
         Cancelled?.Invoke();
         return true;
     }
@@ -300,13 +301,24 @@ public sealed class InviteSession : IInviteSession, IDialogUser
                 StopTimers();
             }
         }
-        transaction.Respond(SipResponse.CreateFor(bye, 200, null, LocalTag));
-        if (!wasLive) return;
-        // RFC 3261 §15.1.2: a BYE before the final response ends the INVITE with 487.
-        if (wasOffered) _transaction.Respond(SipResponse.CreateFor(Invite, 487, null, LocalTag));
-        _acked?.TrySetResult(false);
+        if (!wasLive)
+        {
+            transaction.Respond(SipResponse.CreateFor(bye, 200, null, LocalTag));
+            return;
+        }
+        // The call is ended and reported before the 200 leaves, so whoever sees the 200 sees the call gone.
         Release();
-        RemoteHangup?.Invoke();
+        _acked?.TrySetResult(false);
+        try
+        {
+            RemoteHangup?.Invoke();
+        }
+        finally
+        {
+            transaction.Respond(SipResponse.CreateFor(bye, 200, null, LocalTag));
+            // RFC 3261 §15.1.2: a BYE before the final response ends the INVITE with 487.
+            if (wasOffered) _transaction.Respond(SipResponse.CreateFor(Invite, 487, null, LocalTag));
+        }
     }
 
     void IDialogUser.OnReInvite(SipRequest request, InviteServerTransaction transaction)

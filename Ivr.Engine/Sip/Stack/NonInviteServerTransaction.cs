@@ -34,8 +34,8 @@ internal sealed class NonInviteServerTransaction : SipTransaction
             if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding)) return false;
             _last = bytes;
             LastStatus = response.StatusCode;
-            Host.Send(bytes, Remote, false);
             Host.ResponseSent(response.StatusCode);
+            Host.Send(bytes, Remote, false);
             if (response.StatusCode < 200)
             {
                 State = SipTransactionState.Proceeding;

@@ -35,6 +35,20 @@ public class SippTests
     }
 
     [Fact]
+    public async Task SippUac_200CallsAt50PerSecond_NoneFails()
+    {
+        var handler = new TestCallHandler(TestCallMode.Answer);
+        await using var stack = await StartStackAsync(handler);
+        using var sipp = SippProcess.Start(SippProcess.FreeUdpPort(), Target(stack), "-sn", "uac", "-s", "hotline", "-m", "200", "-r", "50");
+
+        var exit = await sipp.WaitAsync(Bound);
+
+        Assert.True(exit == 0, sipp.Output);
+        Assert.Equal(200, handler.Calls);
+        Assert.Equal(0, stack.ActiveCalls);
+    }
+
+    [Fact]
     public async Task SippUacWaitingForBye_WeHangUpAfterAck_SippExitsZero()
     {
         var handler = new TestCallHandler(TestCallMode.AnswerThenHangup);

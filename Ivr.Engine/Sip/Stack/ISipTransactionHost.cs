@@ -14,4 +14,7 @@ internal interface ISipTransactionHost
 
     /// <summary>A response left a server transaction (for the by-code counters).</summary>
     void ResponseSent(int statusCode);
+
+    /// <summary>A timer callback threw; the host logs it (a timer must never take the process down).</summary>
+    void TimerFailed(Exception exception);
 }

@@ -104,8 +104,8 @@ public sealed class InviteSession : IInviteSession, IDialogUser
             _acked = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             result = _acked.Task;
             _interval = _stack.Timers.T1;
-            _retransmit = _stack.Time.CreateTimer(static s => ((InviteSession)s!).OnRetransmitTimer(), this, _interval, Timeout.InfiniteTimeSpan);
-            _timerH = _stack.Time.CreateTimer(static s => ((InviteSession)s!).OnTimerH(), this, _stack.Timers.Timeout64, Timeout.InfiniteTimeSpan);
+            _retransmit = _stack.CreateTimer(OnRetransmitTimer, _interval);
+            _timerH = _stack.CreateTimer(OnTimerH, _stack.Timers.Timeout64);
         }
         _transaction.Respond(ok);
         return cancellationToken.CanBeCanceled ? result.WaitAsync(cancellationToken) : result;

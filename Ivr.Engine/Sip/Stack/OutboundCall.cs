@@ -52,7 +52,7 @@ internal sealed class OutboundCall : IOutboundCall, IDialogUser
         _stack.RegisterClient(tx);
         lock (_gate)
         {
-            _ringTimer = _stack.Time.CreateTimer(static s => ((OutboundCall)s!).Cancel(OutboundCallStatus.TimedOut), this, ringTimeout, Timeout.InfiniteTimeSpan);
+            _ringTimer = _stack.CreateTimer(() => Cancel(OutboundCallStatus.TimedOut), ringTimeout);
         }
         tx.Start();
         await using var registration = cancellationToken.Register(static s => ((OutboundCall)s!).Cancel(OutboundCallStatus.Cancelled), this);
@@ -138,7 +138,7 @@ internal sealed class OutboundCall : IOutboundCall, IDialogUser
             _cancelReason = reason;
             sendNow = _provisional && !_cancelSent;
             _cancelSent |= sendNow;
-            _cancelGuard = _stack.Time.CreateTimer(static s => ((OutboundCall)s!).OnCancelGuard(), this, _stack.Timers.Timeout64, Timeout.InfiniteTimeSpan);
+            _cancelGuard = _stack.CreateTimer(OnCancelGuard, _stack.Timers.Timeout64);
         }
         if (sendNow) SendCancel();
     }

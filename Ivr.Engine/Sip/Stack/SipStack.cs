@@ -486,6 +486,22 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
 
     void ISipTransactionHost.ResponseSent(int statusCode) => Counters.Response(statusCode);
 
+    void ISipTransactionHost.TimerFailed(Exception exception) => Logger.LogError(exception, "SIP timer callback failed");
+
+    /// <summary>Creates a one-shot timer whose callback can never throw into the timer thread.</summary>
+    internal ITimer CreateTimer(Action callback, TimeSpan due) =>
+        Time.CreateTimer(_ =>
+        {
+            try
+            {
+                callback();
+            }
+            catch (Exception ex)
+            {
+                Logger.LogError(ex, "SIP timer callback failed");
+            }
+        }, null, due, Timeout.InfiniteTimeSpan);
+
     /// <summary>Hands bytes to the channel for <paramref name="remote"/>'s protocol without waiting.</summary>
     internal void Send(byte[] message, SipEndPoint remote, bool isRetransmission)
     {

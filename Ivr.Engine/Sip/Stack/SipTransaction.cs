@@ -35,8 +35,21 @@ internal abstract class SipTransaction
     /// <summary>RFC 3261 §17.1.1.2 / §17.1.2.2: reliable transports need no retransmissions and no wait states.</summary>
     protected bool Reliable => Remote.Protocol != SipProtocol.Udp;
 
-    protected ITimer Schedule(TimeSpan due, Action callback) =>
-        Host.Time.CreateTimer(static s => ((Action)s!)(), callback, due, Timeout.InfiniteTimeSpan);
+    protected ITimer Schedule(TimeSpan due, Action callback)
+    {
+        var host = Host;
+        return host.Time.CreateTimer(_ =>
+        {
+            try
+            {
+                callback();
+            }
+            catch (Exception ex)
+            {
+                host.TimerFailed(ex);
+            }
+        }, null, due, Timeout.InfiniteTimeSpan);
+    }
 
     protected static void Reschedule(ITimer? timer, TimeSpan due) => timer?.Change(due, Timeout.InfiniteTimeSpan);
 

@@ -36,6 +36,8 @@ internal sealed class FakeTransactionHost : ISipTransactionHost
     {
     }
 
+    public void TimerFailed(Exception exception) => throw new InvalidOperationException("timer callback failed", exception);
+
     /// <summary>Advances in 100 ms steps so rescheduled timers fire at their exact times.</summary>
     public void Advance(TimeSpan span)
     {

@@ -331,4 +331,23 @@ public sealed class SipStackTests : IAsyncLifetime
         client.Send(SipResponse.CreateFor(request, 202).ToBytes());
         Assert.True(await refer.WaitAsync(Bound));
     }
+
+    [Fact]
+    public async Task InviteAsync_OverTcp_AnsweredAndHungUp()
+    {
+        using var client = await StartAsync(TestCallMode.Answer);
+        var calleeHandler = _handler;
+        await using var caller = new SipStack(new SipStackOptions { Port = 0 }, NullLoggerFactory.Instance);
+        await caller.StartAsync(CancellationToken.None);
+
+        var target = SipUri.Parse("sip:hotline@" + _stack.TcpEndPoint!.Value.EndPoint + ";transport=tcp");
+        var call = await caller.InviteAsync(target, "agent", null, TestCallHandler.Sdp, TimeSpan.FromSeconds(20), CancellationToken.None).WaitAsync(Bound);
+        Assert.Equal(OutboundCallStatus.Answered, call.Status);
+        Assert.True(await calleeHandler.FirstAcceptResult.Task.WaitAsync(Bound));
+        Assert.True(calleeHandler.Sessions.TryPeek(out var session));
+        Assert.Equal(Ivr.Engine.Sip.Transport.SipProtocol.Tcp, session.Remote.Protocol);
+
+        await call.HangupAsync(CancellationToken.None).WaitAsync(Bound);
+        await calleeHandler.FirstRemoteHangup.Task.WaitAsync(Bound);
+    }
 }

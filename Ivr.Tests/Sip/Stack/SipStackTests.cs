@@ -350,4 +350,38 @@ public sealed class SipStackTests : IAsyncLifetime
         await call.HangupAsync(CancellationToken.None).WaitAsync(Bound);
         await calleeHandler.FirstRemoteHangup.Task.WaitAsync(Bound);
     }
+
+    [Fact]
+    public async Task Inv2543_AckForNon2xx_MatchedWithoutMagicCookieAndStopsTimerG()
+    {
+        using var client = await StartAsync(TestCallMode.Reject);
+        client.Send(client.Invite("old-2", "oldbranch2"));
+        await client.ExpectResponseAsync(100);
+        var busy = await client.ExpectResponseAsync(486);
+        client.Send(client.Ack("old-2", "oldbranch2", busy.To!.Tag!));
+        client.Send(client.Options("old-probe", "z9hG4bKoldprobe"));
+        await client.ExpectResponseAsync(200);
+
+        Advance(TimeSpan.FromSeconds(10));
+        client.Send(client.Options("old-probe2", "z9hG4bKoldprobe2"));
+        await client.ExpectResponseAsync(200);
+        Assert.Equal(0, _stack.Counters.Retransmissions);
+    }
+
+    [Fact]
+    public async Task Answered_InfoDtmfRelayInDialog_Gets200()
+    {
+        using var client = await StartAsync(TestCallMode.Answer);
+        client.Send(client.Invite("info-1", "z9hG4bKinfo1"));
+        await client.ExpectResponseAsync(100);
+        await client.ExpectResponseAsync(180);
+        var tag = (await client.ExpectResponseAsync(200)).To!.Tag!;
+        client.Send(client.Ack("info-1", "z9hG4bKinfo1b", tag));
+        Assert.True(await _handler.FirstAcceptResult.Task.WaitAsync(Bound));
+
+        const string body = "Signal=5\r\nDuration=160\r\n";
+        client.Send(client.InDialog("INFO", "info-1", "z9hG4bKinfo1c", tag, 2)
+            .Replace("Content-Length: 0", "Content-Type: application/dtmf-relay\r\nContent-Length: " + body.Length) + body);
+        await client.ExpectResponseAsync(200);
+    }
 }

@@ -10,9 +10,9 @@ public class SippTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
-    private static async Task<SipStack> StartStackAsync(TestCallHandler handler)
+    private static async Task<SipStack> StartStackAsync(TestCallHandler handler, bool tcp = false)
     {
-        var stack = new SipStack(new SipStackOptions { Port = 0, EnableTcp = false }, NullLoggerFactory.Instance) { IncomingCallHandler = handler };
+        var stack = new SipStack(new SipStackOptions { Port = 0, EnableTcp = tcp }, NullLoggerFactory.Instance) { IncomingCallHandler = handler };
         await stack.StartAsync(CancellationToken.None);
         return stack;
     }
@@ -31,6 +31,21 @@ public class SippTests
         Assert.True(exit == 0, sipp.Output);
         Assert.Equal(10, handler.Calls);
         Assert.Equal(10, handler.RemoteHangups);
+        Assert.Equal(0, stack.ActiveCalls);
+    }
+
+    [Fact]
+    public async Task SippUacOverTcp_PlacesCalls_AllSucceed()
+    {
+        var handler = new TestCallHandler(TestCallMode.Answer);
+        await using var stack = await StartStackAsync(handler, tcp: true);
+        var target = "127.0.0.1:" + stack.TcpEndPoint!.Value.EndPoint.Port;
+        using var sipp = SippProcess.Start(SippProcess.FreeUdpPort(), target, "-sn", "uac", "-t", "t1", "-s", "hotline", "-m", "5", "-r", "5");
+
+        var exit = await sipp.WaitAsync(Bound);
+
+        Assert.True(exit == 0, sipp.Output);
+        Assert.Equal(5, handler.Calls);
         Assert.Equal(0, stack.ActiveCalls);
     }
 

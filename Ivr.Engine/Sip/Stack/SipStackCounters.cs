@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+
+namespace Ivr.Engine.Sip.Stack;
+
+/// <summary>
+/// Simple counters of a <see cref="SipStack"/>, also published on a <see cref="Meter"/> named <c>Ivr.Sip</c>
+/// (<c>ivr.sip.requests</c>, <c>ivr.sip.responses</c>, <c>ivr.sip.retransmissions</c>, <c>ivr.sip.parse_errors</c>,
+/// <c>ivr.sip.rejected_overload</c>).
+/// </summary>
+public sealed class SipStackCounters : IDisposable
+{
+    private readonly ConcurrentDictionary<string, long> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, long> _responses = new();
+    private readonly Meter _meter;
+    private readonly Counter<long> _requestCounter;
+    private readonly Counter<long> _responseCounter;
+    private readonly Counter<long> _retransmissionCounter;
+    private readonly Counter<long> _parseErrorCounter;
+    private readonly Counter<long> _overloadCounter;
+    private long _retransmissions;
+    private long _parseErrors;
+    private long _overloaded;
+
+    /// <summary>Creates the counters and their meter.</summary>
+    public SipStackCounters()
+    {
+        _meter = new Meter("Ivr.Sip");
+        _requestCounter = _meter.CreateCounter<long>("ivr.sip.requests", description: "SIP requests received, by method");
+        _responseCounter = _meter.CreateCounter<long>("ivr.sip.responses", description: "SIP responses sent, by status code");
+        _retransmissionCounter = _meter.CreateCounter<long>("ivr.sip.retransmissions", description: "Messages sent again by timers or received again");
+        _parseErrorCounter = _meter.CreateCounter<long>("ivr.sip.parse_errors", description: "Messages refused by the parser");
+        _overloadCounter = _meter.CreateCounter<long>("ivr.sip.rejected_overload", description: "INVITEs answered 503 (capacity or draining)");
+    }
+
+    /// <summary>A message was received or sent.</summary>
+    public event Action<string>? Counted;
+
+    /// <summary>Retransmissions sent by timers plus retransmitted requests received (RFC 3261 §17).</summary>
+    public long Retransmissions => Interlocked.Read(ref _retransmissions);
+
+    /// <summary>Messages the parser refused (keep-alives excluded).</summary>
+    public long ParseErrors => Interlocked.Read(ref _parseErrors);
+
+    /// <summary>INVITEs answered 503 because of capacity or drain.</summary>
+    public long Rejected503 => Interlocked.Read(ref _overloaded);
+
+    /// <summary>Requests received with this method.</summary>
+    public long RequestsReceived(string method) => _requests.TryGetValue(method, out var n) ? n : 0;
+
+    /// <summary>Responses sent with this status code.</summary>
+    public long ResponsesSent(int statusCode) => _responses.TryGetValue(statusCode, out var n) ? n : 0;
+
+    internal void Request(string method)
+    {
+        _requests.AddOrUpdate(method, 1, static (_, n) => n + 1);
+        _requestCounter.Add(1, new KeyValuePair<string, object?>("method", method));
+        Counted?.Invoke("request:" + method);
+    }
+
+    internal void Response(int code)
+    {
+        _responses.AddOrUpdate(code, 1, static (_, n) => n + 1);
+        _responseCounter.Add(1, new KeyValuePair<string, object?>("code", code.ToString(CultureInfo.InvariantCulture)));
+        Counted?.Invoke("response:" + code.ToString(CultureInfo.InvariantCulture));
+    }
+
+    internal void Retransmission()
+    {
+        Interlocked.Increment(ref _retransmissions);
+        _retransmissionCounter.Add(1);
+        Counted?.Invoke("retransmission");
+    }
+
+    internal void ParseError()
+    {
+        Interlocked.Increment(ref _parseErrors);
+        _parseErrorCounter.Add(1);
+        Counted?.Invoke("parse_error");
+    }
+
+    internal void Overloaded()
+    {
+        Interlocked.Increment(ref _overloaded);
+        _overloadCounter.Add(1);
+        Counted?.Invoke("overloaded");
+    }
+
+    /// <summary>Disposes the meter.</summary>
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,40 @@
+using System.Net;
+
+namespace Ivr.Engine.Sip.Stack;
+
+/// <summary>Configuration of a <see cref="SipStack"/>.</summary>
+public sealed record SipStackOptions
+{
+    /// <summary>Address to listen on (default 127.0.0.1).</summary>
+    public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>Port for UDP and TCP (default 5060; 0 picks free ports, possibly different for each transport).</summary>
+    public int Port { get; init; } = 5060;
+
+    /// <summary>Listen on UDP.</summary>
+    public bool EnableUdp { get; init; } = true;
+
+    /// <summary>Listen on TCP.</summary>
+    public bool EnableTcp { get; init; } = true;
+
+    /// <summary>Concurrent incoming calls accepted; the next INVITE gets 503 with Retry-After.</summary>
+    public int MaxConcurrentCalls { get; init; } = 1000;
+
+    /// <summary>Seconds put in Retry-After on 503 (RFC 3261 §20.33).</summary>
+    public int RetryAfterSeconds { get; init; } = 30;
+
+    /// <summary>User part of our Contact and From URIs.</summary>
+    public string ContactUser { get; init; } = "ivr";
+
+    /// <summary>User-Agent / Server header value.</summary>
+    public string UserAgent { get; init; } = "Ivr";
+
+    /// <summary>Transaction timer base values (T1, T2, T4).</summary>
+    public SipTimerSettings Timers { get; init; } = new();
+
+    /// <summary>TCP limits.</summary>
+    public Transport.TcpSipChannelOptions Tcp { get; init; } = new();
+
+    /// <summary>What the request validator accepts.</summary>
+    public SipValidatorOptions Validator { get; init; } = SipValidatorOptions.Default;
+}

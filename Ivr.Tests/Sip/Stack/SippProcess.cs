@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Ivr.Tests.Sip.Stack;
+
+/// <summary>Runs sipp on 127.0.0.1 with bounded waits; killed on dispose.</summary>
+internal sealed class SippProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private SippProcess(Process process, string workDir)
+    {
+        _process = process;
+        WorkDir = workDir;
+    }
+
+    public string WorkDir { get; }
+
+    public static int FreeUdpPort()
+    {
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)s.LocalEndPoint!).Port;
+    }
+
+    /// <summary>Starts sipp with <c>-i 127.0.0.1 -p PORT -mp MEDIA -nostdin -timeout 30s -trace_err</c> plus <paramref name="args"/>.</summary>
+    public static SippProcess Start(int port, params string[] args)
+    {
+        var workDir = Directory.CreateTempSubdirectory("ivr-sipp-").FullName;
+        var psi = new ProcessStartInfo("sipp")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-mp", FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture), "-nostdin", "-timeout", "30s", "-trace_err" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        var process = new Process { StartInfo = psi };
+        var sipp = new SippProcess(process, workDir);
+        process.OutputDataReceived += (_, e) => sipp.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => sipp.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return sipp;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public string Output
+    {
+        get
+        {
+            string errors = string.Join("\n", Directory.GetFiles(WorkDir, "*errors.log").Select(File.ReadAllText));
+            lock (_output) return _output + "\n" + errors;
+        }
+    }
+
+    /// <summary>Waits at most <paramref name="timeout"/> for exit; returns the exit code (-1 if it had to be killed).</summary>
+    public async Task<int> WaitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            return -1;
+        }
+    }
+
+    public static string Scenario(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", "sipp", name);
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(WorkDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -27,6 +27,7 @@ public sealed class CallManager : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _drainWaiters = [];
     private bool _draining;
     private bool _drainTimerStarted;
+    private bool _drainTimedOut;
     private long _started;
     private long _failed;
     private long _rejected;
@@ -147,6 +148,7 @@ public sealed class CallManager : ReceiveActor, IWithTimers
 
     private void OnDrainTimedOut()
     {
+        _drainTimedOut = true;
         _log.LogWarning("Drain timeout: hanging up {Live} calls", _calls.Count);
         foreach (var call in _calls.Keys) call.Tell(new EndCall("drain-timeout"));
         Timers.StartSingleTimer(DrainGraceTimer, DrainGraceEnded.Instance, _settings.DrainGrace);
@@ -154,7 +156,7 @@ public sealed class CallManager : ReceiveActor, IWithTimers
 
     private void CheckDrain()
     {
-        if (_draining && _calls.Count == 0 && _drainWaiters.Count > 0) CompleteDrain(timedOut: false);
+        if (_draining && _calls.Count == 0 && _drainWaiters.Count > 0) CompleteDrain(_drainTimedOut);
     }
 
     private void CompleteDrain(bool timedOut)

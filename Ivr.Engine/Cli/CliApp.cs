@@ -11,6 +11,7 @@ public static class CliApp
         var root = new RootCommand("Ivr — IVR and telephony routing engine");
         root.Add(FlowCommands.Build(console));
         root.Add(ServeCommand.Build(console));
+        root.Add(DialCommand.Build(console));
         return root;
     }
 

@@ -510,14 +510,12 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
     private void BeginHangup()
     {
         if (_byeStarted || _finished) return;
-        _byeStarted = true;
-        StopClips();
-        StopRecording();
-        CloseMedia();
         Become(Ending);
         Timers.StartSingleTimer(HangupTimer, HangupCompleted.Instance, _services.HangupTimeout);
         var log = _log;
         var callId = _setup.Call.CallId;
+        // Flagged just before the BYE: a throw before this point leaves PostStop to send it.
+        _byeStarted = true;
         _session.HangupAsync(CancellationToken.None).PipeTo(
             Self,
             success: () => HangupCompleted.Instance,
@@ -526,6 +524,9 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
                 log.LogWarning(ex, "BYE for call {CallId} failed", callId);
                 return HangupCompleted.Instance;
             });
+        StopClips();
+        StopRecording();
+        CloseMedia();
     }
 
     private void Guard(Action action)

@@ -118,6 +118,29 @@ public class CallActorTests(ITestOutputHelper output) : CallTestKit(output)
     }
 
     [Fact]
+    public void ExceptionEscapingAHandler_IsStoppedBySupervision_AndTheCallEndsWithBye()
+    {
+        var manager = StartManager();
+        var faulty = Call(manager, "services");
+        var healthy = Call(manager, "services");
+        var media = MediaOf(0);
+        var healthyMedia = MediaOf(1);
+        media.Press('1');
+        AwaitPlaying(media, "common/hold.wav");
+
+        // Replaying hold audio is outside the flow's guarded calls: the throw escapes to the manager's strategy (Stop).
+        media.FailOnPlay = new InvalidOperationException("media exploded");
+        media.FinishClip();
+
+        AwaitAssert(() => Assert.Equal(["200", "BYE"], faulty.Events), Wait);
+        AwaitAssert(() => Assert.Equal(new LiveCallsResult(1, 2, 1, 0, false), LiveCalls(manager)), Wait);
+        Assert.True(media.IsClosed);
+        healthyMedia.Press('1');
+        AwaitPlaying(healthyMedia, "common/hold.wav");
+        Assert.Equal(["200"], healthy.Events);
+    }
+
+    [Fact]
     public void FaultBeforeTheAnswer_RejectsWith500()
     {
         Media.Configure = (m, _) => m.StartGate = Task.FromException(new IOException("no socket"));

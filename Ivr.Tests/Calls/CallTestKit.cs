@@ -22,7 +22,7 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
 
     internal string RecordingsFolder { get; } = Path.Combine(Path.GetTempPath(), "ivr-call-tests", Guid.NewGuid().ToString("N"));
 
-    internal IActorRef StartManager(CallManagerSettings? settings = null)
+    internal IActorRef StartManager(CallManagerSettings? settings = null, IFlowCatalog? flows = null)
     {
         var services = new CallServices(
             CallTestFlows.Prompts,
@@ -30,7 +30,7 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
             NullLoggerFactory.Instance,
             Metrics,
             RecordingsFolder);
-        return Sys.ActorOf(CallManager.Props(settings ?? CallTestFlows.Settings, CallTestFlows.Catalog, Media, services), "calls");
+        return Sys.ActorOf(CallManager.Props(settings ?? CallTestFlows.Settings, flows ?? CallTestFlows.Catalog, Media, services), "calls");
     }
 
     /// <summary>Sends a new INVITE to the manager.</summary>

@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Diagnostics.Metrics;
@@ -67,6 +68,9 @@ public static class IvrEngineServiceCollectionExtensions
                 registry.Register<CallManager>(manager);
             });
         });
+
+        // The stack's entry into the actor world; resolves the manager on first use (after the actor system started).
+        services.AddSingleton<IIncomingCallHandler>(sp => new IncomingCallHandler(sp.GetRequiredService<ActorRegistry>().Get<CallManager>()));
 
         // Registered after Akka's own hosted service, so it stops (drains) before the actor system shuts down.
         services.AddSingleton<SipStackService>();

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Sip.Stack;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -16,14 +18,16 @@ public sealed class SipStackService : IHostedService
     private readonly ISipStackFactory _stackFactory;
     private readonly IMediaSessionFactory _mediaFactory;
     private readonly ActorRegistry _registry;
+    private readonly IServiceProvider _services;
     private readonly ILogger<SipStackService> _log;
     private ISipStack? _stack;
     private IActorRef? _manager;
     private volatile bool _ready;
 
     /// <summary>Creates the service.</summary>
-    public SipStackService(EngineOptions options, ISipStackFactory stackFactory, IMediaSessionFactory mediaFactory, ActorRegistry registry, ILogger<SipStackService> log)
+    public SipStackService(EngineOptions options, ISipStackFactory stackFactory, IMediaSessionFactory mediaFactory, ActorRegistry registry, IServiceProvider services, ILogger<SipStackService> log)
     {
+        _services = services;
         _options = options;
         _stackFactory = stackFactory;
         _mediaFactory = mediaFactory;
@@ -47,7 +51,7 @@ public sealed class SipStackService : IHostedService
 
         _manager = await _registry.GetAsync<CallManager>(cancellationToken).ConfigureAwait(false);
         var stackOptions = SipStackOptions.From(_options.Sip);
-        _stack = await _stackFactory.StartAsync(stackOptions, new IncomingCallHandler(_manager), cancellationToken).ConfigureAwait(false);
+        _stack = await _stackFactory.StartAsync(stackOptions, _services.GetRequiredService<IIncomingCallHandler>(), cancellationToken).ConfigureAwait(false);
         foreach (var endPoint in _stack.LocalEndPoints) _log.LogInformation("SIP listening on {EndPoint}", endPoint);
         _ready = true;
     }

@@ -181,8 +181,8 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
         if (_onRemoteHangup is not null) _session.RemoteHangup -= _onRemoteHangup;
         if (_onDtmf is not null) _media.DtmfReceived -= _onDtmf;
         if (_onPlaybackFinished is not null) _media.PlaybackFinished -= _onPlaybackFinished;
+        // Not disposed: the answering task may still observe its token after the actor is gone.
         _answerCancel.Cancel();
-        _answerCancel.Dispose();
 
         if (!_finished)
         {

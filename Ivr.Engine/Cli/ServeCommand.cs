@@ -13,8 +13,8 @@ namespace Ivr.Engine.Cli;
 /// new INVITEs get 503, live calls finish (bounded by <c>Calls:DrainTimeout</c>), and the process exits.
 /// </summary>
 /// <remarks>
-/// System.CommandLine stops waiting for an action two seconds after Ctrl-C; the generic host's console lifetime then holds
-/// process exit until the host is disposed, so the drain still completes.
+/// System.CommandLine stops waiting for an action two seconds after Ctrl-C and lets <c>Main</c> return; a process-exit
+/// handler then holds the process (bounded by the host's shutdown timeout) until the drain and shutdown are done.
 /// </remarks>
 public static class ServeCommand
 {
@@ -104,6 +104,28 @@ public static class ServeCommand
         builder.Services.AddIvrEngine(options);
 
         await using var app = builder.Build();
+        using var stopped = new ManualResetEventSlim();
+        var shutdownTimeout = options.Calls.DrainTimeout + TimeSpan.FromSeconds(30);
+        void HoldExit(object? sender, EventArgs e)
+        {
+            // Runs when Main returns early (Ctrl-C): waiting here lets live calls finish instead of dying with the process.
+            if (stopped.Wait(shutdownTimeout)) Environment.ExitCode = 0;
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += HoldExit;
+        try
+        {
+            return await ServeAsync(app, options, cancellationToken);
+        }
+        finally
+        {
+            stopped.Set();
+            AppDomain.CurrentDomain.ProcessExit -= HoldExit;
+        }
+    }
+
+    private static async Task<int> ServeAsync(WebApplication app, EngineOptions options, CancellationToken cancellationToken)
+    {
         app.MapIvrEndpoints();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServeCommand));
         try

@@ -59,6 +59,8 @@ public static class IvrEngineServiceCollectionExtensions
         };
         services.AddAkka(ActorSystemName, (builder, sp) =>
         {
+            // The host stops the actor system (after the drain); Akka's own Ctrl-C/exit hook would end calls before it.
+            builder.AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend);
             builder.ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory());
             builder.WithActors((system, registry) =>
             {

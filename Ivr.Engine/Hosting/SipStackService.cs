@@ -22,6 +22,8 @@ public sealed class SipStackService : IHostedService
     private readonly ILogger<SipStackService> _log;
     private ISipStack? _stack;
     private IActorRef? _manager;
+    private readonly Lock _gate = new();
+    private Task? _stopping;
     private volatile bool _ready;
 
     /// <summary>Creates the service.</summary>
@@ -57,10 +59,19 @@ public sealed class SipStackService : IHostedService
     }
 
     /// <inheritdoc />
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The host may ask twice (Ctrl-C and the command's own cancellation): drain once.
+        lock (_gate)
+        {
+            return _stopping ??= DrainAndStopAsync(cancellationToken);
+        }
+    }
+
+    private async Task DrainAndStopAsync(CancellationToken cancellationToken)
     {
         _ready = false;
-        if (_manager is not null)
+        if (_manager is not null && _stack is not null)
         {
             _log.LogInformation("Draining: new calls get 503, live calls have up to {Timeout} to finish", _options.Calls.DrainTimeout);
             try

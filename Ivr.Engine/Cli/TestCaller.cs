@@ -96,7 +96,7 @@ public sealed class TestCaller
                     await WriteAsync($"[{Seconds(elapsed)}] ← BYE");
                     return 0;
                 }
-                if (nextDigit < plan.Digits.Count && elapsed >= plan.DigitInterval * (nextDigit + 1))
+                while (nextDigit < plan.Digits.Count && elapsed >= plan.DigitInterval * (nextDigit + 1))
                 {
                     var digit = plan.Digits[nextDigit++];
                     session.SendDtmf(digit);

@@ -31,6 +31,9 @@ internal sealed class InProcessMediaSession : IMediaSession
     /// <summary>StartAsync waits for this when set (lets a CANCEL arrive before the answer).</summary>
     public Task? StartGate { get; set; }
 
+    /// <summary>Caller audio delivered once the session starts (the dial tests).</summary>
+    public short[]? AudioOnStart { get; set; }
+
     /// <summary>Names of the clips played, in order.</summary>
     public IReadOnlyList<string> Played => [.. _played];
 
@@ -53,6 +56,7 @@ internal sealed class InProcessMediaSession : IMediaSession
     {
         if (StartGate is { } gate) await gate.WaitAsync(cancellationToken);
         Started = true;
+        if (AudioOnStart is { } samples) AudioReceived?.Invoke(samples);
     }
 
     public void Play(AudioClip clip)

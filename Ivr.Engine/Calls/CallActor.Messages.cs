@@ -1,0 +1,46 @@
+namespace Ivr.Engine.Calls;
+
+/// <summary>Tells a call actor to hang up now (a drain that ran out of time).</summary>
+/// <param name="Reason">Why, for the log.</param>
+public sealed record EndCall(string Reason);
+
+/// <summary>A call actor's last word to its parent: how the call ended and whether the actor failed.</summary>
+/// <param name="CallId">The SIP Call-ID.</param>
+/// <param name="Outcome">The flow outcome code, or what ended the call before the flow did (<c>cancelled</c>, <c>failed</c>, <c>no-ack</c>).</param>
+/// <param name="Failed">True when a fault ended the call.</param>
+public sealed record CallEnded(string CallId, string Outcome, bool Failed);
+
+// Events re-posted from SIP and media threads, and the actor's own timers and piped tasks.
+internal sealed record CallCancelled
+{
+    public static CallCancelled Instance { get; } = new();
+}
+
+internal sealed record CallerHungUp
+{
+    public static CallerHungUp Instance { get; } = new();
+}
+
+internal sealed record DtmfDetected(char Digit);
+
+internal sealed record ClipFinished(int Generation);
+
+internal sealed record CallAnswered(bool Acknowledged);
+
+internal sealed record AnswerFailed(Exception Cause);
+
+internal sealed record FlowTimerFired(int Token);
+
+internal sealed record QueueWaitExpired
+{
+    public static QueueWaitExpired Instance { get; } = new();
+}
+
+internal sealed record RecordingLimitReached(int Recording);
+
+internal sealed record ReferCompleted(bool Accepted);
+
+internal sealed record HangupCompleted
+{
+    public static HangupCompleted Instance { get; } = new();
+}

@@ -1,0 +1,596 @@
+using Akka.Actor;
+using Ivr.Engine.Media;
+using Ivr.Engine.Sip.Stack;
+using Ivr.Flows.Model.Steps;
+using Ivr.Flows.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Calls;
+
+/// <summary>
+/// One live call end to end: answers the INVITE, owns its <see cref="IInviteSession"/>, <see cref="IMediaSession"/> and
+/// <see cref="FlowRun"/> (on the flow version it started with), executes the run's effects and feeds SIP and media events
+/// back. Events from the stack and media threads are re-posted to the actor. A fault ends this call only: BYE when answered,
+/// 500 otherwise, media closed, <c>ivr.calls.failed</c> incremented; the parent stops (never restarts) a failed call actor.
+/// </summary>
+/// <remarks>
+/// Until the skill router exists, a <c>queue</c> step holds the caller on the step's hold audio and reports
+/// <see cref="QueueOutcome.Failed"/> after the step's <c>maxWait</c> (or <see cref="CallServices.QueueWaitWithoutRouter"/>),
+/// a <c>callback</c> booking is refused, and a <c>bridge</c> transfer fails; each is logged ("router not configured").
+/// </remarks>
+public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
+{
+    private const string FlowTimer = "flow-timer";
+    private const string QueueTimer = "queue-wait";
+    private const string RecordTimer = "record-limit";
+    private const string HangupTimer = "hangup-timeout";
+    private const string BeepSound = "common/beep.wav";
+    private const string DefaultHoldSound = "common/hold.wav";
+
+    private readonly CallSetup _setup;
+    private readonly IInviteSession _session;
+    private readonly IMediaSession _media;
+    private readonly CallServices _services;
+    private readonly ILogger _log;
+    private readonly Dictionary<string, object?> _scope;
+    private readonly CancellationTokenSource _answerCancel = new();
+    private readonly Queue<AudioClip> _clips = new();
+    private Action? _onCancelled;
+    private Action? _onRemoteHangup;
+    private Action? _onPlaybackFinished;
+    private Action<char>? _onDtmf;
+    private FlowRun? _run;
+    private Playback _playback;
+    private IReadOnlyList<AudioClip> _hold = [];
+    private int _generation;
+    private CallRecording? _recording;
+    private string _finishKey = string.Empty;
+    private TimeSpan _recordLimit;
+    private int _recordings;
+    private bool _answered;
+    private bool _cancelled;
+    private bool _callerGone;
+    private bool _byeStarted;
+    private bool _mediaClosed;
+    private bool _failed;
+    private bool _finished;
+    private Exception? _crash;
+    private string _outcome = "unfinished";
+
+    /// <summary>Registers the handlers; the call is answered in <see cref="PreStart"/>.</summary>
+    public CallActor(CallSetup setup)
+    {
+        _setup = setup;
+        _session = setup.Session;
+        _media = setup.Media;
+        _services = setup.Services;
+        _log = _services.Logging.CreateLogger<CallActor>();
+        _scope = new Dictionary<string, object?> { ["CallId"] = setup.Call.CallId };
+        Answering();
+    }
+
+    private enum Playback
+    {
+        None,
+        Flow,
+        Hold,
+        Beep,
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The props of a call actor for <paramref name="setup"/>.</summary>
+    public static Props Props(CallSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return Akka.Actor.Props.Create(() => new CallActor(setup));
+    }
+
+    /// <summary>Executes one effect of the flow run (called synchronously from inside the run's event methods).</summary>
+    void IFlowHost.Execute(FlowEffect effect)
+    {
+        switch (effect)
+        {
+            case PlayEffect play:
+                PlayPrompts(play);
+                break;
+            case StopPlaybackEffect:
+                if (_playback == Playback.Flow) StopClips();
+                break;
+            case ListenEffect listen:
+                if (listen.Phrases.Count > 0) _log.LogDebug("Listening for DTMF; speech recognition is not configured");
+                break;
+            case StopListeningEffect:
+                break;
+            case StartTimerEffect timer:
+                Timers.StartSingleTimer(FlowTimer, new FlowTimerFired(timer.Token), timer.After);
+                break;
+            case CancelTimerEffect:
+                Timers.Cancel(FlowTimer);
+                break;
+            case EnqueueEffect enqueue:
+                Enqueue(enqueue);
+                break;
+            case TransferEffect transfer:
+                Transfer(transfer);
+                break;
+            case RecordEffect record:
+                Record(record);
+                break;
+            case BookCallbackEffect callback:
+                _log.LogWarning("Router not configured: callback to {Number} for skill {Skill} not booked", callback.Number, callback.Skill);
+                _run!.CallbackResult(false, null);
+                break;
+            case HangupEffect hangup:
+                _log.LogDebug("Flow hangs up: {Reason}", hangup.Reason);
+                break;
+            case EndedEffect ended:
+                OnFlowEnded(ended.Outcome);
+                break;
+            default:
+                _log.LogWarning("Effect {Effect} is not supported by the call actor; ignored", effect.GetType().Name);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        using var scope = _log.BeginScope(_scope);
+        var self = Self;
+        _onCancelled = () =>
+        {
+            _answerCancel.Cancel();
+            self.Tell(CallCancelled.Instance);
+        };
+        _onRemoteHangup = () => self.Tell(CallerHungUp.Instance);
+        _onDtmf = digit => self.Tell(new DtmfDetected(digit));
+        _onPlaybackFinished = () => self.Tell(new ClipFinished(Volatile.Read(ref _generation)));
+        _session.Cancelled += _onCancelled;
+        _session.RemoteHangup += _onRemoteHangup;
+        _media.DtmfReceived += _onDtmf;
+        _media.PlaybackFinished += _onPlaybackFinished;
+        _log.LogInformation(
+            "Call {CallId} from {Caller} to {Dialled} on flow {Flow}@{Version}",
+            _setup.Call.CallId, _setup.Call.CallerNumber, _setup.Call.Dialled, _setup.Flow.Id, _setup.Flow.Version);
+        AnswerAsync(_answerCancel.Token).PipeTo(self, success: acked => new CallAnswered(acked), failure: ex => new AnswerFailed(ex));
+    }
+
+    /// <inheritdoc />
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        using var scope = _log.BeginScope(_scope);
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception ex)
+        {
+            // Escapes to the parent, whose strategy stops this actor; PostStop then ends the call as failed.
+            _crash = ex;
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        using var scope = _log.BeginScope(_scope);
+        if (_onCancelled is not null) _session.Cancelled -= _onCancelled;
+        if (_onRemoteHangup is not null) _session.RemoteHangup -= _onRemoteHangup;
+        if (_onDtmf is not null) _media.DtmfReceived -= _onDtmf;
+        if (_onPlaybackFinished is not null) _media.PlaybackFinished -= _onPlaybackFinished;
+        // Not disposed: the answering task may still observe its token after the actor is gone.
+        _answerCancel.Cancel();
+
+        if (!_finished)
+        {
+            // Stopped without ending the call: a crash (or the system shutting down); end the dialog anyway.
+            if (_crash is not null)
+            {
+                _failed = true;
+                _outcome = "failed";
+                _services.Metrics.CallFailed();
+                _log.LogError(_crash, "Call {CallId} failed in its actor; ending it", _setup.Call.CallId);
+            }
+
+            StopRecording();
+            if (_answered && !_callerGone && !_byeStarted)
+            {
+                _byeStarted = true;
+                var log = _log;
+                var callId = _setup.Call.CallId;
+                _ = _session.HangupAsync(CancellationToken.None).ContinueWith(
+                    t => log.LogWarning(t.Exception, "BYE for call {CallId} failed", callId),
+                    CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted,
+                    TaskScheduler.Default);
+            }
+            else if (!_answered && !_cancelled)
+            {
+                TryReject(500);
+            }
+            CloseMedia();
+        }
+
+        _log.LogInformation("Call {CallId} ended: {Outcome}", _setup.Call.CallId, _outcome);
+        Context.Parent.Tell(new CallEnded(_setup.Call.CallId, _outcome, _failed));
+    }
+
+    private async Task<bool> AnswerAsync(CancellationToken cancellationToken)
+    {
+        await _media.StartAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await _session.AcceptAsync(_setup.SdpAnswer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Answering()
+    {
+        Receive<CallAnswered>(OnAnswered);
+        Receive<AnswerFailed>(m =>
+        {
+            if (_cancelled) return;
+            Fail(m.Cause, "answering");
+        });
+        Receive<CallCancelled>(_ => OnCancelled());
+        Receive<CallerHungUp>(_ => OnCancelled());
+        Receive<EndCall>(m =>
+        {
+            _outcome = "ended:" + m.Reason;
+            TryReject(480);
+            Finish();
+        });
+        Receive<DtmfDetected>(_ => { });
+        Receive<ClipFinished>(_ => { });
+    }
+
+    private void Active()
+    {
+        Receive<DtmfDetected>(OnDtmf);
+        Receive<ClipFinished>(OnClipFinished);
+        Receive<FlowTimerFired>(m => Guard(() => _run!.TimerExpired(m.Token)));
+        Receive<QueueWaitExpired>(_ =>
+        {
+            if (_playback == Playback.Hold) StopClips();
+            _log.LogInformation("Router not configured: the queue step ends as failed");
+            Guard(() => _run!.QueueResult(QueueOutcome.Failed));
+        });
+        Receive<RecordingLimitReached>(m =>
+        {
+            if (m.Recording == _recordings) FinishRecording();
+        });
+        Receive<ReferCompleted>(m => Guard(() => _run!.TransferResult(m.Accepted)));
+        Receive<CallerHungUp>(_ =>
+        {
+            _callerGone = true;
+            StopClips();
+            CloseMedia();
+            Guard(() => _run!.Hangup());
+            Finish();
+        });
+        Receive<EndCall>(m =>
+        {
+            _log.LogInformation("Hanging up call {CallId}: {Reason}", _setup.Call.CallId, m.Reason);
+            _outcome = "ended:" + m.Reason;
+            BeginHangup();
+        });
+        Receive<CallCancelled>(_ => { });
+    }
+
+    private void Ending()
+    {
+        Receive<HangupCompleted>(_ => Finish());
+        Receive<CallerHungUp>(_ =>
+        {
+            _callerGone = true;
+            Finish();
+        });
+        ReceiveAny(_ => { });
+    }
+
+    private void OnAnswered(CallAnswered m)
+    {
+        if (_cancelled) return;
+        _answered = true;
+        if (!m.Acknowledged)
+        {
+            // RFC 3261 §13.3.1.4: no ACK before Timer H; the stack has sent BYE itself.
+            _log.LogWarning("Call {CallId}: no ACK for the 200 OK; the call is over", _setup.Call.CallId);
+            _callerGone = true;
+            _outcome = "no-ack";
+            Finish();
+            return;
+        }
+
+        Become(Active);
+        Guard(() =>
+        {
+            _run = _setup.Flow.CreateRun(this, _setup.Call, _services.Time);
+            _run.Start();
+        });
+    }
+
+    private void OnCancelled()
+    {
+        _cancelled = true;
+        _outcome = "cancelled";
+        _log.LogInformation("Call {CallId} cancelled before the answer", _setup.Call.CallId);
+        Finish();
+    }
+
+    private void OnDtmf(DtmfDetected m)
+    {
+        _log.LogDebug("DTMF {Digit}", m.Digit);
+        if (_recording is not null)
+        {
+            if (_finishKey.Contains(m.Digit, StringComparison.Ordinal)) FinishRecording();
+            return;
+        }
+        Guard(() => _run!.Digit(m.Digit));
+    }
+
+    private void OnClipFinished(ClipFinished m)
+    {
+        // A finish raised for a clip since stopped or replaced carries an older generation.
+        if (m.Generation != Volatile.Read(ref _generation)) return;
+        switch (_playback)
+        {
+            case Playback.Flow when _clips.Count > 0:
+                PlayNext();
+                break;
+            case Playback.Flow:
+                _playback = Playback.None;
+                Interlocked.Increment(ref _generation);
+                Guard(() => _run!.PromptFinished());
+                break;
+            case Playback.Hold:
+                if (_clips.Count == 0)
+                {
+                    foreach (var clip in _hold) _clips.Enqueue(clip);
+                }
+                PlayNext();
+                break;
+            case Playback.Beep:
+                _playback = Playback.None;
+                Interlocked.Increment(ref _generation);
+                StartRecording();
+                break;
+        }
+    }
+
+    private void PlayPrompts(PlayEffect play)
+    {
+        StopClips();
+        foreach (var prompt in play.Prompts)
+        {
+            if (_services.Prompts.Find(prompt) is { } clip) _clips.Enqueue(clip);
+        }
+        _playback = Playback.Flow;
+        PlayNext();
+    }
+
+    private void PlayNext()
+    {
+        var generation = Interlocked.Increment(ref _generation);
+        if (_clips.TryDequeue(out var clip))
+        {
+            _media.Play(clip);
+        }
+        else
+        {
+            // Nothing playable (text without TTS, missing file): the prompt is over at once, after this message.
+            Self.Tell(new ClipFinished(generation));
+        }
+    }
+
+    private void StopClips()
+    {
+        if (_playback == Playback.None) return;
+        _clips.Clear();
+        _playback = Playback.None;
+        Interlocked.Increment(ref _generation);
+        if (!_mediaClosed) _media.StopPlayback();
+    }
+
+    private void Enqueue(EnqueueEffect enqueue)
+    {
+        var wait = enqueue.MaxWait ?? _services.QueueWaitWithoutRouter;
+        _log.LogWarning(
+            "Router not configured: caller waits on hold for skill {Skill} and the queue step fails after {Wait}",
+            enqueue.Skill, wait);
+        var hold = new List<AudioClip>();
+        foreach (var prompt in enqueue.Hold)
+        {
+            if (_services.Prompts.Find(prompt) is { } clip) hold.Add(clip);
+        }
+        if (enqueue.Hold.Count == 0 && _services.Prompts.FindSound(DefaultHoldSound) is { } fallback) hold.Add(fallback);
+        _hold = hold;
+        StopClips();
+        if (hold.Count > 0)
+        {
+            foreach (var clip in hold) _clips.Enqueue(clip);
+            _playback = Playback.Hold;
+            PlayNext();
+        }
+        Timers.StartSingleTimer(QueueTimer, QueueWaitExpired.Instance, wait);
+    }
+
+    private void Transfer(TransferEffect transfer)
+    {
+        if (transfer.Method != TransferMethod.Refer)
+        {
+            _log.LogWarning("Bridged transfer to {Target} needs the router and media bridge; not available, the transfer fails", transfer.Uri);
+            _run!.TransferResult(false);
+            return;
+        }
+
+        var log = _log;
+        var target = transfer.Uri;
+        _session.ReferAsync(target, CancellationToken.None).PipeTo(
+            Self,
+            success: accepted => new ReferCompleted(accepted),
+            failure: ex =>
+            {
+                log.LogWarning(ex, "REFER to {Target} failed", target);
+                return new ReferCompleted(false);
+            });
+    }
+
+    private void Record(RecordEffect record)
+    {
+        _finishKey = record.FinishKey;
+        _recordLimit = record.MaxLength;
+        if (!_setup.Negotiated.Receives)
+        {
+            _log.LogWarning("The caller sends no audio (SDP direction); the message is not recorded");
+            _run!.RecordingFinished(string.Empty, 0);
+            return;
+        }
+
+        StopClips();
+        if (record.Beep && _services.Prompts.FindSound(BeepSound) is { } beep)
+        {
+            _clips.Enqueue(beep);
+            _playback = Playback.Beep;
+            PlayNext();
+        }
+        else
+        {
+            StartRecording();
+        }
+    }
+
+    private void StartRecording()
+    {
+        var number = ++_recordings;
+        var path = Path.Combine(_services.RecordingsFolder, $"{ActorNames.FromCallId(_setup.Call.CallId)}-{number}.wav");
+        try
+        {
+            _recording = CallRecording.Start(_media, path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.LogError(ex, "Cannot record to {Path}", path);
+            Guard(() => _run!.RecordingFinished(string.Empty, 0));
+            return;
+        }
+        _log.LogInformation("Recording to {Path}", path);
+        Timers.StartSingleTimer(RecordTimer, new RecordingLimitReached(number), _recordLimit);
+    }
+
+    private void FinishRecording()
+    {
+        if (_recording is not { } recording) return;
+        _recording = null;
+        Timers.Cancel(RecordTimer);
+        var seconds = recording.Stop();
+        Guard(() => _run!.RecordingFinished(recording.Path, seconds));
+    }
+
+    private void StopRecording()
+    {
+        _recording?.Stop();
+        _recording = null;
+    }
+
+    private void OnFlowEnded(FlowOutcome outcome)
+    {
+        if (!_failed) _outcome = outcome.Code;
+        _services.Metrics.CallEnded(outcome.Code);
+        StopClips();
+        StopRecording();
+        Timers.Cancel(FlowTimer);
+        Timers.Cancel(QueueTimer);
+        Timers.Cancel(RecordTimer);
+        if (_callerGone || !_answered) Finish();
+        else BeginHangup();
+    }
+
+    private void BeginHangup()
+    {
+        if (_byeStarted || _finished) return;
+        Become(Ending);
+        Timers.StartSingleTimer(HangupTimer, HangupCompleted.Instance, _services.HangupTimeout);
+        var log = _log;
+        var callId = _setup.Call.CallId;
+        // Flagged just before the BYE: a throw before this point leaves PostStop to send it.
+        _byeStarted = true;
+        _session.HangupAsync(CancellationToken.None).PipeTo(
+            Self,
+            success: () => HangupCompleted.Instance,
+            failure: ex =>
+            {
+                log.LogWarning(ex, "BYE for call {CallId} failed", callId);
+                return HangupCompleted.Instance;
+            });
+        StopClips();
+        StopRecording();
+        CloseMedia();
+    }
+
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex)
+        {
+            Fail(ex, "executing the flow");
+        }
+    }
+
+    private void Fail(Exception ex, string during)
+    {
+        if (_failed) return;
+        _failed = true;
+        _outcome = "failed";
+        _services.Metrics.CallFailed();
+        _log.LogError(ex, "Call {CallId} failed while {During}; ending it", _setup.Call.CallId, during);
+        if (_answered && !_callerGone)
+        {
+            BeginHangup();
+            return;
+        }
+        if (!_answered && !_cancelled) TryReject(500);
+        Finish();
+    }
+
+    private void TryReject(int statusCode)
+    {
+        try
+        {
+            _session.Reject(statusCode);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            _log.LogWarning(ex, "Could not reject call {CallId} with {Status}", _setup.Call.CallId, statusCode);
+        }
+    }
+
+    private void CloseMedia()
+    {
+        if (_mediaClosed) return;
+        _mediaClosed = true;
+        try
+        {
+            _media.Close();
+        }
+        catch (Exception ex)
+        {
+            _log.LogWarning(ex, "Closing the media of call {CallId} failed", _setup.Call.CallId);
+        }
+        _ = _media.DisposeAsync().AsTask();
+    }
+
+    private void Finish()
+    {
+        if (_finished) return;
+        _finished = true;
+        Timers.CancelAll();
+        StopRecording();
+        CloseMedia();
+        Context.Stop(Self);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Ivr.Engine.Media;
+using Ivr.Engine.Sip;
+using Ivr.Flows.Runtime;
+
+namespace Ivr.Engine.Calls;
+
+/// <summary>
+/// Decides, without side effects, whether an INVITE becomes a call: capacity and drain (503 + Retry-After), the flow chosen by
+/// the dialled number (404 when unknown and no default), and SDP offer/answer (488 when no common codec, RFC 3264 §6).
+/// </summary>
+public static class CallAdmission
+{
+    /// <summary>Decides for <paramref name="invite"/> given the live call count and whether the node drains.</summary>
+    public static Admission Decide(SipRequest invite, string callId, CallManagerSettings settings, IFlowCatalog flows, int liveCalls, bool draining)
+    {
+        ArgumentNullException.ThrowIfNull(invite);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(flows);
+        var retryAfter = new SipHeader(SipHeaderNames.RetryAfter, ((int)Math.Ceiling(settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        if (draining) return Admission.Reject(503, "draining", retryAfter);
+        if (liveCalls >= settings.MaxCalls) return Admission.Reject(503, $"over capacity ({liveCalls} live calls)", retryAfter);
+
+        var dialled = invite.RequestUri.UserUnescaped ?? string.Empty;
+        var flowId = settings.FlowMap.TryGetValue(dialled, out var mapped) ? mapped : settings.DefaultFlow;
+        if (flowId is null) return Admission.Reject(404, $"no flow for '{dialled}'");
+        if (flows.Find(flowId) is not { } flow)
+        {
+            return Admission.Reject(480, $"flow '{flowId}' for '{dialled}' is not loaded");
+        }
+
+        // RFC 3264 §5: we need the offer in the INVITE; the stack seam cannot carry an answer in the ACK.
+        if (invite.Body.IsEmpty) return Admission.Reject(488, "no SDP offer in the INVITE", Warning("offer required in INVITE"));
+        var text = Encoding.UTF8.GetString(invite.Body.Span);
+        if (!SdpSession.TryParse(text, out var offer, out var error)) return Admission.Reject(488, "SDP offer unreadable: " + error, Warning("bad SDP"));
+
+        // Negotiated against a placeholder port: the real port is reserved only once the call is taken.
+        var negotiated = SdpNegotiator.Answer(offer, IPAddress.Loopback, 9);
+        if (!negotiated.IsSuccess) return Admission.Reject(negotiated.StatusCode, negotiated.Reason, Warning(negotiated.Reason));
+
+        var from = invite.From;
+        var call = new CallInfo(callId, from?.Uri.UserUnescaped ?? string.Empty, from?.DisplayName, dialled);
+        return new Admission { StatusCode = 200, Reason = "accepted", Flow = flow, Offer = offer, Media = negotiated.Media, Call = call };
+    }
+
+    // RFC 3261 §20.43: warn-code 399 (miscellaneous), agent, quoted text.
+    private static SipHeader Warning(string text) =>
+        new(SipHeaderNames.Warning, "399 ivr \"" + text.Replace("\"", "'", StringComparison.Ordinal).Replace("\\", "/", StringComparison.Ordinal) + "\"");
+}

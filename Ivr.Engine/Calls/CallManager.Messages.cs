@@ -1,0 +1,41 @@
+using Ivr.Engine.Sip.Stack;
+
+namespace Ivr.Engine.Calls;
+
+/// <summary>A new INVITE from the SIP stack; the manager answers or rejects it.</summary>
+/// <param name="Session">The incoming call.</param>
+public sealed record IncomingCall(IInviteSession Session);
+
+/// <summary>Asks the manager for its call counts; answered with <see cref="LiveCallsResult"/>.</summary>
+public sealed record GetLiveCalls
+{
+    /// <summary>The shared instance.</summary>
+    public static GetLiveCalls Instance { get; } = new();
+}
+
+/// <summary>The manager's call counts.</summary>
+/// <param name="Live">Call actors alive now.</param>
+/// <param name="Started">Calls admitted since start.</param>
+/// <param name="Failed">Calls ended by a fault in their actor.</param>
+/// <param name="Rejected">INVITEs rejected (404, 480, 488, 503, 500).</param>
+/// <param name="Draining">True once a drain has begun.</param>
+public sealed record LiveCallsResult(int Live, long Started, long Failed, long Rejected, bool Draining);
+
+/// <summary>Stops taking calls (new INVITEs get 503) and answers <see cref="DrainCompleted"/> when the live calls have ended.</summary>
+/// <param name="Timeout">How long to wait before hanging up the calls left; null uses <see cref="CallManagerSettings.DrainTimeout"/>.</param>
+public sealed record Drain(TimeSpan? Timeout = null);
+
+/// <summary>The drain is over.</summary>
+/// <param name="Remaining">Calls still alive (0 unless the timeout and its grace period expired).</param>
+/// <param name="TimedOut">True when calls had to be hung up.</param>
+public sealed record DrainCompleted(int Remaining, bool TimedOut);
+
+internal sealed record DrainTimedOut
+{
+    public static DrainTimedOut Instance { get; } = new();
+}
+
+internal sealed record DrainGraceEnded
+{
+    public static DrainGraceEnded Instance { get; } = new();
+}

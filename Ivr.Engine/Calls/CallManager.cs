@@ -1,0 +1,188 @@
+using System.Globalization;
+using Akka.Actor;
+using Ivr.Engine.Media;
+using Ivr.Engine.Sip;
+using Ivr.Engine.Sip.Stack;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Calls;
+
+/// <summary>
+/// Admits incoming calls (flow by dialled number, SDP offer/answer, capacity and drain, see <see cref="CallAdmission"/>),
+/// reserves their media and spawns one <see cref="CallActor"/> per dialog, named after its Call-ID. It watches them, keeps
+/// the live count (<see cref="GetLiveCalls"/>) and drains (<see cref="Drain"/>). A failed call actor is stopped, never
+/// restarted, and no other call is touched.
+/// </summary>
+public sealed class CallManager : ReceiveActor, IWithTimers
+{
+    private const string DrainTimer = "drain";
+    private const string DrainGraceTimer = "drain-grace";
+
+    private readonly CallManagerSettings _settings;
+    private readonly IFlowCatalog _flows;
+    private readonly IMediaSessionFactory _mediaFactory;
+    private readonly CallServices _services;
+    private readonly ILogger _log;
+    private readonly Dictionary<IActorRef, string> _calls = [];
+    private readonly List<IActorRef> _drainWaiters = [];
+    private bool _draining;
+    private bool _drainTimerStarted;
+    private bool _drainTimedOut;
+    private long _started;
+    private long _failed;
+    private long _rejected;
+    private int _nameSuffix;
+
+    /// <summary>Registers the handlers.</summary>
+    public CallManager(CallManagerSettings settings, IFlowCatalog flows, IMediaSessionFactory mediaFactory, CallServices services)
+    {
+        _settings = settings;
+        _flows = flows;
+        _mediaFactory = mediaFactory;
+        _services = services;
+        _log = services.Logging.CreateLogger<CallManager>();
+
+        Receive<IncomingCall>(OnIncomingCall);
+        Receive<Terminated>(OnTerminated);
+        Receive<CallEnded>(OnCallEnded);
+        Receive<GetLiveCalls>(_ => Sender.Tell(new LiveCallsResult(_calls.Count, _started, _failed, _rejected, _draining)));
+        Receive<Drain>(OnDrain);
+        Receive<DrainTimedOut>(_ => OnDrainTimedOut());
+        Receive<DrainGraceEnded>(_ => CompleteDrain(timedOut: true));
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The props of the call manager.</summary>
+    public static Props Props(CallManagerSettings settings, IFlowCatalog flows, IMediaSessionFactory mediaFactory, CallServices services)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(flows);
+        ArgumentNullException.ThrowIfNull(mediaFactory);
+        ArgumentNullException.ThrowIfNull(services);
+        return Akka.Actor.Props.Create(() => new CallManager(settings, flows, mediaFactory, services));
+    }
+
+    /// <summary>A call actor that throws is stopped (its PostStop ends the call cleanly); restarting mid-dialog is never right.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(ex => Directive.Stop);
+
+    private void OnIncomingCall(IncomingCall m)
+    {
+        var session = m.Session;
+        var callId = session.CallId;
+        Admission admission;
+        try
+        {
+            admission = CallAdmission.Decide(session.Invite, callId, _settings, _flows, _calls.Count, _draining);
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "Admitting call {CallId} failed", callId);
+            Reject(session, 500, "admission failed", []);
+            return;
+        }
+
+        if (!admission.IsAccepted)
+        {
+            Reject(session, admission.StatusCode, admission.Reason, admission.Headers);
+            return;
+        }
+
+        IMediaReservation? reservation = null;
+        IMediaSession? media = null;
+        try
+        {
+            reservation = _mediaFactory.Reserve();
+            var local = reservation.LocalEndPoint;
+            var answer = SdpNegotiator.Answer(admission.Offer!, local.Address, local.Port);
+            if (!answer.IsSuccess)
+            {
+                reservation.Dispose();
+                Reject(session, answer.StatusCode, answer.Reason, []);
+                return;
+            }
+
+            media = reservation.Open(answer.Media);
+            var setup = new CallSetup(session, media, answer.Media, answer.Answer!.ToString(), admission.Flow!, admission.Call!, _services);
+            var name = ActorNames.FromCallId(callId);
+            if (!Context.Child(name).IsNobody()) name += "~" + (++_nameSuffix).ToString(CultureInfo.InvariantCulture);
+            var child = Context.ActorOf(CallActor.Props(setup), name);
+            Context.Watch(child);
+            _calls[child] = callId;
+            _started++;
+            _services.Metrics.CallStarted();
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "Setting up call {CallId} failed", callId);
+            media?.Close();
+            reservation?.Dispose();
+            Reject(session, 503, "media unavailable", [RetryAfter()]);
+        }
+    }
+
+    private void OnTerminated(Terminated m)
+    {
+        if (_calls.Remove(m.ActorRef)) CheckDrain();
+    }
+
+    private void OnCallEnded(CallEnded m)
+    {
+        if (m.Failed) _failed++;
+    }
+
+    private void OnDrain(Drain m)
+    {
+        if (!_draining) _log.LogInformation("Draining: new calls get 503; {Live} live calls", _calls.Count);
+        _draining = true;
+        _drainWaiters.Add(Sender);
+        if (!_drainTimerStarted)
+        {
+            _drainTimerStarted = true;
+            Timers.StartSingleTimer(DrainTimer, DrainTimedOut.Instance, m.Timeout ?? _settings.DrainTimeout);
+        }
+        CheckDrain();
+    }
+
+    private void OnDrainTimedOut()
+    {
+        _drainTimedOut = true;
+        _log.LogWarning("Drain timeout: hanging up {Live} calls", _calls.Count);
+        foreach (var call in _calls.Keys) call.Tell(new EndCall("drain-timeout"));
+        Timers.StartSingleTimer(DrainGraceTimer, DrainGraceEnded.Instance, _settings.DrainGrace);
+    }
+
+    private void CheckDrain()
+    {
+        if (_draining && _calls.Count == 0 && _drainWaiters.Count > 0) CompleteDrain(_drainTimedOut);
+    }
+
+    private void CompleteDrain(bool timedOut)
+    {
+        Timers.Cancel(DrainTimer);
+        Timers.Cancel(DrainGraceTimer);
+        _log.LogInformation("Drain complete: {Live} calls left", _calls.Count);
+        foreach (var waiter in _drainWaiters) waiter.Tell(new DrainCompleted(_calls.Count, timedOut));
+        _drainWaiters.Clear();
+    }
+
+    private SipHeader RetryAfter() =>
+        new(SipHeaderNames.RetryAfter, ((int)Math.Ceiling(_settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+
+    private void Reject(IInviteSession session, int statusCode, string reason, IReadOnlyList<SipHeader> headers)
+    {
+        _rejected++;
+        _services.Metrics.CallRejected(statusCode);
+        _log.LogInformation("Call {CallId} rejected with {Status}: {Reason}", session.CallId, statusCode, reason);
+        try
+        {
+            session.Reject(statusCode, headers.Count == 0 ? null : headers);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            _log.LogWarning(ex, "Could not reject call {CallId}", session.CallId);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>
+/// The engine's settings: <c>appsettings.json</c> beside the binary (shipped with the defaults below), then an optional
+/// extra file, then environment variables prefixed <c>IVR__</c> (<c>IVR__Sip__Port=5080</c>), then command-line overrides.
+/// </summary>
+public sealed class EngineOptions
+{
+    /// <summary>The environment variable prefix.</summary>
+    public const string EnvironmentPrefix = "IVR__";
+
+    /// <summary>SIP listening.</summary>
+    public SipOptions Sip { get; set; } = new();
+
+    /// <summary>RTP.</summary>
+    public MediaOptions Media { get; set; } = new();
+
+    /// <summary>Flows and the number map.</summary>
+    public FlowsOptions Flows { get; set; } = new();
+
+    /// <summary>Prompt sound files.</summary>
+    public FolderOptions Sounds { get; set; } = new() { Folder = "sounds" };
+
+    /// <summary>Recordings and other data.</summary>
+    public FolderOptions Data { get; set; } = new() { Folder = "data" };
+
+    /// <summary>HTTP endpoints.</summary>
+    public HttpOptions Http { get; set; } = new();
+
+    /// <summary>Admission and drain.</summary>
+    public CallsOptions Calls { get; set; } = new();
+
+    /// <summary>Builds the options from the layered sources; <paramref name="overrides"/> are <c>Section:Key</c> pairs.</summary>
+    public static EngineOptions Load(IEnumerable<KeyValuePair<string, string?>>? overrides = null, string? extraJsonFile = null)
+    {
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
+        if (extraJsonFile is not null) builder.AddJsonFile(Path.GetFullPath(extraJsonFile), optional: false, reloadOnChange: false);
+        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        if (overrides is not null) builder.AddInMemoryCollection(overrides);
+        return From(builder.Build());
+    }
+
+    /// <summary>Binds <paramref name="configuration"/> and fills the list and map defaults it left empty.</summary>
+    public static EngineOptions From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new EngineOptions();
+        configuration.Bind(options);
+        // Lists and maps are filled here, not by initializers: the binder appends to existing collections.
+        if (options.Sip.Transports.Count == 0) options.Sip.Transports.AddRange(["udp", "tcp"]);
+        if (options.Flows.Map.Count == 0) options.Flows.Map["hotline"] = "hotline";
+        options.Flows.Map = new Dictionary<string, string>(options.Flows.Map, StringComparer.OrdinalIgnoreCase);
+        if (string.IsNullOrWhiteSpace(options.Flows.DefaultFlow)) options.Flows.DefaultFlow = null;
+        return options;
+    }
+}

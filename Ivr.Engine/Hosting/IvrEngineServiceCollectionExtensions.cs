@@ -1,0 +1,83 @@
+using Akka.Hosting;
+using Ivr.Engine.Calls;
+using Ivr.Engine.Sip.Stack;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>Registers the engine: flows, prompts, the actor system (Akka.Hosting) with the call manager, and the SIP stack service.</summary>
+public static class IvrEngineServiceCollectionExtensions
+{
+    /// <summary>The actor system's name.</summary>
+    public const string ActorSystemName = "ivr";
+
+    /// <summary>
+    /// Adds the engine with <paramref name="options"/>. Register the real <see cref="ISipStackFactory"/> and
+    /// <see cref="IMediaSessionFactory"/> before this call (until then the unplugged ones fail at start with a clear message).
+    /// </summary>
+    public static IServiceCollection AddIvrEngine(this IServiceCollection services, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        var flowsFolder = RepoLayout.Locate(options.Flows.Folder);
+        var soundsFolder = RepoLayout.Locate(options.Sounds.Folder);
+        var dataFolder = RepoLayout.Locate(options.Data.Folder);
+
+        services.AddSingleton(options);
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISipStackFactory, UnpluggedSipStackFactory>();
+        services.TryAddSingleton<IMediaSessionFactory, UnpluggedMediaSessionFactory>();
+        services.AddSingleton(sp => new CallMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => FlowCatalog.LoadFolder(flowsFolder, sp.GetRequiredService<ILogger<FlowCatalog>>()));
+        services.AddSingleton<IFlowCatalog>(sp => sp.GetRequiredService<FlowCatalog>());
+        services.AddSingleton<IPromptClipProvider>(sp =>
+        {
+            var provider = new FilePromptClipProvider(soundsFolder, sp.GetRequiredService<ILogger<FilePromptClipProvider>>());
+            var catalog = sp.GetRequiredService<FlowCatalog>();
+            foreach (var id in catalog.Ids) provider.Preload(catalog.Find(id)!);
+            return provider;
+        });
+        services.AddSingleton(sp => new CallServices(
+            sp.GetRequiredService<IPromptClipProvider>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<CallMetrics>(),
+            Path.Combine(dataFolder, "recordings")));
+
+        var settings = new CallManagerSettings
+        {
+            FlowMap = options.Flows.Map,
+            DefaultFlow = options.Flows.DefaultFlow,
+            MaxCalls = options.Calls.MaxCalls,
+            DrainTimeout = options.Calls.DrainTimeout,
+            RetryAfter = options.Calls.RetryAfter,
+        };
+        services.AddAkka(ActorSystemName, (builder, sp) =>
+        {
+            // The host stops the actor system (after the drain); Akka's own Ctrl-C/exit hook would end calls before it.
+            builder.AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend);
+            builder.ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory());
+            builder.WithActors((system, registry) =>
+            {
+                var manager = system.ActorOf(
+                    CallManager.Props(settings, sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IMediaSessionFactory>(), sp.GetRequiredService<CallServices>()),
+                    "calls");
+                registry.Register<CallManager>(manager);
+            });
+        });
+
+        // The stack's entry into the actor world; resolves the manager on first use (after the actor system started).
+        services.AddSingleton<IIncomingCallHandler>(sp => new IncomingCallHandler(sp.GetRequiredService<ActorRegistry>().Get<CallManager>()));
+
+        // Registered after Akka's own hosted service, so it stops (drains) before the actor system shuts down.
+        services.AddSingleton<SipStackService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SipStackService>());
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Calls.DrainTimeout + settings.DrainGrace + TimeSpan.FromSeconds(15));
+        return services;
+    }
+}

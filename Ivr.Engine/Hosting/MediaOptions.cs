@@ -1,0 +1,27 @@
+using System.Globalization;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>RTP ports and address (<c>Media</c> section).</summary>
+public sealed class MediaOptions
+{
+    /// <summary>The RTP port range, <c>first-last</c> (even ports carry RTP, the next odd one RTCP).</summary>
+    public string PortRange { get; set; } = "10000-20000";
+
+    /// <summary>The address RTP binds to and SDP advertises; null uses <see cref="SipOptions.Address"/>.</summary>
+    public string? Address { get; set; }
+
+    /// <summary>Parses <see cref="PortRange"/>; throws <see cref="FormatException"/> when it is not <c>first-last</c> within 1024-65535.</summary>
+    public (int First, int Last) GetPortRange()
+    {
+        var parts = PortRange.Split('-', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+            && first is >= 1024 and <= 65535 && last >= first && last <= 65535)
+        {
+            return (first, last);
+        }
+        throw new FormatException($"Media:PortRange '{PortRange}' is not 'first-last' between 1024 and 65535.");
+    }
+}

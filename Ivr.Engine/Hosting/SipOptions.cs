@@ -1,0 +1,14 @@
+namespace Ivr.Engine.Hosting;
+
+/// <summary>Where the SIP stack listens (<c>Sip</c> section).</summary>
+public sealed class SipOptions
+{
+    /// <summary>The address to bind and advertise.</summary>
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>The SIP port (RFC 3261 §18: 5060 by default).</summary>
+    public int Port { get; set; } = 5060;
+
+    /// <summary>Transports to listen on: <c>udp</c>, <c>tcp</c> (both when none is configured).</summary>
+    public List<string> Transports { get; set; } = [];
+}

@@ -1,0 +1,23 @@
+using System.Net;
+using Ivr.Engine.Sip.Transport;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>What the SIP stack binds.</summary>
+/// <param name="Address">The local address.</param>
+/// <param name="Port">The port (0 for any free port, e.g. the <c>dial</c> test caller).</param>
+/// <param name="Transports">UDP and/or TCP.</param>
+public sealed record SipStackOptions(IPAddress Address, int Port, IReadOnlyList<SipProtocol> Transports)
+{
+    /// <summary>The stack options of <paramref name="sip"/>; throws <see cref="FormatException"/> on a bad address or transport.</summary>
+    public static SipStackOptions From(SipOptions sip)
+    {
+        ArgumentNullException.ThrowIfNull(sip);
+        if (!IPAddress.TryParse(sip.Address, out var address)) throw new FormatException($"Sip:Address '{sip.Address}' is not an IP address.");
+        var transports = sip.Transports
+            .Select(t => Enum.TryParse<SipProtocol>(t, ignoreCase: true, out var p) ? p : throw new FormatException($"Sip:Transports: unknown transport '{t}'."))
+            .Distinct()
+            .ToArray();
+        return new SipStackOptions(address, sip.Port, transports);
+    }
+}

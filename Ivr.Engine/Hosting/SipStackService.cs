@@ -1,0 +1,95 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Ivr.Engine.Calls;
+using Ivr.Engine.Sip.Stack;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>
+/// Starts the SIP stack once the actor system runs, and on shutdown drains: new INVITEs get 503 while live calls finish
+/// (bounded by <see cref="CallsOptions.DrainTimeout"/>), then the transports close. Registered after Akka, so it stops first.
+/// </summary>
+public sealed class SipStackService : IHostedService
+{
+    private readonly EngineOptions _options;
+    private readonly ISipStackFactory _stackFactory;
+    private readonly IMediaSessionFactory _mediaFactory;
+    private readonly ActorRegistry _registry;
+    private readonly IServiceProvider _services;
+    private readonly ILogger<SipStackService> _log;
+    private ISipStack? _stack;
+    private IActorRef? _manager;
+    private readonly Lock _gate = new();
+    private Task? _stopping;
+    private volatile bool _ready;
+
+    /// <summary>Creates the service.</summary>
+    public SipStackService(EngineOptions options, ISipStackFactory stackFactory, IMediaSessionFactory mediaFactory, ActorRegistry registry, IServiceProvider services, ILogger<SipStackService> log)
+    {
+        _services = services;
+        _options = options;
+        _stackFactory = stackFactory;
+        _mediaFactory = mediaFactory;
+        _registry = registry;
+        _log = log;
+    }
+
+    /// <summary>True while the stack runs and the node takes new calls.</summary>
+    public bool IsReady => _ready;
+
+    /// <summary>The call manager, once started.</summary>
+    public IActorRef? Manager => _manager;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_mediaFactory is UnpluggedMediaSessionFactory)
+        {
+            throw new InvalidOperationException("No RTP media is plugged in (IMediaSessionFactory); calls could not be answered.");
+        }
+
+        _manager = await _registry.GetAsync<CallManager>(cancellationToken).ConfigureAwait(false);
+        var stackOptions = SipStackOptions.From(_options.Sip);
+        _stack = await _stackFactory.StartAsync(stackOptions, _services.GetRequiredService<IIncomingCallHandler>(), cancellationToken).ConfigureAwait(false);
+        foreach (var endPoint in _stack.LocalEndPoints) _log.LogInformation("SIP listening on {EndPoint}", endPoint);
+        _ready = true;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The host may ask twice (Ctrl-C and the command's own cancellation): drain once.
+        lock (_gate)
+        {
+            return _stopping ??= DrainAndStopAsync(cancellationToken);
+        }
+    }
+
+    private async Task DrainAndStopAsync(CancellationToken cancellationToken)
+    {
+        _ready = false;
+        if (_manager is not null && _stack is not null)
+        {
+            _log.LogInformation("Draining: new calls get 503, live calls have up to {Timeout} to finish", _options.Calls.DrainTimeout);
+            try
+            {
+                var bound = _options.Calls.DrainTimeout + TimeSpan.FromSeconds(10);
+                var done = await _manager.Ask<DrainCompleted>(new Drain(_options.Calls.DrainTimeout), bound, cancellationToken).ConfigureAwait(false);
+                _log.LogInformation("Drained ({Remaining} calls left, timed out: {TimedOut})", done.Remaining, done.TimedOut);
+            }
+            catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException or OperationCanceledException)
+            {
+                _log.LogWarning("Drain did not complete in time");
+            }
+        }
+
+        if (_stack is not null)
+        {
+            await _stack.DisposeAsync().ConfigureAwait(false);
+            _stack = null;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Ivr.Engine.Media;
+
+namespace Ivr.Tests.Calls;
+
+/// <summary>
+/// In-process test double for the media seam <see cref="IMediaSession"/>: records the clips played, lets a test inject DTMF and
+/// the end of a clip, and can be told to fail on Play or to hold StartAsync. No sockets; the RTP path is tested with sipp.
+/// </summary>
+internal sealed class InProcessMediaSession : IMediaSession
+{
+    private readonly ConcurrentQueue<string> _played = new();
+    private volatile string? _current;
+    private int _stops;
+    private int _closed;
+
+    public InProcessMediaSession(NegotiatedMedia media) => Negotiated = media;
+
+    public NegotiatedMedia Negotiated { get; }
+
+    public MediaFormat Format => Negotiated.Format;
+
+    public IPEndPoint RemoteEndPoint => Negotiated.RemoteEndPoint;
+
+    public bool IsPlaying => _current is not null;
+
+    /// <summary>Play throws this when set (a faulty media session).</summary>
+    public Exception? FailOnPlay { get; set; }
+
+    /// <summary>StartAsync waits for this when set (lets a CANCEL arrive before the answer).</summary>
+    public Task? StartGate { get; set; }
+
+    /// <summary>Caller audio delivered once the session starts (the dial tests).</summary>
+    public short[]? AudioOnStart { get; set; }
+
+    /// <summary>Names of the clips played, in order.</summary>
+    public IReadOnlyList<string> Played => [.. _played];
+
+    /// <summary>The clip playing now, or null.</summary>
+    public string? Current => _current;
+
+    public int Stops => Volatile.Read(ref _stops);
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    public bool Started { get; private set; }
+
+    public event Action<char>? DtmfReceived;
+
+    public event Action? PlaybackFinished;
+
+    public event AudioFrameHandler? AudioReceived;
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (StartGate is { } gate) await gate.WaitAsync(cancellationToken);
+        Started = true;
+        if (AudioOnStart is { } samples) AudioReceived?.Invoke(samples);
+    }
+
+    public void Play(AudioClip clip)
+    {
+        if (FailOnPlay is { } failure) throw failure;
+        _current = clip.Name;
+        _played.Enqueue(clip.Name);
+    }
+
+    public void StopPlayback()
+    {
+        Interlocked.Increment(ref _stops);
+        _current = null;
+    }
+
+    public void SendDtmf(char digit)
+    {
+    }
+
+    public void Close() => Interlocked.Exchange(ref _closed, 1);
+
+    public ValueTask DisposeAsync()
+    {
+        Close();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The caller presses a key (as if an RFC 4733 event arrived on the media thread).</summary>
+    public void Press(char digit) => DtmfReceived?.Invoke(digit);
+
+    /// <summary>The clip playing now reaches its end.</summary>
+    public void FinishClip()
+    {
+        _current = null;
+        PlaybackFinished?.Invoke();
+    }
+
+    /// <summary>Caller audio arrives.</summary>
+    public void Hear(ReadOnlySpan<short> samples) => AudioReceived?.Invoke(samples);
+}

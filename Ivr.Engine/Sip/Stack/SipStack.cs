@@ -14,7 +14,7 @@ namespace Ivr.Engine.Sip.Stack;
 /// </summary>
 public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposable
 {
-    private readonly SipStackOptions _options;
+    private readonly SipStackSettings _options;
     private readonly List<ISipChannel> _channels = [];
     private readonly SipRequestValidator _validator;
     private readonly ConcurrentDictionary<string, SipTransaction> _serverTransactions = new(StringComparer.Ordinal);
@@ -26,14 +26,14 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     private volatile bool _disposed;
     private readonly CancellationToken _stopToken;
 
-    /// <summary>Creates a stack listening on <see cref="SipStackOptions.ListenAddress"/> with UDP and/or TCP channels.</summary>
-    public SipStack(SipStackOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    /// <summary>Creates a stack listening on <see cref="SipStackSettings.ListenAddress"/> with UDP and/or TCP channels.</summary>
+    public SipStack(SipStackSettings options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
         : this(options, null, loggerFactory, timeProvider)
     {
     }
 
     /// <summary>Creates a stack over the given channels (tests drive the stack in-process this way).</summary>
-    public SipStack(SipStackOptions options, IEnumerable<ISipChannel>? channels, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    public SipStack(SipStackSettings options, IEnumerable<ISipChannel>? channels, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);

@@ -64,7 +64,7 @@ public sealed class Rfc4475StackTests
 
     private static async Task<SipStack> StartAsync()
     {
-        var stack = new SipStack(new SipStackOptions { Port = 0 }, NullLoggerFactory.Instance) { IncomingCallHandler = new TestCallHandler(TestCallMode.Reject) };
+        var stack = new SipStack(new SipStackSettings { Port = 0 }, NullLoggerFactory.Instance) { IncomingCallHandler = new TestCallHandler(TestCallMode.Reject) };
         await stack.StartAsync(CancellationToken.None);
         return stack;
     }

@@ -24,7 +24,7 @@ public sealed class SipStackTests : IAsyncLifetime
     private async Task<RawSipClient> StartAsync(TestCallMode mode, int maxCalls = 100)
     {
         _handler = new TestCallHandler(mode);
-        _stack = new SipStack(new SipStackOptions { Port = 0, MaxConcurrentCalls = maxCalls }, NullLoggerFactory.Instance, _clock) { IncomingCallHandler = _handler };
+        _stack = new SipStack(new SipStackSettings { Port = 0, MaxConcurrentCalls = maxCalls }, NullLoggerFactory.Instance, _clock) { IncomingCallHandler = _handler };
         await _stack.StartAsync(CancellationToken.None);
         return RawSipClient.Udp(_stack.UdpEndPoint!.Value.EndPoint);
     }
@@ -219,7 +219,7 @@ public sealed class SipStackTests : IAsyncLifetime
     {
         using var client = await StartAsync(TestCallMode.Answer);
         var calleeHandler = _handler;
-        await using var caller = new SipStack(new SipStackOptions { Port = 0 }, NullLoggerFactory.Instance);
+        await using var caller = new SipStack(new SipStackSettings { Port = 0 }, NullLoggerFactory.Instance);
         await caller.StartAsync(CancellationToken.None);
 
         var target = SipUri.Parse("sip:hotline@" + _stack.UdpEndPoint!.Value.EndPoint);
@@ -237,7 +237,7 @@ public sealed class SipStackTests : IAsyncLifetime
     {
         using var client = await StartAsync(TestCallMode.RingOnly);
         var calleeHandler = _handler;
-        await using var caller = new SipStack(new SipStackOptions { Port = 0 }, NullLoggerFactory.Instance, _clock);
+        await using var caller = new SipStack(new SipStackSettings { Port = 0 }, NullLoggerFactory.Instance, _clock);
         await caller.StartAsync(CancellationToken.None);
 
         var target = SipUri.Parse("sip:hotline@" + _stack.UdpEndPoint!.Value.EndPoint);
@@ -255,7 +255,7 @@ public sealed class SipStackTests : IAsyncLifetime
     public async Task InviteAsync_Rejected_ReportsCode()
     {
         using var client = await StartAsync(TestCallMode.Reject);
-        await using var caller = new SipStack(new SipStackOptions { Port = 0 }, NullLoggerFactory.Instance);
+        await using var caller = new SipStack(new SipStackSettings { Port = 0 }, NullLoggerFactory.Instance);
         await caller.StartAsync(CancellationToken.None);
         var target = SipUri.Parse("sip:hotline@" + _stack.UdpEndPoint!.Value.EndPoint);
         var call = await caller.InviteAsync(target, "agent", null, TestCallHandler.Sdp, TimeSpan.FromSeconds(20), CancellationToken.None).WaitAsync(Bound);
@@ -268,7 +268,7 @@ public sealed class SipStackTests : IAsyncLifetime
     {
         using var client = await StartAsync(TestCallMode.RingOnly);
         var calleeHandler = _handler;
-        await using var caller = new SipStack(new SipStackOptions { Port = 0 }, NullLoggerFactory.Instance);
+        await using var caller = new SipStack(new SipStackSettings { Port = 0 }, NullLoggerFactory.Instance);
         await caller.StartAsync(CancellationToken.None);
         using var cts = new CancellationTokenSource();
 
@@ -337,7 +337,7 @@ public sealed class SipStackTests : IAsyncLifetime
     {
         using var client = await StartAsync(TestCallMode.Answer);
         var calleeHandler = _handler;
-        await using var caller = new SipStack(new SipStackOptions { Port = 0 }, NullLoggerFactory.Instance);
+        await using var caller = new SipStack(new SipStackSettings { Port = 0 }, NullLoggerFactory.Instance);
         await caller.StartAsync(CancellationToken.None);
 
         var target = SipUri.Parse("sip:hotline@" + _stack.TcpEndPoint!.Value.EndPoint + ";transport=tcp");

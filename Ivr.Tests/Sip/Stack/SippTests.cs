@@ -12,7 +12,7 @@ public class SippTests
 
     private static async Task<SipStack> StartStackAsync(TestCallHandler handler, bool tcp = false)
     {
-        var stack = new SipStack(new SipStackOptions { Port = 0, EnableTcp = tcp }, NullLoggerFactory.Instance) { IncomingCallHandler = handler };
+        var stack = new SipStack(new SipStackSettings { Port = 0, EnableTcp = tcp }, NullLoggerFactory.Instance) { IncomingCallHandler = handler };
         await stack.StartAsync(CancellationToken.None);
         return stack;
     }

@@ -3,7 +3,7 @@ using System.Net;
 namespace Ivr.Engine.Sip.Stack;
 
 /// <summary>Configuration of a <see cref="SipStack"/>.</summary>
-public sealed record SipStackOptions
+public sealed record SipStackSettings
 {
     /// <summary>Address to listen on (default 127.0.0.1).</summary>
     public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;

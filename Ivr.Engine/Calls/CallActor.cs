@@ -32,7 +32,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
     private readonly IMediaSession _media;
     private readonly CallServices _services;
     private readonly ILogger _log;
-    private readonly Dictionary<string, object?> _scope;
+    private readonly CallLogScope _scope;
     private readonly CancellationTokenSource _answerCancel = new();
     private readonly Queue<AudioClip> _clips = new();
     private Action? _onCancelled;
@@ -65,7 +65,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _media = setup.Media;
         _services = setup.Services;
         _log = _services.Logging.CreateLogger<CallActor>();
-        _scope = new Dictionary<string, object?> { ["CallId"] = setup.Call.CallId };
+        _scope = new CallLogScope(setup.Call.CallId);
         Answering();
     }
 

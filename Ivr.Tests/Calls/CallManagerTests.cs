@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Ivr.Engine.Calls;
 using Xunit.Abstractions;
 
@@ -30,6 +31,20 @@ public class CallManagerTests(ITestOutputHelper output) : CallTestKit(output)
         AwaitAssert(() => Assert.Equal(488, session.RejectedWith), Wait);
         Assert.Contains(session.RejectHeaders, h => h.Name == "Warning" && h.Value.StartsWith("399 ivr \"No acceptable audio stream", StringComparison.Ordinal));
         Assert.Empty(Media.Sessions);
+    }
+
+    [Fact]
+    public void EachCall_IsAChildNamedAfterItsCallId_EvenWhenACallIdRepeats()
+    {
+        var manager = StartManager();
+        manager.Tell(new IncomingCall(new InProcessInviteSession("same/id")));
+        manager.Tell(new IncomingCall(new InProcessInviteSession("same/id")));
+        AwaitAssert(() => Assert.Equal(2, LiveCalls(manager).Live), Wait);
+
+        Sys.ActorSelection("/user/calls/same_id").Tell(new Identify(1), TestActor);
+        Assert.NotNull(ExpectMsg<ActorIdentity>(Wait).Subject);
+        Sys.ActorSelection("/user/calls/same_id~1").Tell(new Identify(2), TestActor);
+        Assert.NotNull(ExpectMsg<ActorIdentity>(Wait).Subject);
     }
 
     [Fact]

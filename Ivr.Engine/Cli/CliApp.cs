@@ -10,8 +10,8 @@ public static class CliApp
     {
         var root = new RootCommand("Ivr — IVR and telephony routing engine");
         root.Add(FlowCommands.Build(console));
-        root.Add(ServeCommand.Build(console));
-        root.Add(DialCommand.Build(console));
+        root.Add(ServeCommand.Build(console, Hosting.RealSeams.Plug));
+        root.Add(DialCommand.Build(console, Hosting.RealSeams.Plug));
         return root;
     }
 

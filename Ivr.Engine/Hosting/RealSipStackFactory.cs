@@ -1,0 +1,37 @@
+using Ivr.Engine.Sip;
+using Ivr.Engine.Sip.Stack;
+using Ivr.Engine.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>The real SIP plug: our RFC 3261 <see cref="SipStack"/> on UDP and/or TCP.</summary>
+public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvider time) : ISipStackFactory
+{
+    /// <inheritdoc />
+    public async Task<ISipStack> StartAsync(SipStackOptions options, IIncomingCallHandler handler, CancellationToken cancellationToken)
+    {
+        var settings = new SipStackSettings
+        {
+            ListenAddress = options.Address,
+            Port = options.Port,
+            EnableUdp = options.Transports.Contains(SipProtocol.Udp),
+            EnableTcp = options.Transports.Contains(SipProtocol.Tcp),
+            // Admission (capacity, drain) is the call manager's decision; the stack only guards against runaway load.
+            MaxConcurrentCalls = 100_000,
+        };
+        var stack = new SipStack(settings, loggerFactory, time) { IncomingCallHandler = handler };
+        await stack.StartAsync(cancellationToken);
+        return new Started(stack);
+    }
+
+    private sealed class Started(SipStack stack) : ISipStack
+    {
+        public IReadOnlyList<SipEndPoint> LocalEndPoints =>
+            new[] { stack.UdpEndPoint, stack.TcpEndPoint }.Where(e => e is not null).Select(e => e!.Value).ToArray();
+
+        public ISipUserAgent UserAgent => stack;
+
+        public ValueTask DisposeAsync() => stack.DisposeAsync();
+    }
+}

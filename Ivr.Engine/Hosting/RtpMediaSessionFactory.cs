@@ -1,0 +1,55 @@
+using System.Net;
+using Ivr.Engine.Calls;
+using Ivr.Engine.Media;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>
+/// The real media plug: one <see cref="RtpMediaSession"/> per call, its UDP port from a shared
+/// <see cref="RtpPortAllocator"/>, all calls paced by one shared <see cref="MediaPacer"/>.
+/// </summary>
+public sealed class RtpMediaSessionFactory : IMediaSessionFactory, IDisposable
+{
+    private readonly RtpPortAllocator _ports;
+    private readonly MediaPacer _pacer;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the allocator over <see cref="MediaOptions.PortRange"/> on <see cref="MediaOptions.Address"/> (default: the SIP address).</summary>
+    public RtpMediaSessionFactory(MediaOptions media, string sipAddress, TimeProvider time)
+    {
+        var (first, last) = media.GetPortRange();
+        var address = IPAddress.Parse(media.Address ?? sipAddress);
+        _ports = new RtpPortAllocator(address, first, last);
+        _pacer = new MediaPacer();
+        _time = time;
+    }
+
+    /// <summary>The shared pacing loop (its counters feed the metrics).</summary>
+    public MediaPacer Pacer => _pacer;
+
+    /// <inheritdoc />
+    public IMediaReservation Reserve() => new Reservation(new RtpMediaSession(_ports, _pacer, _time));
+
+    /// <summary>Stops the pacing loop.</summary>
+    public void Dispose() => _pacer.Dispose();
+
+    private sealed class Reservation(RtpMediaSession session) : IMediaReservation
+    {
+        private bool _opened;
+
+        public IPEndPoint LocalEndPoint => session.LocalEndPoint;
+
+        public IMediaSession Open(NegotiatedMedia media)
+        {
+            session.Configure(media);
+            _opened = true;
+            return session;
+        }
+
+        public void Dispose()
+        {
+            // Once opened the call owns the session and closes it; before that the reservation frees the port.
+            if (!_opened) session.Close();
+        }
+    }
+}

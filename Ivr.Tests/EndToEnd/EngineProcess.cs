@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Ivr.Tests.Flows.Loading;
+using Ivr.Tests.Sip.Stack;
+
+namespace Ivr.Tests.EndToEnd;
+
+/// <summary>
+/// The engine as an operator runs it: the built <c>ivr</c> binary started with <c>serve</c> from the repository folder,
+/// on free loopback ports; stopped with SIGINT (drain) or killed on dispose. Its log lines are collected.
+/// </summary>
+internal sealed class EngineProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(string Needle, TaskCompletionSource<string> Seen)> _waiters = [];
+
+    private EngineProcess(Process process, int sipPort, int httpPort)
+    {
+        _process = process;
+        SipPort = sipPort;
+        HttpPort = httpPort;
+    }
+
+    public int SipPort { get; }
+
+    public int HttpPort { get; }
+
+    public string Target => "127.0.0.1:" + SipPort.ToString(CultureInfo.InvariantCulture);
+
+    public string Log
+    {
+        get
+        {
+            lock (_log) return _log.ToString();
+        }
+    }
+
+    /// <summary>Starts <c>ivr serve</c> with extra arguments and waits (bounded) until SIP and HTTP listen.</summary>
+    public static async Task<EngineProcess> StartAsync(params string[] args)
+    {
+        var sipPort = SippProcess.FreeUdpPort();
+        var httpPort = SippProcess.FreeUdpPort();
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "ivr"))
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "serve", "--port", sipPort.ToString(CultureInfo.InvariantCulture), "--http", $"http://127.0.0.1:{httpPort}" })
+            psi.ArgumentList.Add(a);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var engine = new EngineProcess(new Process { StartInfo = psi }, sipPort, httpPort);
+        engine._process.OutputDataReceived += (_, e) => engine.Append(e.Data);
+        engine._process.ErrorDataReceived += (_, e) => engine.Append(e.Data);
+        engine._process.Start();
+        engine._process.BeginOutputReadLine();
+        engine._process.BeginErrorReadLine();
+        var ready = engine.WaitForLogAsync("HTTP listening", TimeSpan.FromSeconds(60));
+        var exited = engine._process.WaitForExitAsync();
+        if (await Task.WhenAny(ready, exited) == exited)
+            throw new InvalidOperationException("the engine exited at start:\n" + engine.Log);
+        await ready;
+        return engine;
+    }
+
+    /// <summary>Completes with the first log line containing <paramref name="needle"/> (past or future); throws after <paramref name="timeout"/>.</summary>
+    public async Task<string> WaitForLogAsync(string needle, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_log)
+        {
+            var existing = _log.ToString().Split('\n').FirstOrDefault(l => l.Contains(needle, StringComparison.Ordinal));
+            if (existing is not null) return existing;
+            _waiters.Add((needle, seen));
+        }
+        try
+        {
+            return await seen.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"no log line with '{needle}' within {timeout}; log:\n{Log}");
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_log)
+        {
+            _log.AppendLine(line);
+            foreach (var w in _waiters.Where(w => line.Contains(w.Needle, StringComparison.Ordinal)).ToList())
+            {
+                w.Seen.TrySetResult(line);
+                _waiters.Remove(w);
+            }
+        }
+    }
+
+    /// <summary>Asks the engine to stop as Ctrl-C does (SIGINT → drain) and waits, bounded, for its exit code.</summary>
+    public async Task<int> InterruptAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}

@@ -10,6 +10,7 @@ public static class CliApp
     {
         var root = new RootCommand("Ivr — IVR and telephony routing engine");
         root.Add(FlowCommands.Build(console));
+        root.Add(RouterCommands.Build(console));
         return root;
     }
 

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
+using Ivr.Engine.Routing.Callbacks;
+using Ivr.Engine.Routing.Storage;
 
 namespace Ivr.Engine.Cli;
 
@@ -17,8 +20,19 @@ public static class RouterBookTestCommand
         cmd.Hidden = true;
         cmd.SetAction(async (parse, cancellationToken) =>
         {
-            await Task.Yield();
-            console.Out.WriteLine($"booked 0 {parse.GetValue(count)} {parse.GetValue(db)}");
+            var clock = TimeProvider.System;
+            var store = await SqliteCallbackStore.OpenAsync(new SqliteDatabase(parse.GetValue(db)), clock.GetUtcNow(), cancellationToken: cancellationToken);
+            var n = parse.GetValue(count);
+            for (var i = 0; i < n; i++)
+            {
+                var now = clock.GetUtcNow();
+                var number = "+3361234" + i.ToString("0000", CultureInfo.InvariantCulture);
+                await store.BookAsync(new CallbackBooking($"book-test-{i}", "support", number, number, now, now), cancellationToken);
+            }
+            console.Out.WriteLine($"booked {n}");
+            console.Out.Flush();
+            // Every booking is durable; now stay alive until the test kills the process.
+            await new TaskCompletionSource().Task.WaitAsync(cancellationToken);
             return 0;
         });
         return cmd;

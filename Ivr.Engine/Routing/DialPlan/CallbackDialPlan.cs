@@ -27,11 +27,13 @@ public sealed class CallbackDialPlan
 
     /// <summary>
     /// The number in E.164 (+ and digits), or null if it is not a phone number. Spaces, dots, dashes and parentheses are
-    /// dropped; "00" means "+"; a national number (leading 0) takes the default country in place of the 0.
+    /// dropped, and so is the "(0)" of "+44 (0)20…"; "00" means "+"; a national number (leading 0) takes the default
+    /// country in place of the 0.
     /// </summary>
     public string? Normalize(string? number)
     {
         if (string.IsNullOrWhiteSpace(number)) return null;
+        if (number.TrimStart().StartsWith('+')) number = number.Replace("(0)", "", StringComparison.Ordinal);
         var digits = new StringBuilder(number.Length);
         var plus = false;
         foreach (var c in number.Trim())

@@ -13,7 +13,7 @@ public sealed record DialPlanOptions
     public IReadOnlyList<string> AllowedPatterns { get; init; } = [];
 
     /// <summary>Refused E.164 prefixes: premium rate and special services (e.g. "+3389", "+449", "+1900", "+1976").</summary>
-    public IReadOnlyList<string> RefusedPrefixes { get; init; } = ["+3381", "+3382", "+3389", "+3368", "+449", "+4487", "+1900", "+1976"];
+    public IReadOnlyList<string> RefusedPrefixes { get; init; } = ["+3381", "+3382", "+3389", "+449", "+4487", "+1900", "+1976"];
 
     /// <summary>Fewest digits (country code included).</summary>
     public int MinDigits { get; init; } = 8;

@@ -36,12 +36,17 @@ public static class RouterCommands
         {
             Description = "Offer when the expected wait exceeds this many seconds, and to anyone who waited that long (default 60)",
         };
+        var abandonOver = new Option<double?>("--abandon-rate-over") { Description = "Offer when the window's abandonment rate exceeds this (0..1, default 0.1)" };
+        var releaseBelow = new Option<double?>("--abandon-release-below")
+        {
+            Description = "Hysteresis: once on, the abandonment trigger stays on until the rate falls below this (default 0.05)",
+        };
         var noPacing = new Option<bool>("--no-pacing") { Description = "Dial callbacks in strict order, without keeping agents for the live line" };
         var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var cmd = new Command("simulate", "Simulate one skill with the offer policy off and on, side by side")
         {
-            arrivals, handle, patience, agents, minutes, seed, target, noPacing, format,
+            arrivals, handle, patience, agents, minutes, seed, target, abandonOver, releaseBelow, noPacing, format,
         };
         cmd.SetAction(parse =>
         {
@@ -57,6 +62,10 @@ public static class RouterCommands
             };
             if (parse.GetValue(target) is { } seconds)
                 options = options with { Offer = options.Offer with { WaitTarget = TimeSpan.FromSeconds(seconds) } };
+            if (parse.GetValue(abandonOver) is { } over)
+                options = options with { Offer = options.Offer with { AbandonRateThreshold = over } };
+            if (parse.GetValue(releaseBelow) is { } release)
+                options = options with { Offer = options.Offer with { AbandonRateReleaseBelow = release } };
             try
             {
                 options.Validate();

@@ -38,7 +38,9 @@ public sealed record RouterSimulationOptions
 
     /// <summary>
     /// The offer triggers used when the policy is on. Defaults: expected wait over 1 minute, abandonment over 10 %, or a
-    /// predicted 25 % chance of abandoning; re-offer every 20 seconds. In overload impatient callers keep the live line
+    /// predicted 25 % chance of abandoning; re-offer every 20 seconds. The abandonment trigger releases below 5 %
+    /// (hysteresis): in overload, offers that work pull abandonment under the threshold, and releasing at once would stop
+    /// them and let it climb back. Keeping it on is safe because callbacks are paced to spare agents. In overload impatient callers keep the live line
     /// short, so the wait trigger alone rarely fires: the abandonment triggers are what reach them in time. Lower
     /// thresholds backfire on a healthy queue: every callback holds an agent while it rings, and offering to nearly
     /// everyone spends enough agent time on ringing to tip the skill into overload.
@@ -47,7 +49,7 @@ public sealed record RouterSimulationOptions
     {
         WaitTarget = TimeSpan.FromMinutes(1),
         AbandonRateThreshold = 0.1,
-        AbandonRateReleaseBelow = 0.08,
+        AbandonRateReleaseBelow = 0.05,
         LikelyToAbandonThreshold = 0.25,
         ReofferEvery = TimeSpan.FromSeconds(20),
     };

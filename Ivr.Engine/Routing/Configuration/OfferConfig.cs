@@ -25,14 +25,14 @@ public sealed record OfferConfig
     public double? ReofferEvery { get; init; }
 
     /// <summary>
-    /// The policy's triggers; the abandonment trigger releases at 80 % of its threshold (hysteresis), so it does not
-    /// flap on window noise.
+    /// The policy's triggers; the abandonment trigger releases at half its threshold (hysteresis), so it neither
+    /// flaps on window noise nor stops offering as soon as the offers start working.
     /// </summary>
     public OfferPolicyOptions ToOptions() => new()
     {
         WaitTarget = WhenWaitOver is { } w ? TimeSpan.FromSeconds(w) : null,
         AbandonRateThreshold = WhenAbandonRateOver,
-        AbandonRateReleaseBelow = WhenAbandonRateOver * 0.8,
+        AbandonRateReleaseBelow = WhenAbandonRateOver * 0.5,
         QueueLengthLimit = WhenQueueLongerThan,
         LikelyToAbandonThreshold = WhenLikelyToAbandon,
         ReofferEvery = ReofferEvery is { } r ? TimeSpan.FromSeconds(r) : null,

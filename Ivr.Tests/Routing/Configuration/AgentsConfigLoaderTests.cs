@@ -51,7 +51,7 @@ public class AgentsConfigLoaderTests
         Assert.Equal(5, agent.Skills[0].Level);
         var offer = config.Skills[0].Offer!.ToOptions();
         Assert.Equal(TimeSpan.FromMinutes(1), offer.WaitTarget);
-        Assert.Equal(0.08, offer.AbandonRateReleaseBelow!.Value, 1e-12);
+        Assert.Equal(0.05, offer.AbandonRateReleaseBelow!.Value, 1e-12);
         Assert.Null(offer.QueueLengthLimit);
     }
 

@@ -176,10 +176,17 @@ public static class RouterSimulation
             _live.Enqueue(new QueuedCaller(caller.Id, 0, at));
             Dispatch();
             if (caller.State != CallerState.Waiting) return;
+            if (snapshot is null)
+            {
+                // An agent looked free, but a callback past its maximum deferral took it first.
+                if (counted) _waited++;
+                snapshot = _meter.Snapshot(at);
+                caller.Estimates = _estimator.EstimateAll(Context(snapshot, Ahead(_queue.PositionOf(caller.Id) ?? 0, _live.PositionOf(caller.Id) ?? 0)));
+            }
 
             Schedule(_now + patience, new Event(EventKind.Abandon, caller, null));
             if (!_policyOn) return;
-            var offer = _policy.EvaluateArrival(Offer(snapshot!, caller.Estimates!.Best));
+            var offer = _policy.EvaluateArrival(Offer(snapshot, caller.Estimates!.Best));
             if (offer.Offer) MakeOffer(caller);
             if (caller.State == CallerState.Waiting) ScheduleOfferCheck(caller);
         }

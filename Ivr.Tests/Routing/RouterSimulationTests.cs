@@ -91,6 +91,22 @@ public class RouterSimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_OverloadedHourWithMaxDeferral_SettlesEveryCallback()
+    {
+        // A deferral bound forces old callbacks through in place order, even onto the last free agent.
+        var report = RouterSimulation.Run(new RouterSimulationOptions
+        {
+            ArrivalsPerMinute = 120, HandleMinutes = 1, PatienceMinutes = 3, Agents = 100, Minutes = 30, Seed = 2,
+            CallbackMaxDeferralMinutes = 2,
+        }, policyOn: true);
+
+        Assert.True(report.OffersAccepted > 0);
+        Assert.Equal(report.OffersAccepted, report.CallbacksServed + report.CallbacksFailed);
+        Assert.Equal(0, report.CallbacksPending);
+        Assert.Equal(0, report.CallbacksDuplicated);
+    }
+
+    [Fact]
     public void Run_SameSeed_IsDeterministic()
     {
         var options = new RouterSimulationOptions { Minutes = 30, ArrivalsPerMinute = 60 };

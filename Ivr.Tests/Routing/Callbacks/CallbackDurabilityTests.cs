@@ -38,7 +38,7 @@ public sealed class CallbackDurabilityTests : IDisposable
         }
 
         SqliteConnection.ClearAllPools();
-        var now = DateTimeOffset.UtcNow.AddMinutes(1);
+        var now = TimeProvider.System.GetUtcNow().AddMinutes(1);
         var store = await SqliteCallbackStore.OpenAsync(_db.Database, now);
         Assert.Equal(0, await store.RecoverAsync(now));
         Assert.Equal(50, (await store.ListPendingAsync("support")).Count);

@@ -12,6 +12,7 @@ public static class CliApp
         root.Add(FlowCommands.Build(console));
         root.Add(ServeCommand.Build(console, Hosting.RealSeams.Plug));
         root.Add(DialCommand.Build(console, Hosting.RealSeams.Plug));
+        root.Add(RouterCommands.Build(console));
         return root;
     }
 

@@ -5,4 +5,13 @@ namespace Ivr.Engine.Routing;
 /// <param name="AbandonmentRate">Abandoned / (answered + abandoned) in the skill's window.</param>
 /// <param name="QueueLength">Places in the line, this caller included.</param>
 /// <param name="PatienceRate">Measured θ̂ per minute (<see cref="WaitMeterSnapshot.PatienceRate"/>), if known.</param>
-public readonly record struct OfferContext(TimeSpan ExpectedWait, double AbandonmentRate, int QueueLength, double? PatienceRate);
+/// <param name="AbandonTriggerOn">
+/// Whether the abandonment trigger was on at the previous decision (the host keeps it, from
+/// <see cref="OfferPolicy.AbandonTriggerHolds"/>), for hysteresis.
+/// </param>
+public readonly record struct OfferContext(
+    TimeSpan ExpectedWait,
+    double AbandonmentRate,
+    int QueueLength,
+    double? PatienceRate,
+    bool AbandonTriggerOn = false);

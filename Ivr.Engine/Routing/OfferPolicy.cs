@@ -47,10 +47,21 @@ public sealed class OfferPolicy
         return new OfferDecision(offer, offer ? OfferReason.Reoffer : OfferReason.None, probability);
     }
 
+    /// <summary>
+    /// Whether the abandonment trigger holds for <paramref name="abandonmentRate"/>: above the threshold turns it on;
+    /// once on (<paramref name="wasOn"/>) it stays on until the rate falls below <see cref="OfferPolicyOptions.AbandonRateReleaseBelow"/>.
+    /// </summary>
+    public bool AbandonTriggerHolds(double abandonmentRate, bool wasOn)
+    {
+        if (Options.AbandonRateThreshold is not { } rate) return false;
+        if (abandonmentRate > rate) return true;
+        return wasOn && Options.AbandonRateReleaseBelow is { } release && abandonmentRate >= release;
+    }
+
     private OfferReason Trigger(in OfferContext context, double? probability)
     {
         if (Options.WaitTarget is { } target && context.ExpectedWait > target) return OfferReason.ExpectedWaitOverTarget;
-        if (Options.AbandonRateThreshold is { } rate && context.AbandonmentRate > rate) return OfferReason.AbandonRateOverThreshold;
+        if (AbandonTriggerHolds(context.AbandonmentRate, context.AbandonTriggerOn)) return OfferReason.AbandonRateOverThreshold;
         if (Options.QueueLengthLimit is { } limit && context.QueueLength > limit) return OfferReason.QueueOverLimit;
         if (Options.LikelyToAbandonThreshold is { } threshold && probability > threshold) return OfferReason.LikelyToAbandon;
         return OfferReason.None;

@@ -9,6 +9,12 @@ public sealed record OfferPolicyOptions
     /// <summary>Offer when the window's abandonment rate (0..1) exceeds this.</summary>
     public double? AbandonRateThreshold { get; init; }
 
+    /// <summary>
+    /// Hysteresis of the abandonment trigger: once on, it stays on until the rate falls below this (default: the
+    /// threshold itself, no hysteresis). Keeps the policy from flapping on window noise around the threshold.
+    /// </summary>
+    public double? AbandonRateReleaseBelow { get; init; }
+
     /// <summary>Offer when the line holds more than this many places.</summary>
     public int? QueueLengthLimit { get; init; }
 

@@ -8,8 +8,10 @@ namespace Ivr.Engine.Routing;
 /// </summary>
 /// <remarks>
 /// A caller who accepts a callback hangs up but keeps a virtual place with its original entry time. When that place
-/// reaches the head and an agent is free, the agent is reserved and the customer dialled, so callbacks in progress never
-/// outnumber free agents. An unanswered attempt frees the agent and, after a back-off, puts the place back with its
+/// reaches the head and an agent is free beyond the live line's needs (<see cref="CallbackPacer"/>), the agent is
+/// reserved and the customer dialled, so callbacks in progress never outnumber free agents and never take an agent a
+/// live caller needs; otherwise the first live caller behind it is served. The agent's ringing time counts as handle
+/// time in the meter, so the estimates see what callbacks really cost. An unanswered attempt frees the agent and, after a back-off, puts the place back with its
 /// original time; after the last attempt the callback is reported failed. The wait meter and estimators start from the
 /// configured handle time and patience as priors and switch to measured figures as soon as they exist.
 /// </remarks>
@@ -63,6 +65,10 @@ public static class RouterSimulation
         private readonly AgentPool _agents = new();
         private readonly RouteSelector _selector;
         private readonly SkillQueue _queue;
+        // The live callers of the line only (no virtual places), for the first live caller behind a deferred callback.
+        private readonly SkillQueue _live = new(Skill);
+        private readonly CallbackPacer? _pacer;
+        private bool _abandonTriggerOn;
         private readonly WaitMeter _meter;
         private readonly BestEstimator _estimator = new();
         private readonly OfferPolicy _policy;
@@ -88,6 +94,10 @@ public static class RouterSimulation
             _queue = _selector.Queue(Skill);
             _meter = new WaitMeter(TimeSpan.FromMinutes(options.MeterWindowMinutes), TimeSpan.FromSeconds(options.ServiceLevelSeconds));
             _policy = new OfferPolicy(options.Offer);
+            if (options.PaceCallbacks)
+                _pacer = new CallbackPacer(
+                    options.CallbackReserveAgents ?? CallbackPacer.SquareRootReserve(options.ArrivalsPerMinute, options.HandleMinutes),
+                    options.CallbackMaxDeferralMinutes is { } max ? Span(max) : null);
             for (var i = 0; i < options.Agents; i++)
                 _agents.Add(new Agent($"a{i}", [new AgentSkill(Skill, 1)]), Epoch, AgentState.Ready);
         }
@@ -154,21 +164,29 @@ public static class RouterSimulation
             _meter.Arrived(at);
             if (counted) _arrivals++;
 
-            var mustWait = _queue.Count > 0 || _agents.AvailableCount(Skill) == 0;
+            var mustWait = _live.Count > 0 || _agents.AvailableCount(Skill) == 0 || (_queue.Count > 0 && _pacer is null);
             WaitMeterSnapshot? snapshot = null;
             if (mustWait)
             {
                 if (counted) _waited++;
                 snapshot = _meter.Snapshot(at);
-                caller.Estimates = _estimator.EstimateAll(Context(snapshot, _queue.Count));
+                caller.Estimates = _estimator.EstimateAll(Context(snapshot, Ahead(_queue.Count, _live.Count)));
             }
             _queue.Enqueue(new QueuedCaller(caller.Id, 0, at));
+            _live.Enqueue(new QueuedCaller(caller.Id, 0, at));
             Dispatch();
             if (caller.State != CallerState.Waiting) return;
+            if (snapshot is null)
+            {
+                // An agent looked free, but a callback past its maximum deferral took it first.
+                if (counted) _waited++;
+                snapshot = _meter.Snapshot(at);
+                caller.Estimates = _estimator.EstimateAll(Context(snapshot, Ahead(_queue.PositionOf(caller.Id) ?? 0, _live.PositionOf(caller.Id) ?? 0)));
+            }
 
             Schedule(_now + patience, new Event(EventKind.Abandon, caller, null));
             if (!_policyOn) return;
-            var offer = _policy.EvaluateArrival(Offer(snapshot!, caller.Estimates!.Best));
+            var offer = _policy.EvaluateArrival(Offer(snapshot, caller.Estimates!.Best));
             if (offer.Offer) MakeOffer(caller);
             if (caller.State == CallerState.Waiting) ScheduleOfferCheck(caller);
         }
@@ -178,6 +196,7 @@ public static class RouterSimulation
             if (caller.State != CallerState.Waiting) return;
             caller.State = CallerState.Abandoned;
             _queue.TryRemove(caller.Id, out _);
+            _live.TryRemove(caller.Id, out _);
             var wait = _now - caller.ArrivedAt;
             _meter.Abandoned(At(_now), Span(wait));
             if (!caller.Counted) return;
@@ -191,7 +210,7 @@ public static class RouterSimulation
             if (caller.State != CallerState.Waiting) return;
             var at = At(_now);
             var snapshot = _meter.Snapshot(at);
-            var ahead = _queue.PositionOf(caller.Id) ?? 0;
+            var ahead = Ahead(_queue.PositionOf(caller.Id) ?? 0, _live.PositionOf(caller.Id) ?? 0);
             var remaining = _estimator.EstimateAll(Context(snapshot, ahead)).Best;
             var sinceLast = caller.LastOfferAt is { } last ? Since(last) : (TimeSpan?)null;
             var decision = _policy.EvaluateWaiting(Offer(snapshot, remaining), Since(caller.ArrivedAt), sinceLast);
@@ -219,6 +238,7 @@ public static class RouterSimulation
             if (_choices.NextDouble() >= _o.AcceptProbability) return;
             caller.State = CallerState.Callback;
             _queue.ConvertToCallback(caller.Id);
+            _live.TryRemove(caller.Id, out _);
             _meter.CallbackBooked(At(_now));
             if (caller.Counted) _accepted++;
         }
@@ -226,14 +246,40 @@ public static class RouterSimulation
         private void Dispatch()
         {
             var at = At(_now);
-            while (_selector.SelectForQueue(Skill, at) is { } decision)
+            if (_pacer is null)
             {
-                _selector.Commit(decision, at);
-                var caller = _callers[decision.Caller.Id];
-                if (caller.State == CallerState.Callback) Dial(caller, decision.AgentId);
-                else Answer(caller, decision.AgentId);
+                while (_selector.SelectForQueue(Skill, at) is { } decision)
+                {
+                    _selector.Commit(decision, at);
+                    _live.TryRemove(decision.Caller.Id, out _);
+                    Serve(_callers[decision.Caller.Id], decision.AgentId);
+                }
+                return;
+            }
+            while (_queue.TryPeek(out var head) && _agents.AvailableCount(Skill) > 0)
+            {
+                // A callback at the head waits for spare agents; meanwhile the first live caller behind it is served.
+                var next = head;
+                if (head.IsCallback && !_pacer.MayDial(_agents.AvailableCount(Skill), _live.Count, at - head.EnteredAt)
+                    && !_live.TryPeek(out next))
+                    break;
+                if (!_agents.TryGetBest(Skill, out var agentId, out _)) break;
+                _queue.TryRemove(next.Id, out _);
+                _live.TryRemove(next.Id, out _);
+                _agents.Reserve(agentId, at);
+                Serve(_callers[next.Id], agentId);
             }
         }
+
+        private void Serve(Caller caller, string agentId)
+        {
+            if (caller.State == CallerState.Callback) Dial(caller, agentId);
+            else Answer(caller, agentId);
+        }
+
+        // Places ahead that the estimate counts: with pacing, virtual places ahead are served only from spare agents,
+        // so a live caller waits behind the live callers only; without it, behind every place.
+        private int Ahead(int places, int live) => _pacer is null ? places : live;
 
         private void Answer(Caller caller, string agentId)
         {
@@ -272,6 +318,7 @@ public static class RouterSimulation
             }
             caller.Attempts++;
             _agents.SetState(agentId, AgentState.Ringing, At(_now));
+            _startedAt[agentId] = _now;
             var answered = _choices.NextDouble() < _o.CallbackAnswerProbability;
             Schedule(_now + _o.CallbackRingMinutes, new Event(EventKind.DialEnd, caller, agentId, answered));
         }
@@ -281,7 +328,7 @@ public static class RouterSimulation
             if (answered)
             {
                 Settle(caller, CallbackOutcome.Served);
-                Talk(caller, agentId);
+                Talk(caller, agentId, keepStart: true);
                 return;
             }
             _agents.Release(agentId, At(_now));
@@ -309,10 +356,10 @@ public static class RouterSimulation
             else _failed++;
         }
 
-        private void Talk(Caller caller, string agentId)
+        private void Talk(Caller caller, string agentId, bool keepStart = false)
         {
             _agents.SetState(agentId, AgentState.Talking, At(_now));
-            _startedAt[agentId] = _now;
+            if (!keepStart) _startedAt[agentId] = _now;
             Schedule(_now + Exponential(_handling, 1 / _o.HandleMinutes), new Event(EventKind.ServiceEnd, caller, agentId));
         }
 
@@ -334,11 +381,16 @@ public static class RouterSimulation
                 AgentFree: _agents.AvailableCount(Skill) > 0,
                 HeadOfLineWait: headWait,
                 LastEnteredServiceWait: _lastAnsweredWait,
-                CallbacksAhead: ahead == _queue.Count ? _queue.CallbackCount : (int)((long)_queue.CallbackCount * ahead / Math.Max(1, _queue.Count)));
+                CallbacksAhead: _pacer is not null ? 0
+                    : ahead == _queue.Count ? _queue.CallbackCount : (int)((long)_queue.CallbackCount * ahead / Math.Max(1, _queue.Count)));
         }
 
-        private OfferContext Offer(WaitMeterSnapshot snapshot, TimeSpan expectedWait) =>
-            new(expectedWait, snapshot.AbandonmentRate, _queue.Count, snapshot.PatienceRate ?? 1 / _o.PatienceMinutes);
+        private OfferContext Offer(WaitMeterSnapshot snapshot, TimeSpan expectedWait)
+        {
+            _abandonTriggerOn = _policy.AbandonTriggerHolds(snapshot.AbandonmentRate, _abandonTriggerOn);
+            return new(expectedWait, snapshot.AbandonmentRate, _pacer is null ? _queue.Count : _live.Count,
+                snapshot.PatienceRate ?? 1 / _o.PatienceMinutes, _abandonTriggerOn);
+        }
 
         private void NoteWithoutOffer(Caller caller, double until)
         {

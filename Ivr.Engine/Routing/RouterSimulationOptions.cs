@@ -38,7 +38,9 @@ public sealed record RouterSimulationOptions
 
     /// <summary>
     /// The offer triggers used when the policy is on. Defaults: expected wait over 1 minute, abandonment over 10 %, or a
-    /// predicted 25 % chance of abandoning; re-offer every 20 seconds. In overload impatient callers keep the live line
+    /// predicted 25 % chance of abandoning; re-offer every 20 seconds. The abandonment trigger releases below 5 %
+    /// (hysteresis): in overload, offers that work pull abandonment under the threshold, and releasing at once would stop
+    /// them and let it climb back. Keeping it on is safe because callbacks are paced to spare agents. In overload impatient callers keep the live line
     /// short, so the wait trigger alone rarely fires: the abandonment triggers are what reach them in time. Lower
     /// thresholds backfire on a healthy queue: every callback holds an agent while it rings, and offering to nearly
     /// everyone spends enough agent time on ringing to tip the skill into overload.
@@ -47,6 +49,7 @@ public sealed record RouterSimulationOptions
     {
         WaitTarget = TimeSpan.FromMinutes(1),
         AbandonRateThreshold = 0.1,
+        AbandonRateReleaseBelow = 0.05,
         LikelyToAbandonThreshold = 0.25,
         ReofferEvery = TimeSpan.FromSeconds(20),
     };
@@ -66,6 +69,18 @@ public sealed record RouterSimulationOptions
     /// <summary>Back-off before the k-th retry: k times this many minutes.</summary>
     public double CallbackRetryMinutes { get; init; } = 5;
 
+    /// <summary>
+    /// Pace callbacks with a <see cref="CallbackPacer"/>: dial one only when agents are free beyond the live line's
+    /// needs. Off reproduces strict first-come dispatch, where a callback takes the next agent whatever the line needs.
+    /// </summary>
+    public bool PaceCallbacks { get; init; } = true;
+
+    /// <summary>Agents kept free for live callers when pacing; null: the square-root reserve ⌈√(λ·handle)⌉.</summary>
+    public int? CallbackReserveAgents { get; init; }
+
+    /// <summary>When pacing, a callback whose place is this old is served in order whatever the line needs; null: never.</summary>
+    public double? CallbackMaxDeferralMinutes { get; init; }
+
     /// <summary>Rejects options that cannot be simulated.</summary>
     public void Validate()
     {
@@ -78,6 +93,8 @@ public sealed record RouterSimulationOptions
         if (!(AcceptProbability is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(AcceptProbability));
         if (!(CallbackAnswerProbability is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(CallbackAnswerProbability));
         if (CallbackMaxAttempts <= 0) throw new ArgumentOutOfRangeException(nameof(CallbackMaxAttempts));
+        if (CallbackReserveAgents is < 0) throw new ArgumentOutOfRangeException(nameof(CallbackReserveAgents));
+        if (CallbackMaxDeferralMinutes is { } max && !(max >= 0)) throw new ArgumentOutOfRangeException(nameof(CallbackMaxDeferralMinutes));
         if (!(CallbackRingMinutes >= 0) || !(CallbackRetryMinutes >= 0)) throw new ArgumentOutOfRangeException(nameof(CallbackRingMinutes));
     }
 }

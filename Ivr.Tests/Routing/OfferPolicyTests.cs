@@ -55,4 +55,18 @@ public class OfferPolicyTests
         Assert.Equal(OfferReason.Reoffer, Policy.EvaluateWaiting(busy, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)).Reason);
         Assert.False(Policy.EvaluateWaiting(quiet, TimeSpan.FromSeconds(70), TimeSpan.FromMinutes(1)).Offer);
     }
+
+    [Fact]
+    public void AbandonTriggerHolds_Hysteresis_OnAboveThresholdOffBelowRelease()
+    {
+        var policy = new OfferPolicy(new OfferPolicyOptions { AbandonRateThreshold = 0.1, AbandonRateReleaseBelow = 0.07 });
+
+        Assert.False(policy.AbandonTriggerHolds(0.09, wasOn: false));
+        Assert.True(policy.AbandonTriggerHolds(0.11, wasOn: false));
+        Assert.True(policy.AbandonTriggerHolds(0.08, wasOn: true));
+        Assert.False(policy.AbandonTriggerHolds(0.06, wasOn: true));
+        Assert.Equal(OfferReason.AbandonRateOverThreshold,
+            policy.EvaluateArrival(new OfferContext(TimeSpan.Zero, 0.08, 1, null, AbandonTriggerOn: true)).Reason);
+        Assert.False(Policy.AbandonTriggerHolds(0.09, wasOn: true));
+    }
 }

@@ -1,0 +1,28 @@
+namespace Ivr.Engine.Routing.Callbacks;
+
+/// <summary>A stored callback.</summary>
+/// <param name="Id">Store-assigned id.</param>
+/// <param name="IdempotencyKey">The booking's unique key.</param>
+/// <param name="Skill">The skill whose line holds the virtual place.</param>
+/// <param name="Number">The number to call.</param>
+/// <param name="CallerNumber">The caller ID of the call that booked it.</param>
+/// <param name="EnteredQueueAt">Original time in the line: its virtual place.</param>
+/// <param name="BookedAt">When it was booked.</param>
+/// <param name="State">Where it stands.</param>
+/// <param name="Attempts">Dial attempts started (counted when leased, so an attempt cut short by a crash counts).</param>
+/// <param name="NextAttemptAt">Not dialled before this instant.</param>
+/// <param name="LastOutcome">The last attempt's outcome or a note (e.g. "interrupted by restart"), if any.</param>
+/// <param name="UpdatedAt">Last change.</param>
+public sealed record CallbackRecord(
+    long Id,
+    string IdempotencyKey,
+    string Skill,
+    string Number,
+    string? CallerNumber,
+    DateTimeOffset EnteredQueueAt,
+    DateTimeOffset BookedAt,
+    CallbackState State,
+    int Attempts,
+    DateTimeOffset NextAttemptAt,
+    string? LastOutcome,
+    DateTimeOffset UpdatedAt);

@@ -1,0 +1,225 @@
+using System.Globalization;
+using Ivr.Engine.Routing.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Ivr.Engine.Routing.Callbacks;
+
+/// <summary>
+/// <see cref="ICallbackStore"/> on SQLite (WAL, synchronous=FULL; see <see cref="SqliteDatabase"/>). Leasing is one
+/// <c>UPDATE … RETURNING</c> guarded by <c>state = 'Pending'</c>, so concurrent dialers (threads or processes) never
+/// lease the same callback; completing is guarded by <c>state = 'Dialling'</c>, so an outcome is recorded once.
+/// </summary>
+public sealed class SqliteCallbackStore : ICallbackStore
+{
+    private const string Columns =
+        "id, idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, last_outcome, updated_at";
+
+    private static readonly (string Id, string Sql)[] Migrations =
+    [
+        ("callbacks-001", """
+            CREATE TABLE callbacks (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                skill TEXT NOT NULL,
+                number TEXT NOT NULL,
+                caller_number TEXT NULL,
+                entered_at INTEGER NOT NULL,
+                booked_at INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                last_outcome TEXT NULL,
+                updated_at INTEGER NOT NULL);
+            CREATE INDEX callbacks_due ON callbacks (skill, state, entered_at, id);
+            CREATE INDEX callbacks_number ON callbacks (number, booked_at);
+            """),
+    ];
+
+    private readonly SqliteDatabase _database;
+    private readonly CallbackRetryPolicy _retry;
+
+    private SqliteCallbackStore(SqliteDatabase database, CallbackRetryPolicy retry)
+    {
+        _database = database;
+        _retry = retry;
+    }
+
+    /// <summary>The retry policy applied by <see cref="CompleteAsync"/> and <see cref="RecoverAsync"/>.</summary>
+    public CallbackRetryPolicy Retry => _retry;
+
+    /// <summary>Opens (creating if needed) the store in <paramref name="database"/> and applies its schema migrations.</summary>
+    public static async Task<SqliteCallbackStore> OpenAsync(
+        SqliteDatabase database, DateTimeOffset now, CallbackRetryPolicy? retry = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        await database.MigrateAsync(Migrations, now, cancellationToken);
+        return new SqliteCallbackStore(database, retry ?? CallbackRetryPolicy.Default);
+    }
+
+    /// <inheritdoc />
+    public async Task<CallbackBookResult> BookAsync(CallbackBooking booking, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(booking);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var insert = connection.CreateCommand();
+        insert.CommandText = $"""
+            INSERT INTO callbacks (idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, updated_at)
+            VALUES ($key, $skill, $number, $caller, $entered, $booked, 'Pending', 0, $booked, $booked)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING {Columns}
+            """;
+        insert.Parameters.AddWithValue("$key", booking.IdempotencyKey);
+        insert.Parameters.AddWithValue("$skill", booking.Skill);
+        insert.Parameters.AddWithValue("$number", booking.Number);
+        insert.Parameters.AddWithValue("$caller", (object?)booking.CallerNumber ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$entered", SqliteDatabase.ToStored(booking.EnteredQueueAt));
+        insert.Parameters.AddWithValue("$booked", SqliteDatabase.ToStored(booking.BookedAt));
+        var created = await ReadOneAsync(insert, cancellationToken);
+        if (created is not null) return new CallbackBookResult(created, Created: true);
+
+        using var existing = connection.CreateCommand();
+        existing.CommandText = $"SELECT {Columns} FROM callbacks WHERE idempotency_key = $key";
+        existing.Parameters.AddWithValue("$key", booking.IdempotencyKey);
+        return new CallbackBookResult(await ReadOneAsync(existing, cancellationToken)
+            ?? throw new InvalidOperationException($"Callback {booking.IdempotencyKey} vanished while booking."), Created: false);
+    }
+
+    /// <inheritdoc />
+    public async Task<CallbackRecord?> LeaseNextDueAsync(string skill, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var lease = connection.CreateCommand();
+        lease.CommandText = $"""
+            UPDATE callbacks SET state = 'Dialling', attempts = attempts + 1, updated_at = $now
+            WHERE state = 'Pending' AND id = (
+                SELECT id FROM callbacks
+                WHERE skill = $skill AND state = 'Pending' AND next_attempt_at <= $now
+                ORDER BY entered_at, id LIMIT 1)
+            RETURNING {Columns}
+            """;
+        lease.Parameters.AddWithValue("$skill", skill);
+        lease.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        return await ReadOneAsync(lease, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<CallbackRecord?> CompleteAsync(long id, CallbackAttemptResult result, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var complete = connection.CreateCommand();
+        // Retry while attempts remain: attempts already counts the one that just ended.
+        complete.CommandText = $"""
+            UPDATE callbacks SET
+                state = CASE
+                    WHEN $result = 'Connected' THEN 'Connected'
+                    WHEN $result = 'Rejected' OR attempts >= $max THEN 'Failed'
+                    ELSE 'Pending' END,
+                next_attempt_at = CASE
+                    WHEN $result IN ('NoAnswer', 'Busy') AND attempts < $max
+                    THEN $now + {BackoffCase()}
+                    ELSE next_attempt_at END,
+                last_outcome = $result,
+                updated_at = $now
+            WHERE id = $id AND state = 'Dialling'
+            RETURNING {Columns}
+            """;
+        complete.Parameters.AddWithValue("$id", id);
+        complete.Parameters.AddWithValue("$result", result.ToString());
+        complete.Parameters.AddWithValue("$max", _retry.MaxAttempts);
+        complete.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        return await ReadOneAsync(complete, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> CancelAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var cancel = connection.CreateCommand();
+        cancel.CommandText = "UPDATE callbacks SET state = 'Cancelled', last_outcome = 'Cancelled', updated_at = $now WHERE id = $id AND state = 'Pending'";
+        cancel.Parameters.AddWithValue("$id", id);
+        cancel.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        return await cancel.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<CallbackRecord?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var get = connection.CreateCommand();
+        get.CommandText = $"SELECT {Columns} FROM callbacks WHERE id = $id";
+        get.Parameters.AddWithValue("$id", id);
+        return await ReadOneAsync(get, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CallbackRecord>> ListPendingAsync(string? skill = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var list = connection.CreateCommand();
+        list.CommandText = $"SELECT {Columns} FROM callbacks WHERE state = 'Pending' AND ($skill IS NULL OR skill = $skill) ORDER BY entered_at, id";
+        list.Parameters.AddWithValue("$skill", (object?)skill ?? DBNull.Value);
+        var records = new List<CallbackRecord>();
+        await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) records.Add(Read(reader));
+        return records;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> CountBookedAsync(string number, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM callbacks WHERE number = $number AND booked_at >= $from AND booked_at < $to";
+        count.Parameters.AddWithValue("$number", number);
+        count.Parameters.AddWithValue("$from", SqliteDatabase.ToStored(from));
+        count.Parameters.AddWithValue("$to", SqliteDatabase.ToStored(to));
+        return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var recover = connection.CreateCommand();
+        recover.CommandText = """
+            UPDATE callbacks SET
+                state = CASE WHEN attempts >= $max THEN 'Failed' ELSE 'Pending' END,
+                next_attempt_at = $now,
+                last_outcome = 'Interrupted',
+                updated_at = $now
+            WHERE state = 'Dialling'
+            """;
+        recover.Parameters.AddWithValue("$max", _retry.MaxAttempts);
+        recover.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        return await recover.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // The back-off after k attempts, as a CASE over the attempt counter (SQLite builds may lack pow()).
+    private string BackoffCase()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var cases = string.Concat(Enumerable.Range(1, Math.Max(1, _retry.MaxAttempts)).Select(k =>
+            $" WHEN {k.ToString(c)} THEN {((long)_retry.BackoffAfter(k).TotalMilliseconds).ToString(c)}"));
+        return $"(CASE attempts{cases} ELSE 0 END)";
+    }
+
+    private static async Task<CallbackRecord?> ReadOneAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private static CallbackRecord Read(SqliteDataReader r) => new(
+        Id: r.GetInt64(0),
+        IdempotencyKey: r.GetString(1),
+        Skill: r.GetString(2),
+        Number: r.GetString(3),
+        CallerNumber: r.IsDBNull(4) ? null : r.GetString(4),
+        EnteredQueueAt: SqliteDatabase.FromStored(r.GetInt64(5)),
+        BookedAt: SqliteDatabase.FromStored(r.GetInt64(6)),
+        State: Enum.Parse<CallbackState>(r.GetString(7)),
+        Attempts: r.GetInt32(8),
+        NextAttemptAt: SqliteDatabase.FromStored(r.GetInt64(9)),
+        LastOutcome: r.IsDBNull(10) ? null : r.GetString(10),
+        UpdatedAt: SqliteDatabase.FromStored(r.GetInt64(11)));
+}

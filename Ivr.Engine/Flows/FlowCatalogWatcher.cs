@@ -96,6 +96,12 @@ public sealed class FlowCatalogWatcher : IDisposable
         {
             if (_disposed) return;
         }
+        ReloadNow();
+    }
+
+    /// <summary>Reloads the folder now (the engine's first load goes through here), logs what changed and raises <see cref="Reloaded"/>.</summary>
+    public void ReloadNow()
+    {
         CatalogReloadReport report;
         try
         {

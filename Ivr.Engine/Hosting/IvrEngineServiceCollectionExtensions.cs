@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Flows;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,13 +34,23 @@ public static class IvrEngineServiceCollectionExtensions
         services.TryAddSingleton<ISipStackFactory, UnpluggedSipStackFactory>();
         services.TryAddSingleton<IMediaSessionFactory, UnpluggedMediaSessionFactory>();
         services.AddSingleton(sp => new CallMetrics(sp.GetService<IMeterFactory>()));
-        services.AddSingleton(sp => FlowCatalog.LoadFolder(flowsFolder, sp.GetRequiredService<ILogger<FlowCatalog>>()));
-        services.AddSingleton<IFlowCatalog>(sp => sp.GetRequiredService<FlowCatalog>());
+        services.AddSingleton(sp =>
+        {
+            var flows = new LiveFlows(flowsFolder, soundsFolder, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
+            flows.Watch();
+            return flows;
+        });
+        services.AddSingleton<IFlowCatalog>(sp => sp.GetRequiredService<LiveFlows>());
         services.AddSingleton<IPromptClipProvider>(sp =>
         {
             var provider = new FilePromptClipProvider(soundsFolder, sp.GetRequiredService<ILogger<FilePromptClipProvider>>());
-            var catalog = sp.GetRequiredService<FlowCatalog>();
-            foreach (var id in catalog.Ids) provider.Preload(catalog.Find(id)!);
+            var flows = sp.GetRequiredService<LiveFlows>();
+            foreach (var id in flows.Ids) provider.Preload(flows.Find(id)!);
+            // A flow saved while the engine runs has its prompts read before its first call.
+            flows.Reloaded += report =>
+            {
+                foreach (var id in report.Added.Concat(report.Updated)) if (flows.Find(id) is { } flow) provider.Preload(flow);
+            };
             return provider;
         });
         services.AddSingleton(sp => new CallServices(

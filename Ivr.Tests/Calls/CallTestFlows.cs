@@ -1,6 +1,5 @@
 using Ivr.Engine.Calls;
-using Ivr.Flows.Loading;
-using Ivr.Flows.Model;
+using Ivr.Engine.Flows;
 using Ivr.Tests.Flows.Loading;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,7 +11,7 @@ internal static class CallTestFlows
     /// <summary>Monday 23 November 2026, 10:00 in Paris: the hotline's office is open.</summary>
     public static readonly DateTimeOffset OfficeOpen = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
 
-    public static FlowCatalog Catalog { get; } = Load();
+    public static LiveFlows Catalog { get; } = Load();
 
     public static FilePromptClipProvider Prompts { get; } = new(RepoPaths.Sounds, NullLogger<FilePromptClipProvider>.Instance);
 
@@ -26,25 +25,22 @@ internal static class CallTestFlows
         },
     };
 
-    private static FlowCatalog Load()
+    private static LiveFlows Load()
     {
-        var files = new[]
+        // The catalog reads a folder: gather the repo's hotline (with its subflow) and the small test flows in one.
+        var folder = Directory.CreateTempSubdirectory("ivr-call-flows-").FullName;
+        foreach (var file in new[]
         {
             Path.Combine(RepoPaths.Root, "flows", "hotline.json"),
             Path.Combine(RepoPaths.Root, "flows", "collect-account.json"),
             RepoPaths.TestData("calls", "goodbye.json"),
             RepoPaths.TestData("calls", "services.json"),
-        };
-        var documents = new List<FlowDocument>();
-        foreach (var file in files)
+        })
         {
-            var loaded = FlowLoader.LoadFile(file);
-            if (loaded.HasErrors || loaded.Document is null)
-            {
-                throw new InvalidOperationException($"{file}: {string.Join("; ", loaded.Diagnostics)}");
-            }
-            documents.Add(loaded.Document);
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         }
-        return FlowCatalog.FromDocuments(documents, NullLogger<FlowCatalog>.Instance);
+        var flows = new LiveFlows(folder, RepoPaths.Sounds, TimeProvider.System, NullLoggerFactory.Instance);
+        if (flows.Ids.Count != 4) throw new InvalidOperationException("the call test flows did not all load: " + string.Join(", ", flows.Ids));
+        return flows;
     }
 }

@@ -1,4 +1,5 @@
-using Ivr.Engine.Calls;
+using Ivr.Engine.Flows;
+using Ivr.Tests.Flows.Loading;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
@@ -13,14 +14,14 @@ public sealed class FlowVersionTests(ITestOutputHelper output) : CallTestKit(out
     public void Reload_MidCall_TheCallKeepsItsVersion_NewCallsGetTheNewOne()
     {
         File.WriteAllText(Path.Combine(_folder, "goodbye.json"), Flow("1.0.0", "en-US/welcome.wav"));
-        var catalog = FlowCatalog.LoadFolder(_folder, NullLogger<FlowCatalog>.Instance);
+        var catalog = new LiveFlows(_folder, RepoPaths.Sounds, TimeProvider.System, NullLoggerFactory.Instance);
         var manager = StartManager(flows: catalog);
         Call(manager, "goodbye");
         var first = MediaOf(0);
         AwaitPlaying(first, "en-US/welcome.wav");
 
         File.WriteAllText(Path.Combine(_folder, "goodbye.json"), Flow("2.0.0", "en-US/closed.wav"));
-        catalog.Reload(_folder);
+        catalog.Reload();
         Call(manager, "goodbye");
         var second = MediaOf(1);
         first.FinishClip();

@@ -25,11 +25,8 @@ set +e
 dotnet test Ivr.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-# One plain closing line that any CI reader understands.
-summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -1 || true)
-failed=$(sed -nE 's/.*Failed: +([0-9]+).*/\1/p' <<<"$summary")
-passed=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$summary")
-skipped=$(sed -nE 's/.*Skipped: +([0-9]+).*/\1/p' <<<"$summary")
-echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+# One plain closing line that any CI reader understands (from the console logger's summary).
+count() { grep -E "^\s*$1: +[0-9]+" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
+echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 rm -f "$log"
 exit "$rc"

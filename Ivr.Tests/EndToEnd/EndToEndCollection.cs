@@ -1,8 +1,12 @@
+using Ivr.Tests.Media;
+
 namespace Ivr.Tests.EndToEnd;
 
-/// <summary>End-to-end tests run one at a time: each starts an engine process and sipp, and timing is measured.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class EndToEndCollection
+/// <summary>
+/// End-to-end tests start an engine process and a SIP peer and measure media timing: they run one at a time, in the same
+/// collection as the real-time media tests, so neither skews the other's timing on a 2-core machine.
+/// </summary>
+public static class EndToEndCollection
 {
-    public const string Name = "end-to-end";
+    public const string Name = RealTimeMediaCollection.Name;
 }

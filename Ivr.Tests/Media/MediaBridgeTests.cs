@@ -16,8 +16,9 @@ public sealed class MediaBridgeTests
         var callerHears = new FrameLog(caller);
         using var bridge = new MediaBridge(callerLeg, agentLeg);
 
-        caller.Play(MediaRig.Tone(440, TimeSpan.FromSeconds(1)));
-        agent.Play(MediaRig.Tone(1000, TimeSpan.FromSeconds(1)));
+        // Tones long enough that a scheduling stall on a loaded machine cannot starve the count below the threshold.
+        caller.Play(MediaRig.Tone(440, TimeSpan.FromSeconds(3)));
+        agent.Play(MediaRig.Tone(1000, TimeSpan.FromSeconds(3)));
         await agentHears.WaitAsync(l => l.CountLoud(440) >= 20, "the caller's tone at the agent");
         await callerHears.WaitAsync(l => l.CountLoud(1000) >= 30, "the agent's tone at the caller");
         caller.SendDtmf('7');

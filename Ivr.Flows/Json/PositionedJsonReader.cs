@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Ivr.Flows.Diagnostics;
 
+using Ivr.Flows.Json;
+
 namespace Ivr.Flows.Json;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Json;
 
 namespace Ivr.Flows.Schema;

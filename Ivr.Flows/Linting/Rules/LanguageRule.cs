@@ -1,6 +1,8 @@
 using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Model.Steps;
 
+using Ivr.Flows.Json;
+
 namespace Ivr.Flows.Linting.Rules;
 
 /// <summary>IVR311: a choice's <c>language</c>, or a literal value set to <c>language</c>, must be one of the flow's languages.</summary>

@@ -1,6 +1,8 @@
 using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Model.Steps;
 
+using Ivr.Flows.Json;
+
 namespace Ivr.Flows.Linting.Rules;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Model.Steps;
 
+using Ivr.Flows.Json;
+
 namespace Ivr.Flows.Linting.Rules;
 
 /// <summary>IVR206: the keys a queue offers (callback, message, stay) must differ for the options it offers.</summary>

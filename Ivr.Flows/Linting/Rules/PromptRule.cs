@@ -1,5 +1,7 @@
 using Ivr.Flows.Diagnostics;
 
+using Ivr.Flows.Json;
+
 namespace Ivr.Flows.Linting.Rules;
 
 /// <summary>

@@ -3,6 +3,8 @@ using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Model;
 using Ivr.Flows.Model.Steps;
 
+using Ivr.Flows.Json;
+
 namespace Ivr.Flows.Linting.Rules;
 
 /// <summary>IVR306: a digits <c>pattern</c> and the value of a <c>matches</c> condition must be valid .NET regular expressions.</summary>

@@ -2,6 +2,8 @@ using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Model;
 using Ivr.Flows.Model.Steps;
 
+using Ivr.Flows.Json;
+
 namespace Ivr.Flows.Linting.Rules;
 
 /// <summary>

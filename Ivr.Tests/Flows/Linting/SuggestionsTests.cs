@@ -1,5 +1,8 @@
 using Ivr.Flows.Linting;
 
+using Ivr.Flows.Diagnostics;
+using Ivr.Flows.Json;
+
 namespace Ivr.Tests.Flows.Linting;
 
 public class SuggestionsTests

@@ -1,5 +1,8 @@
 using Ivr.Flows.Schema;
 
+using Ivr.Flows.Diagnostics;
+using Ivr.Flows.Json;
+
 namespace Ivr.Tests.Flows.Loading;
 
 public class SuggestionsTests

@@ -1,3 +1,4 @@
+using Ivr.Engine.Sip.Auth;
 using Ivr.Engine.Sip.Registrar;
 
 namespace Ivr.Engine.Hosting;
@@ -26,6 +27,9 @@ public sealed class RegistrarSettings
     /// <summary>How long a nonce is accepted before a stale=true challenge.</summary>
     public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Digest algorithms offered, most preferred first: <c>SHA-256</c>, <c>MD5</c> (both, in that order, when empty).</summary>
+    public List<string> Algorithms { get; set; } = [];
+
     /// <summary>Contacts one agent may register at once.</summary>
     public int MaxContactsPerAor { get; set; } = 5;
 
@@ -38,5 +42,11 @@ public sealed class RegistrarSettings
         DefaultExpires = DefaultExpires,
         NonceLifetime = NonceLifetime,
         MaxContactsPerAor = MaxContactsPerAor,
+        Algorithms = Algorithms.Count == 0 ? new RegistrarOptions().Algorithms : Algorithms.Select(ParseAlgorithm).ToArray(),
     };
+
+    private static DigestAlgorithm ParseAlgorithm(string token) =>
+        Digest.TryParseAlgorithm(token?.Trim(), out var algorithm) && token is not null
+            ? algorithm
+            : throw new ArgumentException($"Registrar Algorithms: '{token}' is not a supported Digest algorithm (SHA-256 or MD5).");
 }

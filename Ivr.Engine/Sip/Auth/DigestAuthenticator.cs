@@ -7,13 +7,12 @@ namespace Ivr.Engine.Sip.Auth;
 /// </summary>
 public sealed class DigestAuthenticator
 {
-    private static readonly DigestAlgorithm[] Preference = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
-
     private readonly DigestNonces _nonces;
     private readonly ISipCredentialSource _credentials;
+    private readonly DigestAlgorithm[] _preference;
 
-    /// <summary>Creates an authenticator for <paramref name="realm"/>.</summary>
-    public DigestAuthenticator(string realm, DigestNonces nonces, ISipCredentialSource credentials)
+    /// <summary>Creates an authenticator for <paramref name="realm"/> offering <paramref name="algorithms"/> in that order (default: SHA-256, MD5).</summary>
+    public DigestAuthenticator(string realm, DigestNonces nonces, ISipCredentialSource credentials, IReadOnlyList<DigestAlgorithm>? algorithms = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(realm);
         ArgumentNullException.ThrowIfNull(nonces);
@@ -22,6 +21,7 @@ public sealed class DigestAuthenticator
         Realm = realm;
         _nonces = nonces;
         _credentials = credentials;
+        _preference = algorithms is { Count: > 0 } ? algorithms.Distinct().ToArray() : [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
     }
 
     /// <summary>The protection realm (RFC 3261 §22.1).</summary>
@@ -36,7 +36,7 @@ public sealed class DigestAuthenticator
         var credential = user is null ? null : _credentials.Find(user);
         var nonce = _nonces.Issue();
         var values = new List<string>(2);
-        foreach (var algorithm in Preference)
+        foreach (var algorithm in _preference)
         {
             if (credential is not null && !credential.Supports(algorithm)) continue;
             values.Add($"Digest realm=\"{Realm}\", nonce=\"{nonce}\", algorithm={Digest.Token(algorithm)}, qop=\"auth\"" + (stale ? ", stale=true" : ""));
@@ -66,7 +66,7 @@ public sealed class DigestAuthenticator
         }
         if (credentials is null) return new(DigestOutcome.Missing, null, "no credentials for realm " + Realm);
 
-        if (!Digest.TryParseAlgorithm(credentials.Algorithm, out var algorithm))
+        if (!Digest.TryParseAlgorithm(credentials.Algorithm, out var algorithm) || Array.IndexOf(_preference, algorithm) < 0)
             return new(DigestOutcome.Unusable, null, "unsupported algorithm " + credentials.Algorithm);
         if (!string.Equals(credentials.Qop, "auth", StringComparison.OrdinalIgnoreCase) || credentials.Cnonce is null || credentials.NonceCount is null)
             return new(DigestOutcome.Unusable, null, "qop=auth with cnonce and nc is required");

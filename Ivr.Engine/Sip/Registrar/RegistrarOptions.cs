@@ -18,6 +18,12 @@ public sealed record RegistrarOptions
     /// <summary>How long a nonce is accepted; older ones get a stale=true challenge.</summary>
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Digest algorithms offered, most preferred first (RFC 8760 §2.4: SHA-256, then MD5). A user agent that reads only
+    /// the first challenge and knows only MD5 (sipp 3.6.1, baresip 1.0 with libre 1.1) needs MD5 first or alone.
+    /// </summary>
+    public IReadOnlyList<Auth.DigestAlgorithm> Algorithms { get; init; } = [Auth.DigestAlgorithm.Sha256, Auth.DigestAlgorithm.Md5];
+
     /// <summary>Bindings one address-of-record may hold; a REGISTER that would exceed it gets 403.</summary>
     public int MaxContactsPerAor { get; init; } = 5;
 
@@ -31,6 +37,8 @@ public sealed record RegistrarOptions
         if (DefaultExpires < MinExpires || DefaultExpires > MaxExpires)
             throw new ArgumentException($"Registrar DefaultExpires ({DefaultExpires}) must lie between MinExpires and MaxExpires.");
         if (NonceLifetime < TimeSpan.FromSeconds(1)) throw new ArgumentException("Registrar NonceLifetime must be at least one second.");
+        if (Algorithms.Count == 0 || Algorithms.Distinct().Count() != Algorithms.Count)
+            throw new ArgumentException("Registrar Algorithms must name SHA-256 and/or MD5, each once.");
         if (MaxContactsPerAor < 1) throw new ArgumentException("Registrar MaxContactsPerAor must be at least 1.");
     }
 }

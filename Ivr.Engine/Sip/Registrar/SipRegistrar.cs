@@ -35,7 +35,7 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         _time = time;
         _log = log;
         Nonces = new DigestNonces(options.Realm, options.NonceLifetime, time, nonceKey);
-        _authenticator = new DigestAuthenticator(options.Realm, Nonces, credentials);
+        _authenticator = new DigestAuthenticator(options.Realm, Nonces, credentials, options.Algorithms);
         _expiry = time.CreateTimer(_ => OnExpiryTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 

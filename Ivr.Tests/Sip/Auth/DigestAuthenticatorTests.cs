@@ -156,6 +156,22 @@ public class DigestAuthenticatorTests
     }
 
     [Fact]
+    public void Algorithms_Md5Only_OffersOnlyMd5_AndRefusesSha256Answers()
+    {
+        var credentials = new AgentSipCredentials();
+        credentials.Replace([TestAgents.Agent("agent1", new AgentSipConfig { User = "alice", Password = "s3cret" })]);
+        var md5Only = new DigestAuthenticator("ivr", new DigestNonces("ivr", TimeSpan.FromMinutes(5), _time), credentials, [DigestAlgorithm.Md5]);
+        var sha256Challenge = _auth.Challenges("alice", stale: false)[0].Replace(TestDigestClient.Param(_auth.Challenges("alice", false)[0], "nonce")!,
+            TestDigestClient.Param(md5Only.Challenges("alice", false)[0], "nonce")!, StringComparison.Ordinal);
+
+        var offered = md5Only.Challenges("alice", stale: false);
+        var sha256 = md5Only.Verify(Register("alice", TestDigestClient.Authorization(sha256Challenge, "alice", "s3cret", "REGISTER", RegisterRequests.RequestUri)));
+
+        Assert.Equal("MD5", TestDigestClient.Param(Assert.Single(offered), "algorithm"));
+        Assert.Equal(DigestOutcome.Unusable, sha256.Outcome);
+    }
+
+    [Fact]
     public void Verify_GarbledDigestHeader_IsMalformed()
     {
         Assert.Equal(DigestOutcome.Malformed, _auth.Verify(Register("alice", "Digest username=\"alice\", realm=")).Outcome);

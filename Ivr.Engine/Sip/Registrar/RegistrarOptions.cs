@@ -20,7 +20,8 @@ public sealed record RegistrarOptions
 
     /// <summary>
     /// Digest algorithms offered, most preferred first (RFC 8760 §2.4: SHA-256, then MD5). A user agent that reads only
-    /// the first challenge and knows only MD5 (sipp 3.6.1, baresip 1.0 with libre 1.1) needs MD5 first or alone.
+    /// the first challenge and knows only MD5 (sipp 3.6.1) needs MD5 first; one that fails on any challenge it cannot
+    /// compute (baresip 1.0 with libre 1.1) needs MD5 alone.
     /// </summary>
     public IReadOnlyList<Auth.DigestAlgorithm> Algorithms { get; init; } = [Auth.DigestAlgorithm.Sha256, Auth.DigestAlgorithm.Md5];
 

@@ -32,6 +32,9 @@ public sealed class EngineOptions
     /// <summary>Admission and drain.</summary>
     public CallsOptions Calls { get; set; } = new();
 
+    /// <summary>The agents' registrar (REGISTER with Digest authentication).</summary>
+    public RegistrarSettings Registrar { get; set; } = new();
+
     /// <summary>Builds the options from the layered sources; <paramref name="overrides"/> are <c>Section:Key</c> pairs.</summary>
     public static EngineOptions Load(IEnumerable<KeyValuePair<string, string?>>? overrides = null, string? extraJsonFile = null)
     {

@@ -1,4 +1,5 @@
 using Ivr.Engine.Calls;
+using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ public static class RealSeams
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISipStackFactory>(sp =>
-            new RealSipStackFactory(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+            new RealSipStackFactory(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ISipRegistrar>()));
         services.TryAddSingleton<IMediaSessionFactory>(sp =>
         {
             var options = sp.GetService<EngineOptions>() ?? new EngineOptions();

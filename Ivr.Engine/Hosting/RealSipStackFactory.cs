@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Hosting;
 
-/// <summary>The real SIP plug: our RFC 3261 <see cref="SipStack"/> on UDP and/or TCP.</summary>
-public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvider time) : ISipStackFactory
+/// <summary>The real SIP plug: our RFC 3261 <see cref="SipStack"/> on UDP and/or TCP, answering REGISTER with <paramref name="registrar"/> when one is given.</summary>
+public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvider time, ISipRegistrar? registrar = null) : ISipStackFactory
 {
     /// <inheritdoc />
     public async Task<ISipStack> StartAsync(SipStackOptions options, IIncomingCallHandler handler, CancellationToken cancellationToken)
@@ -20,7 +20,7 @@ public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvid
             // Admission (capacity, drain) is the call manager's decision; the stack only guards against runaway load.
             MaxConcurrentCalls = 100_000,
         };
-        var stack = new SipStack(settings, loggerFactory, time) { IncomingCallHandler = handler };
+        var stack = new SipStack(settings, loggerFactory, time) { IncomingCallHandler = handler, Registrar = registrar };
         await stack.StartAsync(cancellationToken);
         return new Started(stack);
     }

@@ -48,9 +48,10 @@ internal sealed class BaresipProcess : IAsyncDisposable
     /// <summary>
     /// Writes a config folder in <paramref name="folder"/> whose audio source is <paramref name="sourceWav"/> (8 kHz mono
     /// PCM16; the call ends when it ends), starts <c>baresip -f folder -t 30</c> with stdin closed, waits (bounded)
-    /// until it is ready and connects to its <c>ctrl_tcp</c> port.
+    /// until it is ready and connects to its <c>ctrl_tcp</c> port. <paramref name="account"/> replaces the default account line
+    /// (a caller that does not register).
     /// </summary>
-    public static async Task<BaresipProcess> StartAsync(string folder, string sourceWav, TimeSpan timeout)
+    public static async Task<BaresipProcess> StartAsync(string folder, string sourceWav, TimeSpan timeout, string? account = null)
     {
         var sipPort = FreeSipPort();
         var controlPort = FreeTcpPort();
@@ -82,7 +83,7 @@ internal sealed class BaresipProcess : IAsyncDisposable
             "module_app ctrl_tcp.so",
             $"ctrl_tcp_listen 127.0.0.1:{controlPort.ToString(inv)}",
             string.Empty));
-        await File.WriteAllTextAsync(Path.Combine(folder, "accounts"), "<sip:caller@127.0.0.1>;regint=0;audio_codecs=PCMU\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "accounts"), (account ?? "<sip:caller@127.0.0.1>;regint=0;audio_codecs=PCMU") + "\n");
 
         var psi = new ProcessStartInfo("baresip")
         {

@@ -18,6 +18,9 @@ public sealed record AgentConfig
     /// <summary>Calls the agent may hold at once.</summary>
     public int MaxConcurrent { get; init; } = 1;
 
+    /// <summary>Credentials for registering a softphone with the engine (RFC 3261 §10); null: the agent cannot REGISTER.</summary>
+    public AgentSipConfig? Sip { get; init; }
+
     /// <summary>The routing definition of this agent.</summary>
     public Agent ToAgent() => new(Id, Skills.Select(s => new AgentSkill(s.Skill, s.Level)).ToArray(), MaxConcurrent);
 }

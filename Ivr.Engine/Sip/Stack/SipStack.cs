@@ -214,7 +214,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
                 RespondNew(request, remote, key, OptionsResponse(request, SipIds.NewTag()));
                 return;
             case "REGISTER":
-                RespondNew(request, remote, key, Registrar?.OnRegister(request) ?? SipResponse.CreateFor(request, 501, "Registration Not Supported", SipIds.NewTag()));
+                RespondNew(request, remote, key, Registrar?.OnRegister(request, remote) ?? SipResponse.CreateFor(request, 501, "Registration Not Supported", SipIds.NewTag()));
                 return;
         }
         if (toTag is null)

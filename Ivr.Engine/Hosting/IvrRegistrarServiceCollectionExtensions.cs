@@ -1,0 +1,55 @@
+using Ivr.Engine.Routing.Configuration;
+using Ivr.Engine.Sip.Registrar;
+using Ivr.Engine.Sip.Stack;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>Registers the agents' registrar: <see cref="AgentSipCredentials"/> from the agents file, <see cref="SipRegistrar"/> as <see cref="ISipRegistrar"/> and <see cref="IAgentContacts"/>.</summary>
+public static class IvrRegistrarServiceCollectionExtensions
+{
+    /// <summary>Adds the registrar unless <see cref="RegistrarSettings.Enabled"/> is false.</summary>
+    public static IServiceCollection AddIvrRegistrar(this IServiceCollection services, RegistrarSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!settings.Enabled) return services;
+        var options = settings.ToOptions();
+        options.Validate();
+        services.AddSingleton(sp =>
+        {
+            var credentials = new AgentSipCredentials();
+            LoadAgents(credentials, settings, options.Realm, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SipRegistrar>());
+            return credentials;
+        });
+        services.AddSingleton(sp => new SipRegistrar(options, sp.GetRequiredService<AgentSipCredentials>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SipRegistrar>>()));
+        services.AddSingleton<ISipRegistrar>(sp => sp.GetRequiredService<SipRegistrar>());
+        services.AddSingleton<IAgentContacts>(sp => sp.GetRequiredService<SipRegistrar>());
+        return services;
+    }
+
+    // A missing or invalid agents file leaves the registrar without users (every REGISTER is challenged, then refused)
+    // and says why in the log; the engine still answers calls.
+    private static void LoadAgents(AgentSipCredentials credentials, RegistrarSettings settings, string realm, ILogger log)
+    {
+        var path = Path.IsPathRooted(settings.AgentsFile) || File.Exists(settings.AgentsFile)
+            ? Path.GetFullPath(settings.AgentsFile)
+            : RepoLayout.Locate(settings.AgentsFile);
+        if (!File.Exists(path))
+        {
+            log.LogWarning("Registrar: no agents file at {Path}; REGISTER will be refused", path);
+            return;
+        }
+        var loaded = AgentsConfigLoader.LoadFile(path);
+        if (loaded.Config is null)
+        {
+            foreach (var d in loaded.Diagnostics) log.LogError("Registrar: {Diagnostic}", d.ToString());
+            log.LogError("Registrar: {Path} is invalid; REGISTER will be refused until it is fixed", path);
+            return;
+        }
+        foreach (var problem in credentials.Replace(loaded.Config.Agents)) log.LogError("Registrar: {Problem}", problem);
+        log.LogInformation("Registrar: {Count} agents can register in realm {Realm} (from {Path})", credentials.Count, realm, path);
+    }
+}

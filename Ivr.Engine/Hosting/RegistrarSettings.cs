@@ -1,0 +1,52 @@
+using Ivr.Engine.Sip.Auth;
+using Ivr.Engine.Sip.Registrar;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>The agents' registrar (<c>Registrar</c> section): realm, expiry bounds, nonce lifetime, where credentials come from.</summary>
+public sealed class RegistrarSettings
+{
+    /// <summary>Answer REGISTER at all (false: 501, as a plain IVR does).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The file holding the agents and their <c>sip</c> credentials.</summary>
+    public string AgentsFile { get; set; } = "agents.json";
+
+    /// <summary>The Digest realm; HA1 hashes in the agents file must be computed with it.</summary>
+    public string Realm { get; set; } = "ivr";
+
+    /// <summary>Shortest registration accepted (423 below it).</summary>
+    public TimeSpan MinExpires { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest registration granted.</summary>
+    public TimeSpan MaxExpires { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Registration length when the softphone does not ask for one.</summary>
+    public TimeSpan DefaultExpires { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a nonce is accepted before a stale=true challenge.</summary>
+    public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Digest algorithms offered, most preferred first: <c>SHA-256</c>, <c>MD5</c> (both, in that order, when empty).</summary>
+    public List<string> Algorithms { get; set; } = [];
+
+    /// <summary>Contacts one agent may register at once.</summary>
+    public int MaxContactsPerAor { get; set; } = 5;
+
+    /// <summary>The registrar's options from these settings.</summary>
+    public RegistrarOptions ToOptions() => new()
+    {
+        Realm = Realm,
+        MinExpires = MinExpires,
+        MaxExpires = MaxExpires,
+        DefaultExpires = DefaultExpires,
+        NonceLifetime = NonceLifetime,
+        MaxContactsPerAor = MaxContactsPerAor,
+        Algorithms = Algorithms.Count == 0 ? new RegistrarOptions().Algorithms : Algorithms.Select(ParseAlgorithm).ToArray(),
+    };
+
+    private static DigestAlgorithm ParseAlgorithm(string token) =>
+        Digest.TryParseAlgorithm(token?.Trim(), out var algorithm) && token is not null
+            ? algorithm
+            : throw new ArgumentException($"Registrar Algorithms: '{token}' is not a supported Digest algorithm (SHA-256 or MD5).");
+}

@@ -1,0 +1,94 @@
+namespace Ivr.Engine.Sip.Auth;
+
+/// <summary>
+/// Digest authentication of SIP requests by a UAS (RFC 3261 §22.4 with RFC 7616 and RFC 8760): builds the
+/// WWW-Authenticate challenges (SHA-256 first, MD5 as fallback, qop=auth) and verifies Authorization credentials
+/// against signed, time-limited nonces with nonce-count replay protection and constant-time comparison. Thread-safe.
+/// </summary>
+public sealed class DigestAuthenticator
+{
+    private readonly DigestNonces _nonces;
+    private readonly ISipCredentialSource _credentials;
+    private readonly DigestAlgorithm[] _preference;
+
+    /// <summary>Creates an authenticator for <paramref name="realm"/> offering <paramref name="algorithms"/> in that order (default: SHA-256, MD5).</summary>
+    public DigestAuthenticator(string realm, DigestNonces nonces, ISipCredentialSource credentials, IReadOnlyList<DigestAlgorithm>? algorithms = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(realm);
+        ArgumentNullException.ThrowIfNull(nonces);
+        ArgumentNullException.ThrowIfNull(credentials);
+        if (realm.Contains('"') || realm.Contains('\\')) throw new ArgumentException("The realm may not contain quotes or backslashes.", nameof(realm));
+        Realm = realm;
+        _nonces = nonces;
+        _credentials = credentials;
+        _preference = algorithms is { Count: > 0 } ? algorithms.Distinct().ToArray() : [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
+    }
+
+    /// <summary>The protection realm (RFC 3261 §22.1).</summary>
+    public string Realm { get; }
+
+    /// <summary>
+    /// WWW-Authenticate values, most preferred first (RFC 8760 §2.4): one per algorithm that can be verified for
+    /// <paramref name="user"/> (both when the user is unknown, so a challenge reveals nothing), all with one new nonce.
+    /// </summary>
+    public IReadOnlyList<string> Challenges(string? user, bool stale)
+    {
+        var credential = user is null ? null : _credentials.Find(user);
+        var nonce = _nonces.Issue();
+        var values = new List<string>(2);
+        foreach (var algorithm in _preference)
+        {
+            if (credential is not null && !credential.Supports(algorithm)) continue;
+            values.Add($"Digest realm=\"{Realm}\", nonce=\"{nonce}\", algorithm={Digest.Token(algorithm)}, qop=\"auth\"" + (stale ? ", stale=true" : ""));
+        }
+        return values;
+    }
+
+    /// <summary>Verifies the Authorization credentials for our realm in <paramref name="request"/> (RFC 7616 §3.4, §3.5).</summary>
+    public DigestVerdict Verify(SipRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        DigestCredentials? credentials = null;
+        foreach (var value in request.Headers.GetValues(SipHeaderNames.Authorization))
+        {
+            if (!DigestCredentials.TryParse(value, out var parsed, out var error))
+            {
+                if (value.TrimStart().StartsWith("Digest", StringComparison.OrdinalIgnoreCase))
+                    return new(DigestOutcome.Malformed, null, "Bad Authorization: " + error);
+                continue;
+            }
+            // RFC 3261 §22.4: credentials for other realms are someone else's (a proxy's); only ours count.
+            if (parsed.Realm == Realm)
+            {
+                credentials = parsed;
+                break;
+            }
+        }
+        if (credentials is null) return new(DigestOutcome.Missing, null, "no credentials for realm " + Realm);
+
+        if (!Digest.TryParseAlgorithm(credentials.Algorithm, out var algorithm) || Array.IndexOf(_preference, algorithm) < 0)
+            return new(DigestOutcome.Unusable, null, "unsupported algorithm " + credentials.Algorithm);
+        if (!string.Equals(credentials.Qop, "auth", StringComparison.OrdinalIgnoreCase) || credentials.Cnonce is null || credentials.NonceCount is null)
+            return new(DigestOutcome.Unusable, null, "qop=auth with cnonce and nc is required");
+        // RFC 3261 §22.4 / RFC 7616 §3.4.6: the digest-uri must be the Request-URI, or a captured response could be replayed elsewhere.
+        if (!SipUri.TryParse(credentials.Uri, out var digestUri) || !digestUri.EqualsRfc(request.RequestUri))
+            return new(DigestOutcome.Malformed, null, "Authorization uri is not the Request-URI");
+
+        var nonce = _nonces.Check(credentials.Nonce);
+        if (nonce == NonceCheck.Invalid) return new(DigestOutcome.Unusable, null, "nonce not issued here");
+
+        var credential = _credentials.Find(credentials.Username);
+        var ha1 = credential?.Ha1(algorithm, Realm);
+        // An unknown user costs the same hashing as a known one, so timing does not tell them apart.
+        var expected = Digest.Response(algorithm, ha1 ?? new string('0', Digest.HexLength(algorithm)), credentials.Nonce,
+            credentials.NonceCount, credentials.Cnonce, "auth", request.Method, credentials.Uri);
+        var matches = Digest.FixedTimeEquals(expected, credentials.Response);
+        if (credential is null || ha1 is null || !matches)
+            return new(DigestOutcome.Rejected, null, credential is null ? $"unknown user '{credentials.Username}'" : $"wrong password for '{credentials.Username}'");
+
+        if (nonce == NonceCheck.Stale) return new(DigestOutcome.Stale, credential, "nonce expired");
+        if (!_nonces.TryUseCount(credentials.Nonce, credentials.NonceCount))
+            return new(DigestOutcome.Unusable, null, $"nonce count {credentials.NonceCount} replayed or malformed");
+        return new(DigestOutcome.Authenticated, credential, "");
+    }
+}

@@ -1,0 +1,265 @@
+using System.Globalization;
+using Ivr.Engine.Sip.Auth;
+using Ivr.Engine.Sip.Stack;
+using Ivr.Engine.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Sip.Registrar;
+
+/// <summary>
+/// The engine's registrar (RFC 3261 §10.3) for agents' softphones: Digest authentication (RFC 7616, RFC 8760),
+/// bindings per address-of-record with expiry, refresh and removal, and the <see cref="IAgentContacts"/> the router
+/// delivers calls with. Bindings live in memory: after a restart softphones register again at their next refresh.
+/// </summary>
+public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
+{
+    private readonly RegistrarOptions _options;
+    private readonly ISipCredentialSource _credentials;
+    private readonly DigestAuthenticator _authenticator;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Aor> _byAgent = new(StringComparer.Ordinal);
+    private readonly ITimer _expiry;
+
+    /// <summary>Creates a registrar; <paramref name="nonceKey"/> null draws a random key (nonces then die with the process).</summary>
+    public SipRegistrar(RegistrarOptions options, ISipCredentialSource credentials, TimeProvider time, ILogger<SipRegistrar> log, byte[]? nonceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(log);
+        options.Validate();
+        _options = options;
+        _credentials = credentials;
+        _time = time;
+        _log = log;
+        Nonces = new DigestNonces(options.Realm, options.NonceLifetime, time, nonceKey);
+        _authenticator = new DigestAuthenticator(options.Realm, Nonces, credentials, options.Algorithms);
+        _expiry = time.CreateTimer(_ => OnExpiryTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The nonces this registrar issues (exposed for metrics and tests).</summary>
+    public DigestNonces Nonces { get; }
+
+    /// <inheritdoc />
+    public event Action<AgentContactChange>? Changed;
+
+    /// <inheritdoc />
+    public SipResponse OnRegister(SipRequest register, SipEndPoint remote)
+    {
+        ArgumentNullException.ThrowIfNull(register);
+        var user = register.To?.Uri.UserUnescaped;
+        if (string.IsNullOrEmpty(user)) return Reply(register, 404, "No user in the address-of-record");
+        if (register.Headers.Contains(SipHeaderNames.Contact) && !register.IsContactWildcard && register.Contact.Count == 0)
+            return Reply(register, 400, "Bad Contact");
+
+        var verdict = _authenticator.Verify(register);
+        switch (verdict.Outcome)
+        {
+            case DigestOutcome.Missing:
+                return Challenge(register, user, stale: false);
+            case DigestOutcome.Unusable:
+                _log.LogInformation("REGISTER for {User} from {Remote} challenged again: {Detail}", user, remote, verdict.Detail);
+                return Challenge(register, user, stale: false);
+            case DigestOutcome.Stale:
+                return Challenge(register, user, stale: true);
+            case DigestOutcome.Malformed:
+                _log.LogInformation("REGISTER for {User} from {Remote} refused: {Detail}", user, remote, verdict.Detail);
+                return Reply(register, 400, verdict.Detail);
+            case DigestOutcome.Rejected:
+                _log.LogWarning("REGISTER for {User} from {Remote} refused: {Detail}", user, remote, verdict.Detail);
+                return Reply(register, 403, "Forbidden");
+        }
+
+        // RFC 3261 §10.3 step 4: an authenticated user may only change its own address-of-record.
+        var credential = verdict.Credential!;
+        if (!string.Equals(credential.User, user, StringComparison.Ordinal))
+        {
+            _log.LogWarning("{AuthUser} from {Remote} tried to register {User}'s address-of-record", credential.User, remote, user);
+            return Reply(register, 403, "Not allowed to register this address-of-record");
+        }
+
+        var update = new RegisterUpdate
+        {
+            CallId = register.CallId!,
+            CSeq = register.CSeq!.Value.Number,
+            Expires = register.Expires,
+            IsWildcard = register.IsContactWildcard,
+            Contacts = register.Contact,
+            Received = remote,
+            UserAgent = register.Headers[SipHeaderNames.UserAgent],
+        };
+        RegisterResult result;
+        AgentContactChange? change = null;
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            var before = Live(credential.AgentId, now);
+            result = update.ApplyTo(before, _options, now);
+            if (result.IsSuccess)
+            {
+                if (result.Bindings.Count == 0) _byAgent.Remove(credential.AgentId);
+                else _byAgent[credential.AgentId] = new Aor(credential.User, result.Bindings);
+                // A query (no Contact) changes nothing and is not announced.
+                change = update.Contacts.Count == 0 && !update.IsWildcard ? null : Describe(credential.AgentId, before, result.Bindings);
+                RearmLocked(now);
+            }
+        }
+
+        if (!result.IsSuccess)
+        {
+            _log.LogInformation("REGISTER for {User} from {Remote} refused with {Status}: {Reason}", user, remote, result.StatusCode, result.Reason);
+            var failure = Reply(register, result.StatusCode, result.Reason);
+            if (result.MinExpires is { } min)
+                failure.Headers.Add(SipHeaderNames.MinExpires, ((long)min.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+            return failure;
+        }
+
+        var ok = Reply(register, 200, null);
+        foreach (var b in result.Bindings)
+        {
+            var remaining = Math.Max(0, (long)Math.Ceiling((b.Expires - now).TotalSeconds));
+            var value = "<" + b.Contact + ">;expires=" + remaining.ToString(CultureInfo.InvariantCulture);
+            if (b.Q is not null) value += ";q=" + b.Q;
+            ok.Headers.Add(SipHeaderNames.Contact, value);
+        }
+        // RFC 3261 §10.3 step 8: a Date header lets a user agent without a clock learn the time.
+        ok.Headers.Add(SipHeaderNames.Date, now.ToString("r", CultureInfo.InvariantCulture));
+        if (change is not null)
+        {
+            _log.LogInformation("Agent {AgentId} {Kind}: {Contact}", change.AgentId, change.Kind.ToString().ToLowerInvariant(),
+                change.Current?.Uri.ToString() ?? "no contact left");
+            Raise(change);
+        }
+        return ok;
+    }
+
+    /// <inheritdoc />
+    public AgentContact? Find(string agentId)
+    {
+        ArgumentNullException.ThrowIfNull(agentId);
+        var now = _time.GetUtcNow();
+        lock (_gate) return Best(agentId, Live(agentId, now));
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<AgentContact> All()
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            return _byAgent.Keys.Select(id => Best(id, Live(id, now))).OfType<AgentContact>().ToArray();
+        }
+    }
+
+    /// <summary>The agent's live bindings (for the status page and tests).</summary>
+    public IReadOnlyList<RegistrationBinding> Bindings(string agentId)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate) return Live(agentId, now);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _expiry.Dispose();
+
+    private SipResponse Challenge(SipRequest register, string user, bool stale)
+    {
+        var response = Reply(register, 401, null);
+        foreach (var value in _authenticator.Challenges(user, stale)) response.Headers.Add(SipHeaderNames.WwwAuthenticate, value);
+        return response;
+    }
+
+    private static SipResponse Reply(SipRequest request, int status, string? reason) =>
+        SipResponse.CreateFor(request, status, reason, SipIds.NewTag());
+
+    private IReadOnlyList<RegistrationBinding> Live(string agentId, DateTimeOffset now) =>
+        _byAgent.TryGetValue(agentId, out var aor) ? aor.Bindings.Where(b => b.Expires > now).ToArray() : [];
+
+    private AgentContact? Best(string agentId, IReadOnlyList<RegistrationBinding> bindings)
+    {
+        if (bindings.Count == 0 || !_byAgent.TryGetValue(agentId, out var aor)) return null;
+        var best = bindings.OrderByDescending(b => b.Priority).ThenByDescending(b => b.Registered).First();
+        var transport = best.Contact.Transport?.ToLowerInvariant() switch
+        {
+            "tcp" => SipProtocol.Tcp,
+            "udp" => SipProtocol.Udp,
+            _ => best.Received.Protocol,
+        };
+        return new AgentContact
+        {
+            AgentId = agentId,
+            User = aor.User,
+            Uri = best.Contact,
+            Transport = transport,
+            Received = best.Received,
+            Expires = best.Expires,
+            UserAgent = best.UserAgent,
+        };
+    }
+
+    private AgentContactChange? Describe(string agentId, IReadOnlyList<RegistrationBinding> before, IReadOnlyList<RegistrationBinding> after)
+    {
+        var added = after.Any(a => !before.Any(b => b.Contact.EqualsRfc(a.Contact)));
+        var removed = before.Any(b => !after.Any(a => a.Contact.EqualsRfc(b.Contact)));
+        if (!added && !removed && after.Count == 0) return null;
+        var kind = added ? AgentContactChangeKind.Registered : removed ? AgentContactChangeKind.Unregistered : AgentContactChangeKind.Refreshed;
+        return new AgentContactChange(agentId, kind, Best(agentId, after));
+    }
+
+    private void OnExpiryTimer()
+    {
+        var changes = new List<AgentContactChange>();
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var (agentId, aor) in _byAgent.ToArray())
+            {
+                var live = aor.Bindings.Where(b => b.Expires > now).ToArray();
+                if (live.Length == aor.Bindings.Count) continue;
+                if (live.Length == 0) _byAgent.Remove(agentId);
+                else _byAgent[agentId] = aor with { Bindings = live };
+                changes.Add(new AgentContactChange(agentId, AgentContactChangeKind.Expired, Best(agentId, live)));
+            }
+            RearmLocked(now);
+        }
+        foreach (var change in changes)
+        {
+            _log.LogInformation("Agent {AgentId} registration expired; now {Contact}", change.AgentId, change.Current?.Uri.ToString() ?? "no contact left");
+            Raise(change);
+        }
+    }
+
+    // One timer for the whole table, due at the earliest expiry.
+    private void RearmLocked(DateTimeOffset now)
+    {
+        DateTimeOffset? next = null;
+        foreach (var aor in _byAgent.Values)
+        {
+            foreach (var b in aor.Bindings)
+            {
+                if (next is null || b.Expires < next) next = b.Expires;
+            }
+        }
+        var due = next is { } at ? (at > now ? at - now : TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+        _expiry.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Raise(AgentContactChange change)
+    {
+        foreach (var handler in Changed?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((Action<AgentContactChange>)handler)(change);
+            }
+            catch (Exception ex)
+            {
+                // A failing subscriber must not break registration or the other subscribers.
+                _log.LogError(ex, "A registration change handler failed for agent {AgentId}", change.AgentId);
+            }
+        }
+    }
+
+    private sealed record Aor(string User, IReadOnlyList<RegistrationBinding> Bindings);
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Net;
+using Ivr.Engine.Routing.Configuration;
+using Ivr.Engine.Sip;
+using Ivr.Engine.Sip.Auth;
+using Ivr.Engine.Sip.Registrar;
+using Ivr.Engine.Sip.Transport;
+using Ivr.Tests.Sip.Auth;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Ivr.Tests.Sip.Registrar;
+
+public sealed class SipRegistrarTests : IDisposable
+{
+    private static readonly SipEndPoint Phone = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse("198.51.100.7"), 40123));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+    private readonly SipRegistrar _registrar;
+    private readonly List<AgentContactChange> _changes = [];
+
+    public SipRegistrarTests()
+    {
+        var credentials = new AgentSipCredentials();
+        credentials.Replace([
+            TestAgents.Agent("agent1", new AgentSipConfig { User = "alice", Ha1Sha256 = Digest.Ha1(DigestAlgorithm.Sha256, "alice", "ivr", "s3cret"), Ha1Md5 = Digest.Ha1(DigestAlgorithm.Md5, "alice", "ivr", "s3cret") }),
+            TestAgents.Agent("agent2", new AgentSipConfig { Password = "pw2" }),
+        ]);
+        _registrar = new SipRegistrar(new RegistrarOptions { MinExpires = TimeSpan.FromSeconds(60), MaxExpires = TimeSpan.FromSeconds(3600) },
+            credentials, _time, NullLogger<SipRegistrar>.Instance);
+        _registrar.Changed += c => _changes.Add(c);
+    }
+
+    public void Dispose() => _registrar.Dispose();
+
+    [Fact]
+    public void Register_WithoutCredentials_Gets401WithBothChallenges_AndBindsNothing()
+    {
+        var response = _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text("alice", contact: "<sip:alice@10.0.0.5:5062>")), Phone);
+
+        Assert.Equal(401, response.StatusCode);
+        var challenges = response.Headers.GetValues(SipHeaderNames.WwwAuthenticate);
+        Assert.Equal(["SHA-256", "MD5"], challenges.Select(c => TestDigestClient.Param(c, "algorithm")));
+        Assert.NotNull(response.To!.Tag);
+        Assert.Null(_registrar.Find("agent1"));
+    }
+
+    [Fact]
+    public void Register_AfterChallenge_Gets200ListingTheContactWithExpires_AndTheAgentIsReachable()
+    {
+        var response = Register("alice", "s3cret", "<sip:alice@10.0.0.5:5062>", expires: "600");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("<sip:alice@10.0.0.5:5062>;expires=600", Assert.Single(response.Headers.GetValues(SipHeaderNames.Contact)));
+        Assert.NotNull(response.Headers[SipHeaderNames.Date]);
+        var contact = _registrar.Find("agent1")!;
+        Assert.Equal("sip:alice@10.0.0.5:5062", contact.Uri.ToString());
+        Assert.Equal(Phone, contact.Received);
+        Assert.Equal(SipProtocol.Udp, contact.Transport);
+        Assert.Equal("TestPhone/2.0", contact.UserAgent);
+        var change = Assert.Single(_changes);
+        Assert.Equal(new AgentContactChange("agent1", AgentContactChangeKind.Registered, contact), change);
+    }
+
+    [Fact]
+    public void Register_PasswordUserDefaultsToAgentId_AndUsesMd5WhenTheClientPicksIt()
+    {
+        var response = Register("agent2", "pw2", "<sip:agent2@10.0.0.6>", expires: "600", challengeIndex: 1);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.NotNull(_registrar.Find("agent2"));
+    }
+
+    [Fact]
+    public void Register_WrongPassword_Is403_AndUnknownUserToo()
+    {
+        Assert.Equal(403, Register("alice", "guess", "<sip:alice@10.0.0.5>", expires: "600").StatusCode);
+        Assert.Equal(403, Register("mallory", "guess", "<sip:mallory@10.0.0.5>", expires: "600").StatusCode);
+        Assert.Empty(_registrar.All());
+        Assert.Empty(_changes);
+    }
+
+    [Fact]
+    public void Register_SomeoneElsesAddressOfRecord_Is403()
+    {
+        var challenge = ChallengeFor("agent2");
+        var auth = TestDigestClient.Authorization(challenge, "alice", "s3cret", "REGISTER", RegisterRequests.RequestUri);
+
+        var response = _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text("agent2", contact: "<sip:x@10.0.0.5>", authorization: auth)), Phone);
+
+        Assert.Equal(403, response.StatusCode);
+        Assert.Null(_registrar.Find("agent2"));
+    }
+
+    [Fact]
+    public void Register_TooBrief_Is423WithMinExpires()
+    {
+        var response = Register("alice", "s3cret", "<sip:alice@10.0.0.5>", expires: "10");
+
+        Assert.Equal(423, response.StatusCode);
+        Assert.Equal("60", response.Headers[SipHeaderNames.MinExpires]);
+        Assert.Null(_registrar.Find("agent1"));
+    }
+
+    [Fact]
+    public void Register_StaleNonce_Gets401StaleTrue()
+    {
+        var challenge = ChallengeFor("alice");
+        _time.Advance(TimeSpan.FromMinutes(6));
+        var auth = TestDigestClient.Authorization(challenge, "alice", "s3cret", "REGISTER", RegisterRequests.RequestUri);
+
+        var response = _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text("alice", contact: "<sip:alice@10.0.0.5>", authorization: auth)), Phone);
+
+        Assert.Equal(401, response.StatusCode);
+        Assert.All(response.Headers.GetValues(SipHeaderNames.WwwAuthenticate), c => Assert.Equal("true", TestDigestClient.Param(c, "stale")));
+    }
+
+    [Fact]
+    public void Binding_LapsesAtItsExpiry_WithAnExpiredEvent()
+    {
+        Register("alice", "s3cret", "<sip:alice@10.0.0.5>", expires: "120");
+
+        _time.Advance(TimeSpan.FromSeconds(119));
+        Assert.NotNull(_registrar.Find("agent1"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Null(_registrar.Find("agent1"));
+        Assert.Equal(new AgentContactChange("agent1", AgentContactChangeKind.Expired, null), _changes[^1]);
+    }
+
+    [Fact]
+    public void Refresh_KeepsTheBindingPastItsFirstExpiry_AndRaisesRefreshed()
+    {
+        Register("alice", "s3cret", "<sip:alice@10.0.0.5>", expires: "120", cseq: 1);
+        _time.Advance(TimeSpan.FromSeconds(100));
+
+        var refreshed = Register("alice", "s3cret", "<sip:alice@10.0.0.5>", expires: "120", cseq: 3);
+        _time.Advance(TimeSpan.FromSeconds(100));
+
+        Assert.Equal(200, refreshed.StatusCode);
+        Assert.NotNull(_registrar.Find("agent1"));
+        Assert.Equal([AgentContactChangeKind.Registered, AgentContactChangeKind.Refreshed], _changes.Select(c => c.Kind));
+        _time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Null(_registrar.Find("agent1"));
+    }
+
+    [Fact]
+    public void Unregister_ExpiresZero_RemovesTheContact_AndWildcardRemovesAll()
+    {
+        Register("alice", "s3cret", "<sip:alice@10.0.0.5>", expires: "600", cseq: 1);
+        Register("alice", "s3cret", "<sip:alice@10.0.0.9>", expires: "600", cseq: 3);
+        Assert.Equal(2, _registrar.Bindings("agent1").Count);
+
+        var one = Register("alice", "s3cret", "<sip:alice@10.0.0.5>", expires: "0", cseq: 5);
+        Assert.Equal("sip:alice@10.0.0.9", _registrar.Find("agent1")!.Uri.ToString());
+        Assert.Single(one.Headers.GetValues(SipHeaderNames.Contact));
+
+        var all = Register("alice", "s3cret", "*", expires: "0", cseq: 7);
+        Assert.Equal(200, all.StatusCode);
+        Assert.Empty(all.Headers.GetValues(SipHeaderNames.Contact));
+        Assert.Null(_registrar.Find("agent1"));
+        Assert.Equal(AgentContactChangeKind.Unregistered, _changes[^1].Kind);
+    }
+
+    [Fact]
+    public void Register_OldCSeqOnTheSameCallId_Is400_AndTheBindingStays()
+    {
+        Register("alice", "s3cret", "<sip:alice@10.0.0.5>", expires: "600", cseq: 10);
+
+        var response = Register("alice", "s3cret", "<sip:alice@10.0.0.5>", expires: "0", cseq: 9);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.NotNull(_registrar.Find("agent1"));
+    }
+
+    [Fact]
+    public void Find_PrefersTheHighestQ()
+    {
+        Register("alice", "s3cret", "<sip:alice@10.0.0.5>;q=0.4", expires: "600", cseq: 1);
+        Register("alice", "s3cret", "<sip:alice@10.0.0.6;transport=tcp>;q=0.9", expires: "600", cseq: 3);
+        Register("alice", "s3cret", "<sip:alice@10.0.0.7>;q=0.5", expires: "600", cseq: 5);
+
+        var contact = _registrar.Find("agent1")!;
+
+        Assert.Equal("sip:alice@10.0.0.6;transport=tcp", contact.Uri.ToString());
+        Assert.Equal(SipProtocol.Tcp, contact.Transport);
+    }
+
+    [Fact]
+    public void Register_NoUserInTheAddressOfRecord_Is404()
+    {
+        var response = _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text("alice", to: "<sip:127.0.0.1>", contact: "<sip:alice@10.0.0.5>")), Phone);
+
+        Assert.Equal(404, response.StatusCode);
+    }
+
+    [Fact]
+    public void ChangeHandlerThatThrows_DoesNotBreakRegistration()
+    {
+        _registrar.Changed += _ => throw new InvalidOperationException("subscriber bug");
+
+        var response = Register("alice", "s3cret", "<sip:alice@10.0.0.5>", expires: "600");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Single(_changes);
+    }
+
+    private string ChallengeFor(string user)
+    {
+        var first = _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text(user, contact: "<sip:x@10.0.0.5>")), Phone);
+        Assert.Equal(401, first.StatusCode);
+        return first.Headers.GetValues(SipHeaderNames.WwwAuthenticate)[0];
+    }
+
+    // A softphone's two steps: REGISTER, 401, REGISTER with credentials for the chosen challenge.
+    private SipResponse Register(string user, string password, string contact, string expires, long cseq = 1, int challengeIndex = 0)
+    {
+        var callId = "reg-" + user + "@192.0.2.20";
+        var first = _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text(user, callId, cseq, contact, expires)), Phone);
+        Assert.Equal(401, first.StatusCode);
+        var challenge = first.Headers.GetValues(SipHeaderNames.WwwAuthenticate)[challengeIndex];
+        var auth = TestDigestClient.Authorization(challenge, user, password, "REGISTER", RegisterRequests.RequestUri);
+        return _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text(user, callId, cseq + 1, contact, expires, auth,
+            branch: "z9hG4bK" + cseq.ToString(CultureInfo.InvariantCulture))), Phone);
+    }
+}

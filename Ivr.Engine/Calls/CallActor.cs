@@ -65,7 +65,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _media = setup.Media;
         _services = setup.Services;
         _log = _services.Logging.CreateLogger<CallActor>();
-        _scope = new CallLogScope(setup.Call.CallId);
+        _scope = new CallLogScope(setup.Call.CallId, setup.Flow.Id, setup.Flow.Version);
         Answering();
     }
 

@@ -70,12 +70,15 @@ internal sealed class InviteServerTransaction : SipTransaction
         }
     }
 
-    /// <summary>A retransmission of the INVITE: resend the most recent response (RFC 3261 §17.2.1).</summary>
+    /// <summary>
+    /// A retransmission of the INVITE: resend the most recent provisional or non-2xx final response (RFC 3261 §17.2.1);
+    /// absorbed once a 2xx was sent (RFC 6026 §7.1, Accepted: the TU alone retransmits the 2xx, §13.3.1.4).
+    /// </summary>
     public void OnRetransmission()
     {
         lock (Gate)
         {
-            if (_last is null || State is SipTransactionState.Confirmed or SipTransactionState.Terminated) return;
+            if (_last is null || State is not (SipTransactionState.Proceeding or SipTransactionState.Completed)) return;
             Host.Send(_last, Remote, true);
         }
     }

@@ -80,6 +80,23 @@ public class ServerTransactionTests
     }
 
     [Fact]
+    public void InviteServer_RetransmittedInviteAfter2xx_IsAbsorbed()
+    {
+        var host = new FakeTransactionHost();
+        var tx = NewIst(host);
+        tx.Respond(SipResponse.CreateFor(tx.Request!, 100));
+        tx.Respond(SipResponse.CreateFor(tx.Request!, 200, null, "t1"));
+        var sent = host.Sent.Count;
+
+        // RFC 6026 §7.1: in Accepted the transaction neither passes the INVITE up nor resends the 2xx itself.
+        tx.OnRetransmission();
+        tx.OnRetransmission();
+
+        Assert.Equal(sent, host.Sent.Count);
+        Assert.Equal(0, host.Retransmissions);
+    }
+
+    [Fact]
     public void InviteServer_2xx_EntersAcceptedAndTerminatesAfterTimerL()
     {
         var host = new FakeTransactionHost();

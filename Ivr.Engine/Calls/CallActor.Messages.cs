@@ -25,6 +25,11 @@ internal sealed record DtmfDetected(char Digit);
 
 internal sealed record ClipFinished(int Generation);
 
+internal sealed record RingElapsed
+{
+    public static RingElapsed Instance { get; } = new();
+}
+
 internal sealed record CallAnswered(bool Acknowledged);
 
 internal sealed record AnswerFailed(Exception Cause);

@@ -18,7 +18,7 @@ namespace Ivr.Engine.Calls;
 /// <see cref="QueueOutcome.Failed"/> after the step's <c>maxWait</c> (or <see cref="CallServices.QueueWaitWithoutRouter"/>),
 /// a <c>callback</c> booking is refused, and a <c>bridge</c> transfer fails; each is logged ("router not configured").
 /// </remarks>
-public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
+public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
 {
     private const string FlowTimer = "flow-timer";
     private const string QueueTimer = "queue-wait";
@@ -65,7 +65,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _media = setup.Media;
         _services = setup.Services;
         _log = _services.Logging.CreateLogger<CallActor>();
-        _scope = new CallLogScope(setup.Call.CallId);
+        _scope = new CallLogScope(setup.Call.CallId, setup.Flow.Id, setup.Flow.Version);
         Answering();
     }
 
@@ -154,7 +154,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _log.LogInformation(
             "Call {CallId} from {Caller} to {Dialled} on flow {Flow}@{Version}",
             _setup.Call.CallId, _setup.Call.CallerNumber, _setup.Call.Dialled, _setup.Flow.Id, _setup.Flow.Version);
-        AnswerAsync(_answerCancel.Token).PipeTo(self, success: acked => new CallAnswered(acked), failure: ex => new AnswerFailed(ex));
+        RingOrAnswer();
     }
 
     /// <inheritdoc />
@@ -227,6 +227,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
 
     private void Answering()
     {
+        Receive<RingElapsed>(_ => Answer());
         Receive<CallAnswered>(OnAnswered);
         Receive<AnswerFailed>(m =>
         {

@@ -18,6 +18,12 @@ public sealed record CallServices(
     /// <summary>How long a queue step holds the caller while no router is configured (when the step has no <c>maxWait</c>).</summary>
     public TimeSpan QueueWaitWithoutRouter { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a call rings (180 Ringing) before it is answered; zero answers at once. At most a minute: beyond that
+    /// RFC 3261 §13.3.1.1 would have the 180 repeated every minute.
+    /// </summary>
+    public TimeSpan RingFor { get; init; }
+
     /// <summary>How long to wait for the BYE transaction before the actor stops anyway (RFC 3261 Timer F, 64·T1).</summary>
     public TimeSpan HangupTimeout { get; init; } = TimeSpan.FromSeconds(32);
 }

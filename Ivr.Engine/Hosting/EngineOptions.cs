@@ -57,6 +57,10 @@ public sealed class EngineOptions
         if (options.Flows.Map.Count == 0) options.Flows.Map["hotline"] = "hotline";
         options.Flows.Map = new Dictionary<string, string>(options.Flows.Map, StringComparer.OrdinalIgnoreCase);
         if (string.IsNullOrWhiteSpace(options.Flows.DefaultFlow)) options.Flows.DefaultFlow = null;
+        if (options.Calls.RingFor < TimeSpan.Zero || options.Calls.RingFor > CallsOptions.MaxRingFor)
+        {
+            throw new FormatException($"Calls:RingFor must be between 00:00:00 and {CallsOptions.MaxRingFor:c}, got {options.Calls.RingFor:c}.");
+        }
         return options;
     }
 }

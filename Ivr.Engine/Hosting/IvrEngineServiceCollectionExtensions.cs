@@ -58,7 +58,7 @@ public static class IvrEngineServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<CallMetrics>(),
-            Path.Combine(dataFolder, "recordings")));
+            Path.Combine(dataFolder, "recordings")) { RingFor = options.Calls.RingFor });
 
         var settings = new CallManagerSettings
         {

@@ -6,7 +6,9 @@ namespace Ivr.Engine.Media;
 /// The one pacing loop for every call's outgoing RTP: a dedicated thread ticks every 10 ms on absolute
 /// <see cref="Stopwatch"/> deadlines (tick k at start + k·10 ms, so errors never accumulate) and lets each registered
 /// <see cref="IPacedSender"/> send what is due (RFC 3551 §4.5.14 / §4.2: 20 ms packets every 2nd tick, 30 ms every 3rd).
-/// This is the only class that owns a real clock. Registration is copy-on-write, ticks allocate nothing.
+/// This is the only class that owns a real clock. Registration edits one list under a lock and each tick copies it
+/// into an array the tick owns, so neither allocates once the arrays have grown to the number of live calls (a
+/// copy-on-write array would allocate one array of every live sender per call set up or torn down).
 /// </summary>
 public sealed class MediaPacer : IDisposable
 {
@@ -24,11 +26,14 @@ public sealed class MediaPacer : IDisposable
     private static readonly long StallTicks = Stopwatch.Frequency / 20;
 
     private readonly Lock _registration = new();
+    private readonly Lock _ticking = new();
     private readonly long _tickTicks = (long)(TickInterval.TotalSeconds * Stopwatch.Frequency);
     private readonly long _lateTicks = (long)(LateThreshold.TotalSeconds * Stopwatch.Frequency);
     private readonly long[] _lateness = new long[HistogramBuckets + 1];
     private readonly Thread? _thread;
-    private IPacedSender[] _senders = [];
+    private IPacedSender?[] _senders = new IPacedSender?[16];
+    private int _senderCount;
+    private IPacedSender?[] _tickSenders = new IPacedSender?[16];
     private volatile bool _stopping;
     private long _ticks;
     private long _packetsSent;
@@ -56,7 +61,16 @@ public sealed class MediaPacer : IDisposable
     }
 
     /// <summary>Senders currently registered.</summary>
-    public int SenderCount => Volatile.Read(ref _senders).Length;
+    public int SenderCount
+    {
+        get
+        {
+            lock (_registration)
+            {
+                return _senderCount;
+            }
+        }
+    }
 
     /// <summary>Ticks run so far.</summary>
     public long Ticks => Interlocked.Read(ref _ticks);
@@ -82,16 +96,17 @@ public sealed class MediaPacer : IDisposable
         ArgumentNullException.ThrowIfNull(sender);
         lock (_registration)
         {
-            var current = _senders;
-            if (Array.IndexOf(current, sender) >= 0)
+            if (Array.IndexOf(_senders, sender, 0, _senderCount) >= 0)
             {
                 return;
             }
 
-            var next = new IPacedSender[current.Length + 1];
-            current.CopyTo(next, 0);
-            next[^1] = sender;
-            Volatile.Write(ref _senders, next);
+            if (_senderCount == _senders.Length)
+            {
+                Array.Resize(ref _senders, _senders.Length * 2);
+            }
+
+            _senders[_senderCount++] = sender;
         }
     }
 
@@ -100,36 +115,53 @@ public sealed class MediaPacer : IDisposable
     {
         lock (_registration)
         {
-            var current = _senders;
-            var index = Array.IndexOf(current, sender);
+            var index = Array.IndexOf(_senders, sender, 0, _senderCount);
             if (index < 0)
             {
                 return;
             }
 
-            var next = new IPacedSender[current.Length - 1];
-            Array.Copy(current, 0, next, 0, index);
-            Array.Copy(current, index + 1, next, index, current.Length - index - 1);
-            Volatile.Write(ref _senders, next);
+            // Shifted, not swapped with the last: the others keep their order, so their place within a tick (and so
+            // their packet spacing) does not jump.
+            Array.Copy(_senders, index + 1, _senders, index, _senderCount - index - 1);
+            _senders[--_senderCount] = null;
         }
     }
 
     /// <summary>Runs one tick scheduled at <paramref name="scheduled"/> (a Stopwatch timestamp) over every sender.</summary>
     public void Tick(long scheduled)
     {
-        var senders = Volatile.Read(ref _senders);
-        foreach (var sender in senders)
+        lock (_ticking)
         {
-            try
+            int count;
+            lock (_registration)
             {
-                sender.OnTick(this, scheduled);
+                count = _senderCount;
+                if (_tickSenders.Length < count)
+                {
+                    _tickSenders = new IPacedSender?[_senders.Length];
+                }
+
+                Array.Copy(_senders, _tickSenders, count);
             }
+
+            var senders = _tickSenders;
+            for (var i = 0; i < count; i++)
+            {
+                try
+                {
+                    senders[i]!.OnTick(this, scheduled);
+                }
 #pragma warning disable CA1031 // One faulty call must not stop the media of every other call.
-            catch (Exception)
+                catch (Exception)
 #pragma warning restore CA1031
-            {
-                Interlocked.Increment(ref _faults);
+                {
+                    Interlocked.Increment(ref _faults);
+                }
             }
+
+            // Unreferenced, so a session that ended is not kept alive by the tick's copy.
+            Array.Clear(senders, 0, count);
         }
 
         Interlocked.Increment(ref _ticks);

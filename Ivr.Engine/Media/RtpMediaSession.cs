@@ -36,9 +36,11 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     private readonly Lock _recordGate = new();
     private readonly byte[] _sendBuffer = new byte[RtpPacket.FixedHeaderSize + MaxPacketSamples];
     private readonly byte[] _payload = new byte[MaxPacketSamples];
-    private readonly short[] _pcm = new short[MaxPacketSamples];
-    private readonly short[] _decoded = new short[MaxDatagramBytes];
-    private readonly short[] _live = new short[LiveCapacitySamples];
+    // Allocated on first use (most calls only play prompts): they would otherwise live, and be copied by the GC, for
+    // the whole call.
+    private short[]? _pcm;
+    private short[]? _decoded;
+    private short[]? _live;
     private readonly Queue<AudioClip> _queue = new();
     private readonly Queue<char> _digits = new();
     private readonly DtmfReceiver _dtmfReceiver = new();
@@ -292,25 +294,27 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     {
         lock (_gate)
         {
-            if (samples.Length >= _live.Length)
+            var live = _live ??= new short[LiveCapacitySamples];
+            _pcm ??= new short[MaxPacketSamples];
+            if (samples.Length >= live.Length)
             {
-                samples[^_live.Length..].CopyTo(_live);
+                samples[^live.Length..].CopyTo(live);
                 _liveStart = 0;
-                _liveCount = _live.Length;
+                _liveCount = live.Length;
                 return;
             }
 
-            var overflow = _liveCount + samples.Length - _live.Length;
+            var overflow = _liveCount + samples.Length - live.Length;
             if (overflow > 0)
             {
-                _liveStart = (_liveStart + overflow) % _live.Length;
+                _liveStart = (_liveStart + overflow) % live.Length;
                 _liveCount -= overflow;
             }
 
-            var end = (_liveStart + _liveCount) % _live.Length;
-            var first = Math.Min(samples.Length, _live.Length - end);
-            samples[..first].CopyTo(_live.AsSpan(end));
-            samples[first..].CopyTo(_live);
+            var end = (_liveStart + _liveCount) % live.Length;
+            var first = Math.Min(samples.Length, live.Length - end);
+            samples[..first].CopyTo(live.AsSpan(end));
+            samples[first..].CopyTo(live);
             _liveCount += samples.Length;
         }
     }
@@ -503,13 +507,13 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
             return length;
         }
 
-        if (_liveCount >= samples)
+        if (_liveCount >= samples && _live is { } live)
         {
             var pcm = _pcm.AsSpan(0, samples);
-            var first = Math.Min(samples, _live.Length - _liveStart);
-            _live.AsSpan(_liveStart, first).CopyTo(pcm);
-            _live.AsSpan(0, samples - first).CopyTo(pcm[first..]);
-            _liveStart = (_liveStart + samples) % _live.Length;
+            var first = Math.Min(samples, live.Length - _liveStart);
+            live.AsSpan(_liveStart, first).CopyTo(pcm);
+            live.AsSpan(0, samples - first).CopyTo(pcm[first..]);
+            _liveStart = (_liveStart + samples) % live.Length;
             _liveCount -= samples;
             if (!_talking)
             {
@@ -663,8 +667,15 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
             return;
         }
 
+        if (_recorder is null && AudioReceived is null)
+        {
+            // Nobody listens to the caller's audio (a prompt-only call): no need to decode it.
+            return;
+        }
+
         var payload = packet.Payload;
-        var pcm = _decoded.AsSpan(0, Math.Min(payload.Length, _decoded.Length));
+        var decoded = _decoded ??= new short[MaxDatagramBytes];
+        var pcm = decoded.AsSpan(0, Math.Min(payload.Length, decoded.Length));
         G711.Decode(codec, payload[..pcm.Length], pcm);
         if (_recorder is not null)
         {

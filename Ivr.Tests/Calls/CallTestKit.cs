@@ -22,14 +22,14 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
 
     internal string RecordingsFolder { get; } = Path.Combine(Path.GetTempPath(), "ivr-call-tests", Guid.NewGuid().ToString("N"));
 
-    internal IActorRef StartManager(CallManagerSettings? settings = null, IFlowCatalog? flows = null)
+    internal IActorRef StartManager(CallManagerSettings? settings = null, IFlowCatalog? flows = null, TimeSpan? ringFor = null)
     {
         var services = new CallServices(
             CallTestFlows.Prompts,
             new FakeTimeProvider(CallTestFlows.OfficeOpen),
             NullLoggerFactory.Instance,
             Metrics,
-            RecordingsFolder);
+            RecordingsFolder) { RingFor = ringFor ?? TimeSpan.Zero };
         return Sys.ActorOf(CallManager.Props(settings ?? CallTestFlows.Settings, flows ?? CallTestFlows.Catalog, Media, services), "calls");
     }
 
@@ -50,6 +50,13 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
 
     internal void AwaitPlaying(InProcessMediaSession media, string clip) =>
         AwaitAssert(() => Assert.Equal(clip, media.Current), TimeSpan.FromSeconds(20));
+
+    /// <summary>Returns once the one live call actor has handled what was posted to it before (its mailbox is FIFO).</summary>
+    internal void SyncWithCalls()
+    {
+        Sys.ActorSelection("/user/calls/*").Tell(new Identify("sync"), TestActor);
+        ExpectMsg<ActorIdentity>(TimeSpan.FromSeconds(20));
+    }
 
     internal LiveCallsResult LiveCalls(IActorRef manager) =>
         manager.Ask<LiveCallsResult>(GetLiveCalls.Instance, TimeSpan.FromSeconds(20)).GetAwaiter().GetResult();

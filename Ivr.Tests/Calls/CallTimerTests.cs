@@ -52,11 +52,4 @@ public class CallTimerTests(ITestOutputHelper output)
         Scheduler.Advance(TimeSpan.FromSeconds(1));
         AwaitPlaying(media, "en-US/queue_unavailable.wav");
     }
-
-    // Every call actor has handled what was posted to it before this returns (its mailbox is FIFO).
-    private void SyncWithCalls()
-    {
-        Sys.ActorSelection("/user/calls/*").Tell(new Identify("sync"), TestActor);
-        ExpectMsg<ActorIdentity>(TimeSpan.FromSeconds(20));
-    }
 }

@@ -74,6 +74,23 @@ public class ServeCommandTests
     }
 
     [Fact]
+    public void EngineOptions_RingFor_DefaultsToAnsweringAtOnce_AndTakesATimeSpan()
+    {
+        Assert.Equal(TimeSpan.Zero, EngineOptions.Load().Calls.RingFor);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), EngineOptions.Load(new Dictionary<string, string?> { ["Calls:RingFor"] = "00:00:02.5" }).Calls.RingFor);
+    }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("00:01:00.001")]
+    public void EngineOptions_RingFor_OutOfRange_IsRefusedWithTheKeyAndTheLimit(string value)
+    {
+        var ex = Assert.Throws<FormatException>(() => EngineOptions.Load(new Dictionary<string, string?> { ["Calls:RingFor"] = value }));
+
+        Assert.Contains("Calls:RingFor must be between 00:00:00 and 00:01:00", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RepoLayout_FindsTheRepositoryFolderFromElsewhere()
     {
         var found = RepoLayout.Locate("flows", Path.GetTempPath(), AppContext.BaseDirectory);

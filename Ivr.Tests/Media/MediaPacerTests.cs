@@ -62,6 +62,46 @@ public sealed class MediaPacerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void RegisterAndUnregister_WithHundredsOfCalls_AllocateNothingOnceGrown()
+    {
+        using var pacer = new MediaPacer(autoStart: false);
+        var live = Enumerable.Range(0, 600).Select(_ => new OrderSender()).ToList();
+        foreach (var sender in live) pacer.Register(sender);
+        var churn = new OrderSender();
+        pacer.Register(churn);
+        pacer.Tick(Stopwatch.GetTimestamp());
+        pacer.Unregister(churn);
+
+        // Calls come and go while 600 others are live: one registration and one removal per call.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            pacer.Register(churn);
+            pacer.Tick(Stopwatch.GetTimestamp());
+            pacer.Unregister(churn);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(600, pacer.SenderCount);
+        Assert.All(live, s => Assert.Equal(1001, s.Ticks));
+    }
+
+    [Fact]
+    public void Unregister_KeepsTheOthersInTheirTickOrder()
+    {
+        using var pacer = new MediaPacer(autoStart: false);
+        var order = new List<int>();
+        var senders = Enumerable.Range(0, 5).Select(i => new OrderSender(order, i)).ToList();
+        foreach (var sender in senders) pacer.Register(sender);
+
+        pacer.Unregister(senders[1]);
+        pacer.Tick(Stopwatch.GetTimestamp());
+
+        Assert.Equal([0, 2, 3, 4], order);
+    }
+
+    [Fact]
     public void RecordSend_Lateness_FeedsCountersAndPercentiles()
     {
         using var pacer = new MediaPacer(autoStart: false);
@@ -201,6 +241,17 @@ public sealed class MediaPacerTests(ITestOutputHelper output)
             },
             MediaRig.Timeout,
             $"{count} ticks");
+    }
+
+    private sealed class OrderSender(List<int>? order = null, int id = 0) : IPacedSender
+    {
+        public int Ticks { get; private set; }
+
+        public void OnTick(MediaPacer pacer, long scheduled)
+        {
+            Ticks++;
+            order?.Add(id);
+        }
     }
 
     private sealed class ThrowingSender : IPacedSender

@@ -23,9 +23,10 @@ internal sealed class InviteServerTransaction : SipTransaction
         State = SipTransactionState.Proceeding;
     }
 
-    public SipRequest Request { get; }
+    /// <summary>The INVITE while no final response was sent; null after (see <see cref="Respond"/>).</summary>
+    public SipRequest? Request { get; private set; }
 
-    /// <summary>The session the TU built for this INVITE, if any.</summary>
+    /// <summary>The session the TU built for this INVITE, while no final response was sent.</summary>
     public object? Owner { get; set; }
 
     /// <summary>Status code of the last response sent (0 before any).</summary>
@@ -48,6 +49,10 @@ internal sealed class InviteServerTransaction : SipTransaction
             Host.ResponseSent(code);
             Host.Send(bytes, Remote, false);
             if (code < 200) return true;
+            // The transaction lingers up to 64·T1 to absorb retransmissions with the bytes above; the parsed INVITE and
+            // the session (the whole call) need not live that long.
+            Request = null;
+            Owner = null;
             if (code < 300)
             {
                 State = SipTransactionState.Accepted;
@@ -65,12 +70,15 @@ internal sealed class InviteServerTransaction : SipTransaction
         }
     }
 
-    /// <summary>A retransmission of the INVITE: resend the most recent response (RFC 3261 §17.2.1).</summary>
+    /// <summary>
+    /// A retransmission of the INVITE: resend the most recent provisional or non-2xx final response (RFC 3261 §17.2.1);
+    /// absorbed once a 2xx was sent (RFC 6026 §7.1, Accepted: the TU alone retransmits the 2xx, §13.3.1.4).
+    /// </summary>
     public void OnRetransmission()
     {
         lock (Gate)
         {
-            if (_last is null || State is SipTransactionState.Confirmed or SipTransactionState.Terminated) return;
+            if (_last is null || State is not (SipTransactionState.Proceeding or SipTransactionState.Completed)) return;
             Host.Send(_last, Remote, true);
         }
     }

@@ -14,11 +14,9 @@ internal sealed class NonInviteServerTransaction : SipTransaction
     public NonInviteServerTransaction(SipRequest request, SipEndPoint remote, string key, ISipTransactionHost host)
         : base(host, remote, key)
     {
-        Request = request;
+        ArgumentNullException.ThrowIfNull(request);
         State = SipTransactionState.Trying;
     }
-
-    public SipRequest Request { get; }
 
     /// <summary>Status code of the last response sent (0 before any).</summary>
     public int LastStatus { get; private set; }

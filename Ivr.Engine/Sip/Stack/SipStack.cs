@@ -320,8 +320,9 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         }
         if (inviteTx is InviteServerTransaction other)
         {
+            // A final response was already sent (or no session was made): 200 to the CANCEL, which changes nothing.
             tx.Respond(SipResponse.CreateFor(cancel, 200));
-            other.Respond(SipResponse.CreateFor(other.Request, 487, null, SipIds.NewTag()));
+            if (other.Request is { } pending) other.Respond(SipResponse.CreateFor(pending, 487, null, SipIds.NewTag()));
             return;
         }
         tx.Respond(SipResponse.CreateFor(cancel, 481, null, SipIds.NewTag()));

@@ -21,7 +21,7 @@ public class ServerTransactionTests
         tx.AckTimedOut += () => ackTimedOut = true;
         tx.Terminated += _ => terminated = true;
 
-        tx.Respond(SipResponse.CreateFor(tx.Request, 486, null, "t1"));
+        tx.Respond(SipResponse.CreateFor(tx.Request!, 486, null, "t1"));
         host.Advance(TimeSpan.FromSeconds(31.9));
 
         // RFC 3261 §17.2.1: G at 0.5, 1.5, 3.5, 7.5 s then every T2 (4 s): 11.5 … 31.5 — ten retransmissions before H.
@@ -40,7 +40,7 @@ public class ServerTransactionTests
     {
         var host = new FakeTransactionHost();
         var tx = NewIst(host);
-        tx.Respond(SipResponse.CreateFor(tx.Request, 486, null, "t1"));
+        tx.Respond(SipResponse.CreateFor(tx.Request!, 486, null, "t1"));
         host.Advance(TimeSpan.FromSeconds(1));
 
         Assert.True(tx.OnAck());
@@ -58,7 +58,7 @@ public class ServerTransactionTests
     {
         var host = new FakeTransactionHost();
         var tx = NewIst(host, tcp: true);
-        tx.Respond(SipResponse.CreateFor(tx.Request, 603, null, "t1"));
+        tx.Respond(SipResponse.CreateFor(tx.Request!, 603, null, "t1"));
         host.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(0, host.Retransmissions);
         Assert.True(tx.OnAck());
@@ -70,8 +70,8 @@ public class ServerTransactionTests
     {
         var host = new FakeTransactionHost();
         var tx = NewIst(host);
-        tx.Respond(SipResponse.CreateFor(tx.Request, 100));
-        tx.Respond(SipResponse.CreateFor(tx.Request, 180, null, "t1"));
+        tx.Respond(SipResponse.CreateFor(tx.Request!, 100));
+        tx.Respond(SipResponse.CreateFor(tx.Request!, 180, null, "t1"));
         tx.OnRetransmission();
 
         var last = Assert.IsType<SipResponse>(host.Sent[^1].Message);
@@ -80,14 +80,33 @@ public class ServerTransactionTests
     }
 
     [Fact]
+    public void InviteServer_RetransmittedInviteAfter2xx_IsAbsorbed()
+    {
+        var host = new FakeTransactionHost();
+        var tx = NewIst(host);
+        tx.Respond(SipResponse.CreateFor(tx.Request!, 100));
+        tx.Respond(SipResponse.CreateFor(tx.Request!, 200, null, "t1"));
+        var sent = host.Sent.Count;
+
+        // RFC 6026 §7.1: in Accepted the transaction neither passes the INVITE up nor resends the 2xx itself.
+        tx.OnRetransmission();
+        tx.OnRetransmission();
+
+        Assert.Equal(sent, host.Sent.Count);
+        Assert.Equal(0, host.Retransmissions);
+    }
+
+    [Fact]
     public void InviteServer_2xx_EntersAcceptedAndTerminatesAfterTimerL()
     {
         var host = new FakeTransactionHost();
         var tx = NewIst(host);
-        tx.Respond(SipResponse.CreateFor(tx.Request, 200, null, "t1"));
+        tx.Respond(SipResponse.CreateFor(tx.Request!, 200, null, "t1"));
         Assert.Equal(SipTransactionState.Accepted, tx.State);
         Assert.False(tx.OnAck());
-        Assert.False(tx.Respond(SipResponse.CreateFor(tx.Request, 486, null, "t1")));
+        // Only the response bytes linger for Timer L: the parsed INVITE is let go with the 2xx.
+        Assert.Null(tx.Request);
+        Assert.False(tx.Respond(SipResponse.CreateFor(FakeTransactionHost.Request("INVITE"), 486, null, "t1")));
         host.Advance(TimeSpan.FromSeconds(31.9));
         Assert.Equal(SipTransactionState.Accepted, tx.State);
         Assert.Equal(0, host.Retransmissions);

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls;
@@ -17,6 +18,21 @@ public sealed record CallServices(
 {
     /// <summary>How long a queue step holds the caller while no router is configured (when the step has no <c>maxWait</c>).</summary>
     public TimeSpan QueueWaitWithoutRouter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The skill router (<see cref="Routing.Live.SkillRouter"/>); null: a queue step holds and then fails.</summary>
+    public IActorRef? Router { get; init; }
+
+    /// <summary>Places agent legs; null: no delivery to agents.</summary>
+    public OutboundDialer? Outbound { get; init; }
+
+    /// <summary>Where messages recorded for a skill go (<c>data/messages</c>); null: with other recordings.</summary>
+    public string? MessagesFolder { get; init; }
+
+    /// <summary>How often a waiting caller's place is checked for announcements and offers.</summary>
+    public TimeSpan QueueCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the caller has to press a key after an offer before hold music resumes.</summary>
+    public TimeSpan OfferKeyTimeout { get; init; } = TimeSpan.FromSeconds(8);
 
     /// <summary>How long to wait for the BYE transaction before the actor stops anyway (RFC 3261 Timer F, 64·T1).</summary>
     public TimeSpan HangupTimeout { get; init; } = TimeSpan.FromSeconds(32);

@@ -40,6 +40,9 @@ public sealed class SipStackService : IHostedService
     /// <summary>True while the stack runs and the node takes new calls.</summary>
     public bool IsReady => _ready;
 
+    /// <summary>The UAC side of the running stack (agent legs, callbacks), null until started.</summary>
+    public ISipUserAgent? UserAgent => _stack?.UserAgent;
+
     /// <summary>The call manager, once started.</summary>
     public IActorRef? Manager => _manager;
 

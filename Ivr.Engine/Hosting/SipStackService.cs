@@ -43,6 +43,9 @@ public sealed class SipStackService : IHostedService
     /// <summary>The UAC side of the running stack (agent legs, callbacks), null until started.</summary>
     public ISipUserAgent? UserAgent => _stack?.UserAgent;
 
+    /// <summary>Where the engine's SIP stack listens (empty before it started).</summary>
+    public IReadOnlyList<Sip.Transport.SipEndPoint> LocalEndPoints => _stack?.LocalEndPoints ?? [];
+
     /// <summary>The call manager, once started.</summary>
     public IActorRef? Manager => _manager;
 

@@ -14,9 +14,10 @@ namespace Ivr.Engine.Calls;
 /// 500 otherwise, media closed, <c>ivr.calls.failed</c> incremented; the parent stops (never restarts) a failed call actor.
 /// </summary>
 /// <remarks>
-/// Until the skill router exists, a <c>queue</c> step holds the caller on the step's hold audio and reports
-/// <see cref="QueueOutcome.Failed"/> after the step's <c>maxWait</c> (or <see cref="CallServices.QueueWaitWithoutRouter"/>),
-/// a <c>callback</c> booking is refused, and a <c>bridge</c> transfer fails; each is logged ("router not configured").
+/// With a router (<see cref="CallServices.Router"/>) a <c>queue</c> step, callback bookings and skill messages go through
+/// it (see <c>CallActor.Queue.cs</c>). Without one, a <c>queue</c> step holds the caller on the step's hold audio and
+/// reports <see cref="QueueOutcome.Failed"/> after the step's <c>maxWait</c> (or <see cref="CallServices.QueueWaitWithoutRouter"/>),
+/// a <c>callback</c> booking is refused; a <c>bridge</c> transfer fails either way; each is logged ("router not configured").
 /// </remarks>
 public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
 {
@@ -75,6 +76,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         Flow,
         Hold,
         Beep,
+        Announce,
     }
 
     /// <inheritdoc />
@@ -117,6 +119,9 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
                 break;
             case RecordEffect record:
                 Record(record);
+                break;
+            case BookCallbackEffect callback when _services.Router is not null:
+                BookCallback(callback);
                 break;
             case BookCallbackEffect callback:
                 _log.LogWarning("Router not configured: callback to {Number} for skill {Skill} not booked", callback.Number, callback.Skill);
@@ -184,6 +189,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         // Not disposed: the answering task may still observe its token after the actor is gone.
         _answerCancel.Cancel();
 
+        EndAgentLeg();
         if (!_finished)
         {
             // Stopped without ending the call: a crash (or the system shutting down); end the dialog anyway.
@@ -251,8 +257,14 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         Receive<DtmfDetected>(OnDtmf);
         Receive<ClipFinished>(OnClipFinished);
         Receive<FlowTimerFired>(m => Guard(() => _run!.TimerExpired(m.Token)));
+        QueueHandlers();
         Receive<QueueWaitExpired>(_ =>
         {
+            if (_queue is not null)
+            {
+                LeaveQueueWith(QueueOutcome.Failed);
+                return;
+            }
             if (_playback == Playback.Hold) StopClips();
             _log.LogInformation("Router not configured: the queue step ends as failed");
             Guard(() => _run!.QueueResult(QueueOutcome.Failed));
@@ -265,6 +277,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         Receive<CallerHungUp>(_ =>
         {
             _callerGone = true;
+            CallerLeftQueue();
             StopClips();
             CloseMedia();
             Guard(() => _run!.Hangup());
@@ -328,6 +341,12 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             if (_finishKey.Contains(m.Digit, StringComparison.Ordinal)) FinishRecording();
             return;
         }
+        if (_queue is not null)
+        {
+            OnQueueDigit(m.Digit);
+            return;
+        }
+        if (_bridge is not null) return;
         Guard(() => _run!.Digit(m.Digit));
     }
 
@@ -356,6 +375,12 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
                 _playback = Playback.None;
                 Interlocked.Increment(ref _generation);
                 StartRecording();
+                break;
+            case Playback.Announce when _clips.Count > 0:
+                PlayNext();
+                break;
+            case Playback.Announce:
+                AnnouncementFinished();
                 break;
         }
     }
@@ -396,16 +421,27 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
 
     private void Enqueue(EnqueueEffect enqueue)
     {
+        if (_services.Router is not null)
+        {
+            EnqueueWithRouter(enqueue);
+            return;
+        }
         var wait = enqueue.MaxWait ?? _services.QueueWaitWithoutRouter;
         _log.LogWarning(
             "Router not configured: caller waits on hold for skill {Skill} and the queue step fails after {Wait}",
             enqueue.Skill, wait);
+        StartHold(enqueue.Hold);
+        Timers.StartSingleTimer(QueueTimer, QueueWaitExpired.Instance, wait);
+    }
+
+    private void StartHold(IReadOnlyList<ResolvedPrompt> holdPrompts)
+    {
         var hold = new List<AudioClip>();
-        foreach (var prompt in enqueue.Hold)
+        foreach (var prompt in holdPrompts)
         {
             if (_services.Prompts.Find(prompt) is { } clip) hold.Add(clip);
         }
-        if (enqueue.Hold.Count == 0 && _services.Prompts.FindSound(DefaultHoldSound) is { } fallback) hold.Add(fallback);
+        if (holdPrompts.Count == 0 && _services.Prompts.FindSound(DefaultHoldSound) is { } fallback) hold.Add(fallback);
         _hold = hold;
         StopClips();
         if (hold.Count > 0)
@@ -414,7 +450,6 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             _playback = Playback.Hold;
             PlayNext();
         }
-        Timers.StartSingleTimer(QueueTimer, QueueWaitExpired.Instance, wait);
     }
 
     private void Transfer(TransferEffect transfer)
@@ -442,6 +477,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     {
         _finishKey = record.FinishKey;
         _recordLimit = record.MaxLength;
+        _messageSkill = record.Skill;
         if (!_setup.Negotiated.Receives)
         {
             _log.LogWarning("The caller sends no audio (SDP direction); the message is not recorded");
@@ -465,7 +501,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     private void StartRecording()
     {
         var number = ++_recordings;
-        var path = Path.Combine(_services.RecordingsFolder, $"{ActorNames.FromCallId(_setup.Call.CallId)}-{number}.wav");
+        var path = MessagePath() ?? Path.Combine(_services.RecordingsFolder, $"{ActorNames.FromCallId(_setup.Call.CallId)}-{number}.wav");
         try
         {
             _recording = CallRecording.Start(_media, path);
@@ -486,6 +522,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _recording = null;
         Timers.Cancel(RecordTimer);
         var seconds = recording.Stop();
+        if (SaveMessage(recording.Path, seconds)) return;
         Guard(() => _run!.RecordingFinished(recording.Path, seconds));
     }
 
@@ -499,6 +536,8 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     {
         if (!_failed) _outcome = outcome.Code;
         _services.Metrics.CallEnded(outcome.Code);
+        // Connected to an agent: the call lives on, bridged, until either side hangs up.
+        if (_bridge is not null && !_callerGone) return;
         StopClips();
         StopRecording();
         Timers.Cancel(FlowTimer);
@@ -517,6 +556,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         var callId = _setup.Call.CallId;
         // Flagged just before the BYE: a throw before this point leaves PostStop to send it.
         _byeStarted = true;
+        EndAgentLeg();
         _session.HangupAsync(CancellationToken.None).PipeTo(
             Self,
             success: () => HangupCompleted.Instance,
@@ -590,6 +630,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         if (_finished) return;
         _finished = true;
         Timers.CancelAll();
+        EndAgentLeg();
         StopRecording();
         CloseMedia();
         Context.Stop(Self);

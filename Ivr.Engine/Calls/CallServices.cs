@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls;
@@ -23,6 +24,21 @@ public sealed record CallServices(
     /// RFC 3261 §13.3.1.1 would have the 180 repeated every minute.
     /// </summary>
     public TimeSpan RingFor { get; init; }
+
+    /// <summary>The skill router (<see cref="Routing.Live.SkillRouter"/>); null: a queue step holds and then fails.</summary>
+    public IActorRef? Router { get; init; }
+
+    /// <summary>Places agent legs; null: no delivery to agents.</summary>
+    public OutboundDialer? Outbound { get; init; }
+
+    /// <summary>Where messages recorded for a skill go (<c>data/messages</c>); null: with other recordings.</summary>
+    public string? MessagesFolder { get; init; }
+
+    /// <summary>How often a waiting caller's place is checked for announcements and offers.</summary>
+    public TimeSpan QueueCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the caller has to press a key after an offer before hold music resumes.</summary>
+    public TimeSpan OfferKeyTimeout { get; init; } = TimeSpan.FromSeconds(8);
 
     /// <summary>How long to wait for the BYE transaction before the actor stops anyway (RFC 3261 Timer F, 64·T1).</summary>
     public TimeSpan HangupTimeout { get; init; } = TimeSpan.FromSeconds(32);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ivr.Engine.Demo;
 using Ivr.Engine.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,11 +32,12 @@ public static class ServeCommand
         var data = new Option<string?>("--data") { Description = "Data folder for recordings (Data:Folder)" };
         var maxCalls = new Option<int?>("--max-calls") { Description = "Live calls beyond which INVITEs get 503 (Calls:MaxCalls)" };
         var drain = new Option<string?>("--drain-timeout") { Description = "How long Ctrl-C lets calls finish, e.g. 30s (Calls:DrainTimeout)" };
+        var demo = new Option<bool>("--demo") { Description = "Also run simulated callers and agents over loopback (flows/demo.json; Demo section)" };
         var set = new Option<string[]>("--set") { Description = "Any setting as Section:Key=value (repeatable)", Arity = ArgumentArity.ZeroOrMore };
 
         var cmd = new Command("serve", "Answer calls: SIP, media and flows, with /healthz and /readyz; Ctrl-C drains")
         {
-            config, address, port, http, flows, sounds, data, maxCalls, drain, set,
+            config, address, port, http, flows, sounds, data, maxCalls, drain, demo, set,
         };
         cmd.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +54,7 @@ public static class ServeCommand
             Put("Sounds:Folder", parse.GetValue(sounds));
             Put("Data:Folder", parse.GetValue(data));
             Put("Calls:MaxCalls", parse.GetValue(maxCalls)?.ToString(CultureInfo.InvariantCulture));
+            if (parse.GetValue(demo)) Put("Demo:Enabled", "true");
             if (parse.GetValue(drain) is { } drainText)
             {
                 if (!Durations.TryParse(drainText, out var drainTimeout))
@@ -76,8 +79,9 @@ public static class ServeCommand
             try
             {
                 options = EngineOptions.Load(overrides, parse.GetValue(config));
+                DemoSetup.Apply(options);
             }
-            catch (Exception ex) when (ex is FormatException or InvalidOperationException or IOException)
+            catch (Exception ex) when (ex is FormatException or InvalidOperationException or IOException or System.Text.Json.JsonException)
             {
                 await console.Error.WriteLineAsync("Configuration: " + ex.Message);
                 return 2;

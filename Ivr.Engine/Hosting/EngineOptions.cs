@@ -35,6 +35,12 @@ public sealed class EngineOptions
     /// <summary>The agents' registrar (REGISTER with Digest authentication).</summary>
     public RegistrarSettings Registrar { get; set; } = new();
 
+    /// <summary>The skill router.</summary>
+    public RoutingOptions Routing { get; set; } = new();
+
+    /// <summary>Simulated callers and agents for <c>serve --demo</c>.</summary>
+    public Demo.DemoOptions Demo { get; set; } = new();
+
     /// <summary>Builds the options from the layered sources; <paramref name="overrides"/> are <c>Section:Key</c> pairs.</summary>
     public static EngineOptions Load(IEnumerable<KeyValuePair<string, string?>>? overrides = null, string? extraJsonFile = null)
     {

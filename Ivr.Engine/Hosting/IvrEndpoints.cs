@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Routing.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,6 +23,7 @@ public static class IvrEndpoints
                 ? Results.Text("draining\n", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text($"ready: {live.Live} live calls\n");
         });
+        app.MapRoutingEndpoints();
         return app;
     }
 }

@@ -59,6 +59,7 @@ public static class IvrEngineServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<CallMetrics>(),
             Path.Combine(dataFolder, "recordings")) { RingFor = options.Calls.RingFor });
+        services.AddIvrRouting(options, dataFolder);
 
         var settings = new CallManagerSettings
         {
@@ -75,8 +76,9 @@ public static class IvrEngineServiceCollectionExtensions
             builder.ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory());
             builder.WithActors((system, registry) =>
             {
+                var calls = RoutingHosting.StartRouter(system, registry, sp, options, sp.GetRequiredService<CallServices>());
                 var manager = system.ActorOf(
-                    CallManager.Props(settings, sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IMediaSessionFactory>(), sp.GetRequiredService<CallServices>()),
+                    CallManager.Props(settings, sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IMediaSessionFactory>(), calls),
                     "calls");
                 registry.Register<CallManager>(manager);
             });
@@ -89,6 +91,7 @@ public static class IvrEngineServiceCollectionExtensions
         // Registered after Akka's own hosted service, so it stops (drains) before the actor system shuts down.
         services.AddSingleton<SipStackService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipStackService>());
+        if (options.Demo.Enabled) services.AddHostedService<Demo.DemoService>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Calls.DrainTimeout + settings.DrainGrace + TimeSpan.FromSeconds(15));
         return services;
     }

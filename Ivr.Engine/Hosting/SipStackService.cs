@@ -40,6 +40,12 @@ public sealed class SipStackService : IHostedService
     /// <summary>True while the stack runs and the node takes new calls.</summary>
     public bool IsReady => _ready;
 
+    /// <summary>The UAC side of the running stack (agent legs, callbacks), null until started.</summary>
+    public ISipUserAgent? UserAgent => _stack?.UserAgent;
+
+    /// <summary>Where the engine's SIP stack listens (empty before it started).</summary>
+    public IReadOnlyList<Sip.Transport.SipEndPoint> LocalEndPoints => _stack?.LocalEndPoints ?? [];
+
     /// <summary>The call manager, once started.</summary>
     public IActorRef? Manager => _manager;
 

@@ -23,6 +23,12 @@ public interface ICallbackStore
     Task<CallbackRecord?> LeaseNextDueAsync(string skill, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Atomically moves the callback <paramref name="id"/> from Pending to Dialling if it is due at <paramref name="now"/>,
+    /// counting an attempt; null if it is not Pending or not yet due (another dialer has it, or it was settled).
+    /// </summary>
+    Task<CallbackRecord?> LeaseAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Records the outcome of a leased callback's attempt: Connected ends it; NoAnswer/Busy schedule a retry with
     /// back-off while attempts remain, else Failed; Rejected fails it. Null if it is not (or no longer) Dialling.
     /// </summary>

@@ -103,6 +103,21 @@ public sealed class SqliteCallbackStore : ICallbackStore
     }
 
     /// <inheritdoc />
+    public async Task<CallbackRecord?> LeaseAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var lease = connection.CreateCommand();
+        lease.CommandText = $"""
+            UPDATE callbacks SET state = 'Dialling', attempts = attempts + 1, updated_at = $now
+            WHERE id = $id AND state = 'Pending' AND next_attempt_at <= $now
+            RETURNING {Columns}
+            """;
+        lease.Parameters.AddWithValue("$id", id);
+        lease.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        return await ReadOneAsync(lease, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<CallbackRecord?> CompleteAsync(long id, CallbackAttemptResult result, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);

@@ -1,0 +1,79 @@
+using Ivr.Engine.Media;
+using Ivr.Engine.Sip;
+using Ivr.Engine.Sip.Stack;
+
+namespace Ivr.Engine.Calls;
+
+/// <summary>
+/// Places calls for the router (agent legs, callbacks) over the stack's UAC side: reserves an RTP port, offers PCMU/PCMA
+/// with telephone-event, sends the INVITE, negotiates the answer and starts the media. A leg whose answer is unusable
+/// is hung up at once and reported as rejected.
+/// </summary>
+public sealed class OutboundDialer
+{
+    private readonly Func<ISipUserAgent?> _userAgent;
+    private readonly IMediaSessionFactory _media;
+
+    /// <summary>Creates the dialer; <paramref name="userAgent"/> yields the UAC once the SIP stack runs (null before).</summary>
+    public OutboundDialer(Func<ISipUserAgent?> userAgent, IMediaSessionFactory media, string fromUser)
+    {
+        ArgumentNullException.ThrowIfNull(userAgent);
+        ArgumentNullException.ThrowIfNull(media);
+        ArgumentException.ThrowIfNullOrEmpty(fromUser);
+        _userAgent = userAgent;
+        _media = media;
+        FromUser = fromUser;
+    }
+
+    /// <summary>The From user of the calls placed.</summary>
+    public string FromUser { get; }
+
+    /// <summary>Calls <paramref name="target"/> (a SIP URI) and, on answer, returns the leg with its media started.</summary>
+    public async Task<OutboundLeg> DialAsync(string target, string? displayName, TimeSpan ringTimeout, CancellationToken cancellationToken)
+    {
+        if (!SipUri.TryParse(target, out var uri)) return new OutboundLeg(OutboundCallStatus.Rejected, 0, null, null, $"'{target}' is not a SIP URI");
+        if (_userAgent() is not { } userAgent) return new OutboundLeg(OutboundCallStatus.Rejected, 0, null, null, "the SIP stack is not running");
+
+        var reservation = _media.Reserve();
+        try
+        {
+            var local = reservation.LocalEndPoint;
+            var offer = SdpNegotiator.CreateOffer(local.Address, local.Port);
+            var call = await userAgent.InviteAsync(uri, FromUser, displayName, offer.ToString(), ringTimeout, cancellationToken).ConfigureAwait(false);
+            if (call.Status != OutboundCallStatus.Answered)
+            {
+                reservation.Dispose();
+                return new OutboundLeg(call.Status, call.StatusCode, null, null);
+            }
+            if (!SdpSession.TryParse(call.SdpAnswer, out var answer, out var sdpError))
+                return await HangUpAsync(call, reservation, "unusable SDP answer: " + sdpError).ConfigureAwait(false);
+            var negotiated = SdpNegotiator.ProcessAnswer(offer, answer);
+            if (!negotiated.IsSuccess) return await HangUpAsync(call, reservation, negotiated.Reason).ConfigureAwait(false);
+
+            var media = reservation.Open(negotiated.Media);
+            try
+            {
+                await media.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                media.Close();
+                await call.HangupAsync(CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+            return new OutboundLeg(OutboundCallStatus.Answered, call.StatusCode, call, media);
+        }
+        catch
+        {
+            reservation.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<OutboundLeg> HangUpAsync(IOutboundCall call, IMediaReservation reservation, string? problem)
+    {
+        reservation.Dispose();
+        await call.HangupAsync(CancellationToken.None).ConfigureAwait(false);
+        return new OutboundLeg(OutboundCallStatus.Rejected, 488, null, null, problem);
+    }
+}

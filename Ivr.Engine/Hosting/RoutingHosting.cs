@@ -1,0 +1,97 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Ivr.Engine.Calls;
+using Ivr.Engine.Routing;
+using Ivr.Engine.Routing.Callbacks;
+using Ivr.Engine.Routing.Configuration;
+using Ivr.Engine.Routing.Live;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>Registers the skill router: its status source, stores, agents file and outbound dialer, and starts its actors.</summary>
+public static class RoutingHosting
+{
+    /// <summary>Registers the router's services (the <see cref="ISkillStatusSource"/> is the router's live snapshot).</summary>
+    public static IServiceCollection AddIvrRouting(this IServiceCollection services, EngineOptions options, string dataFolder)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        var routing = options.Routing;
+        services.AddSingleton<RouterStatus>();
+        services.AddSingleton<ISkillStatusSource>(sp => sp.GetRequiredService<RouterStatus>());
+        services.AddSingleton(sp => new RoutingStores(dataFolder, sp.GetRequiredService<TimeProvider>(),
+            new CallbackRetryPolicy(routing.CallbackMaxAttempts, routing.CallbackRetryBackoff)));
+        services.AddSingleton(sp =>
+        {
+            var path = LocateFile(routing.AgentsFile);
+            var besideSchema = Path.Combine(Path.GetDirectoryName(path)!, AgentsConfigLoader.SchemaFileName);
+            var schema = File.Exists(besideSchema) ? besideSchema : LocateFile(AgentsConfigLoader.SchemaFileName);
+            return new AgentsFile(path, schema, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentsFile>>());
+        });
+        services.AddSingleton(sp => new OutboundDialer(
+            () => sp.GetService<SipStackService>()?.UserAgent,
+            sp.GetRequiredService<IMediaSessionFactory>(),
+            routing.FromUser));
+        return services;
+    }
+
+    /// <summary>
+    /// Starts the callback dialer and the router (registered in <paramref name="registry"/> as <see cref="SkillRouter"/>) and
+    /// returns the call services wired to them; unchanged when the router is disabled.
+    /// </summary>
+    public static CallServices StartRouter(ActorSystem system, IActorRegistry registry, IServiceProvider sp, EngineOptions options, CallServices calls)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(sp);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(calls);
+        var routing = options.Routing;
+        if (!routing.Enabled) return calls;
+        var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RoutingHosting));
+        var agentsFile = sp.GetRequiredService<AgentsFile>();
+        var config = agentsFile.Load() ?? new AgentsConfig { Skills = [], Agents = [] };
+        if (!Enum.TryParse<AgentState>(routing.InitialAgentState, ignoreCase: true, out var initial))
+        {
+            log.LogWarning("Routing:InitialAgentState '{State}' is not an agent state; agents start Ready", routing.InitialAgentState);
+            initial = AgentState.Ready;
+        }
+        var outbound = sp.GetRequiredService<OutboundDialer>();
+        var stores = sp.GetRequiredService<RoutingStores>();
+        var dialer = system.ActorOf(CallbackDialer.Props(new CallbackDialerSettings(outbound, calls.Prompts, routing.CallbackTrunk)
+        {
+            RingTimeout = routing.CallbackRingTimeout,
+            Logging = calls.Logging,
+        }), "callback-dialer");
+        var router = system.ActorOf(SkillRouter.Props(new SkillRouterSettings(config, sp.GetRequiredService<RouterStatus>())
+        {
+            InitialState = initial,
+            Time = calls.Time,
+            MeterWindow = routing.MeterWindow,
+            Pacer = new CallbackPacer(routing.CallbackReserveAgents ?? 0, routing.CallbackMaxDeferral),
+            Stores = stores,
+            Dialer = dialer,
+            Logging = calls.Logging,
+        }), "router");
+        registry.Register<SkillRouter>(router);
+        agentsFile.Changed += changed => router.Tell(new ReplaceAgents(changed));
+        agentsFile.Watch();
+        return calls with
+        {
+            Router = router,
+            Outbound = outbound,
+            MessagesFolder = Path.Combine(stores.DataFolder, "messages"),
+            QueueCheckInterval = routing.CheckInterval,
+        };
+    }
+
+    /// <summary>A file relative to the current directory when it exists there, else to the repository.</summary>
+    internal static string LocateFile(string file)
+    {
+        if (Path.IsPathRooted(file)) return file;
+        var local = Path.GetFullPath(file);
+        return File.Exists(local) ? local : RepoLayout.Locate(file);
+    }
+}

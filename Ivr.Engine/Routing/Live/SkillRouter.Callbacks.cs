@@ -1,0 +1,232 @@
+using System.Globalization;
+using Akka.Actor;
+using Ivr.Engine.Routing.Callbacks;
+using Ivr.Engine.Routing.DialPlan;
+using Ivr.Engine.Routing.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Routing.Live;
+
+/// <summary>The router's durable side: callback bookings and their virtual places, the callback dialer's outcomes, messages.</summary>
+public sealed partial class SkillRouter
+{
+    private readonly Dictionary<long, Dialling> _dialling = [];
+
+    private bool CanDialCallbacks => _callbacks is not null && _settings.Dialer is not null;
+
+    private void CallbackHandlers()
+    {
+        Receive<StoresOpened>(OnStoresOpened);
+        Receive<StoreFailed>(m => _log.LogError(m.Cause, "Routing store failed while {During}", m.During));
+        Receive<BookCallback>(OnBookCallback);
+        Receive<BookDone>(OnBookDone);
+        Receive<CallbackLeased>(OnLeased);
+        Receive<CallbackBridged>(OnCallbackBridged);
+        Receive<CallbackDialFinished>(OnDialFinished);
+        Receive<CallbackStored>(OnCallbackStored);
+        Receive<CallbackDue>(m =>
+        {
+            Line(m.Callback.Skill).CallbacksBackingOff--;
+            AddCallbackPlace(m.Callback);
+            Dispatch(m.Callback.Skill);
+        });
+        Receive<SaveMessage>(OnSaveMessage);
+        Receive<MessageStored>(m =>
+        {
+            if (m.Saved) Line(m.Skill).MessagesRecorded++;
+            m.ReplyTo.Tell(new MessageSaved(m.Saved, m.Error));
+        });
+    }
+
+    private void OpenStores()
+    {
+        if (_settings.Stores is not { } stores) return;
+        LoadAsync(stores, Now).PipeTo(Self, failure: ex => new StoreFailed("opening the stores and loading pending callbacks", ex));
+    }
+
+    private static async Task<StoresOpened> LoadAsync(RoutingStores stores, DateTimeOffset now)
+    {
+        var callbacks = await stores.CallbacksAsync().ConfigureAwait(false);
+        var messages = await stores.MessagesAsync().ConfigureAwait(false);
+        var recovered = await callbacks.RecoverAsync(now).ConfigureAwait(false);
+        var pending = await callbacks.ListPendingAsync().ConfigureAwait(false);
+        return new StoresOpened(callbacks, messages, recovered, pending);
+    }
+
+    private void OnStoresOpened(StoresOpened m)
+    {
+        _callbacks = m.Callbacks;
+        _messages = m.Messages;
+        _log.LogInformation("Callbacks: {Pending} pending ({Recovered} interrupted by a restart and put back)", m.Pending.Count, m.Recovered);
+        var now = Now;
+        foreach (var callback in m.Pending)
+        {
+            if (callback.NextAttemptAt > now) ScheduleRetry(callback, now);
+            else AddCallbackPlace(callback);
+        }
+        foreach (var skill in m.Pending.Select(c => c.Skill).Distinct(StringComparer.Ordinal)) Dispatch(skill);
+    }
+
+    private void OnBookCallback(BookCallback m)
+    {
+        if (_callbacks is not { } store)
+        {
+            Sender.Tell(new CallbackBookingResult(false, null, "Sorry, we cannot book callbacks right now.", null));
+            return;
+        }
+        var replyTo = Sender;
+        var plan = _dialPlan;
+        var now = Now;
+        BookAsync(store, plan, m, now).PipeTo(Self,
+            success: result => new BookDone(m.Skill, result.Check, result.Booked, replyTo),
+            failure: ex =>
+            {
+                _log.LogError(ex, "Booking a callback for call {CallId} failed", m.CallId);
+                return new BookDone(m.Skill, DialPlanResult.Refuse(null, DialPlanRefusal.None), null, replyTo);
+            });
+    }
+
+    private static async Task<(DialPlanResult Check, CallbackBookResult? Booked)> BookAsync(
+        ICallbackStore store, CallbackDialPlan plan, BookCallback m, DateTimeOffset now)
+    {
+        var check = await plan.CheckAsync(m.Number, now, store).ConfigureAwait(false);
+        if (!check.Allowed) return (check, null);
+        var booking = new CallbackBooking("call:" + m.CallId + ":" + m.Skill, m.Skill, check.Number!, m.CallerNumber, m.EnteredQueueAt, now);
+        return (check, await store.BookAsync(booking).ConfigureAwait(false));
+    }
+
+    private void OnBookDone(BookDone m)
+    {
+        if (m.Booked is not { } booked)
+        {
+            _log.LogInformation("Callback to {Number} refused: {Reason}", m.Check.Number, m.Check.Reason);
+            m.ReplyTo.Tell(new CallbackBookingResult(false, m.Check.Number, m.Check.Message, null));
+            return;
+        }
+        var record = booked.Record;
+        _log.LogInformation("Callback {Id} to {Number} for {Skill} stored (entered the line at {Entered:o})",
+            record.Id, record.Number, record.Skill, record.EnteredQueueAt);
+        // The reply goes once the row is durable: the caller's confirmation prompt follows it.
+        m.ReplyTo.Tell(new CallbackBookingResult(true, record.Number, m.Check.Message, record.Id));
+        if (booked.Created && record.State == CallbackState.Pending)
+        {
+            AddCallbackPlace(record);
+            Dispatch(record.Skill);
+        }
+    }
+
+    private void AddCallbackPlace(CallbackRecord callback)
+    {
+        var queue = _selector.Queue(callback.Skill);
+        Line(callback.Skill);
+        var id = CallbackPrefix + callback.Id.ToString(CultureInfo.InvariantCulture);
+        if (queue.Contains(id) || _dialling.ContainsKey(callback.Id)) return;
+        queue.Enqueue(new QueuedCaller(id, LinePriority(5), callback.EnteredQueueAt, IsCallback: true));
+    }
+
+    private void StartCallback(QueuedCaller place, string skill, string agentId)
+    {
+        var id = long.Parse(place.Id.AsSpan(CallbackPrefix.Length), CultureInfo.InvariantCulture);
+        _dialling[id] = new Dialling(agentId, skill);
+        _log.LogInformation("Callback {Id} reaches the head of {Skill}: agent {Agent} reserved", id, skill, agentId);
+        _callbacks!.LeaseAsync(id, Now).PipeTo(Self,
+            success: record => new CallbackLeased(id, record),
+            failure: ex => new CallbackLeased(id, null, ex));
+    }
+
+    private void OnLeased(CallbackLeased m)
+    {
+        if (!_dialling.TryGetValue(m.Id, out var dialling)) return;
+        if (m.Callback is not { } callback)
+        {
+            // Settled elsewhere (cancelled, not yet due, another dialer): the agent goes back to work.
+            if (m.Error is not null) _log.LogError(m.Error, "Leasing callback {Id} failed", m.Id);
+            else _log.LogInformation("Callback {Id} is no longer pending; not dialled", m.Id);
+            _dialling.Remove(m.Id);
+            ReleaseAgent(dialling.AgentId, AgentState.Ready);
+            return;
+        }
+        Line(dialling.Skill).CallbacksDialled++;
+        _pool.SetState(dialling.AgentId, AgentState.Ringing, Now);
+        _settings.Dialer!.Tell(new DialCallback(callback, dialling.AgentId, _agents.TryGetValue(dialling.AgentId, out var a) ? a.Contact : "",
+            TimeSpan.FromSeconds(_config.RingTimeoutSeconds)));
+    }
+
+    private void OnCallbackBridged(CallbackBridged m)
+    {
+        if (!_dialling.TryGetValue(m.CallbackId, out var dialling)) return;
+        if (_agents.ContainsKey(m.AgentId)) _pool.SetState(m.AgentId, AgentState.Talking, Now);
+        _callbackTalks[m.CallbackId] = new Talk(m.AgentId, dialling.Skill, Now);
+    }
+
+    private void OnDialFinished(CallbackDialFinished m)
+    {
+        if (!_dialling.Remove(m.CallbackId, out var dialling)) return;
+        if (_callbackTalks.Remove(m.CallbackId, out var talk)) FinishTalk(talk);
+        else ReleaseAgent(m.AgentId, m.AgentMissed ? AgentState.Away : AgentState.Ready);
+        _log.LogInformation("Callback {Id} attempt ended: {Result}", m.CallbackId, m.Result);
+        var skill = dialling.Skill;
+        _callbacks!.CompleteAsync(m.CallbackId, m.Result, Now).PipeTo(Self,
+            success: record => new CallbackStored(skill, record),
+            failure: ex => new StoreFailed($"recording callback {m.CallbackId}'s outcome", ex));
+    }
+
+    private void OnCallbackStored(CallbackStored m)
+    {
+        if (m.Callback is not { } callback) return;
+        switch (callback.State)
+        {
+            case CallbackState.Pending:
+                ScheduleRetry(callback, Now);
+                break;
+            case CallbackState.Failed:
+                Line(m.Skill).CallbacksFailed++;
+                _log.LogWarning("Callback {Id} to {Number} failed after {Attempts} attempts ({Outcome})",
+                    callback.Id, callback.Number, callback.Attempts, callback.LastOutcome);
+                break;
+        }
+    }
+
+    private void ScheduleRetry(CallbackRecord callback, DateTimeOffset now)
+    {
+        Line(callback.Skill).CallbacksBackingOff++;
+        var delay = callback.NextAttemptAt - now;
+        _log.LogInformation("Callback {Id}: next attempt in {Delay}", callback.Id, delay);
+        Timers.StartSingleTimer("callback-" + callback.Id.ToString(CultureInfo.InvariantCulture), new CallbackDue(callback),
+            delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+    }
+
+    private void OnSaveMessage(SaveMessage m)
+    {
+        if (_messages is not { } store)
+        {
+            Sender.Tell(new MessageSaved(false, "The message store is not available."));
+            return;
+        }
+        var replyTo = Sender;
+        var skill = m.Message.Skill;
+        store.SaveAsync(m.Message).PipeTo(Self,
+            success: _ => new MessageStored(skill, true, null, replyTo),
+            failure: ex =>
+            {
+                _log.LogError(ex, "Saving message {Id} failed", m.Message.Id);
+                return new MessageStored(skill, false, ex.Message, replyTo);
+            });
+    }
+
+    private sealed record Dialling(string AgentId, string Skill);
+
+    private sealed record StoresOpened(ICallbackStore Callbacks, IMessageStore Messages, int Recovered, IReadOnlyList<CallbackRecord> Pending);
+
+    private sealed record StoreFailed(string During, Exception Cause);
+
+    private sealed record BookDone(string Skill, DialPlanResult Check, CallbackBookResult? Booked, IActorRef ReplyTo);
+
+    private sealed record CallbackLeased(long Id, CallbackRecord? Callback, Exception? Error = null);
+
+    private sealed record CallbackStored(string Skill, CallbackRecord? Callback);
+
+    private sealed record CallbackDue(CallbackRecord Callback);
+
+    private sealed record MessageStored(string Skill, bool Saved, string? Error, IActorRef ReplyTo);
+}

@@ -1,0 +1,40 @@
+using Akka.Actor;
+using Ivr.Engine.Routing.Configuration;
+using Ivr.Engine.Routing.DialPlan;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ivr.Engine.Routing.Live;
+
+/// <summary>What a <see cref="SkillRouter"/> starts with.</summary>
+/// <param name="Agents">Skills and agents (a validated <c>agents.json</c>).</param>
+/// <param name="Status">Where the router publishes its live figures.</param>
+public sealed record SkillRouterSettings(AgentsConfig Agents, RouterStatus Status)
+{
+    /// <summary>The state agents start in.</summary>
+    public AgentState InitialState { get; init; } = AgentState.Ready;
+
+    /// <summary>The clock for entry times, waits and the meters.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Sliding window of the wait meters.</summary>
+    public TimeSpan MeterWindow { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Mean handle time assumed until one is measured.</summary>
+    public TimeSpan PriorHandleTime { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How callbacks at the head share agents with live callers.</summary>
+    public CallbackPacer Pacer { get; init; } = new(0, TimeSpan.FromMinutes(30));
+
+    /// <summary>Opens the durable stores; null: callbacks and messages are refused.</summary>
+    public RoutingStores? Stores { get; init; }
+
+    /// <summary>The callback dialer (<see cref="CallbackDialer"/> in the engine, a probe in tests); null: callbacks stay pending.</summary>
+    public IActorRef? Dialer { get; init; }
+
+    /// <summary>Loggers.</summary>
+    public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>The dial plan for <see cref="Agents"/>.</summary>
+    public CallbackDialPlan DialPlan => new((Agents.DialPlan ?? new DialPlanConfig()).ToOptions());
+}

@@ -1,4 +1,5 @@
 using Ivr.Engine.Routing.Configuration;
+using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Sip.Registrar;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,17 @@ public static class IvrRegistrarServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var credentials = new AgentSipCredentials();
-            LoadAgents(credentials, settings, options.Realm, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SipRegistrar>());
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger<SipRegistrar>();
+            if (settings.AgentsFile is null && sp.GetService<AgentsFile>() is { } shared)
+            {
+                // One agents file for routing and registration: credentials follow its saves and PUT /api/agents.
+                Use(credentials, shared.Load(), shared.Path, options.Realm, log);
+                shared.Changed += config => Use(credentials, config, shared.Path, options.Realm, log);
+            }
+            else
+            {
+                LoadAgents(credentials, settings.AgentsFile ?? "agents.json", options.Realm, log);
+            }
             return credentials;
         });
         services.AddSingleton(sp => new SipRegistrar(options, sp.GetRequiredService<AgentSipCredentials>(),
@@ -32,11 +43,11 @@ public static class IvrRegistrarServiceCollectionExtensions
 
     // A missing or invalid agents file leaves the registrar without users (every REGISTER is challenged, then refused)
     // and says why in the log; the engine still answers calls.
-    private static void LoadAgents(AgentSipCredentials credentials, RegistrarSettings settings, string realm, ILogger log)
+    private static void LoadAgents(AgentSipCredentials credentials, string agentsFile, string realm, ILogger log)
     {
-        var path = Path.IsPathRooted(settings.AgentsFile) || File.Exists(settings.AgentsFile)
-            ? Path.GetFullPath(settings.AgentsFile)
-            : RepoLayout.Locate(settings.AgentsFile);
+        var path = Path.IsPathRooted(agentsFile) || File.Exists(agentsFile)
+            ? Path.GetFullPath(agentsFile)
+            : RepoLayout.Locate(agentsFile);
         if (!File.Exists(path))
         {
             log.LogWarning("Registrar: no agents file at {Path}; REGISTER will be refused", path);
@@ -49,7 +60,14 @@ public static class IvrRegistrarServiceCollectionExtensions
             log.LogError("Registrar: {Path} is invalid; REGISTER will be refused until it is fixed", path);
             return;
         }
-        foreach (var problem in credentials.Replace(loaded.Config.Agents)) log.LogError("Registrar: {Problem}", problem);
+        Use(credentials, loaded.Config, path, realm, log);
+    }
+
+    // An invalid file (null) keeps the credentials in force: the router keeps its agents then too.
+    private static void Use(AgentSipCredentials credentials, AgentsConfig? config, string path, string realm, ILogger log)
+    {
+        if (config is null) return;
+        foreach (var problem in credentials.Replace(config.Agents)) log.LogError("Registrar: {Problem}", problem);
         log.LogInformation("Registrar: {Count} agents can register in realm {Realm} (from {Path})", credentials.Count, realm, path);
     }
 }

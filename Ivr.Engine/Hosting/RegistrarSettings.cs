@@ -9,8 +9,11 @@ public sealed class RegistrarSettings
     /// <summary>Answer REGISTER at all (false: 501, as a plain IVR does).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The file holding the agents and their <c>sip</c> credentials.</summary>
-    public string AgentsFile { get; set; } = "agents.json";
+    /// <summary>
+    /// The file holding the agents and their <c>sip</c> credentials; null (the default): the router's agents file
+    /// (<c>Routing:AgentsFile</c>), whose saves and HTTP updates then reload the credentials too.
+    /// </summary>
+    public string? AgentsFile { get; set; }
 
     /// <summary>The Digest realm; HA1 hashes in the agents file must be computed with it.</summary>
     public string Realm { get; set; } = "ivr";

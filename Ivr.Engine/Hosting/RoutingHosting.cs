@@ -5,6 +5,7 @@ using Ivr.Engine.Routing;
 using Ivr.Engine.Routing.Callbacks;
 using Ivr.Engine.Routing.Configuration;
 using Ivr.Engine.Routing.Live;
+using Ivr.Engine.Sip.Registrar;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -74,6 +75,7 @@ public static class RoutingHosting
             Stores = stores,
             Dialer = dialer,
             Logging = calls.Logging,
+            RegisteredContact = sp.GetService<IAgentContacts>() is { } registered ? id => registered.Find(id)?.Uri.ToString() : null,
         }), "router");
         registry.Register<SkillRouter>(router);
         agentsFile.Changed += changed => router.Tell(new ReplaceAgents(changed));

@@ -34,7 +34,7 @@ public sealed class BaresipCallTests : IDisposable
         Assert.True(dtmf.GetProperty("ok").GetBoolean(), "sndcode refused: " + dtmf);
 
         var ended = await engine.WaitForLogAsync(" ended: ", Bound);
-        Assert.Contains("ended: hangup:support", ended, StringComparison.Ordinal);
+        Assert.True(ended.Contains("ended: hangup:support", StringComparison.Ordinal), $"the call ended otherwise: {ended}\nengine:\n{engine.Log}\nbaresip:\n{baresip.Output}");
         var closed = await baresip.WaitForEventAsync("CALL_CLOSED", Bound);
         var terminated = await baresip.WaitForOutputAsync("terminated", Bound);
         Assert.Contains($"Call with sip:hotline@{engine.Target} terminated", terminated, StringComparison.Ordinal);

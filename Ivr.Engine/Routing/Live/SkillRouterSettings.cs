@@ -32,6 +32,12 @@ public sealed record SkillRouterSettings(AgentsConfig Agents, RouterStatus Statu
     /// <summary>The callback dialer (<see cref="CallbackDialer"/> in the engine, a probe in tests); null: callbacks stay pending.</summary>
     public IActorRef? Dialer { get; init; }
 
+    /// <summary>
+    /// The contact an agent's softphone registered with the engine (the registrar), or null when it has none; a
+    /// registered contact is where the agent is now, so it wins over the agents file's <c>contact</c>.
+    /// </summary>
+    public Func<string, string?>? RegisteredContact { get; init; }
+
     /// <summary>Loggers.</summary>
     public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 

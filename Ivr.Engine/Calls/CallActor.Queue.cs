@@ -70,6 +70,7 @@ public sealed partial class CallActor
         Receive<CallbackBookingResult>(m =>
         {
             if (!m.Booked) _log.LogInformation("Callback not booked: {Message}", m.Message);
+            else _log.LogInformation("Callback {Id} is stored; the caller hears the confirmation", m.CallbackId);
             Guard(() => _run!.CallbackResult(m.Booked, m.Number));
         });
         Receive<MessageSaved>(OnMessageSaved);

@@ -26,7 +26,10 @@ internal sealed class SippProcess : IDisposable
         return ((IPEndPoint)s.LocalEndPoint!).Port;
     }
 
-    /// <summary>Starts sipp with <c>-i 127.0.0.1 -p PORT -mp MEDIA -nostdin -timeout 30s -trace_err</c> plus <paramref name="args"/>.</summary>
+    /// <summary>
+    /// Starts sipp with <c>-i 127.0.0.1 -p PORT -mp MEDIA -nostdin -timeout 30s -trace_err</c> plus <paramref name="args"/>
+    /// (a <c>-timeout</c> in <paramref name="args"/> replaces the 30 s one).
+    /// </summary>
     public static SippProcess Start(int port, params string[] args)
     {
         var workDir = Directory.CreateTempSubdirectory("ivr-sipp-").FullName;
@@ -38,9 +41,14 @@ internal sealed class SippProcess : IDisposable
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var a in new[] { "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-mp", FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture), "-nostdin", "-timeout", "30s", "-trace_err" })
+        foreach (var a in new[] { "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-mp", FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture), "-nostdin", "-trace_err" })
         {
             psi.ArgumentList.Add(a);
+        }
+        if (!args.Contains("-timeout"))
+        {
+            psi.ArgumentList.Add("-timeout");
+            psi.ArgumentList.Add("30s");
         }
         var process = new Process { StartInfo = psi };
         var sipp = new SippProcess(process, workDir);

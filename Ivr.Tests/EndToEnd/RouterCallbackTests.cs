@@ -173,6 +173,23 @@ public class RouterCallbackTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task PremiumRateCallerId_IsRefusedWithItsPrompt_AndNothingIsBooked()
+    {
+        await using var rig = await RouterRig.StartAsync([("a1", SippProcess.FreeUdpPort(), 5)], "--set", "Routing:InitialAgentState=Away");
+
+        // The caller confirms its own (premium-rate) caller ID; the flow asks again, gets no key, and gives up.
+        await AcceptCallbackByDtmfAsync(rig, "+33899123456");
+        await rig.Engine.WaitForLogAsync("ended: hangup:unavailable", Bound);
+        var log = rig.Engine.Log;
+        var refused = log.IndexOf("Callback to +33899123456 not booked (PremiumRate)", StringComparison.Ordinal);
+        var prompt = log.IndexOf("Announcement: Sorry, we cannot call back premium-rate or special numbers.", StringComparison.Ordinal);
+        Assert.True(refused >= 0 && prompt > refused, "no refusal prompt:\n" + log);
+        Assert.DoesNotContain("Sound file", log, StringComparison.Ordinal);
+        Assert.Equal(0, (await rig.GetAsync("/api/callbacks")).GetArrayLength());
+        Assert.Empty(await (await OpenStoreAsync(rig)).ListPendingAsync());
+    }
+
+    [Fact]
     public async Task MessageLeftForASkill_IsAWavWithMetadata_FetchedOverHttp()
     {
         await using var rig = await RouterRig.StartAsync([("a1", SippProcess.FreeUdpPort(), 5)], "--set", "Routing:InitialAgentState=Away");
@@ -212,10 +229,10 @@ public class RouterCallbackTests(ITestOutputHelper output)
     ];
 
     /// <summary>One sipp caller queues for billing, takes the callback offer and confirms its own number by DTMF.</summary>
-    private static async Task AcceptCallbackByDtmfAsync(RouterRig rig)
+    private static async Task AcceptCallbackByDtmfAsync(RouterRig rig, string callerId = "+33612345678")
     {
         using var caller = SippProcess.Start(SippProcess.FreeUdpPort(), rig.Engine.Target,
-            "-sf", SippProcess.Scenario("uac_callback_dtmf.xml"), "-s", "hotline", "-m", "1");
+            "-sf", SippProcess.Scenario("uac_callback_dtmf.xml"), "-s", "hotline", "-m", "1", "-key", "caller", callerId);
         Assert.True(await caller.WaitAsync(Bound) == 0, "caller sipp failed:\n" + caller.Output + "\nengine:\n" + rig.Engine.Log);
     }
 

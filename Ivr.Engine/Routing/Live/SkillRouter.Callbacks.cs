@@ -148,7 +148,7 @@ public sealed partial class SkillRouter
         }
         Line(dialling.Skill).CallbacksDialled++;
         _pool.SetState(dialling.AgentId, AgentState.Ringing, Now);
-        _settings.Dialer!.Tell(new DialCallback(callback, dialling.AgentId, _agents.TryGetValue(dialling.AgentId, out var a) ? a.Contact : "",
+        _settings.Dialer!.Tell(new DialCallback(callback, dialling.AgentId, ContactOf(dialling.AgentId),
             TimeSpan.FromSeconds(_config.RingTimeoutSeconds)));
     }
 

@@ -323,10 +323,16 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         waiter.AgentId = agentId;
         waiter.RingStartedAt = now;
         _pool.SetState(agentId, AgentState.Ringing, now);
-        var contact = _agents[agentId].Contact;
+        var contact = ContactOf(agentId);
         _log.LogInformation("Call {CallId} goes to agent {Agent} at {Contact}", callId, agentId, contact);
         waiter.Caller.Tell(new DeliverCall(callId, agentId, contact, waiter.Skill, TimeSpan.FromSeconds(_config.RingTimeoutSeconds)));
     }
+
+    /// <summary>
+    /// Where the engine rings <paramref name="agentId"/>: today the <c>contact</c> of <c>agents.json</c>. The one place
+    /// to plug REGISTER in: a registered, unexpired binding of the agent's softphone goes first.
+    /// </summary>
+    private string ContactOf(string agentId) => _agents.TryGetValue(agentId, out var agent) ? agent.Contact : "";
 
     private void ReleaseAgent(string agentId, AgentState next)
     {
@@ -438,7 +444,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
     private AgentView View(string agentId)
     {
         var config = _agents[agentId];
-        return new AgentView(agentId, config.Name, config.Contact, config.ToAgent().Skills, _pool.StateOf(agentId),
+        return new AgentView(agentId, config.Name, ContactOf(agentId), config.ToAgent().Skills, _pool.StateOf(agentId),
             _pool.ActiveCalls(agentId), _pool.IdleSince(agentId));
     }
 

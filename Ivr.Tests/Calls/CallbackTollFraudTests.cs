@@ -83,10 +83,10 @@ public sealed class CallbackTollFraudTests : CallTestKit
     }
 
     [Fact]
-    public void RefusalSounds_SayTheDialPlansSentences()
+    public void EnginePromptSounds_SayTheEnginesSentences()
     {
-        // scripts/render-sounds.sh renders the refusal WAVs from sounds/engine-prompts.json: its texts must stay the
-        // dial plan's, and every refusal has its rendered sound.
+        // scripts/render-sounds.sh renders the refusal and callback-greeting WAVs from sounds/engine-prompts.json: its
+        // texts must stay the engine's, and every one has its rendered sound.
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Sounds, "engine-prompts.json")));
         var prompts = document.RootElement.GetProperty("prompts");
         foreach (var (refusal, name) in new[]
@@ -100,6 +100,11 @@ public sealed class CallbackTollFraudTests : CallTestKit
             Assert.Equal($"en-US/callback_refused_{name}.wav", variant.GetProperty("sound").GetString());
             Assert.True(File.Exists(Path.Combine(RepoPaths.Sounds, "en-US", $"callback_refused_{name}.wav")), name);
         }
+        var greeting = new CallbackDialerSettings(null!, CallTestFlows.Prompts, "sip:{number}@trunk").Greeting;
+        var greetingVariant = prompts.GetProperty("callback_greeting").GetProperty("en-US");
+        Assert.Equal(greeting.Text, greetingVariant.GetProperty("text").GetString());
+        Assert.Equal(greeting.Sound, greetingVariant.GetProperty("sound").GetString());
+        Assert.NotNull(CallTestFlows.Prompts.Find(greeting));
     }
 
     /// <summary>Starts the router and a call, waits for the router's store, and types <paramref name="number"/> as the callback number.</summary>

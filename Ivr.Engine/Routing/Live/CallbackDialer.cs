@@ -18,8 +18,8 @@ public sealed record CallbackDialerSettings(OutboundDialer Outbound, IPromptClip
     /// <summary>How long the customer's phone rings.</summary>
     public TimeSpan RingTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>What the customer hears on answering, before the agent is rung.</summary>
-    public ResolvedPrompt Greeting { get; init; } = new("callback-greeting", "en-US", null,
+    /// <summary>What the customer hears on answering, before the agent is rung (rendered from <c>sounds/engine-prompts.json</c>).</summary>
+    public ResolvedPrompt Greeting { get; init; } = new("callback-greeting", "en-US", "en-US/callback_greeting.wav",
         "Hello, this is your callback. Please hold while we connect you to an agent.");
 
     /// <summary>Loggers.</summary>

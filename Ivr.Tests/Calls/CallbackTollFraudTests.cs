@@ -8,6 +8,7 @@ using Ivr.Engine.Routing.Configuration;
 using Ivr.Engine.Routing.DialPlan;
 using Ivr.Engine.Routing.Live;
 using Ivr.Tests.Flows.Loading;
+using Ivr.Tests.Routing.Live;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
@@ -117,7 +118,7 @@ public sealed class CallbackTollFraudTests : CallTestKit
             DialPlan = new DialPlanConfig { DailyCapPerNumber = dailyCap },
         };
         var router = Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, new RouterStatus()) { Stores = _stores, InitialState = AgentState.Away }));
-        await AwaitStoreAsync(router);
+        await RouterStoreProbe.AwaitOpenAsync(router, "billing");
         var settings = new CallManagerSettings { FlowMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["hotline"] = "callback" } };
         var manager = StartManager(settings, _flows, router);
         Call(manager);
@@ -133,21 +134,6 @@ public sealed class CallbackTollFraudTests : CallTestKit
         AwaitPlaying(media, "en-US/callback_number.wav");
         foreach (var digit in number) media.Press(digit);
         media.Press('#');
-    }
-
-    /// <summary>
-    /// Bookings before the router has opened its store are refused as "unavailable": probe with a number the dial plan
-    /// refuses as malformed (nothing is booked) until the dial plan, not the store, answers. Bounded.
-    /// </summary>
-    private async Task AwaitStoreAsync(IActorRef router)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var reply = await router.Ask<CallbackBookingResult>(new BookCallback("probe", "billing", "x", null, DateTimeOffset.UtcNow), TimeSpan.FromSeconds(10));
-            if (reply.Refusal == DialPlanRefusal.Malformed) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("the router did not open its callback store within 5 s");
     }
 
     private async Task<IReadOnlyList<CallbackRecord>> PendingAsync() =>

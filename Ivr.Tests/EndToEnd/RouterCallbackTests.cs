@@ -44,9 +44,10 @@ public class RouterCallbackTests(ITestOutputHelper output)
             Assert.True(await busy.WaitAsync(Bound) == 0, "busy sipp failed:\n" + busy.Output + "\nengine:\n" + rig.Engine.Log);
         }
         // The customer's audio is the test's own socket: what comes back carrying its code went customer → engine →
-        // agent (sipp echoes) → engine → customer, i.e. both directions of the bridge.
+        // agent (sipp echoes) → engine → customer, i.e. both directions of the bridge. The customer stays 9 s: the
+        // 5.7 s greeting ("this is your callback…"), the agent's ring, then about 3 s bridged.
         using var media = new PatternRtpPeer();
-        using var customer = SippProcess.Start(customerPort, "-sf", SippProcess.Scenario("uas_customer_answer_bye.xml"), "-m", "1", "-d", "3000",
+        using var customer = SippProcess.Start(customerPort, "-sf", SippProcess.Scenario("uas_customer_answer_bye.xml"), "-m", "1", "-d", "9000",
             "-key", "rtp_port", media.Port.ToString(CultureInfo.InvariantCulture));
         Assert.True(await customer.WaitAsync(Bound) == 0, "customer sipp failed:\n" + customer.Output + "\nengine:\n" + rig.Engine.Log);
         Assert.True(await agent.WaitAsync(Bound) == 0, "agent sipp failed:\n" + agent.Output + "\nengine:\n" + rig.Engine.Log);
@@ -56,7 +57,10 @@ public class RouterCallbackTests(ITestOutputHelper output)
         await rig.Engine.WaitForLogAsync("Callback 1 attempt ended: Connected", Bound);
         log = rig.Engine.Log;
         Assert.Contains("Callback 1: customer not reached (Rejected 486) → Busy", log, StringComparison.Ordinal);
-        Assert.Contains("Callback 1: customer bridged to agent a1", log, StringComparison.Ordinal);
+        var greeted = log.IndexOf("Callback 1: customer answered; greeting", StringComparison.Ordinal);
+        var rung = log.IndexOf("Callback 1: ringing agent a1", StringComparison.Ordinal);
+        var bridged = log.IndexOf("Callback 1: customer bridged to agent a1", StringComparison.Ordinal);
+        Assert.True(greeted >= 0 && rung > greeted && bridged > rung, "greeting, agent, bridge out of order:\n" + log);
         row = await WaitForStateAsync(rig, 1, CallbackState.Connected);
         Assert.Equal(2, row.Attempts);
         Assert.Equal("Connected", row.LastOutcome);
@@ -76,10 +80,12 @@ public class RouterCallbackTests(ITestOutputHelper output)
         await rig.Engine.DisposeAsync(); // SIGKILL: no drain, no shutdown hook
         var second = await rig.StartEngineAsync(Trunk(customerPort));
         await second.WaitForLogAsync("Callbacks: 1 pending", Bound);
-        using var agent = SippProcess.Start(agentPort, "-sf", SippProcess.Scenario("uas_agent_answer_wait_bye.xml"), "-m", "1", "-rtp_echo");
-        using var customer = SippProcess.Start(customerPort, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", "1", "-d", "1000", "-rtp_echo");
+        // The agent talks 1 s after the greeting and hangs up; the engine then ends the customer's leg.
+        using var agent = SippProcess.Start(agentPort, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", "1", "-d", "1000", "-rtp_echo");
+        using var customer = SippProcess.Start(customerPort, "-sf", SippProcess.Scenario("uas_agent_answer_wait_bye.xml"), "-m", "1", "-rtp_echo");
         using (var ready = await rig.SetAgentStateAsync("a1", "ready")) Assert.True(ready.IsSuccessStatusCode);
         Assert.True(await customer.WaitAsync(Bound) == 0, "customer sipp failed:\n" + customer.Output + "\nengine:\n" + second.Log);
+        Assert.True(await agent.WaitAsync(Bound) == 0, "agent sipp failed:\n" + agent.Output + "\nengine:\n" + second.Log);
         await second.WaitForLogAsync("Callback 1 attempt ended: Connected", Bound);
         await WaitForStateAsync(rig, 1, CallbackState.Connected);
 
@@ -99,8 +105,9 @@ public class RouterCallbackTests(ITestOutputHelper output)
     /// engine's own <c>data/ivr.db</c> before the first start: booking through the engine is shown row-before-confirmation
     /// by the DTMF test above, and 50 sipp callers each spending ten seconds in a flow would test the shared machine's
     /// load rather than durability. The first engine is killed (SIGKILL) with all 50 pending; the second starts dialling
-    /// with five agents and is killed mid-way, once the agents have been set away and no callback is in flight; the
+    /// with ten agents and is killed mid-way, once the agents have been set away and no callback is in flight; the
     /// third finishes. The customer's phone (one sipp UAS on the trunk, kept across the restarts) counts the INVITEs.
+    /// Each callback takes about 8 s (greeting, agent, 1 s talk, 1 s wrap-up); ten agents keep the test near a minute.
     /// </summary>
     [Fact]
     public async Task FiftyPendingCallbacks_SurviveKillNine_AndEachIsDialledExactlyOnce()
@@ -108,7 +115,7 @@ public class RouterCallbackTests(ITestOutputHelper output)
         const int Count = 50;
         var agentPort = SippProcess.FreeUdpPort();
         var customerPort = SippProcess.FreeUdpPort();
-        var agents = Enumerable.Range(1, 5).Select(i => ("a" + i.ToString(CultureInfo.InvariantCulture), agentPort, 5)).ToArray();
+        var agents = Enumerable.Range(1, 10).Select(i => ("a" + i.ToString(CultureInfo.InvariantCulture), agentPort, 5)).ToArray();
         await using var rig = await RouterRig.CreateAsync(agents);
         var numbers = Enumerable.Range(0, Count).Select(i => "+3361200" + i.ToString("D4", CultureInfo.InvariantCulture)).ToArray();
         var store = await OpenStoreAsync(rig);

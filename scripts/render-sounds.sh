@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders the prompt sounds of every flow under flows/ to sounds/ with espeak-ng + sox.
+# Renders the prompt sounds of every flow under flows/ (and the engine's own prompts, sounds/engine-prompts.json)
+# to sounds/ with espeak-ng + sox.
 #
 #   scripts/render-sounds.sh            # render what is missing or older than its flow file
 #   scripts/render-sounds.sh --force    # render everything again
@@ -19,7 +20,7 @@ force=0
 for arg in "$@"; do
   case "$arg" in
     --force|-f) force=1 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "render-sounds: unknown argument '$arg' (use --force)" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +53,7 @@ VOICES = {"en-US": "en-us", "fr-FR": "fr"}
 def voice_for(locale):
     return VOICES.get(locale, locale.lower())
 by_sound = {}
-for path in sorted(glob.glob("flows/*.json")):
+for path in sorted(glob.glob("flows/*.json")) + ["sounds/engine-prompts.json"]:
     if path.endswith(".tests.json"):
         continue
     try:

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Ivr.Engine.Media;
 using Ivr.Engine.Routing;
+using Ivr.Engine.Routing.DialPlan;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Routing.Messages;
 using Ivr.Flows.Runtime;
@@ -33,6 +34,7 @@ public sealed partial class CallActor
     private string? _messageSkill;
     private string? _messageId;
     private DateTimeOffset _messageStartedAt;
+    private Action? _afterAnnouncement;
 
     private void QueueHandlers()
     {
@@ -67,11 +69,7 @@ public sealed partial class CallActor
             EndAgentLeg(agentHungUp: true);
             BeginHangup();
         });
-        Receive<CallbackBookingResult>(m =>
-        {
-            if (!m.Booked) _log.LogInformation("Callback not booked: {Message}", m.Message);
-            Guard(() => _run!.CallbackResult(m.Booked, m.Number));
-        });
+        Receive<CallbackBookingResult>(OnCallbackBookingResult);
         Receive<MessageSaved>(OnMessageSaved);
     }
 
@@ -146,7 +144,7 @@ public sealed partial class CallActor
         {
             if (_services.Prompts.Find(prompt) is { } clip) clips.Add(clip);
         }
-        _log.LogInformation("Queue announcement: {Text}", string.Join(" ", prompts.Select(p => p.Text ?? p.Sound)));
+        _log.LogInformation("Announcement: {Text}", string.Join(" ", prompts.Select(p => p.Text ?? p.Sound)));
         if (clips.Count == 0)
         {
             AnnouncementFinished();
@@ -162,6 +160,12 @@ public sealed partial class CallActor
     {
         _playback = Playback.None;
         Interlocked.Increment(ref _generation);
+        if (_afterAnnouncement is { } next)
+        {
+            _afterAnnouncement = null;
+            next();
+            return;
+        }
         if (_queue is { Offering: true }) Timers.StartSingleTimer(OfferKeyTimer, OfferKeysTimedOut.Instance, _services.OfferKeyTimeout);
         ResumeHold();
     }
@@ -301,6 +305,39 @@ public sealed partial class CallActor
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted,
             TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Booked: the row is durable, the flow goes on to its confirmation. Refused (toll-fraud dial plan, daily cap, store
+    /// down): the caller first hears why (<c>sounds/LANG/callback_refused_REASON.wav</c>, else the sentence as text), then
+    /// the flow takes the refusal as a failed attempt and asks again, where the caller may give another number.
+    /// </summary>
+    private void OnCallbackBookingResult(CallbackBookingResult m)
+    {
+        if (m.Booked)
+        {
+            _log.LogInformation("Callback {Id} is stored; the caller hears the confirmation", m.CallbackId);
+            Guard(() => _run!.CallbackResult(true, m.Number));
+            return;
+        }
+        _log.LogInformation("Callback to {Number} not booked ({Refusal}): {Message}", m.Number, m.Refusal, m.Message);
+        _afterAnnouncement = () => Guard(() => _run!.CallbackResult(false, m.Number));
+        PlayAnnouncement([RefusalPrompt(_run?.Language ?? "en-US", m.Refusal, m.Message)]);
+    }
+
+    /// <summary>The refusal prompt: a recorded sound per reason (<c>scripts/render-sounds.sh</c> renders them from <c>sounds/engine-prompts.json</c>).</summary>
+    private static ResolvedPrompt RefusalPrompt(string language, DialPlanRefusal refusal, string message)
+    {
+        var reason = refusal switch
+        {
+            DialPlanRefusal.Malformed => "malformed",
+            DialPlanRefusal.CountryNotAllowed => "country",
+            DialPlanRefusal.PremiumRate => "premium",
+            DialPlanRefusal.NotMatchingPattern => "pattern",
+            DialPlanRefusal.OverDailyCap => "cap",
+            _ => "unavailable",
+        };
+        return new ResolvedPrompt("callback-refused-" + reason, language, $"{language}/callback_refused_{reason}.wav", message);
     }
 
     private void BookCallback(BookCallbackEffect callback)

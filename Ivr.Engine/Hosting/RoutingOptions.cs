@@ -36,7 +36,7 @@ public sealed class RoutingOptions
     /// </summary>
     public TimeSpan? CallbackMaxDeferral { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Agents kept free for live callers before a callback may take one (null: square-root staffing reserve).</summary>
+    /// <summary>Agents kept free for live callers before a callback may take one (null: none, as 0).</summary>
     public int? CallbackReserveAgents { get; set; } = 0;
 
     /// <summary>How often a waiting caller's place is checked for announcements and offers.</summary>

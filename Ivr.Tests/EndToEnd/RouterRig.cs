@@ -33,6 +33,14 @@ internal sealed class RouterRig : IAsyncDisposable
     /// <summary>Writes <c>agents.json</c> for <paramref name="agents"/> (id, SIP port, level) on skill billing and starts the engine.</summary>
     public static async Task<RouterRig> StartAsync(IReadOnlyList<(string Id, int Port, int Level)> agents, params string[] extra)
     {
+        var rig = await CreateAsync(agents);
+        rig.Engine = await rig.StartEngineAsync(extra);
+        return rig;
+    }
+
+    /// <summary>Writes <c>agents.json</c> for <paramref name="agents"/> in a new folder; the engine is started later with <see cref="StartEngineAsync"/>.</summary>
+    public static async Task<RouterRig> CreateAsync(IReadOnlyList<(string Id, int Port, int Level)> agents)
+    {
         var folder = Directory.CreateTempSubdirectory("ivr-router-").FullName;
         var document = new
         {
@@ -48,9 +56,7 @@ internal sealed class RouterRig : IAsyncDisposable
             }),
         };
         await File.WriteAllTextAsync(Path.Combine(folder, "agents.json"), JsonSerializer.Serialize(document));
-        var rig = new RouterRig(folder, null!);
-        rig.Engine = await rig.StartEngineAsync(extra);
-        return rig;
+        return new RouterRig(folder, null!);
     }
 
     /// <summary>Starts (again) the engine on the same folder: same <c>agents.json</c>, same SQLite data.</summary>
@@ -90,7 +96,7 @@ internal sealed class RouterRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Engine.DisposeAsync();
+        if (Engine is not null) await Engine.DisposeAsync();
         try
         {
             Directory.Delete(Folder, recursive: true);

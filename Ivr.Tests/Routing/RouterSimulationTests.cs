@@ -5,13 +5,16 @@ namespace Ivr.Tests.Routing;
 
 public class RouterSimulationTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void Run_PolicyOff20Seeds_ReproducesErlangA()
+    [Theory]
+    [InlineData(48, 0.5, 50)]
+    [InlineData(100, 1, 100)]
+    public void Run_PolicyOff20Seeds_ReproducesErlangA(double arrivalsPerMinute, double theta, int agents)
     {
-        var model = new ErlangA(48, 1, 0.5, 50);
+        // The two Erlang-A cases (μ = 1/min): the simulator's P(abandon) and P(wait>0) within 10 % relative.
+        var model = new ErlangA(arrivalsPerMinute, 1, theta, agents);
         var runs = Enumerable.Range(1, 20).AsParallel().Select(seed => RouterSimulation.Run(new RouterSimulationOptions
         {
-            ArrivalsPerMinute = 48, HandleMinutes = 1, PatienceMinutes = 2, Agents = 50,
+            ArrivalsPerMinute = arrivalsPerMinute, HandleMinutes = 1, PatienceMinutes = 1 / theta, Agents = agents,
             Minutes = 170, WarmUpMinutes = 20, Seed = seed, Drain = false,
         }, policyOn: false)).ToList();
 

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Ivr.Engine.Routing.Http;
 
 /// <summary>
-/// The router's HTTP API (JSON; see <c>docs/routing-api.md</c>): queues, agents (list, set state, replace the file),
+/// The router's HTTP API (JSON; see <c>docs/routing-callbacks.md</c>, "HTTP API"): queues, agents (list, set state, replace the file),
 /// callbacks and messages (list, fetch the WAV). Writes need <c>Authorization: Bearer TOKEN</c> when
 /// <see cref="RoutingOptions.AdminToken"/> is set.
 /// </summary>

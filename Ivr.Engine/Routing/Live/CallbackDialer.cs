@@ -18,8 +18,8 @@ public sealed record CallbackDialerSettings(OutboundDialer Outbound, IPromptClip
     /// <summary>How long the customer's phone rings.</summary>
     public TimeSpan RingTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>What the customer hears on answering, before the agent is rung.</summary>
-    public ResolvedPrompt Greeting { get; init; } = new("callback-greeting", "en-US", null,
+    /// <summary>What the customer hears on answering, before the agent is rung (rendered from <c>sounds/engine-prompts.json</c>).</summary>
+    public ResolvedPrompt Greeting { get; init; } = new("callback-greeting", "en-US", "en-US/callback_greeting.wav",
         "Hello, this is your callback. Please hold while we connect you to an agent.");
 
     /// <summary>Loggers.</summary>
@@ -30,9 +30,9 @@ public sealed record CallbackDialerSettings(OutboundDialer Outbound, IPromptClip
 }
 
 /// <summary>
-/// Dials callbacks for the router: one child per attempt calls the customer through the trunk, greets them, rings the
-/// reserved agent and bridges the two legs; the router hears <see cref="CallbackBridged"/> and then exactly one
-/// <see cref="CallbackDialFinished"/> per <see cref="DialCallback"/>.
+/// Dials callbacks for the router: one child per attempt calls the customer through the trunk, plays the greeting to
+/// its end, then rings the reserved agent over hold music and bridges the two legs; the router hears
+/// <see cref="CallbackBridged"/> and then exactly one <see cref="CallbackDialFinished"/> per <see cref="DialCallback"/>.
 /// </summary>
 public sealed class CallbackDialer : ReceiveActor
 {
@@ -63,6 +63,8 @@ public sealed class CallbackDialer : ReceiveActor
         private OutboundLeg? _customer;
         private OutboundLeg? _agent;
         private MediaBridge? _bridge;
+        private Action? _onGreeted;
+        private bool _agentRung;
         private bool _reported;
 
         public Attempt(CallbackDialerSettings settings, DialCallback job, IActorRef router)
@@ -74,6 +76,7 @@ public sealed class CallbackDialer : ReceiveActor
             Receive<CustomerLeg>(OnCustomer);
             Receive<AgentLeg>(OnAgent);
             Receive<LegHungUp>(m => OnHangup(m.Customer));
+            Receive<GreetingPlayed>(_ => OnGreetingPlayed());
         }
 
         protected override void PreStart()
@@ -116,9 +119,32 @@ public sealed class CallbackDialer : ReceiveActor
             _customer = m.Leg;
             Watch(m.Leg, customer: true);
             var media = m.Leg.Media!;
-            if (_settings.Prompts.Find(_settings.Greeting) is { } greeting) media.Play(greeting);
-            if (_settings.Prompts.FindSound("common/hold.wav") is { } hold) media.Play(hold);
-            _log.LogInformation("Callback {Id}: customer answered; ringing agent {Agent}", _job.Callback.Id, _job.AgentId);
+            if (_settings.Prompts.Find(_settings.Greeting) is not { } greeting)
+            {
+                RingAgent();
+                return;
+            }
+            // The customer hears "this is your callback…" to its end before the agent is rung, so that an agent who
+            // answers at once does not cut it off.
+            _log.LogInformation("Callback {Id}: customer answered; greeting", _job.Callback.Id);
+            var self = Self;
+            _onGreeted = () => self.Tell(GreetingPlayed.Instance);
+            media.PlaybackFinished += _onGreeted;
+            media.Play(greeting);
+        }
+
+        private void OnGreetingPlayed()
+        {
+            if (_customer?.Media is { } media && _onGreeted is not null) media.PlaybackFinished -= _onGreeted;
+            _onGreeted = null;
+            if (_customer is not null && !_agentRung) RingAgent();
+        }
+
+        private void RingAgent()
+        {
+            _agentRung = true;
+            if (_settings.Prompts.FindSound("common/hold.wav") is { } hold) _customer!.Media!.Play(hold);
+            _log.LogInformation("Callback {Id}: ringing agent {Agent}", _job.Callback.Id, _job.AgentId);
             Dial(_job.AgentContact, _job.Callback.Number, _job.AgentRingTimeout, leg => new AgentLeg(leg));
         }
 
@@ -189,5 +215,10 @@ public sealed class CallbackDialer : ReceiveActor
         private sealed record AgentLeg(OutboundLeg Leg);
 
         private sealed record LegHungUp(bool Customer);
+
+        private sealed class GreetingPlayed
+        {
+            public static readonly GreetingPlayed Instance = new();
+        }
     }
 }

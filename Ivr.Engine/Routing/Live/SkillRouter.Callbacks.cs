@@ -100,7 +100,7 @@ public sealed partial class SkillRouter
         if (m.Booked is not { } booked)
         {
             _log.LogInformation("Callback to {Number} refused: {Reason}", m.Check.Number, m.Check.Reason);
-            m.ReplyTo.Tell(new CallbackBookingResult(false, m.Check.Number, m.Check.Message, null));
+            m.ReplyTo.Tell(new CallbackBookingResult(false, m.Check.Number, m.Check.Message, null, m.Check.Reason));
             return;
         }
         var record = booked.Record;

@@ -1,5 +1,6 @@
 using Ivr.Engine.Routing.Callbacks;
 using Ivr.Engine.Routing.Configuration;
+using Ivr.Engine.Routing.DialPlan;
 using Ivr.Engine.Routing.Messages;
 
 namespace Ivr.Engine.Routing.Live;
@@ -132,7 +133,8 @@ public sealed record BookCallback(string CallId, string Skill, string Number, st
 /// <param name="Number">The normalised number, when it could be parsed.</param>
 /// <param name="Message">A sentence for the caller (refusal reason or confirmation).</param>
 /// <param name="CallbackId">The stored callback's id.</param>
-public sealed record CallbackBookingResult(bool Booked, string? Number, string Message, long? CallbackId);
+/// <param name="Refusal">Why the dial plan refused the number (<see cref="DialPlanRefusal.None"/> when booked or the store failed).</param>
+public sealed record CallbackBookingResult(bool Booked, string? Number, string Message, long? CallbackId, DialPlanRefusal Refusal = DialPlanRefusal.None);
 
 /// <summary>Stores a recorded message's metadata; answered with <see cref="MessageSaved"/> once durable.</summary>
 /// <param name="Message">The message.</param>

@@ -328,7 +328,10 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         waiter.Caller.Tell(new DeliverCall(callId, agentId, contact, waiter.Skill, TimeSpan.FromSeconds(_config.RingTimeoutSeconds)));
     }
 
-    // A registered softphone (REGISTER) wins over the agents file's contact.
+    /// <summary>
+    /// Where the engine rings <paramref name="agentId"/>: a registered softphone (REGISTER, <see cref="SkillRouterSettings.RegisteredContact"/>)
+    /// first, else the <c>contact</c> of <c>agents.json</c>.
+    /// </summary>
     private string ContactOf(string agentId) =>
         _settings.RegisteredContact?.Invoke(agentId) ?? (_agents.TryGetValue(agentId, out var agent) ? agent.Contact : string.Empty);
 

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Akka.Actor;
+using Ivr.Engine.Calls;
+using Ivr.Engine.Flows;
+using Ivr.Engine.Routing;
+using Ivr.Engine.Routing.Callbacks;
+using Ivr.Engine.Routing.Configuration;
+using Ivr.Engine.Routing.DialPlan;
+using Ivr.Engine.Routing.Live;
+using Ivr.Tests.Flows.Loading;
+using Ivr.Tests.Routing.Live;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
+
+namespace Ivr.Tests.Calls;
+
+/// <summary>
+/// Toll fraud inside a call: the caller types a callback number that the real dial plan refuses (premium rate, a country
+/// not allowed, not a number, over the daily cap); the call actor plays the refusal's prompt, the flow asks again, and the
+/// caller books another number. The router is the real <see cref="SkillRouter"/> with the real SQLite store.
+/// </summary>
+public sealed class CallbackTollFraudTests : CallTestKit
+{
+    private const string GoodNumber = "0612345679";
+    private const string GoodE164 = "+33612345679";
+    private readonly string _data = Directory.CreateTempSubdirectory("ivr-tollfraud-").FullName;
+    private readonly RoutingStores _stores;
+    private readonly LiveFlows _flows;
+
+    public CallbackTollFraudTests(ITestOutputHelper output)
+        : base(output)
+    {
+        _stores = new RoutingStores(_data, TimeProvider.System, CallbackRetryPolicy.Default);
+        var folder = Path.Combine(_data, "flows");
+        Directory.CreateDirectory(folder);
+        File.Copy(RepoPaths.TestData("calls", "callback.json"), Path.Combine(folder, "callback.json"));
+        _flows = new LiveFlows(folder, RepoPaths.Sounds, TimeProvider.System, NullLoggerFactory.Instance);
+    }
+
+    public static TheoryData<string, DialPlanRefusal, string> Refused => new()
+    {
+        { "0899123456", DialPlanRefusal.PremiumRate, "en-US/callback_refused_premium.wav" },
+        { "0049301234567", DialPlanRefusal.CountryNotAllowed, "en-US/callback_refused_country.wav" },
+        { "12345", DialPlanRefusal.Malformed, "en-US/callback_refused_malformed.wav" },
+        { "0612345678901234567", DialPlanRefusal.Malformed, "en-US/callback_refused_malformed.wav" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public async Task RefusedNumber_IsExplainedByItsPrompt_AndTheCallerBooksAnotherNumber(string typed, DialPlanRefusal refusal, string prompt)
+    {
+        // Why the default dial plan (the one the router runs here) refuses it.
+        Assert.Equal(refusal, new CallbackDialPlan(new DialPlanOptions()).Check(typed).Reason);
+        var media = await CallAndTypeAsync(typed);
+
+        AwaitPlaying(media, prompt);
+        Assert.Empty(await PendingAsync());
+        media.FinishClip();
+        TypeAnotherNumber(media, GoodNumber);
+
+        AwaitPlaying(media, "en-US/callback_goodbye.wav");
+        Assert.Equal(["en-US/callback_number.wav", prompt, "en-US/callback_number.wav", "en-US/callback_goodbye.wav"], media.Played);
+        var booked = Assert.Single(await PendingAsync());
+        Assert.Equal(GoodE164, booked.Number);
+    }
+
+    [Fact]
+    public async Task NumberOverItsDailyCap_IsRefusedWithTheCapPrompt()
+    {
+        // The cap is one a day: a callback for 06 12 34 56 78 is already booked today.
+        var store = await _stores.CallbacksAsync();
+        var now = DateTimeOffset.UtcNow;
+        await store.BookAsync(new CallbackBooking("earlier-call", "billing", "+33612345678", "+33612345678", now.AddMinutes(-5), now.AddMinutes(-4)));
+        var media = await CallAndTypeAsync("0612345678", dailyCap: 1);
+
+        AwaitPlaying(media, "en-US/callback_refused_cap.wav");
+        media.FinishClip();
+        TypeAnotherNumber(media, GoodNumber);
+
+        AwaitPlaying(media, "en-US/callback_goodbye.wav");
+        var pending = await PendingAsync();
+        Assert.Equal(["+33612345678", GoodE164], pending.Select(c => c.Number).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void EnginePromptSounds_SayTheEnginesSentences()
+    {
+        // scripts/render-sounds.sh renders the refusal and callback-greeting WAVs from sounds/engine-prompts.json: its
+        // texts must stay the engine's, and every one has its rendered sound.
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Sounds, "engine-prompts.json")));
+        var prompts = document.RootElement.GetProperty("prompts");
+        foreach (var (refusal, name) in new[]
+        {
+            (DialPlanRefusal.Malformed, "malformed"), (DialPlanRefusal.CountryNotAllowed, "country"), (DialPlanRefusal.PremiumRate, "premium"),
+            (DialPlanRefusal.NotMatchingPattern, "pattern"), (DialPlanRefusal.OverDailyCap, "cap"), (DialPlanRefusal.None, "unavailable"),
+        })
+        {
+            var variant = prompts.GetProperty("callback_refused_" + name).GetProperty("en-US");
+            Assert.Equal(DialPlanResult.Refuse(null, refusal).Message, variant.GetProperty("text").GetString());
+            Assert.Equal($"en-US/callback_refused_{name}.wav", variant.GetProperty("sound").GetString());
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Sounds, "en-US", $"callback_refused_{name}.wav")), name);
+        }
+        var greeting = new CallbackDialerSettings(null!, CallTestFlows.Prompts, "sip:{number}@trunk").Greeting;
+        var greetingVariant = prompts.GetProperty("callback_greeting").GetProperty("en-US");
+        Assert.Equal(greeting.Text, greetingVariant.GetProperty("text").GetString());
+        Assert.Equal(greeting.Sound, greetingVariant.GetProperty("sound").GetString());
+        Assert.NotNull(CallTestFlows.Prompts.Find(greeting));
+    }
+
+    /// <summary>Starts the router and a call, waits for the router's store, and types <paramref name="number"/> as the callback number.</summary>
+    private async Task<InProcessMediaSession> CallAndTypeAsync(string number, int? dailyCap = null)
+    {
+        var agents = new AgentsConfig
+        {
+            Skills = [new SkillConfig { Id = "billing" }],
+            Agents = [],
+            DialPlan = new DialPlanConfig { DailyCapPerNumber = dailyCap },
+        };
+        var router = Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, new RouterStatus()) { Stores = _stores, InitialState = AgentState.Away }));
+        await RouterStoreProbe.AwaitOpenAsync(router, "billing");
+        var settings = new CallManagerSettings { FlowMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["hotline"] = "callback" } };
+        var manager = StartManager(settings, _flows, router);
+        Call(manager);
+        var media = MediaOf(0);
+        // The confirmation of the caller ID is text (skipped without speech synthesis); 2 asks for another number.
+        TypeAnotherNumber(media, number);
+        return media;
+    }
+
+    private void TypeAnotherNumber(InProcessMediaSession media, string number)
+    {
+        media.Press('2');
+        AwaitPlaying(media, "en-US/callback_number.wav");
+        foreach (var digit in number) media.Press(digit);
+        media.Press('#');
+    }
+
+    private async Task<IReadOnlyList<CallbackRecord>> PendingAsync() =>
+        await (await _stores.CallbacksAsync()).ListPendingAsync();
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        _flows.Dispose();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -32,6 +32,12 @@ public sealed class EngineOptions
     /// <summary>Admission and drain.</summary>
     public CallsOptions Calls { get; set; } = new();
 
+    /// <summary>Operations: admin token, read access, history sizes.</summary>
+    public Ops.OpsOptions Ops { get; set; } = new();
+
+    /// <summary>Console log format.</summary>
+    public Ops.LogOptions Logging { get; set; } = new();
+
     /// <summary>Builds the options from the layered sources; <paramref name="overrides"/> are <c>Section:Key</c> pairs.</summary>
     public static EngineOptions Load(IEnumerable<KeyValuePair<string, string?>>? overrides = null, string? extraJsonFile = null)
     {
@@ -54,6 +60,8 @@ public sealed class EngineOptions
         if (options.Flows.Map.Count == 0) options.Flows.Map["hotline"] = "hotline";
         options.Flows.Map = new Dictionary<string, string>(options.Flows.Map, StringComparer.OrdinalIgnoreCase);
         if (string.IsNullOrWhiteSpace(options.Flows.DefaultFlow)) options.Flows.DefaultFlow = null;
+        Ivr.Engine.Ops.ConsoleLogging.Validate(options.Logging);
+        Ivr.Engine.Ops.OpsAccess.Validate(options.Ops);
         return options;
     }
 }

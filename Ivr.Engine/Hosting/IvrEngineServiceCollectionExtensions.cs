@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
+using Ivr.Engine.Ops;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,7 +59,11 @@ public static class IvrEngineServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<CallMetrics>(),
-            Path.Combine(dataFolder, "recordings")));
+            Path.Combine(dataFolder, "recordings"))
+        {
+            Ops = sp.GetRequiredService<Ops.CallOps>(),
+        });
+        services.AddIvrOps(options);
 
         var settings = new CallManagerSettings
         {
@@ -79,6 +84,7 @@ public static class IvrEngineServiceCollectionExtensions
                     CallManager.Props(settings, sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IMediaSessionFactory>(), sp.GetRequiredService<CallServices>()),
                     "calls");
                 registry.Register<CallManager>(manager);
+                system.ActorOf(Ops.DeadLetterListener.Props(sp.GetRequiredService<Ops.ActorMetrics>()), "dead-letters");
             });
         });
 

@@ -37,8 +37,8 @@ public sealed class SkillMetrics : IDisposable
         Gauge("ivr.skill.window.arrivals", null, "Arrivals over the sliding window", s => s.Window.Arrivals);
         Gauge("ivr.skill.window.answered", null, "Callers answered over the sliding window", s => s.Window.Answered);
         Gauge("ivr.skill.window.abandoned", null, "Callers who abandoned over the sliding window", s => s.Window.Abandoned);
-        Gauge("ivr.skill.abandonment", "1", "Abandoned / (answered + abandoned) over the window", s => s.Window.Answered + s.Window.Abandoned == 0 ? null : s.Window.AbandonmentRate);
-        Gauge("ivr.skill.service_level", "1", "Answered within the target / (answered + abandoned after it) over the window", s => s.Window.ServiceLevel);
+        Gauge("ivr.skill.abandonment_ratio", "1", "Abandoned / (answered + abandoned) over the window", s => s.Window.Answered + s.Window.Abandoned == 0 ? null : s.Window.AbandonmentRate);
+        Gauge("ivr.skill.service_level_ratio", "1", "Answered within the target / (answered + abandoned after it) over the window", s => s.Window.ServiceLevel);
         Gauge("ivr.skill.asa", "s", "Average speed of answer over the window", s => s.Window.AverageSpeedOfAnswer?.TotalSeconds);
         Gauge("ivr.skill.callbacks.pending", null, "Callbacks booked and not yet dialled", s => s.CallbacksPending);
         _meter.CreateObservableGauge("ivr.skill.agents", ObserveAgents, description: "Agents with the skill, by state");

@@ -28,7 +28,7 @@ public sealed class CallMetrics : IDisposable
     /// <summary>Creates the instruments on a meter from <paramref name="factory"/>, or on a private meter when null.</summary>
     public CallMetrics(IMeterFactory? factory = null)
     {
-        _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter = EngineMeter.Create(factory, MeterName);
         _meter.CreateObservableUpDownCounter("ivr.calls.active", () => Active, description: "Calls with a live call actor now");
         _meter.CreateObservableCounter("ivr.calls.started", () => Started, description: "Calls admitted and handed to a call actor");
         _meter.CreateObservableCounter("ivr.calls.answered", () => Answered, description: "Calls answered (200 OK acknowledged) and running their flow");

@@ -24,7 +24,7 @@ public sealed class ActorMetrics : IDisposable
     /// <summary>Creates the instruments on a meter from <paramref name="factory"/>, or on a private meter when null.</summary>
     public ActorMetrics(IMeterFactory? factory = null)
     {
-        _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter = EngineMeter.Create(factory, MeterName);
         _meter.CreateObservableUpDownCounter("ivr.actors.live", ObserveLive, description: "Actors alive now, by type (call = one per live call)");
         _meter.CreateObservableCounter("ivr.actors.started", Started.Observe, description: "Actors started, by type");
         _meter.CreateObservableCounter("ivr.actors.stopped", Stopped.Observe, description: "Actors stopped, by type");

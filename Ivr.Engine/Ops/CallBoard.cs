@@ -9,6 +9,9 @@ namespace Ivr.Engine.Ops;
 /// </summary>
 public sealed class CallBoard
 {
+    /// <summary>The states of a live call.</summary>
+    public static readonly IReadOnlyList<string> LiveStates = ["answering", "in-flow", "queued", "transferring", "recording", "ending"];
+
     private readonly ConcurrentDictionary<CallTimeline, byte> _live = new(ReferenceEqualityComparer.Instance);
     private readonly Queue<CallTimeline> _recent = new();
     private readonly Lock _recentGate = new();
@@ -26,6 +29,7 @@ public sealed class CallBoard
         _flows = flows;
         RecentCapacity = recentCalls;
         _maxEntries = maxEntriesPerCall;
+        flows.ObserveLiveCalls(this);
     }
 
     /// <summary>How many ended calls are kept.</summary>
@@ -56,6 +60,15 @@ public sealed class CallBoard
     /// <summary>The live calls, oldest first.</summary>
     public IReadOnlyList<CallSummary> Live() =>
         _live.Keys.Select(t => t.Summary).OrderBy(s => s.StartedAt).ThenBy(s => s.CallId, StringComparer.Ordinal).ToList();
+
+    /// <summary>The live calls counted by state (every state a live call can be in, 0 when none is).</summary>
+    public IReadOnlyDictionary<string, int> LiveByState()
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var state in LiveStates) counts[state] = 0;
+        foreach (var call in _live.Keys) counts[call.Summary.State] = counts.GetValueOrDefault(call.Summary.State) + 1;
+        return counts;
+    }
 
     /// <summary>The recently ended calls, newest first.</summary>
     public IReadOnlyList<CallSummary> Recent()

@@ -16,6 +16,7 @@ public sealed class CallTimeline : IFlowRunObserver
     private readonly int _maxEntries;
     private CallSummary _summary;
     private int _dropped;
+    private string? _queuedFor;
 
     /// <summary>Starts the timeline of a call taken now.</summary>
     public CallTimeline(CallInfo call, string flow, string version, TimeProvider time, FlowMetrics flows, int maxEntries = 500)
@@ -79,6 +80,8 @@ public sealed class CallTimeline : IFlowRunObserver
                 Add("prompt", flow, step, string.Join(", ", play.Prompts.Select(p => p.Sound ?? (p.Text is null ? p.Name ?? "?" : "\"" + p.Text + "\""))));
                 break;
             case EnqueueEffect enqueue:
+                _flows.QueueEntered.Add(_summary.Flow, enqueue.Skill);
+                lock (_gate) _queuedFor = enqueue.Skill;
                 SetState("queued");
                 Add("queue", flow, step, $"enqueue for {enqueue.Skill} (priority {enqueue.Priority})");
                 break;
@@ -99,6 +102,7 @@ public sealed class CallTimeline : IFlowRunObserver
                 break;
             case EndedEffect ended:
                 _flows.Outcomes.Add(_summary.Flow, ended.Outcome.Code);
+                if (ended.Outcome.Code == FlowOutcome.CallerHangup && QueuedFor is { } skill) _flows.QueueAbandoned.Add(_summary.Flow, skill);
                 SetState("ending");
                 Add("outcome", flow, ended.Outcome.Step, ended.Outcome.Code);
                 break;
@@ -125,6 +129,7 @@ public sealed class CallTimeline : IFlowRunObserver
         lock (_gate)
         {
             var state = _summary.State is "answering" or "queued" or "transferring" or "recording" ? "in-flow" : _summary.State;
+            _queuedFor = null;
             _summary = _summary with { Step = step.Name, State = state };
         }
         Add("step", run.CurrentFlow, step.Name, step.Kind);
@@ -145,6 +150,14 @@ public sealed class CallTimeline : IFlowRunObserver
         ArgumentNullException.ThrowIfNull(step);
         (noMatch ? _flows.NoMatch : _flows.NoInput).Add(run.CurrentFlow, step.Name);
         Add("retry", run.CurrentFlow, step.Name, $"{(noMatch ? "no-match" : "no-input")} (attempt {attempt})");
+    }
+
+    private string? QueuedFor
+    {
+        get
+        {
+            lock (_gate) return _queuedFor;
+        }
     }
 
     private void SetState(string state)

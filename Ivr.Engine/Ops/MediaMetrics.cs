@@ -22,7 +22,7 @@ public sealed class MediaMetrics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(media);
         _media = media;
-        _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter = EngineMeter.Create(factory, MeterName);
         _meter.CreateObservableCounter("ivr.media.rtp.packets_received", () => Counters?.PacketsReceived ?? 0, description: "RTP packets received from callers");
         _meter.CreateObservableCounter("ivr.media.rtp.packets_sent", () => Pacer?.PacketsSent ?? 0, description: "RTP packets sent by the pacer");
         _meter.CreateObservableCounter("ivr.media.rtp.packets_ignored", () => Counters?.PacketsIgnored ?? 0, description: "Datagrams dropped on RTP ports (not RTP, RTCP, unexpected source)");

@@ -58,7 +58,7 @@ public sealed class OpsStatusSource
             _calls.Failed,
             _calls.Ended.ByFirst(),
             _calls.Rejected.ByFirst(),
-            Count(live.Select(c => c.State)),
+            _ops.Board.LiveByState(),
             Count(live.Select(c => c.Flow)));
 
         var counters = _sip.SipCounters;
@@ -124,14 +124,21 @@ public sealed class OpsStatusSource
         var noInput = metrics.NoInput.Snapshot();
         var noMatch = metrics.NoMatch.Snapshot();
         var calls = metrics.Calls.ByFirst();
+        var queued = metrics.QueueEntered.Snapshot();
+        var abandoned = metrics.QueueAbandoned.Snapshot();
         return ids.Select(id => new FlowStatus(
             id,
             _flows.Find(id)?.Version,
             calls.GetValueOrDefault(id),
-            outcomes.Where(o => o.First == id).ToDictionary(o => o.Second, o => o.Count, StringComparer.Ordinal),
+            BySecond(outcomes, id),
             noInput.Where(o => o.First == id).Sum(o => o.Count),
-            noMatch.Where(o => o.First == id).Sum(o => o.Count))).ToList();
+            noMatch.Where(o => o.First == id).Sum(o => o.Count),
+            BySecond(queued, id),
+            BySecond(abandoned, id))).ToList();
     }
+
+    private static SortedDictionary<string, long> BySecond(IReadOnlyList<(string First, string Second, long Count)> counts, string first) =>
+        new(counts.Where(c => c.First == first).ToDictionary(c => c.Second, c => c.Count), StringComparer.Ordinal);
 
     private static SortedDictionary<string, int> Count(IEnumerable<string> values)
     {

@@ -30,7 +30,7 @@ public sealed class SkillMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(time);
         _source = source;
         _time = time;
-        _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter = EngineMeter.Create(factory, MeterName);
         Gauge("ivr.skill.waiting", null, "Callers waiting in the queue (live and callback places)", s => s.Waiting);
         Gauge("ivr.skill.longest_wait", "s", "How long the head of the queue has waited", s => s.LongestWait.TotalSeconds);
         Gauge("ivr.skill.expected_wait", "s", "Expected wait of a new caller (the router's trusted estimator)", s => s.ExpectedWait?.TotalSeconds);

@@ -33,7 +33,7 @@ public sealed record NodeStatus(bool Ready, bool Draining, IReadOnlyList<string>
 /// <param name="Failed">Calls whose actor failed.</param>
 /// <param name="Ended">Ended calls by reason.</param>
 /// <param name="Rejected">Rejected INVITEs by status code.</param>
-/// <param name="ByState">Live calls by state.</param>
+/// <param name="ByState">Live calls by state (every state, 0 when none is in it).</param>
 /// <param name="ByFlow">Live calls by flow.</param>
 public sealed record CallsStatus(
     long Active,
@@ -97,7 +97,17 @@ public sealed record ActorsStatus(
 /// <param name="Outcomes">Ended runs by outcome.</param>
 /// <param name="NoInput">No-input attempts.</param>
 /// <param name="NoMatch">No-match attempts.</param>
-public sealed record FlowStatus(string Flow, string? Version, long Calls, IReadOnlyDictionary<string, long> Outcomes, long NoInput, long NoMatch);
+/// <param name="Queued">Callers its queue steps queued, by skill.</param>
+/// <param name="Abandoned">Callers who hung up while queued, by skill.</param>
+public sealed record FlowStatus(
+    string Flow,
+    string? Version,
+    long Calls,
+    IReadOnlyDictionary<string, long> Outcomes,
+    long NoInput,
+    long NoMatch,
+    IReadOnlyDictionary<string, long> Queued,
+    IReadOnlyDictionary<string, long> Abandoned);
 
 /// <summary>One skill's tile.</summary>
 /// <param name="Skill">The skill.</param>

@@ -78,6 +78,33 @@ public class OpsEndToEndTests
         AssertAgrees(quietBefore, quiet, quietAfter);
     }
 
+    [Fact]
+    public async Task JsonLogs_AreOneObjectPerLine_AndEveryLineOfACallCarriesItsCallIdAndFlow()
+    {
+        await using var engine = await EngineProcess.StartAsync(
+            "--flows", "Ivr.Tests/TestData/flows/ops", "--set", "Flows:Map:hotline=queue-wait", "--set", "Logging:Format=json");
+        using var sipp = SippProcess.Start(SippProcess.FreeUdpPort(), engine.Target, "-sn", "uac", "-s", "hotline", "-m", "1", "-d", "1000");
+
+        var exit = await sipp.WaitAsync(Bound);
+        var ended = await engine.WaitForLogAsync("ended: caller-hangup", Bound);
+
+        Assert.True(exit == 0, "sipp failed:\n" + sipp.Output);
+        var lines = engine.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var callId = Scope(JsonDocument.Parse(ended).RootElement, "CallId");
+        Assert.False(string.IsNullOrEmpty(callId));
+        var callLines = lines.Where(l => l.GetProperty("Category").GetString() == "Ivr.Engine.Calls.CallActor").ToList();
+        Assert.True(callLines.Count >= 3, "the call logs its start, its wait without a router and its end");
+        Assert.All(callLines, l => Assert.Equal((callId, "queue-wait", "1.0.0"), (Scope(l, "CallId"), Scope(l, "Flow"), Scope(l, "FlowVersion"))));
+        Assert.Contains(lines, l => l.GetProperty("Message").GetString()!.Contains("HTTP listening", StringComparison.Ordinal));
+    }
+
+    /// <summary>The value of <paramref name="name"/> in the scopes of a JSON log line, null when absent.</summary>
+    private static string? Scope(JsonElement line, string name) =>
+        line.TryGetProperty("Scopes", out var scopes)
+            ? scopes.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty(name, out _)).Select(s => s.GetProperty(name).ToString()).FirstOrDefault()
+            : null;
+
     /// <summary>Each figure of <paramref name="status"/> lies between its values in the scrapes before and after it.</summary>
     private static void AssertAgrees(Dictionary<string, double> before, StatusReport status, Dictionary<string, double> after)
     {

@@ -1,4 +1,5 @@
 using Ivr.Engine.Calls;
+using Ivr.Engine.Cli;
 using Ivr.Engine.Hosting;
 using Ivr.Tests.Calls;
 using Ivr.Tests.Cli;
@@ -32,6 +33,30 @@ public class StatusCommandTests
     }
 
     [Fact]
+    public async Task WithoutOnce_RedrawsTheTableEverySecond_UntilCancelled()
+    {
+        await using var host = await OpsHost.StartAsync(services =>
+        {
+            services.AddSingleton<ISipStackFactory>(new InProcessSipStack());
+            services.AddSingleton<IMediaSessionFactory>(new InProcessMediaFactory());
+        });
+        var frames = new FrameWriter(3);
+        using var stop = new CancellationTokenSource();
+
+        var run = CliApp.RunAsync(["status", "--url", host.Http.BaseAddress!.ToString()], new CliConsole(TextReader.Null, frames, new StringWriter()), stop.Token);
+        await frames.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        var code = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, code);
+        var text = frames.ToString();
+        var screens = text.Split(FrameWriter.Clear, StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(screens.Length >= 3, text);
+        Assert.All(screens, screen => Assert.StartsWith("Ivr http://127.0.0.1:", screen, StringComparison.Ordinal));
+        Assert.True(frames.Elapsed >= TimeSpan.FromSeconds(1.5), $"three frames came {frames.Elapsed} apart: one per second, not a busy loop");
+    }
+
+    [Fact]
     public async Task BadOrUnreachableUrl_IsAClearError()
     {
         var notUrl = await CliRunner.Run("status", "--once", "--url", "localhost:8080");
@@ -44,5 +69,46 @@ public class StatusCommandTests
         Assert.Contains("Cannot read the status of http://127.0.0.1:1/", nobody.Error, StringComparison.Ordinal);
         Assert.NotEqual(0, badFormat.Code);
         Assert.Contains("xml", badFormat.All, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Captures what <c>status</c> writes and completes <see cref="Reached"/> once it has cleared the screen <c>n</c> times.</summary>
+internal sealed class FrameWriter(int n) : StringWriter
+{
+    public const string Clear = "\u001b[H\u001b[2J";
+
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Diagnostics.Stopwatch _sinceFirst = new();
+    private int _frames;
+
+    public Task Reached => _reached.Task;
+
+    /// <summary>Time from the first frame to the n-th.</summary>
+    public TimeSpan Elapsed { get; private set; }
+
+    public override Task WriteAsync(string? value)
+    {
+        lock (this) base.Write(value);
+        if (value == Clear)
+        {
+            if (++_frames == 1) _sinceFirst.Start();
+            if (_frames == n)
+            {
+                Elapsed = _sinceFirst.Elapsed;
+                _reached.TrySetResult();
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(string? value)
+    {
+        lock (this) base.WriteLine(value);
+        return Task.CompletedTask;
+    }
+
+    public override string ToString()
+    {
+        lock (this) return base.ToString();
     }
 }

@@ -1,7 +1,4 @@
-using Ivr.Engine.Calls;
-using Ivr.Engine.Hosting;
 using Ivr.Engine.Routing;
-using Ivr.Tests.Calls;
 using Ivr.Tests.EndToEnd;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -39,8 +36,7 @@ public class DashboardSkillTilesTests
         await using var host = await OpsHost.StartAsync(services =>
         {
             services.AddSingleton<ISkillStatusSource>(skills);
-            services.AddSingleton<ISipStackFactory>(new InProcessSipStack());
-            services.AddSingleton<IMediaSessionFactory>(new InProcessMediaFactory());
+            OpsHost.InProcessPlugs(services);
         });
         var expected = skills.Snapshot().Single(s => s.Skill == "billing");
         using var browser = BrowserTools.Start(browserDir, "skills-check.mjs", host.Http.BaseAddress!.ToString().TrimEnd('/'), "billing");

@@ -44,7 +44,7 @@ public class OpsApiTests
         await using var host = await OpsHost.StartAsync(services =>
         {
             services.AddSingleton<ISkillStatusSource>(skills);
-            InProcessPlugs(services);
+            OpsHost.InProcessPlugs(services);
         });
 
         var expected = skills.Snapshot().Single(s => s.Skill == "billing");
@@ -148,7 +148,7 @@ public class OpsApiTests
     [Fact]
     public async Task AdminActions_AreRefused_WhenNoTokenIsConfigured()
     {
-        await using var host = await OpsHost.StartAsync(InProcessPlugs, new Dictionary<string, string?> { ["Ops:AdminToken"] = "" });
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugs, new Dictionary<string, string?> { ["Ops:AdminToken"] = "" });
 
         var drain = await PostAsync(host, "/api/drain", "anything");
         var reload = await PostAsync(host, "/api/flows/reload", "anything");
@@ -160,7 +160,7 @@ public class OpsApiTests
     [Fact]
     public async Task Flows_AreListedWithVersionsAndGraphs_AndReloadReportsWhatChanged()
     {
-        await using var host = await OpsHost.StartAsync(InProcessPlugs);
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugs);
 
         var flows = await GetAsync<List<FlowView>>(host, "/api/flows");
         var detail = await GetAsync<FlowDetail>(host, "/api/flows/hotline");
@@ -188,7 +188,7 @@ public class OpsApiTests
     [Fact]
     public async Task Dashboard_IsServedFromTheEngine_WithItsOwnAssetsOnly()
     {
-        await using var host = await OpsHost.StartAsync(InProcessPlugs);
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugs);
 
         var page = await host.Http.GetStringAsync(new Uri("/", UriKind.Relative));
         var script = await host.Http.GetAsync(new Uri("/dashboard/dashboard.js", UriKind.Relative));
@@ -200,12 +200,6 @@ public class OpsApiTests
         Assert.Equal("text/javascript", script.Content.Headers.ContentType!.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(["dashboard.css", "dashboard.js", "index.html"], OpsEndpoints.Assets().Order(StringComparer.Ordinal));
-    }
-
-    private static void InProcessPlugs(IServiceCollection services)
-    {
-        services.AddSingleton<ISipStackFactory>(new InProcessSipStack());
-        services.AddSingleton<IMediaSessionFactory>(new InProcessMediaFactory());
     }
 
     private static async Task<StatusReport> StatusAsync(OpsHost host) => await GetAsync<StatusReport>(host, "/api/status");

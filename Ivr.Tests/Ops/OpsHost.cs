@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using Ivr.Engine.Calls;
 using Ivr.Engine.Cli;
 using Ivr.Engine.Hosting;
+using Ivr.Tests.Calls;
 using Ivr.Tests.Flows.Loading;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -66,6 +68,13 @@ internal sealed class OpsHost : IAsyncDisposable
             await ticks.WaitForNextTickAsync();
         }
         throw new TimeoutException("condition not reached in 60 s");
+    }
+
+    /// <summary>In-process SIP and media (no sockets but Kestrel's): the plugs of tests that place no real call.</summary>
+    public static void InProcessPlugs(IServiceCollection services)
+    {
+        services.AddSingleton<ISipStackFactory>(new InProcessSipStack());
+        services.AddSingleton<IMediaSessionFactory>(new InProcessMediaFactory());
     }
 
     public async Task<Dictionary<string, double>> ScrapeAsync() =>

@@ -1,9 +1,5 @@
-using Ivr.Engine.Calls;
 using Ivr.Engine.Cli;
-using Ivr.Engine.Hosting;
-using Ivr.Tests.Calls;
 using Ivr.Tests.Cli;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Ivr.Tests.Ops;
 
@@ -13,11 +9,7 @@ public class StatusCommandTests
     [Fact]
     public async Task OnceTable_ShowsTheNodeCallsAndEveryLoadedFlow()
     {
-        await using var host = await OpsHost.StartAsync(services =>
-        {
-            services.AddSingleton<ISipStackFactory>(new InProcessSipStack());
-            services.AddSingleton<IMediaSessionFactory>(new InProcessMediaFactory());
-        });
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugs);
 
         var result = await CliRunner.Run("status", "--once", "--url", host.Http.BaseAddress!.ToString());
 
@@ -35,11 +27,7 @@ public class StatusCommandTests
     [Fact]
     public async Task WithoutOnce_RedrawsTheTableEverySecond_UntilCancelled()
     {
-        await using var host = await OpsHost.StartAsync(services =>
-        {
-            services.AddSingleton<ISipStackFactory>(new InProcessSipStack());
-            services.AddSingleton<IMediaSessionFactory>(new InProcessMediaFactory());
-        });
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugs);
         var frames = new FrameWriter(3);
         using var stop = new CancellationTokenSource();
 

@@ -67,6 +67,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _services = setup.Services;
         _log = _services.Logging.CreateLogger<CallActor>();
         _scope = new CallLogScope(setup.Call.CallId, setup.Flow.Id, setup.Flow.Version);
+        _timeline = _services.Ops.Board.Open(setup.Call, setup.Flow.Id, setup.Flow.Version);
         Answering();
     }
 
@@ -92,6 +93,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     /// <summary>Executes one effect of the flow run (called synchronously from inside the run's event methods).</summary>
     void IFlowHost.Execute(FlowEffect effect)
     {
+        _timeline.Effect(effect, _run?.CurrentFlow, _run?.CurrentStep);
         switch (effect)
         {
             case PlayEffect play:
@@ -142,7 +144,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     /// <inheritdoc />
     protected override void PreStart()
     {
-        using var scope = _log.BeginScope(_scope);
+        using var scope = BeginCallScope();
         var self = Self;
         _onCancelled = () =>
         {
@@ -152,6 +154,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _onRemoteHangup = () => self.Tell(CallerHungUp.Instance);
         _onDtmf = digit => self.Tell(new DtmfDetected(digit));
         _onPlaybackFinished = () => self.Tell(new ClipFinished(Volatile.Read(ref _generation)));
+        _services.Ops.Actors.ActorStarted(ActorType);
         _session.Cancelled += _onCancelled;
         _session.RemoteHangup += _onRemoteHangup;
         _media.DtmfReceived += _onDtmf;
@@ -165,7 +168,8 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     /// <inheritdoc />
     protected override bool AroundReceive(Receive receive, object message)
     {
-        using var scope = _log.BeginScope(_scope);
+        using var scope = BeginCallScope();
+        var began = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             return base.AroundReceive(receive, message);
@@ -176,12 +180,16 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             _crash = ex;
             throw;
         }
+        finally
+        {
+            _services.Ops.Actors.MessageHandled(ActorType, began);
+        }
     }
 
     /// <inheritdoc />
     protected override void PostStop()
     {
-        using var scope = _log.BeginScope(_scope);
+        using var scope = BeginCallScope();
         if (_onCancelled is not null) _session.Cancelled -= _onCancelled;
         if (_onRemoteHangup is not null) _session.RemoteHangup -= _onRemoteHangup;
         if (_onDtmf is not null) _media.DtmfReceived -= _onDtmf;
@@ -220,6 +228,8 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             CloseMedia();
         }
 
+        _services.Ops.Board.Close(_timeline, _outcome);
+        _services.Ops.Actors.ActorStopped(ActorType);
         _log.LogInformation("Call {CallId} ended: {Outcome}", _setup.Call.CallId, _outcome);
         Context.Parent.Tell(new CallEnded(_setup.Call.CallId, _outcome, _failed));
     }
@@ -267,6 +277,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             }
             if (_playback == Playback.Hold) StopClips();
             _log.LogInformation("Router not configured: the queue step ends as failed");
+            _timeline.QueueEvent("wait expired: failed (router not configured)", _run?.CurrentFlow, _run?.CurrentStep);
             Guard(() => _run!.QueueResult(QueueOutcome.Failed));
         });
         Receive<RecordingLimitReached>(m =>
@@ -318,9 +329,12 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         }
 
         Become(Active);
+        _services.Metrics.CallAnswered();
+        _timeline.Answered();
         Guard(() =>
         {
             _run = _setup.Flow.CreateRun(this, _setup.Call, _services.Time);
+            _run.Observer = _timeline;
             _run.Start();
         });
     }
@@ -336,6 +350,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     private void OnDtmf(DtmfDetected m)
     {
         _log.LogDebug("DTMF {Digit}", m.Digit);
+        _timeline.Digit(m.Digit, _run?.CurrentFlow, _run?.CurrentStep);
         if (_recording is not null)
         {
             if (_finishKey.Contains(m.Digit, StringComparison.Ordinal)) FinishRecording();
@@ -535,7 +550,6 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     private void OnFlowEnded(FlowOutcome outcome)
     {
         if (!_failed) _outcome = outcome.Code;
-        _services.Metrics.CallEnded(outcome.Code);
         // Connected to an agent: the call lives on, bridged, until either side hangs up.
         if (_bridge is not null && !_callerGone) return;
         StopClips();

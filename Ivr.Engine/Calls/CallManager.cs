@@ -13,7 +13,7 @@ namespace Ivr.Engine.Calls;
 /// the live count (<see cref="GetLiveCalls"/>) and drains (<see cref="Drain"/>). A failed call actor is stopped, never
 /// restarted, and no other call is touched.
 /// </summary>
-public sealed class CallManager : ReceiveActor, IWithTimers
+public sealed partial class CallManager : ReceiveActor, IWithTimers
 {
     private const string DrainTimer = "drain";
     private const string DrainGraceTimer = "drain-grace";
@@ -112,7 +112,7 @@ public sealed class CallManager : ReceiveActor, IWithTimers
             Context.Watch(child);
             _calls[child] = callId;
             _started++;
-            _services.Metrics.CallStarted();
+            OpsCallStarted(child);
         }
         catch (Exception ex)
         {
@@ -125,12 +125,15 @@ public sealed class CallManager : ReceiveActor, IWithTimers
 
     private void OnTerminated(Terminated m)
     {
+        // A call actor that died without its CallEnded (it failed to start) still ends its call in the metrics.
+        OpsCallEnded(m.ActorRef, "stopped");
         if (_calls.Remove(m.ActorRef)) CheckDrain();
     }
 
     private void OnCallEnded(CallEnded m)
     {
         if (m.Failed) _failed++;
+        OpsCallEnded(Sender, m.Outcome);
     }
 
     private void OnDrain(Drain m)

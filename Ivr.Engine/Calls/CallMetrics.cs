@@ -1,40 +1,84 @@
 using System.Diagnostics.Metrics;
+using Ivr.Engine.Ops;
 
 namespace Ivr.Engine.Calls;
 
-/// <summary>Call counters (<c>System.Diagnostics.Metrics</c>, meter <c>Ivr.Calls</c>) for the Prometheus endpoint and the dashboard.</summary>
+/// <summary>
+/// Call figures (<c>System.Diagnostics.Metrics</c>, meter <c>Ivr.Calls</c>) for the Prometheus endpoint, the dashboard and
+/// <c>status</c>. The totals live here (interlocked fields and <see cref="TaggedCounts"/>) and the instruments observe
+/// them, so every reader sees the same numbers.
+/// </summary>
 public sealed class CallMetrics : IDisposable
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "Ivr.Calls";
 
+    private static readonly InstrumentAdvice<double> DurationBuckets = new()
+    {
+        HistogramBucketBoundaries = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600],
+    };
+
     private readonly Meter _meter;
-    private readonly Counter<long> _started;
-    private readonly Counter<long> _failed;
-    private readonly Counter<long> _rejected;
-    private readonly Counter<long> _ended;
+    private readonly Histogram<double> _duration;
+    private long _active;
+    private long _started;
+    private long _answered;
+    private long _failed;
 
     /// <summary>Creates the instruments on a meter from <paramref name="factory"/>, or on a private meter when null.</summary>
     public CallMetrics(IMeterFactory? factory = null)
     {
-        _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
-        _started = _meter.CreateCounter<long>("ivr.calls.started", description: "Calls admitted and handed to a call actor");
-        _failed = _meter.CreateCounter<long>("ivr.calls.failed", description: "Calls ended by a fault in their call actor");
-        _rejected = _meter.CreateCounter<long>("ivr.calls.rejected", description: "INVITEs answered with a final error status");
-        _ended = _meter.CreateCounter<long>("ivr.calls.ended", description: "Calls ended, by flow outcome");
+        _meter = EngineMeter.Create(factory, MeterName);
+        _meter.CreateObservableUpDownCounter("ivr.calls.active", () => Active, description: "Calls with a live call actor now");
+        _meter.CreateObservableCounter("ivr.calls.started", () => Started, description: "Calls admitted and handed to a call actor");
+        _meter.CreateObservableCounter("ivr.calls.answered", () => Answered, description: "Calls answered (200 OK acknowledged) and running their flow");
+        _meter.CreateObservableCounter("ivr.calls.failed", () => Failed, description: "Calls ended by a fault in their call actor");
+        _meter.CreateObservableCounter("ivr.calls.rejected", Rejected.Observe, description: "INVITEs answered with a final error status, by status");
+        _meter.CreateObservableCounter("ivr.calls.ended", Ended.Observe, description: "Calls ended, by reason (the flow outcome, or cancelled, no-ack, failed)");
+        _duration = _meter.CreateHistogram("ivr.calls.duration", unit: "s", description: "How long ended calls lasted, from INVITE to end", advice: DurationBuckets);
     }
 
+    /// <summary>Calls alive now (started and not yet ended).</summary>
+    public long Active => Interlocked.Read(ref _active);
+
+    /// <summary>Calls admitted since start.</summary>
+    public long Started => Interlocked.Read(ref _started);
+
+    /// <summary>Calls answered since start.</summary>
+    public long Answered => Interlocked.Read(ref _answered);
+
+    /// <summary>Calls whose actor failed since start.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Rejected INVITEs by status code.</summary>
+    public TaggedCounts Rejected { get; } = new("status");
+
+    /// <summary>Ended calls by reason.</summary>
+    public TaggedCounts Ended { get; } = new("reason");
+
     /// <summary>A call was admitted.</summary>
-    public void CallStarted() => _started.Add(1);
+    public void CallStarted()
+    {
+        Interlocked.Increment(ref _started);
+        Interlocked.Increment(ref _active);
+    }
+
+    /// <summary>A call was answered.</summary>
+    public void CallAnswered() => Interlocked.Increment(ref _answered);
 
     /// <summary>A call actor failed and ended its call.</summary>
-    public void CallFailed() => _failed.Add(1);
+    public void CallFailed() => Interlocked.Increment(ref _failed);
 
     /// <summary>An INVITE was rejected with <paramref name="statusCode"/>.</summary>
-    public void CallRejected(int statusCode) => _rejected.Add(1, new KeyValuePair<string, object?>("status", statusCode));
+    public void CallRejected(int statusCode) => Rejected.Add(statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>A call ended with the flow outcome code <paramref name="outcome"/>.</summary>
-    public void CallEnded(string outcome) => _ended.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    /// <summary>A started call ended with <paramref name="reason"/> after <paramref name="duration"/>.</summary>
+    public void CallEnded(string reason, TimeSpan duration)
+    {
+        Ended.Add(reason);
+        Interlocked.Decrement(ref _active);
+        _duration.Record(duration.TotalSeconds);
+    }
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -13,6 +13,7 @@ public static class CliApp
         root.Add(ServeCommand.Build(console, Hosting.RealSeams.Plug));
         root.Add(DialCommand.Build(console, Hosting.RealSeams.Plug));
         root.Add(RouterCommands.Build(console));
+        root.Add(StatusCommand.Build(console));
         return root;
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Ivr.Engine.Demo;
 using Ivr.Engine.Hosting;
+using Ivr.Engine.Ops;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Ivr.Engine.Cli;
 
 /// <summary>
-/// <c>ivr serve</c>: runs the engine (actors, SIP, media, HTTP <c>/healthz</c> and <c>/readyz</c>) until Ctrl-C, then drains:
+/// <c>ivr serve</c>: runs the engine (actors, SIP, media, HTTP health, metrics, API and dashboard) until Ctrl-C, then drains:
 /// new INVITEs get 503, live calls finish (bounded by <c>Calls:DrainTimeout</c>), and the process exits.
 /// </summary>
 /// <remarks>
@@ -97,12 +98,7 @@ public static class ServeCommand
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
-        builder.Logging.ClearProviders().AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.IncludeScopes = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        builder.Logging.AddIvrConsole(options.Logging);
         builder.WebHost.UseUrls(options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         plug?.Invoke(builder.Services);
         builder.Services.AddIvrEngine(options);

@@ -41,6 +41,12 @@ public sealed class EngineOptions
     /// <summary>Simulated callers and agents for <c>serve --demo</c>.</summary>
     public Demo.DemoOptions Demo { get; set; } = new();
 
+    /// <summary>Operations: admin token, read access, history sizes.</summary>
+    public Ops.OpsOptions Ops { get; set; } = new();
+
+    /// <summary>Console log format.</summary>
+    public Ops.LogOptions Logging { get; set; } = new();
+
     /// <summary>Builds the options from the layered sources; <paramref name="overrides"/> are <c>Section:Key</c> pairs.</summary>
     public static EngineOptions Load(IEnumerable<KeyValuePair<string, string?>>? overrides = null, string? extraJsonFile = null)
     {
@@ -67,6 +73,8 @@ public sealed class EngineOptions
         {
             throw new FormatException($"Calls:RingFor must be between 00:00:00 and {CallsOptions.MaxRingFor:c}, got {options.Calls.RingFor:c}.");
         }
+        Ivr.Engine.Ops.ConsoleLogging.Validate(options.Logging);
+        Ivr.Engine.Ops.OpsAccess.Validate(options.Ops);
         return options;
     }
 }

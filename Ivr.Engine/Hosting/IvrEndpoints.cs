@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Ops;
 using Ivr.Engine.Routing.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -7,7 +8,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Ivr.Engine.Hosting;
 
-/// <summary>The engine's HTTP endpoints: <c>/healthz</c> (the process is up) and <c>/readyz</c> (SIP runs and the node takes calls).</summary>
+/// <summary>
+/// The engine's HTTP endpoints: <c>/healthz</c> (the process is up), <c>/readyz</c> (SIP bound, flows loaded, not draining)
+/// and the ops surface (<c>/metrics</c>, <c>/api/…</c>, the dashboard at <c>/</c>, see <see cref="OpsEndpoints"/>).
+/// </summary>
 public static class IvrEndpoints
 {
     /// <summary>Maps the endpoints on <paramref name="app"/>.</summary>
@@ -15,9 +19,11 @@ public static class IvrEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", async (SipStackService sip, CancellationToken ct) =>
+        app.MapOpsEndpoints();
+        app.MapGet("/readyz", async (SipStackService sip, Flows.LiveFlows flows, CancellationToken ct) =>
         {
             if (!sip.IsReady || sip.Manager is not { } manager) return Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            if (flows.Ids.Count == 0) return Results.Text("no flows loaded\n", statusCode: StatusCodes.Status503ServiceUnavailable);
             var live = await manager.Ask<LiveCallsResult>(GetLiveCalls.Instance, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
             return live.Draining
                 ? Results.Text("draining\n", statusCode: StatusCodes.Status503ServiceUnavailable)

@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
+using Ivr.Engine.Ops;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,8 +59,13 @@ public static class IvrEngineServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<CallMetrics>(),
-            Path.Combine(dataFolder, "recordings")) { RingFor = options.Calls.RingFor });
+            Path.Combine(dataFolder, "recordings"))
+        {
+            RingFor = options.Calls.RingFor,
+            Ops = sp.GetRequiredService<Ops.CallOps>(),
+        });
         services.AddIvrRouting(options, dataFolder);
+        services.AddIvrOps(options);
 
         var settings = new CallManagerSettings
         {
@@ -81,6 +87,7 @@ public static class IvrEngineServiceCollectionExtensions
                     CallManager.Props(settings, sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IMediaSessionFactory>(), calls),
                     "calls");
                 registry.Register<CallManager>(manager);
+                system.ActorOf(Ops.DeadLetterListener.Props(sp.GetRequiredService<Ops.ActorMetrics>()), "dead-letters");
             });
         });
 

@@ -13,6 +13,7 @@ public sealed class RtpMediaSessionFactory : IMediaSessionFactory, IDisposable
     private readonly RtpPortAllocator _ports;
     private readonly MediaPacer _pacer;
     private readonly TimeProvider _time;
+    private readonly MediaCounters _counters = new();
 
     /// <summary>Creates the allocator over <see cref="MediaOptions.PortRange"/> on <see cref="MediaOptions.Address"/> (default: the SIP address).</summary>
     public RtpMediaSessionFactory(MediaOptions media, string sipAddress, TimeProvider time)
@@ -27,8 +28,11 @@ public sealed class RtpMediaSessionFactory : IMediaSessionFactory, IDisposable
     /// <summary>The shared pacing loop (its counters feed the metrics).</summary>
     public MediaPacer Pacer => _pacer;
 
+    /// <summary>The RTP counters every session of this factory adds to.</summary>
+    public MediaCounters Counters => _counters;
+
     /// <inheritdoc />
-    public IMediaReservation Reserve() => new Reservation(new RtpMediaSession(_ports, _pacer, _time));
+    public IMediaReservation Reserve() => new Reservation(new RtpMediaSession(_ports, _pacer, _time, _counters));
 
     /// <summary>Stops the pacing loop.</summary>
     public void Dispose() => _pacer.Dispose();

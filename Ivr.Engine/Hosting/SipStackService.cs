@@ -49,6 +49,12 @@ public sealed class SipStackService : IHostedService
     /// <summary>The call manager, once started.</summary>
     public IActorRef? Manager => _manager;
 
+    /// <summary>The running stack's counters (requests, responses, retransmissions…), null before start or with a plugged stack.</summary>
+    public SipStackCounters? SipCounters => (_stack?.UserAgent as SipStack)?.Counters;
+
+    /// <summary>Where SIP listens, empty before start.</summary>
+    public IReadOnlyList<string> EndPoints => _stack?.LocalEndPoints.Select(e => e.ToString()).ToArray() ?? [];
+
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -76,15 +76,20 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     private WavWriter? _recorder;
     private Task? _receiveTask;
 
+    private readonly MediaCounters _counters;
     private long _packetsSent;
     private long _packetsReceived;
     private long _packetsIgnored;
     private long _packetsFromUnexpectedSource;
     private long _faults;
 
-    /// <summary>Binds a socket on a port from <paramref name="ports"/>; call <see cref="Configure"/> with the negotiated media, then <see cref="StartAsync"/>.</summary>
-    public RtpMediaSession(RtpPortAllocator ports, MediaPacer pacer, TimeProvider? timeProvider = null)
+    /// <summary>
+    /// Binds a socket on a port from <paramref name="ports"/>; call <see cref="Configure"/> with the negotiated media, then
+    /// <see cref="StartAsync"/>. <paramref name="counters"/> are the engine-wide RTP counters (a private set when null).
+    /// </summary>
+    public RtpMediaSession(RtpPortAllocator ports, MediaPacer pacer, TimeProvider? timeProvider = null, MediaCounters? counters = null)
     {
+        _counters = counters ?? new MediaCounters();
         ArgumentNullException.ThrowIfNull(ports);
         ArgumentNullException.ThrowIfNull(pacer);
         _ports = ports;
@@ -283,6 +288,7 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
             }
 
             _digits.Enqueue(digit);
+            _counters.DigitSent();
         }
     }
 
@@ -604,12 +610,13 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
         }
     }
 
-    private void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source)
+    internal void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source)
     {
         // RFC 3550 §5.1: version 2 only; RFC 5761 §4: payload types 72-76 are RTCP multiplexed on the RTP port.
         if (!RtpPacket.TryParse(datagram, out var packet) || packet.PayloadType is >= 72 and <= 76)
         {
             Interlocked.Increment(ref _packetsIgnored);
+            _counters.PacketIgnored();
             return;
         }
 
@@ -619,16 +626,19 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
             if (!TryLatch(source))
             {
                 Interlocked.Increment(ref _packetsFromUnexpectedSource);
+                _counters.PacketIgnored();
                 return;
             }
         }
         else if (!SameEndPoint(expected, source))
         {
             Interlocked.Increment(ref _packetsFromUnexpectedSource);
+            _counters.PacketIgnored();
             return;
         }
 
         Interlocked.Increment(ref _packetsReceived);
+        _counters.PacketReceived();
         var stats = _stats;
         if (stats is null || packet.Ssrc != _remoteSsrc)
         {
@@ -646,6 +656,7 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
         {
             if (_dtmfReceiver.TryProcess(packet, out var digit))
             {
+                _counters.DigitReceived();
                 DtmfReceived?.Invoke(digit);
             }
 

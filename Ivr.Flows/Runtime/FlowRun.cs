@@ -167,8 +167,8 @@ public sealed class FlowRun
 
     internal bool Playing => _playing;
 
-    /// <summary>Sees step entries, edges taken and failed attempts (the simulator's path and coverage); null in calls.</summary>
-    internal IFlowRunObserver? Observer { get; set; }
+    /// <summary>Sees step entries, edges taken and failed attempts (the simulator's path and coverage, a call's timeline); set it before <see cref="Start"/>.</summary>
+    public IFlowRunObserver? Observer { get; set; }
 
     internal bool Listening => _listening;
 

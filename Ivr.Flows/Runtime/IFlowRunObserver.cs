@@ -1,8 +1,9 @@
 namespace Ivr.Flows.Runtime;
 
 /// <summary>Watches a run from inside: which steps it enters, which edges it takes and which attempts fail. The simulator
-/// uses it for the path and the coverage report; calls leave it unset, so it costs one null check per transition.</summary>
-internal interface IFlowRunObserver
+/// uses it for the path and the coverage report, a live call for its timeline and the flow metrics; unset, it costs one
+/// null check per transition.</summary>
+public interface IFlowRunObserver
 {
     /// <summary>The run entered <paramref name="step"/> (of <see cref="FlowRun.CurrentFlow"/>).</summary>
     void StepEntered(FlowRun run, CompiledStep step);

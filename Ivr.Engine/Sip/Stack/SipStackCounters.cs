@@ -52,6 +52,12 @@ public sealed class SipStackCounters : IDisposable
     /// <summary>Responses sent with this status code.</summary>
     public long ResponsesSent(int statusCode) => _responses.TryGetValue(statusCode, out var n) ? n : 0;
 
+    /// <summary>Requests received so far, by method.</summary>
+    public IReadOnlyDictionary<string, long> RequestsByMethod() => _requests.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+
+    /// <summary>Responses sent so far, by status code.</summary>
+    public IReadOnlyDictionary<int, long> ResponsesByCode() => _responses.ToDictionary(kv => kv.Key, kv => kv.Value);
+
     internal void Request(string method)
     {
         _requests.AddOrUpdate(method, 1, static (_, n) => n + 1);

@@ -1,0 +1,177 @@
+using Ivr.Flows.Runtime;
+
+namespace Ivr.Engine.Ops;
+
+/// <summary>
+/// The story of one call: its summary (state, step) and a bounded list of timestamped events — steps entered, prompts,
+/// inputs, retries, queue events, the end. Written by the call's actor (as the run's <see cref="IFlowRunObserver"/> and
+/// from the effects it executes), read by the HTTP API from other threads; it also feeds <see cref="FlowMetrics"/>.
+/// </summary>
+public sealed class CallTimeline : IFlowRunObserver
+{
+    private readonly Lock _gate = new();
+    private readonly List<TimelineEntry> _entries = [];
+    private readonly TimeProvider _time;
+    private readonly FlowMetrics _flows;
+    private readonly int _maxEntries;
+    private CallSummary _summary;
+    private int _dropped;
+    private string? _queuedFor;
+
+    /// <summary>Starts the timeline of a call taken now.</summary>
+    public CallTimeline(CallInfo call, string flow, string version, TimeProvider time, FlowMetrics flows, int maxEntries = 500)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(flows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+        _time = time;
+        _flows = flows;
+        _maxEntries = maxEntries;
+        _summary = new CallSummary(call.CallId, call.CallerNumber, call.Dialled, flow, version, "answering", null, time.GetUtcNow(), null, null, null);
+        Add("call", null, null, $"INVITE from {call.CallerNumber} to {call.Dialled} on {flow}@{version}");
+    }
+
+    /// <summary>The call's Call-ID.</summary>
+    public string CallId => _summary.CallId;
+
+    /// <summary>The call as listed now.</summary>
+    public CallSummary Summary
+    {
+        get
+        {
+            lock (_gate) return _summary;
+        }
+    }
+
+    /// <summary>Events dropped because the timeline was full (the first <c>maxEntries</c> are kept).</summary>
+    public int Dropped
+    {
+        get
+        {
+            lock (_gate) return _dropped;
+        }
+    }
+
+    /// <summary>A copy of the events so far.</summary>
+    public IReadOnlyList<TimelineEntry> Entries()
+    {
+        lock (_gate) return _entries.ToArray();
+    }
+
+    /// <summary>The call was answered and its flow starts.</summary>
+    public void Answered()
+    {
+        var flow = _summary.Flow;
+        _flows.Calls.Add(flow, _summary.Version);
+        lock (_gate) _summary = _summary with { State = "in-flow", AnsweredAt = _time.GetUtcNow() };
+        Add("call", flow, null, "answered");
+    }
+
+    /// <summary>The caller pressed <paramref name="digit"/>.</summary>
+    public void Digit(char digit, string? flow, string? step) => Add("input", flow, step, "DTMF " + digit);
+
+    /// <summary>Records what an effect of the run asks for (prompts, queue, transfer, recording, hang-up, the outcome).</summary>
+    public void Effect(FlowEffect effect, string? flow, string? step)
+    {
+        switch (effect)
+        {
+            case PlayEffect play:
+                Add("prompt", flow, step, string.Join(", ", play.Prompts.Select(p => p.Sound ?? (p.Text is null ? p.Name ?? "?" : "\"" + p.Text + "\""))));
+                break;
+            case EnqueueEffect enqueue:
+                _flows.QueueEntered.Add(_summary.Flow, enqueue.Skill);
+                lock (_gate) _queuedFor = enqueue.Skill;
+                SetState("queued");
+                Add("queue", flow, step, $"enqueue for {enqueue.Skill} (priority {enqueue.Priority})");
+                break;
+            case TransferEffect transfer:
+                SetState("transferring");
+                Add("transfer", flow, step, $"{transfer.Method.ToString().ToLowerInvariant()} to {transfer.Uri}");
+                break;
+            case RecordEffect record:
+                SetState("recording");
+                Add("record", flow, step, $"record up to {record.MaxLength.TotalSeconds:0} s");
+                break;
+            case BookCallbackEffect callback:
+                Add("callback", flow, step, $"book a callback to {callback.Number}" + (callback.Skill is null ? string.Empty : $" ({callback.Skill})"));
+                break;
+            case HangupEffect hangup:
+                SetState("ending");
+                Add("hangup", flow, step, hangup.Reason);
+                break;
+            case EndedEffect ended:
+                _flows.Outcomes.Add(_summary.Flow, ended.Outcome.Code);
+                if (ended.Outcome.Code == FlowOutcome.CallerHangup && QueuedFor is { } skill) _flows.QueueAbandoned.Add(_summary.Flow, skill);
+                SetState("ending");
+                Add("outcome", flow, ended.Outcome.Step, ended.Outcome.Code);
+                break;
+        }
+    }
+
+    /// <summary>A queue event reported by the host (router result, wait expired, position…).</summary>
+    public void QueueEvent(string detail, string? flow, string? step) => Add("queue", flow, step, detail);
+
+    /// <summary>The call ended with <paramref name="outcome"/>.</summary>
+    public void Ended(string outcome)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate) _summary = _summary with { State = "ended", EndedAt = now, Outcome = outcome };
+        Add("call", null, null, "ended: " + outcome);
+    }
+
+    /// <inheritdoc />
+    public void StepEntered(FlowRun run, CompiledStep step)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(step);
+        _flows.StepVisits.Add(run.CurrentFlow, step.Name);
+        lock (_gate)
+        {
+            var state = _summary.State is "answering" or "queued" or "transferring" or "recording" ? "in-flow" : _summary.State;
+            _queuedFor = null;
+            _summary = _summary with { Step = step.Name, State = state };
+        }
+        Add("step", run.CurrentFlow, step.Name, step.Kind);
+    }
+
+    /// <inheritdoc />
+    public void EdgeTaken(FlowRun run, FlowTrigger edge)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(edge);
+        Add("edge", run.CurrentFlow, edge.Source.Name, $"{edge.Label} → {edge.Target.Name}");
+    }
+
+    /// <inheritdoc />
+    public void AttemptFailed(FlowRun run, CompiledStep step, bool noMatch, int attempt)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(step);
+        (noMatch ? _flows.NoMatch : _flows.NoInput).Add(run.CurrentFlow, step.Name);
+        Add("retry", run.CurrentFlow, step.Name, $"{(noMatch ? "no-match" : "no-input")} (attempt {attempt})");
+    }
+
+    private string? QueuedFor
+    {
+        get
+        {
+            lock (_gate) return _queuedFor;
+        }
+    }
+
+    private void SetState(string state)
+    {
+        lock (_gate) _summary = _summary with { State = state };
+    }
+
+    private void Add(string kind, string? flow, string? step, string detail)
+    {
+        var entry = new TimelineEntry(_time.GetUtcNow(), kind, flow, step, detail);
+        lock (_gate)
+        {
+            if (_entries.Count < _maxEntries) _entries.Add(entry);
+            else _dropped++;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics.Metrics;
+using Ivr.Engine.Calls;
+using Ivr.Engine.Flows;
+using Ivr.Engine.Hosting;
+using Ivr.Engine.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+
+namespace Ivr.Engine.Ops;
+
+/// <summary>Registers operations: the meters, the call board, the status source and sampler, and the Prometheus exporter.</summary>
+public static class OpsServiceCollectionExtensions
+{
+    /// <summary>Every engine meter starts with this (Ivr.Calls, Ivr.Sip, Ivr.Media, Ivr.Flows, Ivr.Actors, Ivr.Skills).</summary>
+    public const string MeterPrefix = "Ivr.";
+
+    /// <summary>Adds the ops services with <paramref name="options"/> (called by <c>AddIvrEngine</c>).</summary>
+    public static IServiceCollection AddIvrOps(this IServiceCollection services, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        var ops = options.Ops;
+        services.TryAddSingleton<ISkillStatusSource>(NoSkills.Instance);
+        services.AddSingleton(ops);
+        services.AddSingleton(new OpsAccess(ops));
+        services.AddSingleton(sp => new FlowMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new ActorMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new CallOps(
+            new CallBoard(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<FlowMetrics>(), ops.RecentCalls, ops.TimelineEvents),
+            sp.GetRequiredService<FlowMetrics>(),
+            sp.GetRequiredService<ActorMetrics>()));
+        services.AddSingleton(sp => new MediaMetrics(() => sp.GetService<IMediaSessionFactory>() as RtpMediaSessionFactory, sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new SkillMetrics(sp.GetRequiredService<ISkillStatusSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new FlowVersionLog(sp.GetRequiredService<LiveFlows>()));
+        services.AddSingleton<OpsStatusSource>();
+        services.AddSingleton<OpsSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<OpsSampler>());
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(MeterPrefix + "*")
+            // Scrapes read live values: no cached response, so /metrics and /api/status agree at any quiet moment.
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        return services;
+    }
+}

@@ -1,0 +1,102 @@
+using Ivr.Engine.Cli;
+using Ivr.Tests.Cli;
+
+namespace Ivr.Tests.Ops;
+
+/// <summary><c>ivr status</c> against a real engine host: the table, the JSON, and clear errors for a bad address.</summary>
+public class StatusCommandTests
+{
+    [Fact]
+    public async Task OnceTable_ShowsTheNodeCallsAndEveryLoadedFlow()
+    {
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugs);
+
+        var result = await CliRunner.Run("status", "--once", "--url", host.Http.BaseAddress!.ToString());
+
+        Assert.True(result.Code == 0, result.All);
+        var lines = result.Out.Split('\n');
+        Assert.Contains("ready", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("Calls   active 0  started 0", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("flow ", StringComparison.Ordinal) && l.Contains("abandoned", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("hotline ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("collect-account ", StringComparison.Ordinal));
+        Assert.Contains("(no router: no skills)", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutOnce_RedrawsTheTableEverySecond_UntilCancelled()
+    {
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugs);
+        var frames = new FrameWriter(3);
+        using var stop = new CancellationTokenSource();
+
+        var run = CliApp.RunAsync(["status", "--url", host.Http.BaseAddress!.ToString()], new CliConsole(TextReader.Null, frames, new StringWriter()), stop.Token);
+        await frames.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        var code = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, code);
+        var text = frames.ToString();
+        var screens = text.Split(FrameWriter.Clear, StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(screens.Length >= 3, text);
+        Assert.All(screens, screen => Assert.StartsWith("Ivr http://127.0.0.1:", screen, StringComparison.Ordinal));
+        Assert.True(frames.Elapsed >= TimeSpan.FromSeconds(1.5), $"three frames came {frames.Elapsed} apart: one per second, not a busy loop");
+    }
+
+    [Fact]
+    public async Task BadOrUnreachableUrl_IsAClearError()
+    {
+        var notUrl = await CliRunner.Run("status", "--once", "--url", "localhost:8080");
+        var nobody = await CliRunner.Run("status", "--once", "--url", "http://127.0.0.1:1");
+        var badFormat = await CliRunner.Run("status", "--once", "--format", "xml");
+
+        Assert.Equal(2, notUrl.Code);
+        Assert.Contains("is not an http(s) URL", notUrl.Error, StringComparison.Ordinal);
+        Assert.Equal(1, nobody.Code);
+        Assert.Contains("Cannot read the status of http://127.0.0.1:1/", nobody.Error, StringComparison.Ordinal);
+        Assert.NotEqual(0, badFormat.Code);
+        Assert.Contains("xml", badFormat.All, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Captures what <c>status</c> writes and completes <see cref="Reached"/> once it has cleared the screen <c>n</c> times.</summary>
+internal sealed class FrameWriter(int n) : StringWriter
+{
+    public const string Clear = "\u001b[H\u001b[2J";
+
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Diagnostics.Stopwatch _sinceFirst = new();
+    private int _frames;
+
+    public Task Reached => _reached.Task;
+
+    /// <summary>Time from the first frame to the n-th.</summary>
+    public TimeSpan Elapsed { get; private set; }
+
+    public override Task WriteAsync(string? value)
+    {
+        lock (this) base.Write(value);
+        if (value == Clear)
+        {
+            if (++_frames == 1) _sinceFirst.Start();
+            if (_frames == n)
+            {
+                Elapsed = _sinceFirst.Elapsed;
+                _reached.TrySetResult();
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(string? value)
+    {
+        lock (this) base.WriteLine(value);
+        return Task.CompletedTask;
+    }
+
+    public override string ToString()
+    {
+        lock (this) return base.ToString();
+    }
+}

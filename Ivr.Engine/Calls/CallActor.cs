@@ -18,7 +18,7 @@ namespace Ivr.Engine.Calls;
 /// <see cref="QueueOutcome.Failed"/> after the step's <c>maxWait</c> (or <see cref="CallServices.QueueWaitWithoutRouter"/>),
 /// a <c>callback</c> booking is refused, and a <c>bridge</c> transfer fails; each is logged ("router not configured").
 /// </remarks>
-public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
+public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
 {
     private const string FlowTimer = "flow-timer";
     private const string QueueTimer = "queue-wait";
@@ -94,14 +94,16 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
         {
             case PlayEffect play:
                 PlayPrompts(play);
+                SpeechForPrompt(play);
                 break;
             case StopPlaybackEffect:
                 if (_playback == Playback.Flow) StopClips();
                 break;
             case ListenEffect listen:
-                if (listen.Phrases.Count > 0) _log.LogDebug("Listening for DTMF; speech recognition is not configured");
+                SpeechForListen(listen);
                 break;
             case StopListeningEffect:
+                StopSpeech();
                 break;
             case StartTimerEffect timer:
                 Timers.StartSingleTimer(FlowTimer, new FlowTimerFired(timer.Token), timer.After);
@@ -181,6 +183,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
         if (_onRemoteHangup is not null) _session.RemoteHangup -= _onRemoteHangup;
         if (_onDtmf is not null) _media.DtmfReceived -= _onDtmf;
         if (_onPlaybackFinished is not null) _media.PlaybackFinished -= _onPlaybackFinished;
+        _speech?.Dispose();
         // Not disposed: the answering task may still observe its token after the actor is gone.
         _answerCancel.Cancel();
 
@@ -249,7 +252,8 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
     {
         Receive<DtmfDetected>(OnDtmf);
         Receive<ClipFinished>(OnClipFinished);
-        Receive<FlowTimerFired>(m => Guard(() => _run!.TimerExpired(m.Token)));
+        Receive<FlowTimerFired>(OnFlowTimer);
+        ReceiveSpeech();
         Receive<QueueWaitExpired>(_ =>
         {
             if (_playback == Playback.Hold) StopClips();
@@ -261,6 +265,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
             if (m.Recording == _recordings) FinishRecording();
         });
         Receive<ReferCompleted>(m => Guard(() => _run!.TransferResult(m.Accepted)));
+        Receive<PromptsRendered>(OnPromptsRendered);
         Receive<CallerHungUp>(_ =>
         {
             _callerGone = true;
@@ -362,12 +367,9 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
     private void PlayPrompts(PlayEffect play)
     {
         StopClips();
-        foreach (var prompt in play.Prompts)
-        {
-            if (_services.Prompts.Find(prompt) is { } clip) _clips.Enqueue(clip);
-        }
         _playback = Playback.Flow;
-        PlayNext();
+        // Text not synthesized yet is rendered off the actor; PromptsRendered then starts the playback.
+        if (EnqueuePromptClips(play.Prompts)) PlayNext();
     }
 
     private void PlayNext()
@@ -499,6 +501,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
         if (!_failed) _outcome = outcome.Code;
         _services.Metrics.CallEnded(outcome.Code);
         StopClips();
+        StopSpeech();
         StopRecording();
         Timers.Cancel(FlowTimer);
         Timers.Cancel(QueueTimer);

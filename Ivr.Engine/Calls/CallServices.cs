@@ -18,6 +18,9 @@ public sealed record CallServices(
     /// <summary>How long a queue step holds the caller while no router is configured (when the step has no <c>maxWait</c>).</summary>
     public TimeSpan QueueWaitWithoutRouter { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Speech recognition for menus (<see cref="CallSpeech.None"/>: DTMF only).</summary>
+    public CallSpeech Speech { get; init; } = CallSpeech.None;
+
     /// <summary>How long to wait for the BYE transaction before the actor stops anyway (RFC 3261 Timer F, 64·T1).</summary>
     public TimeSpan HangupTimeout { get; init; } = TimeSpan.FromSeconds(32);
 }

@@ -32,6 +32,9 @@ public sealed class EngineOptions
     /// <summary>Admission and drain.</summary>
     public CallsOptions Calls { get; set; } = new();
 
+    /// <summary>Speech recognition and synthesis.</summary>
+    public SpeechOptions Speech { get; set; } = new();
+
     /// <summary>Builds the options from the layered sources; <paramref name="overrides"/> are <c>Section:Key</c> pairs.</summary>
     public static EngineOptions Load(IEnumerable<KeyValuePair<string, string?>>? overrides = null, string? extraJsonFile = null)
     {

@@ -93,8 +93,9 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         switch (effect)
         {
             case PlayEffect play:
-                PlayPrompts(play);
+                // Listening first: speech from the prompt's first packet on can barge in.
                 SpeechForPrompt(play);
+                PlayPrompts(play);
                 break;
             case StopPlaybackEffect:
                 if (_playback == Playback.Flow) StopClips();

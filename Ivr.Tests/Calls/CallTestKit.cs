@@ -22,14 +22,18 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
 
     internal string RecordingsFolder { get; } = Path.Combine(Path.GetTempPath(), "ivr-call-tests", Guid.NewGuid().ToString("N"));
 
-    internal IActorRef StartManager(CallManagerSettings? settings = null, IFlowCatalog? flows = null)
+    internal IActorRef StartManager(
+        CallManagerSettings? settings = null, IFlowCatalog? flows = null, CallSpeech? speech = null, IPromptClipProvider? prompts = null)
     {
         var services = new CallServices(
-            CallTestFlows.Prompts,
+            prompts ?? CallTestFlows.Prompts,
             new FakeTimeProvider(CallTestFlows.OfficeOpen),
             NullLoggerFactory.Instance,
             Metrics,
-            RecordingsFolder);
+            RecordingsFolder)
+        {
+            Speech = speech ?? CallSpeech.None,
+        };
         return Sys.ActorOf(CallManager.Props(settings ?? CallTestFlows.Settings, flows ?? CallTestFlows.Catalog, Media, services), "calls");
     }
 

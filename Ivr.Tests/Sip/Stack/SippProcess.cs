@@ -27,7 +27,10 @@ internal sealed class SippProcess : IDisposable
     }
 
     /// <summary>Starts sipp with <c>-i 127.0.0.1 -p PORT -mp MEDIA -nostdin -timeout 30s -trace_err</c> plus <paramref name="args"/>.</summary>
-    public static SippProcess Start(int port, params string[] args)
+    public static SippProcess Start(int port, params string[] args) => Start(port, TimeSpan.FromSeconds(30), args);
+
+    /// <summary>As <see cref="Start(int, string[])"/>, with sipp's global <c>-timeout</c> set to <paramref name="timeout"/> (long calls).</summary>
+    public static SippProcess Start(int port, TimeSpan timeout, params string[] args)
     {
         var workDir = Directory.CreateTempSubdirectory("ivr-sipp-").FullName;
         var psi = new ProcessStartInfo("sipp")
@@ -38,7 +41,7 @@ internal sealed class SippProcess : IDisposable
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var a in new[] { "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-mp", FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture), "-nostdin", "-timeout", "30s", "-trace_err" })
+        foreach (var a in new[] { "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-mp", FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture), "-nostdin", "-timeout", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "s", "-trace_err" })
         {
             psi.ArgumentList.Add(a);
         }

@@ -12,6 +12,7 @@ internal sealed class SpeechCallScript
     public const int Rate = 8000;
     private readonly List<(string Label, int StartSample, int Slot)> _items = [];
     private readonly List<short> _audio = [];
+    private byte[]? _written;
 
     public SpeechCallScript(string callId) => CallId = callId;
 
@@ -20,6 +21,16 @@ internal sealed class SpeechCallScript
 
     /// <summary>The slots in order: label, start of the slot in the stream, and its length in samples.</summary>
     public IReadOnlyList<(string Label, int StartSample, int Slot)> Items => _items;
+
+    /// <summary>Slot <paramref name="index"/> of the stream as written (line noise and µ-law included), decoded to PCM.</summary>
+    public short[] SlotAudio(int index)
+    {
+        if (_written is null) throw new InvalidOperationException("Write the stream first.");
+        var (_, start, slot) = _items[index];
+        var pcm = new short[slot];
+        G711.Decode(AudioCodec.Pcmu, _written.AsSpan(start, slot), pcm);
+        return pcm;
+    }
 
     public TimeSpan Duration => TimeSpan.FromSeconds(_audio.Count / (double)Rate);
 
@@ -44,6 +55,7 @@ internal sealed class SpeechCallScript
         for (var i = 0; i < pcm.Length; i++) pcm[i] = (short)Math.Clamp(pcm[i] + noise.Next(-30, 31), short.MinValue, short.MaxValue);
         var ulaw = new byte[pcm.Length];
         G711.Encode(AudioCodec.Pcmu, pcm, ulaw);
+        _written = ulaw;
         var stream = Path.Combine(folder, CallId + ".ulaw");
         File.WriteAllBytes(stream, ulaw);
         var scenario = Path.Combine(folder, CallId + ".xml");

@@ -156,6 +156,27 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
     }
 
     [Fact]
+    public void Recognize_SameAudioAfterOtherCallersSpeech_SameResult()
+    {
+        // One pooled decoder serves every session, as under load: what earlier callers said must not change a result.
+        using var recognizer = new PocketSphinxRecognizer(PocketSphinxOptions.Default with { MaxIdleDecoders = 1 });
+        var probes = corpus.Utterances.Where(x => x.Voice == "en-gb" && x.WordsPerMinute == 140).ToList();
+        string Decode(CorpusUtterance u)
+        {
+            using var session = recognizer.StartSession(corpus.Grammar);
+            var r = SpeechTestAudio.Recognize(session, SpeechTestAudio.Pad(u.Audio, Lead, Tail));
+            return $"{u.Phrase} -> {r.Hypothesis} {r.Confidence:R}";
+        }
+
+        var first = probes.Select(Decode).ToList();
+        foreach (var u in corpus.Utterances.Where(x => x.Voice == "en-us")) Decode(u);
+        var again = probes.Select(Decode).ToList();
+
+        Assert.Equal(1, recognizer.DecodersCreated);
+        Assert.Equal(first, again);
+    }
+
+    [Fact]
     public void CheckGrammar_OutOfDictionaryWord_DropsAndNamesIt()
     {
         var grammar = SpeechGrammar.Create(["Billing", "frobnozzle account", "Technical support!"]);

@@ -47,9 +47,9 @@ public sealed class SpeechEngines : IDisposable
         }
 
         var cache = Path.IsPathRooted(options.CacheFolder) ? options.CacheFolder : Path.Combine(dataFolder, options.CacheFolder);
-        var recognizer = new PocketSphinxRecognizer();
+        var recognizer = new PocketSphinxRecognizer(PocketSphinxOptions.Default with { AcousticModel = options.AcousticModel, Dictionary = options.Dictionary });
         engines._owned.Add(recognizer);
-        var synthesizer = new EspeakSynthesizer(new EspeakOptions { CacheDirectory = cache });
+        var synthesizer = new EspeakSynthesizer(new EspeakOptions { CacheDirectory = cache, Executable = options.Espeak });
         if (recognizer.IsAvailable)
         {
             engines.Recognizer = recognizer;

@@ -18,6 +18,15 @@ public sealed class SpeechOptions
     /// <summary>Trailing silence that ends an utterance.</summary>
     public TimeSpan EndSilence { get; set; } = TimeSpan.FromMilliseconds(600);
 
+    /// <summary>PocketSphinx's acoustic model folder (Debian package <c>pocketsphinx-en-us</c>).</summary>
+    public string AcousticModel { get; set; } = Speech.PocketSphinxOptions.Default.AcousticModel;
+
+    /// <summary>PocketSphinx's pronunciation dictionary (Debian package <c>pocketsphinx-en-us</c>).</summary>
+    public string Dictionary { get; set; } = Speech.PocketSphinxOptions.Default.Dictionary;
+
+    /// <summary>The espeak-ng executable, a name looked up on <c>PATH</c> or a path (Debian package <c>espeak-ng</c>).</summary>
+    public string Espeak { get; set; } = new Speech.EspeakOptions().Executable;
+
     /// <summary>Azure Speech settings (used when <see cref="Engine"/> is <c>azure</c>).</summary>
     public AzureSpeechSettings Azure { get; set; } = new();
 }

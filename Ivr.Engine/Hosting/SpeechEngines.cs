@@ -83,8 +83,25 @@ public sealed class SpeechEngines : IDisposable
 
     private void UseAzure(AzureSpeechSettings settings, string cache, ILoggerFactory loggers)
     {
-        _ = settings;
-        _ = cache;
-        loggers.CreateLogger<SpeechEngines>().LogWarning("Speech:Engine = azure is not available yet; using the offline engines");
+        var log = loggers.CreateLogger<SpeechEngines>();
+        if (string.IsNullOrWhiteSpace(settings.Key) || (string.IsNullOrWhiteSpace(settings.Region) && string.IsNullOrWhiteSpace(settings.BaseUrl)))
+        {
+            log.LogWarning("Speech:Engine = azure needs Speech:Azure:Key and Speech:Azure:Region (set IVR__Speech__Azure__Key); using the offline engines");
+            return;
+        }
+
+        var client = new Speech.Azure.AzureSpeechClient(new Speech.Azure.AzureSpeechClientOptions
+        {
+            Region = settings.Region,
+            Key = settings.Key,
+            BaseUrl = settings.BaseUrl,
+            Timeout = settings.Timeout,
+            Retries = settings.Retries,
+        });
+        _owned.Add(client);
+        var azureLog = loggers.CreateLogger("Ivr.Engine.Speech.Azure");
+        Recognizer = new Speech.Azure.AzureSpeechRecognizer(client, Recognizer, azureLog);
+        Synthesizer = new Speech.Azure.AzureSpeechSynthesizer(client, Path.Combine(cache, "azure"), settings.Voice, Synthesizer, azureLog);
+        log.LogInformation("Speech: Azure Speech in {Region}, offline engines as fallback", settings.Region ?? settings.BaseUrl);
     }
 }

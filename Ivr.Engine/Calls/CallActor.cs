@@ -97,15 +97,18 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         switch (effect)
         {
             case PlayEffect play:
+                // Listening first: speech from the prompt's first packet on can barge in.
+                SpeechForPrompt(play);
                 PlayPrompts(play);
                 break;
             case StopPlaybackEffect:
                 if (_playback == Playback.Flow) StopClips();
                 break;
             case ListenEffect listen:
-                if (listen.Phrases.Count > 0) _log.LogDebug("Listening for DTMF; speech recognition is not configured");
+                SpeechForListen(listen);
                 break;
             case StopListeningEffect:
+                StopSpeech();
                 break;
             case StartTimerEffect timer:
                 Timers.StartSingleTimer(FlowTimer, new FlowTimerFired(timer.Token), timer.After);
@@ -194,6 +197,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         if (_onRemoteHangup is not null) _session.RemoteHangup -= _onRemoteHangup;
         if (_onDtmf is not null) _media.DtmfReceived -= _onDtmf;
         if (_onPlaybackFinished is not null) _media.PlaybackFinished -= _onPlaybackFinished;
+        _speech?.Dispose();
         // Not disposed: the answering task may still observe its token after the actor is gone.
         _answerCancel.Cancel();
 
@@ -266,8 +270,9 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     {
         Receive<DtmfDetected>(OnDtmf);
         Receive<ClipFinished>(OnClipFinished);
-        Receive<FlowTimerFired>(m => Guard(() => _run!.TimerExpired(m.Token)));
+        Receive<FlowTimerFired>(OnFlowTimer);
         QueueHandlers();
+        ReceiveSpeech();
         Receive<QueueWaitExpired>(_ =>
         {
             if (_queue is not null)
@@ -285,6 +290,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             if (m.Recording == _recordings) FinishRecording();
         });
         Receive<ReferCompleted>(m => Guard(() => _run!.TransferResult(m.Accepted)));
+        Receive<PromptsRendered>(OnPromptsRendered);
         Receive<CallerHungUp>(_ =>
         {
             _callerGone = true;
@@ -403,12 +409,9 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     private void PlayPrompts(PlayEffect play)
     {
         StopClips();
-        foreach (var prompt in play.Prompts)
-        {
-            if (_services.Prompts.Find(prompt) is { } clip) _clips.Enqueue(clip);
-        }
         _playback = Playback.Flow;
-        PlayNext();
+        // Text not synthesized yet is rendered off the actor; PromptsRendered then starts the playback.
+        if (EnqueuePromptClips(play.Prompts)) PlayNext();
     }
 
     private void PlayNext()
@@ -553,6 +556,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         // Connected to an agent: the call lives on, bridged, until either side hangs up.
         if (_bridge is not null && !_callerGone) return;
         StopClips();
+        StopSpeech();
         StopRecording();
         Timers.Cancel(FlowTimer);
         Timers.Cancel(QueueTimer);

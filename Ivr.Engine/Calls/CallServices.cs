@@ -43,6 +43,9 @@ public sealed record CallServices(
     /// <summary>How long the caller has to press a key after an offer before hold music resumes.</summary>
     public TimeSpan OfferKeyTimeout { get; init; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>Speech recognition for menus (<see cref="CallSpeech.None"/>: DTMF only).</summary>
+    public CallSpeech Speech { get; init; } = CallSpeech.None;
+
     /// <summary>How long to wait for the BYE transaction before the actor stops anyway (RFC 3261 Timer F, 64·T1).</summary>
     public TimeSpan HangupTimeout { get; init; } = TimeSpan.FromSeconds(32);
 }

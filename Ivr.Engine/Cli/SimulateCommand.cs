@@ -34,9 +34,14 @@ internal static class SimulateCommand
         var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var sounds = new Option<string?>("--sounds") { Description = "Folder sound paths are relative to" };
+        var audio = new Option<string[]>("--audio")
+        {
+            Description = "A WAV file the caller says at the next listening turn, recognised by the real offline recognizer (repeatable; before --input)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var cmd = new Command("simulate", "Simulate a call: interactive in the terminal, or scripted with --input")
         {
-            file, input, caller, name, dialled, at, language, drain, format, sounds,
+            file, input, caller, name, dialled, at, language, drain, format, sounds, audio,
         };
         cmd.SetAction(parse => CommandGuard.Run(console, "simulate", () =>
         {
@@ -72,7 +77,22 @@ internal static class SimulateCommand
                 Drain = parse.GetValue(drain),
                 Time = time,
             };
-            var result = script is not null ? FlowSimulator.Run(flow, script, options) : Interactive(console, flow, options, fmt == "text");
+            var spoken = parse.GetValue(audio) ?? [];
+            SimulationResult result;
+            if (spoken.Length > 0)
+            {
+                if (SimulatedSpeech.Check(spoken) is { } problem)
+                {
+                    console.Error.WriteLine("error: --audio: " + problem);
+                    return 1;
+                }
+                result = SimulatedSpeech.Run(flow, spoken, script ?? [], options, console.Out, fmt == "text");
+                script ??= [];
+            }
+            else
+            {
+                result = script is not null ? FlowSimulator.Run(flow, script, options) : Interactive(console, flow, options, fmt == "text");
+            }
             if (fmt == "json") console.Out.WriteLine(TranscriptWriter.Serialize(TranscriptWriter.ToJson(result)));
             else
             {

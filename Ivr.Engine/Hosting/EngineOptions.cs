@@ -47,6 +47,9 @@ public sealed class EngineOptions
     /// <summary>Console log format.</summary>
     public Ops.LogOptions Logging { get; set; } = new();
 
+    /// <summary>Speech recognition and synthesis.</summary>
+    public SpeechOptions Speech { get; set; } = new();
+
     /// <summary>Builds the options from the layered sources; <paramref name="overrides"/> are <c>Section:Key</c> pairs.</summary>
     public static EngineOptions Load(IEnumerable<KeyValuePair<string, string?>>? overrides = null, string? extraJsonFile = null)
     {

@@ -42,18 +42,10 @@ public static class IvrEngineServiceCollectionExtensions
             return flows;
         });
         services.AddSingleton<IFlowCatalog>(sp => sp.GetRequiredService<LiveFlows>());
-        services.AddSingleton<IPromptClipProvider>(sp =>
-        {
-            var provider = new FilePromptClipProvider(soundsFolder, sp.GetRequiredService<ILogger<FilePromptClipProvider>>());
-            var flows = sp.GetRequiredService<LiveFlows>();
-            foreach (var id in flows.Ids) provider.Preload(flows.Find(id)!);
-            // A flow saved while the engine runs has its prompts read before its first call.
-            flows.Reloaded += report =>
-            {
-                foreach (var id in report.Added.Concat(report.Updated)) if (flows.Find(id) is { } flow) provider.Preload(flow);
-            };
-            return provider;
-        });
+        services.AddSingleton(sp => SpeechEngines.Create(options.Speech, dataFolder, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => SpeechWiring.Prompts(sp, soundsFolder));
+        services.AddSingleton<IPromptClipProvider>(sp => sp.GetRequiredService<PromptSource>());
+        services.AddSingleton(SpeechWiring.Recognition);
         services.AddSingleton(sp => new CallServices(
             sp.GetRequiredService<IPromptClipProvider>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -63,6 +55,7 @@ public static class IvrEngineServiceCollectionExtensions
         {
             RingFor = options.Calls.RingFor,
             Ops = sp.GetRequiredService<Ops.CallOps>(),
+            Speech = sp.GetRequiredService<CallSpeech>(),
         });
         services.AddIvrRouting(options, dataFolder);
         services.AddIvrOps(options);

@@ -9,14 +9,25 @@ namespace Ivr.Engine.Speech;
 internal sealed class PocketSphinxDecoder : IDisposable
 {
     private readonly HashSet<string> _searches = new(StringComparer.Ordinal);
+    private readonly float[]? _cmnInit;
+    private readonly IntPtr _cmn;
     private IntPtr _ps;
     private string? _active;
 
-    private PocketSphinxDecoder(IntPtr ps)
+    private PocketSphinxDecoder(IntPtr ps, float[] expectedCmnInit)
     {
         _ps = ps;
         Logmath = PocketSphinxNative.PsGetLogmath(ps);
+        (_cmn, _cmnInit) = FindCepstralMean(ps, expectedCmnInit);
     }
+
+    /// <summary>
+    /// True when every utterance starts from the model's initial cepstral mean. PocketSphinx's live CMN otherwise carries
+    /// its estimate from one utterance to the next, so with pooled decoders a caller's result would depend on which
+    /// decoder (and whose earlier speech) it got: measured over RTP, 4 of 60 results differed from the same audio
+    /// decoded alone.
+    /// </summary>
+    public bool ResetsCepstralMean => _cmnInit is not null;
 
     private IntPtr Logmath { get; }
 
@@ -62,7 +73,7 @@ internal sealed class PocketSphinxDecoder : IDisposable
                 throw new InvalidOperationException($"PocketSphinx could not load the model at {options.AcousticModel}.");
             }
 
-            return new PocketSphinxDecoder(ps);
+            return new PocketSphinxDecoder(ps, ParseVector(options.CepstralMeanInit));
         }
         finally
         {
@@ -100,6 +111,17 @@ internal sealed class PocketSphinxDecoder : IDisposable
             }
 
             _active = name;
+        }
+
+        if (_cmnInit is not null)
+        {
+            unsafe
+            {
+                fixed (float* v = _cmnInit)
+                {
+                    PocketSphinxNative.CmnLiveSet(_cmn, v);
+                }
+            }
         }
 
         if (PocketSphinxNative.PsStartUtt(_ps) < 0)
@@ -160,6 +182,34 @@ internal sealed class PocketSphinxDecoder : IDisposable
 
         return new DecodeOutcome(text, Math.Clamp(posterior, 0, 1), wordFrames);
     }
+
+    // The decoder's CMN state, found through feat_t and accepted only if it holds exactly the -cmninit the model was
+    // loaded with (a different library build would fail this check and keep PocketSphinx's own behaviour).
+    private static unsafe (IntPtr Cmn, float[]? Init) FindCepstralMean(IntPtr ps, float[] expected)
+    {
+        var feat = PocketSphinxNative.PsGetFeat(ps);
+        // feat_t.cepsize (offset 16) is the CMN vector's length: cmn_live_get writes that many floats.
+        if (feat == IntPtr.Zero || expected.Length == 0 || Marshal.ReadInt32(feat, 16) != expected.Length) return (IntPtr.Zero, null);
+        var cmn = Marshal.ReadIntPtr(feat, PocketSphinxNative.FeatCmnStructOffset);
+        if (cmn == IntPtr.Zero) return (IntPtr.Zero, null);
+        var actual = new float[expected.Length];
+        fixed (float* v = actual)
+        {
+            PocketSphinxNative.CmnLiveGet(cmn, v);
+        }
+
+        for (var i = 0; i < expected.Length; i++)
+        {
+            if (Math.Abs(actual[i] - expected[i]) > 0.01f) return (IntPtr.Zero, null);
+        }
+
+        return (cmn, actual);
+    }
+
+    private static float[] ParseVector(string csv) =>
+        csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(x => float.Parse(x, System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
 
     public void Dispose()
     {

@@ -78,4 +78,19 @@ internal static partial class PocketSphinxNative
 
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_prob")]
     internal static partial int PsGetProb(IntPtr ps);
+
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_feat")]
+    internal static partial IntPtr PsGetFeat(IntPtr ps);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "cmn_live_get")]
+    internal static unsafe partial void CmnLiveGet(IntPtr cmn, float* vec);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "cmn_live_set")]
+    internal static unsafe partial void CmnLiveSet(IntPtr cmn, float* vec);
+
+    /// <summary>
+    /// Offset of <c>cmn_struct</c> in sphinxbase 5prealpha's <c>feat_t</c> on 64-bit Linux (feat.h). Checked at run time
+    /// against the model's <c>-cmninit</c> before it is used (<see cref="PocketSphinxDecoder"/>).
+    /// </summary>
+    internal const int FeatCmnStructOffset = 88;
 }

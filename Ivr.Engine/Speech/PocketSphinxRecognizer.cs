@@ -21,7 +21,7 @@ namespace Ivr.Engine.Speech;
 /// </remarks>
 public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 {
-    private const string InstallHint = "install the Debian packages: apt-get install libpocketsphinx3 pocketsphinx pocketsphinx-en-us";
+    private const string InstallHint = "install the Debian packages: apt-get install libpocketsphinx3 libsphinxbase3 pocketsphinx-en-us";
     private readonly PocketSphinxOptions _options;
     private readonly Lazy<string?> _unavailable;
     private readonly Lazy<PronunciationDictionary> _dictionary;

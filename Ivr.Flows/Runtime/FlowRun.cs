@@ -192,12 +192,15 @@ public sealed class FlowRun
 
     internal void Emit(FlowEffect effect) => _host.Execute(effect);
 
-    /// <summary>Plays prompts; false (and nothing emitted) when the list is empty.</summary>
-    internal bool Play(IReadOnlyList<ResolvedPrompt> prompts, bool bargeIn)
+    /// <summary>Plays prompts; false (and nothing emitted) when the list is empty. <paramref name="phrases"/> are the
+    /// step's spoken choices, offered to the host for barge-in when <paramref name="bargeIn"/> is on.</summary>
+    internal bool Play(IReadOnlyList<ResolvedPrompt> prompts, bool bargeIn, IReadOnlyList<string>? phrases = null, double minConfidence = 0)
     {
         if (prompts.Count == 0) return false;
         _playing = true;
-        Emit(new PlayEffect(prompts, bargeIn));
+        Emit(bargeIn && phrases is { Count: > 0 }
+            ? new PlayEffect(prompts, bargeIn) { Speech = new ListenEffect(true, phrases, LocaleName, minConfidence) }
+            : new PlayEffect(prompts, bargeIn));
         return true;
     }
 

@@ -75,6 +75,12 @@ public sealed class FlowSimulation
         if (_run.Waiting == FlowWait.NotStarted) Feed(_run.Start, auto: true);
     }
 
+    /// <summary>
+    /// What a speech recognizer would listen for now: the last listening turn with phrases (from a barge-in prompt or a
+    /// step listening), or null when the call takes DTMF only.
+    /// </summary>
+    public ListenEffect? Listening { get; private set; }
+
     /// <summary>Finishes prompts and recordings until the run needs the caller, a host result, or has ended.</summary>
     public void Settle()
     {
@@ -342,12 +348,17 @@ public sealed class FlowSimulation
         {
             case PlayEffect play:
                 _lastPlayBargeIn = play.BargeIn;
+                Listening = play.Speech;
                 foreach (var p in play.Prompts) Add(TranscriptKind.Prompt, p.Text ?? $"(sound {p.Sound})", p.Name);
                 break;
             case ListenEffect listen:
+                Listening = listen.Phrases.Count > 0 ? listen : null;
                 Add(TranscriptKind.Listen, listen.Phrases.Count == 0
                     ? "listening: DTMF"
                     : $"listening: DTMF + speech ({listen.Locale}): {string.Join(", ", listen.Phrases)}");
+                break;
+            case StopListeningEffect:
+                Listening = null;
                 break;
             case StartTimerEffect timer:
                 _timers[timer.Token] = timer.After;

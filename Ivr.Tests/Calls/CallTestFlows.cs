@@ -13,7 +13,7 @@ internal static class CallTestFlows
 
     public static LiveFlows Catalog { get; } = Load();
 
-    public static FilePromptClipProvider Prompts { get; } = new(RepoPaths.Sounds, NullLogger<FilePromptClipProvider>.Instance);
+    public static PromptSource Prompts { get; } = new(RepoPaths.Sounds, NullLogger<PromptSource>.Instance);
 
     public static CallManagerSettings Settings { get; } = new()
     {

@@ -22,14 +22,21 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
 
     internal string RecordingsFolder { get; } = Path.Combine(Path.GetTempPath(), "ivr-call-tests", Guid.NewGuid().ToString("N"));
 
-    internal IActorRef StartManager(CallManagerSettings? settings = null, IFlowCatalog? flows = null, IActorRef? router = null, TimeSpan? ringFor = null)
+    internal IActorRef StartManager(
+        CallManagerSettings? settings = null, IFlowCatalog? flows = null, CallSpeech? speech = null, IPromptClipProvider? prompts = null,
+        IActorRef? router = null, TimeSpan? ringFor = null)
     {
         var services = new CallServices(
-            CallTestFlows.Prompts,
+            prompts ?? CallTestFlows.Prompts,
             new FakeTimeProvider(CallTestFlows.OfficeOpen),
             NullLoggerFactory.Instance,
             Metrics,
-            RecordingsFolder) { RingFor = ringFor ?? TimeSpan.Zero, Router = router };
+            RecordingsFolder)
+        {
+            Speech = speech ?? CallSpeech.None,
+            RingFor = ringFor ?? TimeSpan.Zero,
+            Router = router,
+        };
         return Sys.ActorOf(CallManager.Props(settings ?? CallTestFlows.Settings, flows ?? CallTestFlows.Catalog, Media, services), "calls");
     }
 

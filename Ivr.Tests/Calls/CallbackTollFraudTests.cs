@@ -120,7 +120,7 @@ public sealed class CallbackTollFraudTests : CallTestKit
         var router = Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, new RouterStatus()) { Stores = _stores, InitialState = AgentState.Away }));
         await RouterStoreProbe.AwaitOpenAsync(router, "billing");
         var settings = new CallManagerSettings { FlowMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["hotline"] = "callback" } };
-        var manager = StartManager(settings, _flows, router);
+        var manager = StartManager(settings, _flows, router: router);
         Call(manager);
         var media = MediaOf(0);
         // The confirmation of the caller ID is text (skipped without speech synthesis); 2 asks for another number.

@@ -87,9 +87,13 @@ internal sealed class EngineProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Raised for every log line as it arrives (on the reader thread), for tests that time what the engine says.</summary>
+    public event Action<string>? LineReceived;
+
     private void Append(string? line)
     {
         if (line is null) return;
+        LineReceived?.Invoke(line);
         lock (_log)
         {
             _log.AppendLine(line);

@@ -24,7 +24,7 @@ internal static class Collect
     public static void Begin(FlowRun run, CollectPlan plan, IReadOnlyList<string> phrases, double minConfidence)
     {
         run.Phase = Prompting;
-        if (!run.Play(plan.Prompt.Resolve(run.Locale, run.Values), plan.BargeIn)) StartListening(run, plan, phrases, minConfidence);
+        if (!run.Play(plan.Prompt.Resolve(run.Locale, run.Values), plan.BargeIn, phrases, minConfidence)) StartListening(run, plan, phrases, minConfidence);
     }
 
     public static void StartListening(FlowRun run, CollectPlan plan, IReadOnlyList<string> phrases, double minConfidence)
@@ -63,7 +63,7 @@ internal static class Collect
         var prompts = list.Length == 0 ? PromptPlan.Empty : list[Math.Min(attempt, list.Length) - 1].Resolve(locale, run.Values);
         if (plan.Reprompt || prompts.Count == 0) prompts = PromptPlan.Concat(prompts, plan.Prompt.Resolve(locale, run.Values));
         run.Phase = Prompting;
-        if (!run.Play(prompts, plan.BargeIn)) StartListening(run, plan, phrases, minConfidence);
+        if (!run.Play(prompts, plan.BargeIn, phrases, minConfidence)) StartListening(run, plan, phrases, minConfidence);
     }
 
     /// <summary>Index of a DTMF key in a 16-entry key table, or -1.</summary>

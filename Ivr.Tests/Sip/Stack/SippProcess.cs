@@ -26,8 +26,14 @@ internal sealed class SippProcess : IDisposable
         return ((IPEndPoint)s.LocalEndPoint!).Port;
     }
 
-    /// <summary>Starts sipp with <c>-i 127.0.0.1 -p PORT -mp MEDIA -nostdin -trace_err</c> (and <c>-timeout 30s</c> unless given) plus <paramref name="args"/>.</summary>
-    public static SippProcess Start(int port, params string[] args)
+    /// <summary>
+    /// Starts sipp with <c>-i 127.0.0.1 -p PORT -mp MEDIA -nostdin -timeout 30s -trace_err</c> plus <paramref name="args"/>
+    /// (a <c>-timeout</c> in <paramref name="args"/> replaces the 30 s one).
+    /// </summary>
+    public static SippProcess Start(int port, params string[] args) => Start(port, TimeSpan.FromSeconds(30), args);
+
+    /// <summary>As <see cref="Start(int, string[])"/>, with sipp's global <c>-timeout</c> set to <paramref name="timeout"/> (long calls).</summary>
+    public static SippProcess Start(int port, TimeSpan timeout, params string[] args)
     {
         var workDir = Directory.CreateTempSubdirectory("ivr-sipp-").FullName;
         var psi = new ProcessStartInfo("sipp")
@@ -45,7 +51,7 @@ internal sealed class SippProcess : IDisposable
         if (!args.Contains("-timeout"))
         {
             psi.ArgumentList.Add("-timeout");
-            psi.ArgumentList.Add("30s");
+            psi.ArgumentList.Add(((int)Math.Ceiling(timeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "s");
         }
         var process = new Process { StartInfo = psi };
         var sipp = new SippProcess(process, workDir);

@@ -1,0 +1,162 @@
+using Akka.Actor;
+using Ivr.Engine.Speech;
+using Ivr.Flows.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Calls;
+
+/// <summary>Speech input of a call: listening turns, barge-in on start-of-speech and results fed to the flow run.</summary>
+/// <remarks>
+/// A turn opens when a barge-in prompt of a speech step starts (<see cref="PlayEffect.Speech"/>) or when the step listens
+/// (<see cref="ListenEffect"/> with phrases), and carries on from the prompt into listening when the grammar is the same.
+/// Audio is decoded on the media thread by a <see cref="SpeechListener"/>; its reports come back here as messages. A
+/// result goes to <see cref="FlowRun.Heard"/> (a spoken digit the step has no phrase for goes to <see cref="FlowRun.Digit"/>,
+/// as if keyed; a no-match is heard as an empty phrase). The flow's own timer decides no-input; when it fires while
+/// the caller is speaking, it waits for the result, which usually makes it stale.
+/// </remarks>
+public sealed partial class CallActor
+{
+    private SpeechListener? _speech;
+    private ListenEffect? _speechGrammar;
+    private bool _speechBargeIn;
+    private bool _speaking;
+    private int _speechTurns;
+    private FlowTimerFired? _timerDuringSpeech;
+    private bool _speechLocaleReported;
+
+    private void ReceiveSpeech()
+    {
+        Receive<SpeechStarted>(OnSpeechStarted);
+        Receive<SpeechRecognized>(OnSpeechRecognized);
+    }
+
+    /// <summary>A prompt starts: listen during it when speech may interrupt it, otherwise end any turn.</summary>
+    private void SpeechForPrompt(PlayEffect play)
+    {
+        if (play.Speech is { } listen) Listen(listen, bargeIn: true);
+        else StopSpeech();
+    }
+
+    /// <summary>The step listens: keep the prompt's turn when the grammar is the same, else open one (DTMF only: none).</summary>
+    private void SpeechForListen(ListenEffect listen)
+    {
+        if (listen.Phrases.Count == 0)
+        {
+            StopSpeech();
+            return;
+        }
+        Listen(listen, bargeIn: false);
+    }
+
+    private void Listen(ListenEffect listen, bool bargeIn)
+    {
+        _speechBargeIn = bargeIn;
+        if (_speechGrammar is { } current && _speech?.CurrentTurn == _speechTurns
+            && ReferenceEquals(current.Phrases, listen.Phrases) && current.Locale == listen.Locale)
+        {
+            return;
+        }
+
+        StopSpeech();
+        var speech = _services.Speech;
+        if (!speech.CanRecognize(listen.Locale))
+        {
+            if (speech.Recognizer is not null && !_speechLocaleReported)
+            {
+                _speechLocaleReported = true;
+                _log.LogInformation("No speech recognition for {Locale}; the caller uses DTMF", listen.Locale);
+            }
+            return;
+        }
+
+        IRecognitionSession session;
+        try
+        {
+            session = speech.StartSession(listen);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            _log.LogWarning(ex, "Cannot listen for speech at step {Step}; DTMF only", _run?.CurrentStep);
+            return;
+        }
+
+        _speech ??= CreateListener();
+        _speechGrammar = listen;
+        _speech.Start(++_speechTurns, session);
+    }
+
+    private SpeechListener CreateListener()
+    {
+        var self = Self;
+        return new SpeechListener(
+            _media,
+            turn => self.Tell(new SpeechStarted(turn)),
+            (turn, result) => self.Tell(new SpeechRecognized(turn, result)));
+    }
+
+    private void StopSpeech()
+    {
+        _speechGrammar = null;
+        _speaking = false;
+        _speech?.Stop();
+        DeliverTimerHeldDuringSpeech();
+    }
+
+    private void OnSpeechStarted(SpeechStarted m)
+    {
+        if (m.Turn != _speechTurns || _speechGrammar is null) return;
+        _speaking = true;
+        if (_speechBargeIn && _playback == Playback.Flow)
+        {
+            // Barge-in: the prompt stops now, at start-of-speech; the run learns of it with the result.
+            _log.LogInformation("Barge-in: the caller speaks during the prompt at step {Step}; prompt stopped", _run?.CurrentStep);
+            StopClips();
+        }
+    }
+
+    private void OnSpeechRecognized(SpeechRecognized m)
+    {
+        if (m.Turn != _speechTurns || _speechGrammar is not { } listen) return;
+        _speechGrammar = null;
+        _speaking = false;
+        var result = m.Result;
+        var step = _run!.CurrentStep;
+        Guard(() =>
+        {
+            if (result.Kind == RecognitionKind.Match && result.Text is { } text)
+            {
+                var isPhrase = listen.Phrases.Any(p => string.Equals(p.Trim(), text, StringComparison.OrdinalIgnoreCase));
+                if (!isPhrase && result.Digit is { } digit) _run.Digit(digit);
+                else _run.Heard(text, result.Confidence);
+                _log.LogInformation(
+                    "Speech at {Step}: heard '{Text}' ({Confidence:F2}), now at {Next}", step, text, result.Confidence, _run.CurrentStep);
+            }
+            else
+            {
+                // Out of grammar or below the confidence floor: the step's no-match handling.
+                _run.Heard(string.Empty, result.Confidence);
+                _log.LogInformation(
+                    "Speech at {Step}: no-match ('{Hypothesis}', {Confidence:F2}), now at {Next}", step, result.Hypothesis, result.Confidence, _run.CurrentStep);
+            }
+        });
+        DeliverTimerHeldDuringSpeech();
+    }
+
+    private void OnFlowTimer(FlowTimerFired m)
+    {
+        if (_speaking && _speechGrammar is not null)
+        {
+            _timerDuringSpeech = m;
+            return;
+        }
+        if (_run!.ActiveTimer == m.Token) _log.LogInformation("Timeout at {Step}: no input", _run.CurrentStep);
+        Guard(() => _run.TimerExpired(m.Token));
+    }
+
+    private void DeliverTimerHeldDuringSpeech()
+    {
+        if (_timerDuringSpeech is not { } held) return;
+        _timerDuringSpeech = null;
+        Self.Tell(held);
+    }
+}

@@ -1,0 +1,10 @@
+using Ivr.Engine.Speech;
+
+namespace Ivr.Engine.Calls;
+
+// Re-posted from the media thread by the call's SpeechListener, tagged with the listening turn they belong to.
+internal sealed record SpeechStarted(int Turn);
+
+internal sealed record SpeechRecognized(int Turn, RecognitionResult Result);
+
+internal sealed record PromptsRendered(int Generation, IReadOnlyList<Ivr.Engine.Media.AudioClip?> Clips);

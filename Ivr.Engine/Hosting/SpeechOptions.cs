@@ -1,0 +1,54 @@
+namespace Ivr.Engine.Hosting;
+
+/// <summary>The <c>Speech</c> section: which engine recognises and synthesises, and its settings.</summary>
+public sealed class SpeechOptions
+{
+    /// <summary>
+    /// <c>offline</c> (default: PocketSphinx and espeak-ng from Debian), <c>azure</c> (Azure Speech over REST, offline as
+    /// the fallback) or <c>none</c> (DTMF only, text prompts without sound are skipped).
+    /// </summary>
+    public string Engine { get; set; } = "offline";
+
+    /// <summary>Where synthesized prompts are cached (relative paths are under the data folder).</summary>
+    public string CacheFolder { get; set; } = "tts";
+
+    /// <summary>Lowest confidence a recognition needs to count (the step's <c>minConfidence</c> applies when higher).</summary>
+    public double MinConfidence { get; set; } = 0.55;
+
+    /// <summary>Trailing silence that ends an utterance.</summary>
+    public TimeSpan EndSilence { get; set; } = TimeSpan.FromMilliseconds(600);
+
+    /// <summary>PocketSphinx's acoustic model folder (Debian package <c>pocketsphinx-en-us</c>).</summary>
+    public string AcousticModel { get; set; } = Speech.PocketSphinxOptions.Default.AcousticModel;
+
+    /// <summary>PocketSphinx's pronunciation dictionary (Debian package <c>pocketsphinx-en-us</c>).</summary>
+    public string Dictionary { get; set; } = Speech.PocketSphinxOptions.Default.Dictionary;
+
+    /// <summary>The espeak-ng executable, a name looked up on <c>PATH</c> or a path (Debian package <c>espeak-ng</c>).</summary>
+    public string Espeak { get; set; } = new Speech.EspeakOptions().Executable;
+
+    /// <summary>Azure Speech settings (used when <see cref="Engine"/> is <c>azure</c>).</summary>
+    public AzureSpeechSettings Azure { get; set; } = new();
+}
+
+/// <summary>The <c>Speech:Azure</c> section.</summary>
+public sealed class AzureSpeechSettings
+{
+    /// <summary>Azure region of the Speech resource, e.g. <c>westeurope</c>.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>The resource key (<c>Ocp-Apim-Subscription-Key</c>); better set as <c>IVR__Speech__Azure__Key</c>.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Overrides the endpoints' base (tests point it at a local listener); null = the region's public hosts.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Neural voice for synthesis when a locale has no mapping, e.g. <c>en-US-JennyNeural</c>.</summary>
+    public string Voice { get; set; } = "en-US-JennyNeural";
+
+    /// <summary>Longest a single request may take.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Retries after a failed request (timeouts, 429, 5xx) before falling back to the offline engine.</summary>
+    public int Retries { get; set; } = 1;
+}

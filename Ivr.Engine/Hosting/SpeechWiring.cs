@@ -1,0 +1,93 @@
+using Ivr.Engine.Calls;
+using Ivr.Engine.Flows;
+using Ivr.Flows.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>
+/// Builds the prompt source and the calls' speech from <see cref="SpeechEngines"/>, and keeps both ready for every flow
+/// version the catalog loads: its sounds read, its constant texts synthesized, its menus' grammars compiled.
+/// </summary>
+internal static class SpeechWiring
+{
+    /// <summary>The prompt source, preloaded with every live flow; reloaded flows are preloaded as they go live.</summary>
+    public static PromptSource Prompts(IServiceProvider sp, string soundsFolder)
+    {
+        var engines = sp.GetRequiredService<SpeechEngines>();
+        var loggers = sp.GetRequiredService<ILoggerFactory>();
+        var log = loggers.CreateLogger<PromptSource>();
+        var prompts = new PromptSource(soundsFolder, log, engines.Synthesizer);
+        var flows = sp.GetRequiredService<LiveFlows>();
+        // At start the first calls must find every prompt ready: wait for the renders (espeak-ng takes ~10 ms a phrase).
+        foreach (var id in flows.Ids)
+        {
+            if (flows.Find(id) is { } flow) Report(log, flow, prompts.PreloadAsync(flow).GetAwaiter().GetResult());
+        }
+        flows.Reloaded += report =>
+        {
+            foreach (var id in report.Added.Concat(report.Updated))
+            {
+                if (flows.Find(id) is not { } flow) continue;
+                _ = prompts.PreloadAsync(flow).ContinueWith(
+                    t =>
+                    {
+                        if (t.IsCompletedSuccessfully) Report(log, flow, t.Result);
+                        else log.LogWarning(t.Exception, "Preloading the prompts of {Flow} failed", flow);
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+        };
+        return prompts;
+    }
+
+    /// <summary>The calls' speech recognition, with every live flow's menu grammars compiled (and again on each reload).</summary>
+    public static CallSpeech Recognition(IServiceProvider sp)
+    {
+        var engines = sp.GetRequiredService<SpeechEngines>();
+        var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger<CallSpeech>();
+        var speech = new CallSpeech(engines.Recognizer, engines.Recognition);
+        if (speech.Recognizer is null) return speech;
+        // The first caller must not wait for a model load (~90 ms) at start-of-speech.
+        (speech.Recognizer as Speech.PocketSphinxRecognizer)?.WarmUp();
+        var flows = sp.GetRequiredService<LiveFlows>();
+        foreach (var id in flows.Ids)
+        {
+            if (flows.Find(id) is { } flow) Precompile(speech, flow, log);
+        }
+        flows.Reloaded += report =>
+        {
+            foreach (var id in report.Added.Concat(report.Updated))
+            {
+                if (flows.Find(id) is { } flow) Precompile(speech, flow, log);
+            }
+        };
+        return speech;
+    }
+
+    private static void Report(ILogger log, CompiledFlow flow, int ready) =>
+        log.LogInformation("Prompts of {Flow}: {Ready} ready", flow, ready);
+
+    private static void Precompile(CallSpeech speech, CompiledFlow flow, ILogger log)
+    {
+        try
+        {
+            foreach (var (step, locale, check) in speech.Precompile(flow))
+            {
+                foreach (var dropped in check.Dropped)
+                {
+                    log.LogWarning(
+                        "Flow {Flow}, step {Step} ({Locale}): phrase '{Phrase}' cannot be recognised (not in the dictionary: {Words}); DTMF still works",
+                        flow, step, locale, dropped.Phrase, string.Join(", ", dropped.UnknownWords));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException)
+        {
+            log.LogWarning(ex, "Compiling the speech grammars of {Flow} failed; its menus take DTMF until a call compiles them", flow);
+        }
+    }
+}

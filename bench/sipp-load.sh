@@ -3,9 +3,13 @@
 #
 #   bench/sipp-load.sh [--rate 200] [--calls 2000] [--hold 2.5] [--runs 1] [--engine-core 0] [--load-core 1]
 #                      [--warmup 50] [--number hotline] [--out DIR] [--build] [--wait-quiet 0]
+#                      [--engine PATH] [--engine-nice 0]
 #
 # The engine is pinned to one core, sipp and the RTP sink to the other (taskset). Each run starts a fresh engine and
-# warms it up with --warmup short calls (JIT, pools; not measured) before the measured calls.
+# warms it up with --warmup short calls (JIT, pools; not measured) before the measured calls. --engine runs another
+# build of `ivr` (to compare two builds run by run); the default is this tree's Release build. --engine-nice N starts
+# the engine at that nice value (negative needs root): a diagnostic of what it does when the other processes of a
+# shared machine do not take its core; such runs are labelled with it.
 # Reported per run, then as medians over the runs:
 #   - call rate: calls created per second between the first and the last 200 OK (sipp's rtt file), and the target;
 #   - concurrent calls: the most at once as sipp counted them, as the engine counted them (/readyz, sampled 4×/s) and
@@ -34,9 +38,11 @@ LOAD_CORE=1
 NUMBER=hotline
 OUT=""
 BUILD=0
+IVR=""
+ENGINE_NICE=0
 WAIT_QUIET=0
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rate) RATE="$2"; shift 2 ;;
@@ -50,6 +56,8 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2 ;;
     --build) BUILD=1; shift ;;
     --wait-quiet) WAIT_QUIET="$2"; shift 2 ;;
+    --engine) IVR="$2"; shift 2 ;;
+    --engine-nice) ENGINE_NICE="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -58,13 +66,19 @@ done
 for n in RATE CALLS RUNS WARMUP ENGINE_CORE LOAD_CORE WAIT_QUIET; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || { echo "--${n,,} must be a whole number, got '${!n}'" >&2; exit 2; }
 done
+[[ "$ENGINE_NICE" =~ ^-?[0-9]+$ ]] || { echo "--engine-nice must be a whole number, got '$ENGINE_NICE'" >&2; exit 2; }
 [[ "$HOLD" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "--hold must be seconds (e.g. 2.5), got '$HOLD'" >&2; exit 2; }
 for tool in sipp taskset python3 curl; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed (see ../shared/TESTING.md; sipp is Debian's sip-tester)" >&2; exit 2; }
 done
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-IVR="$ROOT/Ivr.Engine/bin/Release/net10.0/ivr"
+if [[ -n "$IVR" ]]; then
+  [[ -x "$IVR" ]] || { echo "--engine $IVR is not an executable" >&2; exit 2; }
+  IVR="$(cd "$(dirname "$IVR")" && pwd)/$(basename "$IVR")"
+  BUILD=0
+fi
+IVR="${IVR:-$ROOT/Ivr.Engine/bin/Release/net10.0/ivr}"
 if [[ $BUILD -eq 1 || ! -x "$IVR" ]]; then
   (cd "$ROOT" && dotnet build Ivr.Engine -c Release -v quiet -nologo) >&2
 fi
@@ -73,7 +87,22 @@ mkdir -p "$OUT"
 HOLD_MS=$(python3 -c "print(round($HOLD*1000))")
 SIPP_TIMEOUT=$(python3 -c "print(int($CALLS/$RATE + $HOLD + 90))")
 
-free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A port free for UDP and for TCP (the engine listens for SIP on both), tried at most 50 times.
+free_port() {
+  python3 - <<'PY'
+import socket, sys
+for _ in range(50):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0)); port = u.getsockname()[1]
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        t.bind(("127.0.0.1", port)); print(port); sys.exit(0)
+    except OSError:
+        pass
+    finally:
+        t.close(); u.close()
+sys.exit("no port free for both UDP and TCP")
+PY
+}
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 # Nanoseconds the process's threads spent runnable but waiting for a CPU (schedstat field 2), summed over its threads.
 runq_wait_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$2} END {printf "%.0f", s}'; }
@@ -103,7 +132,7 @@ run_once() {
   wait_quiet
   local load_before psi_before; load_before=$(cut -d' ' -f1-3 /proc/loadavg); psi_before=$(cpu_pressure)
 
-  (cd "$ROOT" && exec taskset -c "$ENGINE_CORE" "$IVR" serve --port "$sip" --http "http://127.0.0.1:$http" \
+  (cd "$ROOT" && exec nice -n "$ENGINE_NICE" taskset -c "$ENGINE_CORE" "$IVR" serve --port "$sip" --http "http://127.0.0.1:$http" \
       --max-calls $((CALLS + 100)) --set "Flows:Map:$NUMBER=hotline") >"$dir/engine.log" 2>&1 &
   ENGINE_PID=$!
   for _ in $(seq 1 120); do
@@ -169,9 +198,9 @@ run_once() {
   local load_after; load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
   python3 - "$dir" "$sipp_rc" "$t0" "$t1" "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" "$RATE" "$CALLS" \
-      "$load_before" "$load_after" "$live" "$WARMUP" "$psi_before" "$wait_before" "$wait_after" <<'PY' | tee -a "$OUT/runs.jsonl"
+      "$load_before" "$load_after" "$live" "$WARMUP" "$psi_before" "$wait_before" "$wait_after" "$ENGINE_NICE" <<'PY' | tee -a "$OUT/runs.jsonl"
 import csv, glob, json, math, sys
-d, rc, t0, t1, c0, c1, hz, rate, calls, lb, la, live_end, warmup, psi, w0, w1 = sys.argv[1:]
+d, rc, t0, t1, c0, c1, hz, rate, calls, lb, la, live_end, warmup, psi, w0, w1, nice = sys.argv[1:]
 rows = list(csv.reader(open(f"{d}/stat.csv"), delimiter=";"))
 head, stats = rows[0], rows[1:]
 col = lambda name: head.index(name)
@@ -210,13 +239,13 @@ print(json.dumps({
     "gaps_over_25ms": rtp["gaps_over_25ms"], "rtp_packets": rtp["packets"], "rtp_lost": rtp["lost_by_sequence"],
     "rtp_socket_drops": rtp["socket_drops"],
     "engine_cpu_pct": round((int(c1) - int(c0)) / int(hz) / (float(t1) - float(t0)) * 100, 1),
-    "engine_waited_for_cpu_ms": round((int(w1) - int(w0)) / 1e6), "cpu_pressure_before": float(psi) if psi.replace(".", "", 1).isdigit() else None,
+    "engine_waited_for_cpu_ms": round((int(w1) - int(w0)) / 1e6), "engine_nice": int(nice), "cpu_pressure_before": float(psi) if psi.replace(".", "", 1).isdigit() else None,
     "seconds": round(float(t1) - float(t0), 1), "load_before": lb, "load_after": la,
 }))
 PY
 }
 
-echo "sipp-load: rate $RATE/s, $CALLS calls, hold ${HOLD}s, $RUNS run(s) after $WARMUP warm-up calls each; engine on core $ENGINE_CORE, sipp + sink on core $LOAD_CORE; results in $OUT" >&2
+echo "sipp-load: rate $RATE/s, $CALLS calls, hold ${HOLD}s, $RUNS run(s) after $WARMUP warm-up calls each; engine on core $ENGINE_CORE (nice $ENGINE_NICE), sipp + sink on core $LOAD_CORE; results in $OUT" >&2
 : >"$OUT/runs.jsonl"
 for run in $(seq 1 "$RUNS"); do run_once "$run" >/dev/null; done
 
@@ -229,7 +258,7 @@ def med(k):
     return statistics.median(v) if v else None
 keys = ["call_rate", "max_concurrent_sipp", "max_concurrent_engine", "max_streams_with_media", "failed", "engine_failed",
         "invite_200_ms_p50", "invite_200_ms_p99", "invite_200_ms_max", "sipp_rtt_ms_p99", "gap_ms_p50", "gap_ms_p99", "gap_ms_max",
-        "gaps_over_25ms", "rtp_lost", "rtp_socket_drops", "engine_cpu_pct", "engine_waited_for_cpu_ms", "cpu_pressure_before"]
+        "gaps_over_25ms", "rtp_lost", "rtp_socket_drops", "engine_cpu_pct", "engine_waited_for_cpu_ms", "cpu_pressure_before", "engine_nice"]
 print(f"{'':26}" + "".join(f"{'run ' + r['run']:>10}" for r in runs) + f"{'median':>10}")
 for k in keys:
     print(f"{k:26}" + "".join(f"{str(r.get(k)):>10}" for r in runs) + f"{str(med(k)):>10}")

@@ -126,7 +126,7 @@ trap cleanup EXIT
 
 run_once() {
   local run="$1" dir="$OUT/run$1"
-  mkdir -p "$dir"
+  rm -rf "$dir" && mkdir -p "$dir"   # a reused --out must not mix an earlier run's sipp files into this one
   local sip http rtp sipp_port media_port
   sip=$(free_port); http=$(free_port); rtp=$(free_port); sipp_port=$(free_port); media_port=$(free_port)
   wait_quiet

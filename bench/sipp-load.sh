@@ -21,7 +21,7 @@
 #   - RTP inter-packet gap p50/p99/max per stream, measured on the receiving side by bench/rtp-gaps.py with kernel
 #     receive timestamps, plus packets lost (sequence gaps) and socket drops;
 #   - engine CPU (utime+stime over the run, % of one core), the time its threads waited for a CPU while runnable
-#     (/proc/PID/task/*/schedstat: other processes on its core), the machine's load average before and after, and the
+#     (/proc/PID/task/*/schedstat, summed over its threads: its own threads count too), the machine's load average before and after, and the
 #     CPU pressure (/proc/pressure/cpu "some avg10") at the start. --wait-quiet N waits up to N s before each run for
 #     that pressure to fall under 5 % (the machine is shared; the run starts anyway after N s and says so).
 # Targets (2 cores): 500 concurrent calls playing prompts with 0 failed calls and gap p99 < 25 ms; 200 new calls/s;

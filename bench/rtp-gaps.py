@@ -13,15 +13,14 @@ Reports, as JSON on stdout when stopped (SIGTERM/SIGINT) or after --seconds:
 """
 import argparse
 import json
-import signal
 import socket
 import struct
 import sys
 import time
 
-SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+import loadcapture
+
 SO_RXQ_OVFL = getattr(socket, "SO_RXQ_OVFL", 40)
-SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
 BUCKET_NS = 100_000          # 0.1 ms histogram buckets
 MAX_BUCKET = 20_000          # gaps of 2 s or more land in the last bucket
 
@@ -47,26 +46,12 @@ def main():
     args = ap.parse_args()
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 32 * 1024 * 1024)
-    except PermissionError:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024 * 1024)
-    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    loadcapture.prepare(sock, 32 * 1024 * 1024)
     sock.setsockopt(socket.SOL_SOCKET, SO_RXQ_OVFL, 1)
     sock.bind((args.address, args.port))
     sock.settimeout(0.2)
-    if args.ready:
-        with open(args.ready, "w") as f:
-            f.write("ready\n")
-
-    stop = False
-
-    def on_signal(*_):
-        nonlocal stop
-        stop = True
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    loadcapture.announce_ready(args.ready)
+    stop = loadcapture.StopSignal()
 
     hist = [0] * (MAX_BUCKET + 1)
     gaps = 0
@@ -80,10 +65,9 @@ def main():
     buf = bytearray(2048)
     anc = socket.CMSG_SPACE(16) + socket.CMSG_SPACE(4)
     unpack_hdr = struct.Struct("!BBHII").unpack_from
-    unpack_ts = struct.Struct("=qq").unpack
     deadline = time.monotonic() + args.seconds
 
-    while not stop and time.monotonic() < deadline:
+    while not stop.requested and time.monotonic() < deadline:
         try:
             n, ancdata, _, _ = sock.recvmsg_into([buf], anc)
         except socket.timeout:
@@ -92,9 +76,9 @@ def main():
             continue
         ts = None
         for level, kind, data in ancdata:
-            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
-                sec, nsec = unpack_ts(data[:16])
-                ts = sec * 1_000_000_000 + nsec
+            stamp = loadcapture.kernel_time_ns(level, kind, data)
+            if stamp is not None:
+                ts = stamp
             elif level == socket.SOL_SOCKET and kind == SO_RXQ_OVFL:
                 drops = struct.unpack("=I", data[:4])[0]
         if ts is None or n < 12 or (buf[0] >> 6) != 2:

@@ -15,18 +15,17 @@ import argparse
 import ctypes
 import json
 import math
-import signal
 import socket
 import struct
 import sys
 import time
 
+import loadcapture
+
 ETH_P_ALL = 0x0003
 PACKET_HOST = 0
 SOL_PACKET = 263
 PACKET_STATISTICS = 6
-SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
-SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
 SO_ATTACH_FILTER = 26
 
 
@@ -77,37 +76,22 @@ def main():
     # struct sock_fprog { unsigned short len; struct sock_filter *filter; }: the kernel copies the program at once.
     code = ctypes.create_string_buffer(program, len(program))
     sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, struct.pack("HL", len(program) // 8, ctypes.addressof(code)))
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 * 1024 * 1024)
-    except PermissionError:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * 1024 * 1024)
-    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    loadcapture.prepare(sock, 16 * 1024 * 1024)
     sock.bind((args.interface, 0))
     sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8)  # reset the counters: count only from here
     sock.settimeout(0.2)
-    if args.ready:
-        with open(args.ready, "w") as f:
-            f.write("ready\n")
-
-    stop = False
-
-    def on_signal(*_):
-        nonlocal stop
-        stop = True
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    loadcapture.announce_ready(args.ready)
+    stop = loadcapture.StopSignal()
 
     invite_at = {}     # Call-ID -> ns of the first INVITE toward the engine
     trying_at = {}     # Call-ID -> ns of the first 100
     ok_at = {}         # Call-ID -> ns of the first 200 to the INVITE
     drops = 0
     anc = socket.CMSG_SPACE(16)
-    unpack_ts = struct.Struct("=qq").unpack
     deadline = time.monotonic() + args.seconds
     buf = bytearray(65536)
 
-    while not stop and time.monotonic() < deadline:
+    while not stop.requested and time.monotonic() < deadline:
         try:
             n, ancdata, _, addr = sock.recvmsg_into([buf], anc)
         except (socket.timeout, InterruptedError):
@@ -116,9 +100,7 @@ def main():
             continue
         ts = None
         for level, kind, data in ancdata:
-            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
-                sec, nsec = unpack_ts(data[:16])
-                ts = sec * 1_000_000_000 + nsec
+            ts = loadcapture.kernel_time_ns(level, kind, data) or ts
         if ts is None:
             continue
         ihl = (buf[14] & 0x0F) * 4

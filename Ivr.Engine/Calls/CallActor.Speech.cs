@@ -102,14 +102,19 @@ public sealed partial class CallActor
         DeliverTimerHeldDuringSpeech();
     }
 
+    // When the current turn's speech started (Stopwatch ticks; 0: none yet).
+    private long _speechStartedAt;
+
     private void OnSpeechStarted(SpeechStarted m)
     {
         if (m.Turn != _speechTurns || _speechGrammar is null) return;
         _speaking = true;
+        _speechStartedAt = _services.Time.GetTimestamp();
         if (_speechBargeIn && _playback == Playback.Flow)
         {
             // Barge-in: the prompt stops now, at start-of-speech; the run learns of it with the result.
             _log.LogInformation("Barge-in: the caller speaks during the prompt at step {Step}; prompt stopped", _run?.CurrentStep);
+            _services.Ops.Speech?.BargedIn();
             StopClips();
         }
     }
@@ -121,6 +126,10 @@ public sealed partial class CallActor
         _speaking = false;
         var result = m.Result;
         var step = _run!.CurrentStep;
+        // From the end of the utterance to now: the end-of-speech silence plus the recognizer's final work.
+        TimeSpan? delay = _speechStartedAt == 0 ? null : _services.Time.GetElapsedTime(_speechStartedAt) - result.SpeechDuration;
+        _speechStartedAt = 0;
+        _services.Ops.Speech?.Recognized(result.Text is null && result.Kind == RecognitionKind.Match ? RecognitionKind.NoMatch : result.Kind, result.Confidence, result.SpeechDuration, delay);
         Guard(() =>
         {
             if (result.Kind == RecognitionKind.Match && result.Text is { } text)

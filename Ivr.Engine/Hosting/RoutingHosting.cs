@@ -7,6 +7,7 @@ using Ivr.Engine.Routing.Configuration;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Sip.Registrar;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Hosting;
@@ -14,14 +15,15 @@ namespace Ivr.Engine.Hosting;
 /// <summary>Registers the skill router: its status source, stores, agents file and outbound dialer, and starts its actors.</summary>
 public static class RoutingHosting
 {
-    /// <summary>Registers the router's services (the <see cref="ISkillStatusSource"/> is the router's live snapshot).</summary>
+    /// <summary>Registers the router's services (the <see cref="ISkillStatusSource"/> is the router's live snapshot unless one is registered already).</summary>
     public static IServiceCollection AddIvrRouting(this IServiceCollection services, EngineOptions options, string dataFolder)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         var routing = options.Routing;
         services.AddSingleton<RouterStatus>();
-        services.AddSingleton<ISkillStatusSource>(sp => sp.GetRequiredService<RouterStatus>());
+        // The router's live snapshot, unless a source was registered before (a test's, or another node's); off: none.
+        if (routing.Enabled) services.TryAddSingleton<ISkillStatusSource>(sp => sp.GetRequiredService<RouterStatus>());
         services.AddSingleton(sp => new RoutingStores(dataFolder, sp.GetRequiredService<TimeProvider>(),
             new CallbackRetryPolicy(routing.CallbackMaxAttempts, routing.CallbackRetryBackoff)));
         services.AddSingleton(sp =>

@@ -6,6 +6,9 @@ namespace Ivr.Engine.Ops;
 /// <param name="Actors">Actor counters.</param>
 public sealed record CallOps(CallBoard Board, FlowMetrics Flows, ActorMetrics Actors)
 {
+    /// <summary>Speech counters; null: not counted.</summary>
+    public SpeechMetrics? Speech { get; init; }
+
     /// <summary>Ops parts on private meters (tests and tools that run calls without the engine host).</summary>
     public static CallOps Detached(TimeProvider? time = null)
     {

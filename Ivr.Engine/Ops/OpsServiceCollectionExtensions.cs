@@ -29,7 +29,11 @@ public static class OpsServiceCollectionExtensions
         services.AddSingleton(sp => new CallOps(
             new CallBoard(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<FlowMetrics>(), ops.RecentCalls, ops.TimelineEvents),
             sp.GetRequiredService<FlowMetrics>(),
-            sp.GetRequiredService<ActorMetrics>()));
+            sp.GetRequiredService<ActorMetrics>())
+        {
+            Speech = sp.GetRequiredService<SpeechMetrics>(),
+        });
+        services.AddSingleton(sp => new SpeechMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new MediaMetrics(() => sp.GetService<IMediaSessionFactory>() as RtpMediaSessionFactory, sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new SkillMetrics(sp.GetRequiredService<ISkillStatusSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new FlowVersionLog(sp.GetRequiredService<LiveFlows>()));

@@ -25,6 +25,8 @@ public class CallSpeechTests(SpeechCallFixture speech, ITestOutputHelper output)
 
         AwaitPlaying(media, "en-US/connect_support.wav");
         Assert.Equal([Menu, "en-US/connect_support.wav"], media.Played);
+        Assert.Equal(1, SpeechMetrics.Recognitions.Get("match"));
+        Assert.Equal(0, SpeechMetrics.BargeIns);
     }
 
     [Fact]
@@ -41,6 +43,7 @@ public class CallSpeechTests(SpeechCallFixture speech, ITestOutputHelper output)
 
         AwaitPlaying(media, "en-US/connect_billing.wav");
         Assert.Equal([Menu, "en-US/connect_billing.wav"], media.Played);
+        Assert.Equal(1, SpeechMetrics.BargeIns);
     }
 
     [Fact]
@@ -75,6 +78,8 @@ public class CallSpeechTests(SpeechCallFixture speech, ITestOutputHelper output)
         Say(media, "purple elephant umbrella");
 
         AwaitPlaying(media, "en-US/main_nomatch_1.wav");
+        Assert.Equal(1, SpeechMetrics.Recognitions.Get("no_match"));
+        Assert.Equal(0, SpeechMetrics.Recognitions.Get("match"));
     }
 
     [Fact]

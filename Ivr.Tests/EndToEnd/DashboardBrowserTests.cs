@@ -60,7 +60,7 @@ public class DashboardBrowserTests(ITestOutputHelper output)
         // The one console error a refused drain makes is Chrome's own line for the 401 answer.
         Assert.All(problems, p => Assert.Contains("status of 401", p.GetProperty("text").GetString(), StringComparison.Ordinal));
         Assert.Empty(result.GetProperty("external").EnumerateArray());
-        Assert.Equal(["collect-account", "hotline", "queue-wait"], result.GetProperty("flows").EnumerateArray().Select(f => f.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(["collect-account", "demo", "hotline", "queue-wait"], result.GetProperty("flows").EnumerateArray().Select(f => f.GetString()!).Order(StringComparer.Ordinal));
 
         var initial = Tiles(result, "initial");
         var busy = Tiles(result, "busy");

@@ -7,7 +7,7 @@ namespace Ivr.Tests.Ops;
 public class StatusCommandTests
 {
     [Fact]
-    public async Task OnceTable_ShowsTheNodeCallsAndEveryLoadedFlow()
+    public async Task OnceTable_ShowsTheNodeCallsEveryLoadedFlowAndTheRoutersSkills()
     {
         await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugs);
 
@@ -20,7 +20,9 @@ public class StatusCommandTests
         Assert.Contains(lines, l => l.StartsWith("flow ", StringComparison.Ordinal) && l.Contains("abandoned", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("hotline ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("collect-account ", StringComparison.Ordinal));
-        Assert.Contains("(no router: no skills)", result.Out, StringComparison.Ordinal);
+        // The router runs on the repository's agents.json: one line per skill, nobody waiting yet.
+        Assert.Contains(lines, l => l.StartsWith("skill ", StringComparison.Ordinal) && l.Contains("waiting", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("billing ", StringComparison.Ordinal));
         Assert.DoesNotContain("\u001b[", result.Out, StringComparison.Ordinal);
     }
 

@@ -279,6 +279,7 @@ public sealed partial class CallActor
         leg.Call!.RemoteHangup += _onAgentHangup;
         _services.Router!.Tell(new AgentAnswered(m.Deliver.CallId, m.Deliver.AgentId));
         _log.LogInformation("Bridged to agent {Agent} (call {AgentCallId})", _agentId, leg.Call.CallId);
+        _timeline.Connected(_agentId, _lastQueueSkill, _run?.CurrentFlow, _run?.CurrentStep);
         Guard(() => _run!.QueueResult(QueueOutcome.Connected));
     }
 

@@ -10,7 +10,7 @@ namespace Ivr.Engine.Ops;
 public sealed class CallBoard
 {
     /// <summary>The states of a live call.</summary>
-    public static readonly IReadOnlyList<string> LiveStates = ["answering", "in-flow", "queued", "transferring", "recording", "ending"];
+    public static readonly IReadOnlyList<string> LiveStates = ["answering", "in-flow", "queued", "connected", "transferring", "recording", "ending"];
 
     private readonly ConcurrentDictionary<CallTimeline, byte> _live = new(ReferenceEqualityComparer.Instance);
     private readonly Queue<CallTimeline> _recent = new();

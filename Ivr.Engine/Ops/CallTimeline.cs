@@ -103,10 +103,21 @@ public sealed class CallTimeline : IFlowRunObserver
             case EndedEffect ended:
                 _flows.Outcomes.Add(_summary.Flow, ended.Outcome.Code);
                 if (ended.Outcome.Code == FlowOutcome.CallerHangup && QueuedFor is { } skill) _flows.QueueAbandoned.Add(_summary.Flow, skill);
-                SetState("ending");
+                // Bridged to an agent, the call lives on after its flow: it stays "connected" until a side hangs up.
+                lock (_gate)
+                {
+                    if (_summary.State != "connected") _summary = _summary with { State = "ending" };
+                }
                 Add("outcome", flow, ended.Outcome.Step, ended.Outcome.Code);
                 break;
         }
+    }
+
+    /// <summary>The caller is bridged to <paramref name="agentId"/>: the call is "connected" until either side hangs up.</summary>
+    public void Connected(string? agentId, string? skill, string? flow, string? step)
+    {
+        SetState("connected");
+        Add("queue", flow, step, $"bridged to agent {agentId}" + (skill is null ? string.Empty : $" ({skill})"));
     }
 
     /// <summary>A queue event reported by the host (router result, wait expired, position…).</summary>

@@ -50,7 +50,7 @@ public sealed class FlowMetrics : IDisposable
 
     /// <summary>Publishes <c>ivr.calls.live</c>: the live calls of <paramref name="board"/> by state (called once by the board).</summary>
     internal void ObserveLiveCalls(CallBoard board) =>
-        _meter.CreateObservableUpDownCounter("ivr.calls.live", () => ObserveStates(board), description: "Live calls by state (answering, in-flow, queued, transferring, recording, ending)");
+        _meter.CreateObservableUpDownCounter("ivr.calls.live", () => ObserveStates(board), description: "Live calls by state (answering, in-flow, queued, connected to an agent, transferring, recording, ending)");
 
     private static IEnumerable<Measurement<long>> ObserveStates(CallBoard board) =>
         board.LiveByState().Select(kv => new Measurement<long>(kv.Value, new KeyValuePair<string, object?>("state", kv.Key)));

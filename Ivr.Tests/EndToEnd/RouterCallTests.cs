@@ -25,10 +25,19 @@ public class RouterCallTests(ITestOutputHelper output)
             "-sf", SippProcess.Scenario("uac_queue_wait_bye.xml"), "-s", "hotline", "-m", "1",
             "-key", "rtp_port", media.Port.ToString(CultureInfo.InvariantCulture));
 
+        // While bridged (the agent talks 3 s), the ops API shows the call as connected, not ending.
+        var connected = false;
+        for (var i = 0; i < 600 && !connected && !caller.HasExited; i++)
+        {
+            var calls = await rig.GetAsync("/api/calls");
+            connected = calls.EnumerateArray().Any(c => c.GetProperty("state").GetString() == "connected");
+            if (!connected) await Task.Delay(50);
+        }
         var callerExit = await caller.WaitAsync(Bound);
         var agentExit = await agent.WaitAsync(Bound);
 
         output.WriteLine($"caller side: {media.Received} packets received, {media.Echoed} carried the caller's own code back through the agent");
+        Assert.True(connected, "the bridged call never showed as connected on /api/calls");
         Assert.True(agentExit == 0, "agent sipp failed:\n" + agent.Output + "\nengine:\n" + rig.Engine.Log);
         // The caller's sipp waits for the engine's BYE: exit 0 means the agent's BYE ended the caller's leg too.
         Assert.True(callerExit == 0, "caller sipp failed:\n" + caller.Output + "\nengine:\n" + rig.Engine.Log);

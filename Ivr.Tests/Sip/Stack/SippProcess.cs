@@ -79,6 +79,9 @@ internal sealed class SippProcess : IDisposable
     }
 
     /// <summary>Waits at most <paramref name="timeout"/> for exit; returns the exit code (-1 if it had to be killed).</summary>
+    /// <summary>True once sipp has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
     public async Task<int> WaitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

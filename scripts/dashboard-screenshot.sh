@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Renders docs/ops-dashboard.png: runs `ivr serve --demo` (simulated callers and agents over loopback, sped up so the
+# queues, offers and callbacks move within two minutes) and screenshots the dashboard in headless chromium.
+# Usage: scripts/dashboard-screenshot.sh [seconds of demo before the shot, default 120]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+wait=${1:-120}
+[ -d Ivr.Tests/Browser/node_modules/playwright-core ] || (cd Ivr.Tests/Browser && npm ci --no-audit --no-fund)
+dotnet build Ivr.Engine -c Release -v q -nologo >/dev/null
+data=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+Ivr.Engine/bin/Release/net10.0/ivr serve --demo --port "$port" --http "http://127.0.0.1:$((port + 1))" --data "$data" \
+  --set Demo:CallersPerMinute=30 --set Demo:MeanTalk=00:00:20 --set Demo:MeanPatience=00:01:00 --set Demo:Seed=1 \
+  >"$data/engine.log" 2>&1 &
+engine=$!
+trap 'kill -INT $engine 2>/dev/null; wait $engine 2>/dev/null; rm -rf "$data"' EXIT
+sleep "$wait"
+node Ivr.Tests/Browser/screenshot.mjs "http://127.0.0.1:$((port + 1))/" docs/ops-dashboard.png
+grep "Demo:" "$data/engine.log" | tail -1
+echo "docs/ops-dashboard.png written"

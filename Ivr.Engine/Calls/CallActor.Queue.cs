@@ -58,6 +58,7 @@ public sealed partial class CallActor
         {
             if (_queue is not { Offering: true } q) return;
             q.Offering = false;
+            StopOfferListening();
             ResumeHold();
         });
         Receive<DeliverCall>(OnDeliverCall);
@@ -113,6 +114,7 @@ public sealed partial class CallActor
             q.Offering = true;
             q.LastOfferAt = _services.Time.GetUtcNow();
             PlayAnnouncement(q.Effect.OfferPrompt.Count > 0 ? q.Effect.OfferPrompt : [OfferText(offer)]);
+            if (q.Offering) ListenForOfferAnswer(offer);
             return;
         }
         var every = q.Effect.Announce is { Every: > 0 } a ? TimeSpan.FromSeconds(a.Every) : (TimeSpan?)null;
@@ -130,9 +132,10 @@ public sealed partial class CallActor
     private ResolvedPrompt OfferText(FlowOfferPolicy offer)
     {
         var parts = new List<string>(3);
-        if (offer.Callback) parts.Add($"To be called back without losing your place, press {offer.CallbackKey}.");
-        if (offer.Message) parts.Add($"To leave a message, press {offer.MessageKey}.");
-        parts.Add($"To keep waiting, press {offer.StayKey}.");
+        var say = OfferWordsFor(_run?.Language ?? "en-US") is not null && Language(_run?.Language ?? "en-US") == "en";
+        if (offer.Callback) parts.Add($"To be called back without losing your place, press {offer.CallbackKey}" + (say ? " or say callback." : "."));
+        if (offer.Message) parts.Add($"To leave a message, press {offer.MessageKey}" + (say ? " or say message." : "."));
+        parts.Add($"To keep waiting, press {offer.StayKey}" + (say ? " or say wait." : "."));
         return new ResolvedPrompt("queue-offer", _run?.Language ?? "en-US", null, string.Join(' ', parts));
     }
 
@@ -185,6 +188,7 @@ public sealed partial class CallActor
         else if (key == offer.StayKey && q.Offering)
         {
             q.Offering = false;
+            StopOfferListening();
             Timers.Cancel(OfferKeyTimer);
             if (_playback == Playback.Announce) StopClips();
             ResumeHold();
@@ -209,6 +213,7 @@ public sealed partial class CallActor
 
     private void StopQueueWait()
     {
+        StopOfferListening();
         _queue = null;
         Timers.Cancel(QueueTimer);
         Timers.Cancel(QueueCheckTimer);

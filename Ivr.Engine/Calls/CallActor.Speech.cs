@@ -48,7 +48,7 @@ public sealed partial class CallActor
         Listen(listen, bargeIn: false);
     }
 
-    private void Listen(ListenEffect listen, bool bargeIn)
+    private void Listen(ListenEffect listen, bool bargeIn, TimeSpan? noInputTimeout = null)
     {
         _speechBargeIn = bargeIn;
         if (_speechGrammar is { } current && _speech?.CurrentTurn == _speechTurns
@@ -72,7 +72,7 @@ public sealed partial class CallActor
         IRecognitionSession session;
         try
         {
-            session = speech.StartSession(listen);
+            session = speech.StartSession(listen, noInputTimeout);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
         {
@@ -110,7 +110,7 @@ public sealed partial class CallActor
         if (m.Turn != _speechTurns || _speechGrammar is null) return;
         _speaking = true;
         _speechStartedAt = _services.Time.GetTimestamp();
-        if (_speechBargeIn && _playback == Playback.Flow)
+        if (_speechBargeIn && (_playback == Playback.Flow || (_listeningForOffer && _playback == Playback.Announce)))
         {
             // Barge-in: the prompt stops now, at start-of-speech; the run learns of it with the result.
             _log.LogInformation("Barge-in: the caller speaks during the prompt at step {Step}; prompt stopped", _run?.CurrentStep);
@@ -125,6 +125,13 @@ public sealed partial class CallActor
         _speechGrammar = null;
         _speaking = false;
         var result = m.Result;
+        if (_listeningForOffer)
+        {
+            _speechStartedAt = 0;
+            _services.Ops.Speech?.Recognized(result.Text is null && result.Kind == RecognitionKind.Match ? RecognitionKind.NoMatch : result.Kind, result.Confidence, result.SpeechDuration, null);
+            AnswerOfferBySpeech(result);
+            return;
+        }
         var step = _run!.CurrentStep;
         // From the end of the utterance to now: the end-of-speech silence plus the recognizer's final work.
         TimeSpan? delay = _speechStartedAt == 0 ? null : _services.Time.GetElapsedTime(_speechStartedAt) - result.SpeechDuration;

@@ -42,12 +42,16 @@ public sealed class CallSpeech
         return _grammars.GetValue(phrases, p => SpeechGrammar.Create(p, locale));
     }
 
-    /// <summary>Starts a listening turn for <paramref name="listen"/>: the step's confidence floor applies when above ours.</summary>
-    public IRecognitionSession StartSession(ListenEffect listen)
+    /// <summary>
+    /// Starts a listening turn for <paramref name="listen"/>: the step's confidence floor applies when above ours;
+    /// <paramref name="noInputTimeout"/> replaces the configured one (a queue offer listens longer than a menu).
+    /// </summary>
+    public IRecognitionSession StartSession(ListenEffect listen, TimeSpan? noInputTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(listen);
         var recognizer = Recognizer ?? throw new InvalidOperationException("Speech recognition is off.");
         var options = listen.MinConfidence > Options.MinConfidence ? Options with { MinConfidence = listen.MinConfidence } : Options;
+        if (noInputTimeout is { } timeout) options = options with { NoInputTimeout = timeout };
         return recognizer.StartSession(GrammarFor(listen.Phrases, listen.Locale), options);
     }
 

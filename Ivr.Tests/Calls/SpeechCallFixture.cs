@@ -21,7 +21,7 @@ public sealed class SpeechCallFixture : IAsyncLifetime
 
     internal CallManagerSettings Settings { get; } = new()
     {
-        FlowMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["speech"] = "speech-menu", ["services"] = "services" },
+        FlowMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["speech"] = "speech-menu", ["services"] = "services", ["queue"] = "queue-offer" },
     };
 
     internal Dictionary<string, short[]> Said { get; } = [];
@@ -34,11 +34,12 @@ public sealed class SpeechCallFixture : IAsyncLifetime
         var folder = Directory.CreateTempSubdirectory("ivr-speech-calls-").FullName;
         File.Copy(RepoPaths.TestData("calls", "speech-menu.json"), Path.Combine(folder, "speech-menu.json"));
         File.Copy(RepoPaths.TestData("calls", "services.json"), Path.Combine(folder, "services.json"));
+        File.Copy(RepoPaths.TestData("calls", "queue-offer.json"), Path.Combine(folder, "queue-offer.json"));
         Flows = new LiveFlows(folder, RepoPaths.Sounds, TimeProvider.System, NullLoggerFactory.Instance);
-        Assert.Equal(2, Flows.Ids.Count);
+        Assert.Equal(3, Flows.Ids.Count);
 
         var synthesizer = new EspeakSynthesizer(new EspeakOptions { CacheDirectory = SpeechTestAudio.TempFolder("calls") });
-        foreach (var text in new[] { "billing", "technical support", "two", "purple elephant umbrella" })
+        foreach (var text in new[] { "billing", "technical support", "two", "purple elephant umbrella", "callback", "message" })
         {
             Said[text] = SpeechTestAudio.Pad(await SpeechTestAudio.SpeakAsync(synthesizer, text, "en-us"), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1));
         }

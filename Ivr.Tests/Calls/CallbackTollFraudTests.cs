@@ -100,6 +100,10 @@ public sealed class CallbackTollFraudTests : CallTestKit
             Assert.Equal(DialPlanResult.Refuse(null, refusal).Message, variant.GetProperty("text").GetString());
             Assert.Equal($"en-US/callback_refused_{name}.wav", variant.GetProperty("sound").GetString());
             Assert.True(File.Exists(Path.Combine(RepoPaths.Sounds, "en-US", $"callback_refused_{name}.wav")), name);
+            // The hotline is bilingual: a French caller hears the refusal in French.
+            var french = prompts.GetProperty("callback_refused_" + name).GetProperty("fr-FR").GetProperty("sound").GetString()!;
+            Assert.Equal($"fr-FR/callback_refused_{name}.wav", french);
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Sounds, french)), french);
         }
         var greeting = new CallbackDialerSettings(null!, CallTestFlows.Prompts, "sip:{number}@trunk").Greeting;
         var greetingVariant = prompts.GetProperty("callback_greeting").GetProperty("en-US");

@@ -29,7 +29,9 @@ public class SpeechMissingTests
             "-sf", SippProcess.Scenario("uac_dtmf_wait_bye.xml"), "-s", "hotline", "-m", "2", "-l", "1");
         var exit = await sipp.WaitAsync(Bound);
         Assert.True(exit == 0, "sipp failed:\n" + sipp.Output + "\nengine:\n" + engine.Log);
-        await engine.WaitForLogAsync(" ended: ", Bound);
+        // The engine logs asynchronously: wait (bounded) until both calls' end lines are written.
+        var deadline = DateTime.UtcNow + Bound;
+        while (Regex.Matches(engine.Log, "ended: hangup:billing").Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
         var log = engine.Log;
         Assert.Equal(2, Regex.Matches(log, "ended: hangup:billing").Count);
 

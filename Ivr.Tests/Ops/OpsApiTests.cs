@@ -83,6 +83,7 @@ public class OpsApiTests
         {
             services.AddSingleton<ISipStackFactory>(sip);
             services.AddSingleton<IMediaSessionFactory>(media);
+            services.AddSingleton<TimeProvider>(new OfficeHoursClock());
         });
         var handler = await sip.Handler.WaitAsync(TimeSpan.FromSeconds(60));
         var session = new InProcessInviteSession("ops-api-1@test");

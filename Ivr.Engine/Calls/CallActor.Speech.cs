@@ -125,18 +125,16 @@ public sealed partial class CallActor
         _speechGrammar = null;
         _speaking = false;
         var result = m.Result;
-        if (_listeningForOffer)
-        {
-            _speechStartedAt = 0;
-            _services.Ops.Speech?.Recognized(result.Text is null && result.Kind == RecognitionKind.Match ? RecognitionKind.NoMatch : result.Kind, result.Confidence, result.SpeechDuration, null);
-            AnswerOfferBySpeech(result);
-            return;
-        }
-        var step = _run!.CurrentStep;
         // From the end of the utterance to now: the end-of-speech silence plus the recognizer's final work.
         TimeSpan? delay = _speechStartedAt == 0 ? null : _services.Time.GetElapsedTime(_speechStartedAt) - result.SpeechDuration;
         _speechStartedAt = 0;
         _services.Ops.Speech?.Recognized(result.Text is null && result.Kind == RecognitionKind.Match ? RecognitionKind.NoMatch : result.Kind, result.Confidence, result.SpeechDuration, delay);
+        if (_listeningForOffer)
+        {
+            AnswerOfferBySpeech(result);
+            return;
+        }
+        var step = _run!.CurrentStep;
         Guard(() =>
         {
             if (result.Kind == RecognitionKind.Match && result.Text is { } text)

@@ -24,8 +24,8 @@ public static class IvrRegistrarServiceCollectionExtensions
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger<SipRegistrar>();
             if (settings.AgentsFile is null && sp.GetService<AgentsFile>() is { } shared)
             {
-                // One agents file for routing and registration: credentials follow its saves and PUT /api/agents.
-                Use(credentials, shared.Load(), shared.Path, options.Realm, log);
+                // One agents file for routing and registration, read once at start-up: credentials follow its saves and PUT /api/agents.
+                Use(credentials, shared.Current ?? shared.Load(), shared.Path, options.Realm, log);
                 shared.Changed += config => Use(credentials, config, shared.Path, options.Realm, log);
             }
             else

@@ -55,7 +55,7 @@ public static class RoutingHosting
         if (!routing.Enabled) return calls;
         var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RoutingHosting));
         var agentsFile = sp.GetRequiredService<AgentsFile>();
-        var config = agentsFile.Load() ?? new AgentsConfig { Skills = [], Agents = [] };
+        var config = (agentsFile.Current ?? agentsFile.Load()) ?? new AgentsConfig { Skills = [], Agents = [] };
         if (!Enum.TryParse<AgentState>(routing.InitialAgentState, ignoreCase: true, out var initial))
         {
             log.LogWarning("Routing:InitialAgentState '{State}' is not an agent state; agents start Ready", routing.InitialAgentState);

@@ -43,6 +43,9 @@ public sealed class AgentsFile : IDisposable
     /// <summary>Raised (on a timer thread) with each new valid version saved to the file.</summary>
     public event Action<AgentsConfig>? Changed;
 
+    /// <summary>The last configuration loaded (by <see cref="Load"/> or a reload), or null before one was.</summary>
+    public AgentsConfig? Current { get; private set; }
+
     /// <summary>Loads the file now; null (and the diagnostics logged) when it is missing or invalid.</summary>
     public AgentsConfig? Load()
     {
@@ -53,6 +56,7 @@ public sealed class AgentsFile : IDisposable
                 : AgentsConfigLoader.LoadFile(Path, SchemaPath);
         foreach (var d in result.Diagnostics) _log.LogWarning("{Diagnostic}", d.ToString());
         if (result.Config is null) _log.LogError("The agents file {Path} is refused; see the diagnostics above", Path);
+        else Current = result.Config;
         return result.Config;
     }
 

@@ -12,7 +12,7 @@ namespace Ivr.Engine.Demo;
 /// offer (key 1, then 1 to confirm the number) or leave a message (key 2, talk, #) once they have waited a while. A caller
 /// an agent answered for stays until the call ends. Keys follow <c>flows/demo.json</c>.
 /// </summary>
-internal sealed class DemoCaller(DemoOptions options, ISipUserAgent userAgent, IMediaSessionFactory media, DemoRoster roster, DemoRandom random, DemoStats stats, ILogger log)
+internal sealed class DemoCaller(DemoOptions options, ISipUserAgent userAgent, IMediaSessionFactory media, DemoRoster roster, DemoRandom random, DemoStats stats, TimeProvider time, ILogger log)
 {
     private static readonly TimeSpan LongestCall = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
@@ -57,8 +57,8 @@ internal sealed class DemoCaller(DemoOptions options, ISipUserAgent userAgent, I
         try
         {
             await session.StartAsync(stopping).ConfigureAwait(false);
-            var started = DateTime.UtcNow;
-            TimeSpan Elapsed() => DateTime.UtcNow - started;
+            var started = time.GetTimestamp();
+            TimeSpan Elapsed() => time.GetElapsedTime(started);
 
             // Welcome, then the main menu: its prompt can be interrupted by a key.
             if (!await WaitAsync(hungUp.Task, TimeSpan.FromSeconds(4), stopping).ConfigureAwait(false)) return;

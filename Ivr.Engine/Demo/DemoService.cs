@@ -14,7 +14,7 @@ namespace Ivr.Engine.Demo;
 /// simulated phones (agents, callback customers) and callers arriving as a Poisson stream, all over loopback. Stops
 /// before the engine drains (hosted services stop in reverse order), hanging up its callers.
 /// </summary>
-public sealed class DemoService(EngineOptions options, SipStackService engine, ISipStackFactory stacks, IMediaSessionFactory media, ILoggerFactory loggers)
+public sealed class DemoService(EngineOptions options, SipStackService engine, ISipStackFactory stacks, IMediaSessionFactory media, TimeProvider time, ILoggerFactory loggers)
     : BackgroundService
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(15);
@@ -44,8 +44,8 @@ public sealed class DemoService(EngineOptions options, SipStackService engine, I
             target, demo.CallersPerMinute, demo.Port);
 
         var live = new List<Task>();
-        var caller = new DemoCaller(demo, stack.UserAgent, media, roster, random, stats, _log);
-        var nextReport = DateTime.UtcNow + ReportEvery;
+        var caller = new DemoCaller(demo, stack.UserAgent, media, roster, random, stats, time, _log);
+        var lastReport = time.GetTimestamp();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -54,9 +54,9 @@ public sealed class DemoService(EngineOptions options, SipStackService engine, I
                 await Task.Delay(gap, stoppingToken).ConfigureAwait(false);
                 live.RemoveAll(t => t.IsCompleted);
                 if (live.Count < demo.MaxLiveCallers) live.Add(RunCallerAsync(caller, target, stoppingToken));
-                if (DateTime.UtcNow >= nextReport)
+                if (time.GetElapsedTime(lastReport) >= ReportEvery)
                 {
-                    nextReport += ReportEvery;
+                    lastReport = time.GetTimestamp();
                     _log.LogInformation("Demo: {Stats}", stats);
                 }
             }

@@ -90,7 +90,7 @@ public sealed partial class CallActor
         var self = Self;
         return new SpeechListener(
             _media,
-            turn => self.Tell(new SpeechStarted(turn)),
+            (turn, audioAt) => self.Tell(new SpeechStarted(turn, audioAt)),
             (turn, result) => self.Tell(new SpeechRecognized(turn, result)));
     }
 
@@ -102,14 +102,16 @@ public sealed partial class CallActor
         DeliverTimerHeldDuringSpeech();
     }
 
-    // When the current turn's speech started (Stopwatch ticks; 0: none yet).
+    // When the current turn's speech started (Stopwatch ticks; 0: none yet) and where in the caller's audio stream.
     private long _speechStartedAt;
+    private TimeSpan? _speechAudioAt;
 
     private void OnSpeechStarted(SpeechStarted m)
     {
         if (m.Turn != _speechTurns || _speechGrammar is null) return;
         _speaking = true;
         _speechStartedAt = _services.Time.GetTimestamp();
+        _speechAudioAt = m.AudioAt;
         if (_speechBargeIn && (_playback == Playback.Flow || (_listeningForOffer && _playback == Playback.Announce)))
         {
             // Barge-in: the prompt stops now, at start-of-speech; the run learns of it with the result.
@@ -128,6 +130,8 @@ public sealed partial class CallActor
         // From the end of the utterance to now: the end-of-speech silence plus the recognizer's final work.
         TimeSpan? delay = _speechStartedAt == 0 ? null : _services.Time.GetElapsedTime(_speechStartedAt) - result.SpeechDuration;
         _speechStartedAt = 0;
+        var audioAt = AudioAt(_speechAudioAt);
+        _speechAudioAt = null;
         _services.Ops.Speech?.Recognized(result.Text is null && result.Kind == RecognitionKind.Match ? RecognitionKind.NoMatch : result.Kind, result.Confidence, result.SpeechDuration, delay);
         if (_listeningForOffer)
         {
@@ -143,14 +147,16 @@ public sealed partial class CallActor
                 if (!isPhrase && result.Digit is { } digit) _run.Digit(digit);
                 else _run.Heard(text, result.Confidence);
                 _log.LogInformation(
-                    "Speech at {Step}: heard '{Text}' ({Confidence:F2}), now at {Next}", step, text, result.Confidence, _run.CurrentStep);
+                    "Speech at {Step}: heard '{Text}' ({Confidence:F2}) from {AudioAt} of the caller's audio, now at {Next}",
+                    step, text, result.Confidence, audioAt, _run.CurrentStep);
             }
             else
             {
                 // Out of grammar or below the confidence floor: the step's no-match handling.
                 _run.Heard(string.Empty, result.Confidence);
                 _log.LogInformation(
-                    "Speech at {Step}: no-match ('{Hypothesis}', {Confidence:F2}), now at {Next}", step, result.Hypothesis, result.Confidence, _run.CurrentStep);
+                    "Speech at {Step}: no-match ('{Hypothesis}', {Confidence:F2}) from {AudioAt} of the caller's audio, now at {Next}",
+                    step, result.Hypothesis, result.Confidence, audioAt, _run.CurrentStep);
             }
         });
         DeliverTimerHeldDuringSpeech();
@@ -163,7 +169,11 @@ public sealed partial class CallActor
             _timerDuringSpeech = m;
             return;
         }
-        if (_run!.ActiveTimer == m.Token) _log.LogInformation("Timeout at {Step}: no input", _run.CurrentStep);
+        if (_run!.ActiveTimer == m.Token)
+        {
+            _log.LogInformation("Timeout at {Step}: no input (at {AudioAt} of the caller's audio)", _run.CurrentStep, AudioAt(_media.ReceivedAudioPosition));
+        }
+
         Guard(() => _run.TimerExpired(m.Token));
     }
 
@@ -173,4 +183,9 @@ public sealed partial class CallActor
         _timerDuringSpeech = null;
         Self.Tell(held);
     }
+
+    // "12.34 s" (where the caller's stream was, by its RTP time) or "-" when the media cannot tell: places a result in
+    // what the caller sent, however late the engine got to it.
+    private static string AudioAt(TimeSpan? position) =>
+        position is { } p ? p.TotalSeconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " s" : "-";
 }

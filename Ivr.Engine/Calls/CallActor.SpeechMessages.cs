@@ -3,7 +3,8 @@ using Ivr.Engine.Speech;
 namespace Ivr.Engine.Calls;
 
 // Re-posted from the media thread by the call's SpeechListener, tagged with the listening turn they belong to.
-internal sealed record SpeechStarted(int Turn);
+// AudioAt: where the caller's audio stream was when speech was detected (RTP time; null when the media cannot tell).
+internal sealed record SpeechStarted(int Turn, TimeSpan? AudioAt);
 
 internal sealed record SpeechRecognized(int Turn, RecognitionResult Result);
 

@@ -6,8 +6,8 @@ namespace Ivr.Engine.Calls;
 /// <summary>
 /// Streams a call's decoded audio (the media session's <see cref="IMediaSession.AudioReceived"/>, 20 ms frames as they
 /// arrive) into the current listening turn's <see cref="IRecognitionSession"/>, on the media thread, never the actor's.
-/// Start-of-speech and the result are reported through the callbacks (the actor re-posts them to itself), tagged with
-/// the turn so stale reports are recognisable. Nothing is allocated per frame.
+/// Start-of-speech (with where it is in the caller's audio stream) and the result are reported through the callbacks
+/// (the actor re-posts them to itself), tagged with the turn so stale reports are recognisable. Nothing is allocated per frame.
 /// </summary>
 /// <remarks>
 /// A turn's session is fed under the turn's own lock; starting or stopping a turn only swaps a reference and disposes
@@ -17,12 +17,12 @@ internal sealed class SpeechListener : IDisposable
 {
     private readonly IMediaSession _media;
     private readonly AudioFrameHandler _handler;
-    private readonly Action<int> _started;
+    private readonly Action<int, TimeSpan?> _started;
     private readonly Action<int, RecognitionResult> _completed;
     private Turn? _turn;
     private bool _disposed;
 
-    public SpeechListener(IMediaSession media, Action<int> started, Action<int, RecognitionResult> completed)
+    public SpeechListener(IMediaSession media, Action<int, TimeSpan?> started, Action<int, RecognitionResult> completed)
     {
         _media = media;
         _started = started;
@@ -88,7 +88,7 @@ internal sealed class SpeechListener : IDisposable
             if (signal == RecognitionSignal.Completed) result = turn.Session.Result;
         }
 
-        if (signal == RecognitionSignal.SpeechStarted) _started(turn.Id);
+        if (signal == RecognitionSignal.SpeechStarted) _started(turn.Id, _media.ReceivedAudioPosition);
         else if (result is not null) Report(turn, result);
     }
 

@@ -27,6 +27,13 @@ public interface IMediaSession : IAsyncDisposable
     /// <summary>Decoded caller audio, one packet's worth at a time (for recording and speech recognition).</summary>
     event AudioFrameHandler? AudioReceived;
 
+    /// <summary>
+    /// Where the caller's audio stream is: the RTP time of the last audio packet received, from the stream's first packet
+    /// (RFC 3550 timestamps, so it is the caller's own clock, not arrival time; read in an <see cref="AudioReceived"/>
+    /// handler it is the packet being delivered). Null when the session does not know it.
+    /// </summary>
+    TimeSpan? ReceivedAudioPosition => null;
+
     /// <summary>Opens the media path (binds, starts receiving and joins the shared pacing loop).</summary>
     Task StartAsync(CancellationToken cancellationToken = default);
 

@@ -73,6 +73,9 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     private volatile MediaFormat _receiveFormat = MediaFormat.Default;
     private RtpReceiverStats? _stats;
     private uint _remoteSsrc;
+    private long _audioPosition; // samples of the caller's stream before the last audio packet (RTP time)
+    private uint _lastAudioTimestamp;
+    private bool _audioStarted;
     private WavWriter? _recorder;
     private Task? _receiveTask;
 
@@ -640,8 +643,10 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
         Interlocked.Increment(ref _packetsReceived);
         _counters.PacketReceived();
         var stats = _stats;
+        var newSource = false;
         if (stats is null || packet.Ssrc != _remoteSsrc)
         {
+            newSource = true;
             // RFC 3550 §8.2: a new SSRC is a new source with its own sequence space.
             stats = new RtpReceiverStats(minSequential: 1);
             Volatile.Write(ref _stats, stats);
@@ -678,6 +683,7 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
             return;
         }
 
+        AdvanceAudioPosition(packet.Timestamp, newSource);
         if (_recorder is null && AudioReceived is null)
         {
             // Nobody listens to the caller's audio (a prompt-only call): no need to decode it.
@@ -697,6 +703,32 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
         }
 
         AudioReceived?.Invoke(pcm);
+    }
+
+    /// <inheritdoc />
+    public TimeSpan? ReceivedAudioPosition =>
+        TimeSpan.FromTicks(Volatile.Read(ref _audioPosition) * TimeSpan.TicksPerSecond / MediaFormat.ClockRate);
+
+    // RTP time moves the position forward (uint arithmetic survives the timestamp's wrap). A reordered older packet does
+    // not move it; a jump of over a minute (a broken or restarted sender) and a new source carry on from where it is.
+    private void AdvanceAudioPosition(uint timestamp, bool newSource)
+    {
+        if (_audioStarted && !newSource)
+        {
+            var delta = (int)(timestamp - _lastAudioTimestamp);
+            if (delta <= 0)
+            {
+                return;
+            }
+
+            if (delta <= MediaFormat.ClockRate * 60)
+            {
+                Volatile.Write(ref _audioPosition, _audioPosition + delta);
+            }
+        }
+
+        _audioStarted = true;
+        _lastAudioTimestamp = timestamp;
     }
 
     private bool TryLatch(SocketAddress source)

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Ivr.Tests.Sip.Stack;
 using Ivr.Tests.Speech;
@@ -13,8 +13,9 @@ namespace Ivr.Tests.EndToEnd;
 /// </summary>
 /// <remarks>
 /// Each caller's stream holds its utterances in fixed 3 s slots. The engine logs every result with the step the flow
-/// went to; a result is credited to the slot it arrives in (from half a second into the slot, when the utterance starts,
-/// to half a second into the next), timed from the call's first log line. Calls run concurrently.
+/// went to and where in the caller's audio stream (by RTP time) the speech was detected, or the no-input timeout fired;
+/// a result is credited to the slot holding that position, so neither load nor log latency can move it to another slot.
+/// Calls run concurrently.
 /// </remarks>
 [Collection(EndToEndCollection.Name)]
 public partial class SippSpeechTests(SpeechCorpusFixture corpus, ITestOutputHelper output) : IClassFixture<SpeechCorpusFixture>
@@ -45,9 +46,8 @@ public partial class SippSpeechTests(SpeechCorpusFixture corpus, ITestOutputHelp
 
         await using var engine = await EngineProcess.StartAsync(
             "--flows", "Ivr.Tests/TestData/flows/e2e", "--set", "Flows:Map:speech=speech-e2e");
-        var lines = new ConcurrentQueue<(TimeSpan At, string Line)>();
-        var clock = Stopwatch.StartNew();
-        engine.LineReceived += line => lines.Enqueue((clock.Elapsed, line));
+        var lines = new ConcurrentQueue<string>();
+        engine.LineReceived += lines.Enqueue;
 
         var sipps = scripts.Select(s => SippProcess.Start(SippProcess.FreeUdpPort(), TimeSpan.FromSeconds(90),
             "-sf", s.Write(folder), "-s", "speech", "-m", "1", "-cid_str", s.CallId + "-%u", engine.Target)).ToList();
@@ -113,21 +113,20 @@ public partial class SippSpeechTests(SpeechCorpusFixture corpus, ITestOutputHelp
         return result.Kind == Ivr.Engine.Speech.RecognitionKind.Match ? result.Text! : "(no match)";
     }
 
-    // The first speech result or no-input timeout of each slot, by arrival time relative to the call's first log line.
-    private static IEnumerable<(string Label, string? Heard)> Attribute(SpeechCallScript script, IEnumerable<(TimeSpan At, string Line)> lines)
+    // The first speech result or no-input timeout of each slot, by where in the caller's stream the engine placed it.
+    private static IEnumerable<(string Label, string? Heard)> Attribute(SpeechCallScript script, IEnumerable<string> lines)
     {
-        var mine = lines.Where(l => l.Line.Contains("CallId=" + script.CallId + "-1 ", StringComparison.Ordinal)).ToList();
-        var start = mine.First(l => l.Line.Contains("Call " + script.CallId + "-1 from", StringComparison.Ordinal)).At;
-        var results = mine.Where(l => ResultLine().IsMatch(l.Line)).ToList();
+        var results = lines
+            .Where(l => l.Contains("CallId=" + script.CallId + "-1 ", StringComparison.Ordinal))
+            .Select(l => (Line: l, Match: ResultLine().Match(l)))
+            .Where(r => r.Match.Success)
+            .Select(r => (r.Line, At: double.Parse(r.Match.Groups[1].Value, CultureInfo.InvariantCulture) * SpeechCallScript.Rate))
+            .ToList();
         foreach (var (label, startSample, slot) in script.Items)
         {
-            var from = start + Seconds(startSample) + Lead;
-            var to = start + Seconds(startSample + slot) + Lead;
-            yield return (label, results.FirstOrDefault(r => r.At >= from && r.At < to).Line);
+            yield return (label, results.FirstOrDefault(r => r.At >= startSample && r.At < startSample + slot).Line);
         }
     }
-
-    private static TimeSpan Seconds(int samples) => TimeSpan.FromSeconds(samples / (double)SpeechCallScript.Rate);
 
     private static string Tail(string? line) =>
         line is null ? "(no result)" : line[(line.IndexOf("Speech at", StringComparison.Ordinal) is var i and >= 0 ? i : Math.Max(0, line.IndexOf("Timeout", StringComparison.Ordinal)))..];
@@ -135,6 +134,6 @@ public partial class SippSpeechTests(SpeechCorpusFixture corpus, ITestOutputHelp
     [GeneratedRegex("heard '([^']+)'")]
     private static partial Regex HeardPhrase();
 
-    [GeneratedRegex("Speech at menu:|Timeout at menu: no input")]
+    [GeneratedRegex(@"(?:Speech at menu:.* from|Timeout at menu: no input \(at) (\d+\.\d+) s of the caller's audio")]
     private static partial Regex ResultLine();
 }

@@ -209,6 +209,39 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Receive_AudioPosition_FollowsTheCallersRtpTimeAcrossWrapLossAndReordering()
+    {
+        await using var rig = new MediaRig();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var b = await rig.StartAsync((IPEndPoint)peer.Client.LocalEndPoint!);
+        var positions = new List<TimeSpan?>();
+        var got = new SemaphoreSlim(0);
+        b.AudioReceived += _ =>
+        {
+            lock (positions) positions.Add(b.ReceivedAudioPosition);
+            got.Release();
+        };
+
+        // The timestamp wraps after the first packet; the fourth is an older packet arriving late; two are lost before
+        // the fifth; the sixth comes from a new source (a re-INVITE's new stream) with an unrelated timestamp.
+        const uint ssrc = 0x1234;
+        const uint first = uint.MaxValue - 100;
+        (uint Ssrc, ushort Sequence, uint Timestamp)[] sent =
+        [
+            (ssrc, 1, first), (ssrc, 2, unchecked(first + 160)), (ssrc, 3, unchecked(first + 320)), (ssrc, 2, unchecked(first + 160)),
+            (ssrc, 6, unchecked(first + 800)),
+            (0x9999, 500, 7),
+        ];
+        foreach (var (source, sequence, timestamp) in sent)
+        {
+            await peer.SendAsync(RtpAudio(new RtpSender(0, source, sequence, timestamp), 160), b.LocalEndPoint);
+            Assert.True(await got.WaitAsync(MediaRig.Timeout), "the packet was delivered");
+        }
+
+        Assert.Equal([0, 20, 40, 40, 100, 100], positions.Select(p => (int)p!.Value.TotalMilliseconds));
+    }
+
+    [Fact]
     public async Task Receive_FromAnotherSource_IsIgnored()
     {
         await using var rig = new MediaRig();

@@ -83,6 +83,7 @@ public sealed partial class CallActor
         _speech ??= CreateListener();
         _speechGrammar = listen;
         _speech.Start(++_speechTurns, session);
+        _log.LogDebug("Listening at {Step} from {AudioAt} of the caller's audio (turn {Turn})", _run?.CurrentStep, AudioAt(_media.ReceivedAudioPosition), _speechTurns);
     }
 
     private SpeechListener CreateListener()

@@ -99,6 +99,9 @@ public static class ServeCommand
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Logging.AddIvrConsole(options.Logging);
+        // Levels come from the engine's own layers (appsettings beside the binary, --config, IVR__ variables, --set), so
+        // `--set Logging:LogLevel:Ivr.Engine.Calls=Debug` works like any other setting.
+        if (options.Source is { } source) builder.Logging.AddConfiguration(source.GetSection("Logging"));
         builder.WebHost.UseUrls(options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         plug?.Invoke(builder.Services);
         builder.Services.AddIvrEngine(options);

@@ -50,6 +50,9 @@ public sealed class EngineOptions
     /// <summary>Speech recognition and synthesis.</summary>
     public SpeechOptions Speech { get; set; } = new();
 
+    /// <summary>The configuration these options were bound from (its <c>Logging:LogLevel</c> section sets the log levels).</summary>
+    internal IConfiguration? Source { get; private set; }
+
     /// <summary>Builds the options from the layered sources; <paramref name="overrides"/> are <c>Section:Key</c> pairs.</summary>
     public static EngineOptions Load(IEnumerable<KeyValuePair<string, string?>>? overrides = null, string? extraJsonFile = null)
     {
@@ -67,6 +70,7 @@ public sealed class EngineOptions
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new EngineOptions();
         configuration.Bind(options);
+        options.Source = configuration;
         // Lists and maps are filled here, not by initializers: the binder appends to existing collections.
         if (options.Sip.Transports.Count == 0) options.Sip.Transports.AddRange(["udp", "tcp"]);
         if (options.Flows.Map.Count == 0) options.Flows.Map["hotline"] = "hotline";

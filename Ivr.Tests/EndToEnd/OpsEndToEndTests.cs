@@ -99,6 +99,30 @@ public class OpsEndToEndTests
         Assert.Contains(lines, l => l.GetProperty("Message").GetString()!.Contains("HTTP listening", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task LogLevels_SetOnTheCommandLine_ApplyPerCategory()
+    {
+        // Like any other setting (--set, IVR__ variables, --config): the call actor's debug lines on, the flow catalog's
+        // information lines off.
+        await using var engine = await EngineProcess.StartAsync(
+            "--flows", "Ivr.Tests/TestData/flows/ops", "--set", "Flows:Map:hotline=queue-wait", "--set", "Logging:Format=json",
+            "--set", "Logging:LogLevel:Ivr.Engine.Calls.CallActor=Debug", "--set", "Logging:LogLevel:Ivr.Engine.Flows=Warning",
+            "--set", "Calls:RingFor=00:00:00.2");
+        using var sipp = SippProcess.Start(SippProcess.FreeUdpPort(), engine.Target, "-sn", "uac", "-s", "hotline", "-m", "1", "-d", "1000");
+
+        var exit = await sipp.WaitAsync(Bound);
+        await engine.WaitForLogAsync("ended: caller-hangup", Bound);
+
+        Assert.True(exit == 0, "sipp failed:\n" + sipp.Output);
+        var lines = engine.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(l => (Level: l.GetProperty("LogLevel").GetString(), Category: l.GetProperty("Category").GetString()!, Message: l.GetProperty("Message").GetString()!))
+            .ToList();
+        Assert.Contains(lines, l => l is { Level: "Debug", Category: "Ivr.Engine.Calls.CallActor" } && l.Message.Contains("rings for", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Category.StartsWith("Ivr.Engine.Flows", StringComparison.Ordinal) && l.Level is "Debug" or "Information");
+        Assert.DoesNotContain(lines, l => l.Level == "Debug" && l.Category != "Ivr.Engine.Calls.CallActor");
+    }
+
     /// <summary>The value of <paramref name="name"/> in the scopes of a JSON log line, null when absent.</summary>
     private static string? Scope(JsonElement line, string name) =>
         line.TryGetProperty("Scopes", out var scopes)

@@ -48,6 +48,10 @@ internal sealed class PocketSphinxDecoder : IDisposable
             "-dict", options.Dictionary,
             "-samprate", "16000",
             "-bestpath", "yes",
+            // No spectral noise subtraction: its running noise estimate outlives utterances (even across streams), so
+            // the same audio decoded after other callers' speech or on another pooled decoder gave another result
+            // (over RTP, 5-7 of 60). Our VAD, pre-roll and noise floor frame each utterance instead.
+            "-remove_noise", "no",
             "-logfn", "/dev/null",
             .. options.ExtraArguments,
         ];
@@ -124,6 +128,9 @@ internal sealed class PocketSphinxDecoder : IDisposable
             }
         }
 
+        // A new stream per utterance: the front end's stream state (sample counter, noise statistics) starts afresh for
+        // each caller, like the cepstral mean above.
+        PocketSphinxNative.PsStartStream(_ps);
         if (PocketSphinxNative.PsStartUtt(_ps) < 0)
         {
             throw new InvalidOperationException("PocketSphinx could not start an utterance.");

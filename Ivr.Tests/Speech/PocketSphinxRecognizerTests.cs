@@ -152,6 +152,33 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
     }
 
     [Fact]
+    public void Recognize_WholeCorpusOnConcurrentPooledDecoders_SameResultsAsOneDecoderInOrder()
+    {
+        // Under load callers speak at once on several pooled decoders, each with its own history: every result (phrase
+        // and confidence) must be the one the audio gives on a single decoder in corpus order, or the branch a caller
+        // takes would depend on who else was speaking.
+        string Decode(PocketSphinxRecognizer recognizer, CorpusUtterance u)
+        {
+            using var session = recognizer.StartSession(corpus.Grammar);
+            var r = SpeechTestAudio.Recognize(session, SpeechTestAudio.Pad(u.Audio, Lead, Tail));
+            return $"{u} -> {r.Hypothesis} {r.Confidence:R}";
+        }
+
+        using var alone = new PocketSphinxRecognizer(PocketSphinxOptions.Default with { MaxIdleDecoders = 1 });
+        var expected = corpus.Utterances.Select(u => Decode(alone, u)).ToList();
+        using var pooled = new PocketSphinxRecognizer();
+        var reversed = corpus.Utterances.AsEnumerable().Reverse().ToList();
+        var results = new string[reversed.Count];
+        for (var round = 0; round < 2; round++)
+        {
+            Parallel.For(0, reversed.Count, new ParallelOptions { MaxDegreeOfParallelism = 6 }, i => results[i] = Decode(pooled, reversed[i]));
+            Assert.Equal(expected, results.Reverse());
+        }
+
+        Assert.True(pooled.DecodersCreated > 1, "the decoders were pooled");
+    }
+
+    [Fact]
     public void Recognize_SameAudioAfterOtherCallersSpeech_SameResult()
     {
         // One pooled decoder serves every session, as under load: what earlier callers said must not change a result.

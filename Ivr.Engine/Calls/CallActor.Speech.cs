@@ -51,6 +51,8 @@ public sealed partial class CallActor
     private void Listen(ListenEffect listen, bool bargeIn, TimeSpan? noInputTimeout = null)
     {
         _speechBargeIn = bargeIn;
+        // Same grammar and the turn is still ours: keep it, even when it has finished and its result is on its way here
+        // (a prompt ending just as the caller stops speaking); a new turn would drop that result as stale.
         if (_speechGrammar is { } current && _speech?.CurrentTurn == _speechTurns
             && ReferenceEquals(current.Phrases, listen.Phrases) && current.Locale == listen.Locale)
         {

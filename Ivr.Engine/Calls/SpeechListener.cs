@@ -31,7 +31,11 @@ internal sealed class SpeechListener : IDisposable
         media.AudioReceived += _handler;
     }
 
-    /// <summary>The turn being fed, or 0 when none.</summary>
+    /// <summary>
+    /// The last turn started, being fed or finished (its result reported), until <see cref="Stop"/> or the next
+    /// <see cref="Start"/>; 0 when none. A finished turn stays current so its result, possibly still on its way to the
+    /// actor, is not taken for a stale one when the step goes on listening with the same grammar.
+    /// </summary>
     public int CurrentTurn => Volatile.Read(ref _turn)?.Id ?? 0;
 
     /// <summary>Feeds <paramref name="session"/> from the next frame on, as turn <paramref name="id"/>; the previous turn is dropped.</summary>
@@ -96,7 +100,6 @@ internal sealed class SpeechListener : IDisposable
     private bool Report(Turn turn, RecognitionResult result)
     {
         if (Interlocked.Exchange(ref turn.Reported, 1) != 0) return false;
-        Interlocked.CompareExchange(ref _turn, null, turn);
         Retire(turn);
         _completed(turn.Id, result);
         return true;
@@ -120,6 +123,8 @@ internal sealed class SpeechListener : IDisposable
         {
             lock (Gate)
             {
+                // A finished turn is retired when it reports and again when it is replaced or stopped.
+                if (Closed) return;
                 Closed = true;
                 Session.Dispose();
             }

@@ -45,7 +45,7 @@ public partial class SippSpeechTests(SpeechCorpusFixture corpus, ITestOutputHelp
         scripts.Add(odd);
 
         await using var engine = await EngineProcess.StartAsync(
-            "--flows", "Ivr.Tests/TestData/flows/e2e", "--set", "Flows:Map:speech=speech-e2e", "--set", "Logging:LogLevel:Ivr.Engine.Calls.CallActor=Debug");
+            "--flows", "Ivr.Tests/TestData/flows/e2e", "--set", "Flows:Map:speech=speech-e2e");
         var lines = new ConcurrentQueue<string>();
         engine.LineReceived += lines.Enqueue;
 
@@ -89,7 +89,6 @@ public partial class SippSpeechTests(SpeechCorpusFixture corpus, ITestOutputHelp
                 output.WriteLine($"{(ok ? "ok  " : "MISS")} {script.CallId} '{label}': {Tail(heard)}; in-process: {offline}");
             }
         }
-        foreach (var l in lines.Where(l => l.Contains("Listening at", StringComparison.Ordinal) || l.Contains("Speech at", StringComparison.Ordinal) || l.Contains("Barge", StringComparison.Ordinal))) output.WriteLine("DBG " + l);
         output.WriteLine($"end to end over RTP: {right}/{total} utterances took the right branch ({100.0 * right / total:F1} %)");
         output.WriteLine($"without six/seven: {rightWithoutSibilantDigits}/{totalWithoutSibilantDigits}; over RTP = in-process for {agree}/{total}");
 

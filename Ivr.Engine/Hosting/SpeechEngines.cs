@@ -33,7 +33,7 @@ public sealed class SpeechEngines : IDisposable
         var log = loggers.CreateLogger<SpeechEngines>();
         var engines = new SpeechEngines
         {
-            Recognition = RecognitionOptions.Default with { MinConfidence = options.MinConfidence, EndSilence = options.EndSilence },
+            Recognition = RecognitionOptions.Default with { MinConfidence = options.MinConfidence, EndSilence = options.EndSilence, CompleteSilence = options.CompleteSilence },
         };
         var kind = options.Engine.Trim().ToLowerInvariant();
         if (kind == "none")

@@ -18,6 +18,12 @@ public sealed class SpeechOptions
     /// <summary>Trailing silence that ends an utterance.</summary>
     public TimeSpan EndSilence { get; set; } = TimeSpan.FromMilliseconds(600);
 
+    /// <summary>
+    /// Shorter trailing silence that ends an utterance once the offline recognizer has heard a whole phrase that no longer
+    /// phrase continues (zero: always wait <see cref="EndSilence"/>).
+    /// </summary>
+    public TimeSpan CompleteSilence { get; set; } = Speech.RecognitionOptions.Default.CompleteSilence;
+
     /// <summary>PocketSphinx's acoustic model folder (Debian package <c>pocketsphinx-en-us</c>).</summary>
     public string AcousticModel { get; set; } = Speech.PocketSphinxOptions.Default.AcousticModel;
 

@@ -6,6 +6,7 @@ namespace Ivr.Engine.Speech;
 internal sealed class CompiledGrammar
 {
     private readonly HashSet<string> _accepted;
+    private readonly HashSet<string> _complete;
 
     public CompiledGrammar(SpeechGrammar grammar, PronunciationDictionary dictionary)
     {
@@ -26,6 +27,9 @@ internal sealed class CompiledGrammar
         }
 
         _accepted = new HashSet<string>(accepted, StringComparer.Ordinal);
+        _complete = new HashSet<string>(
+            accepted.Where(p => !accepted.Any(q => q.Length > p.Length && q.StartsWith(p + " ", StringComparison.Ordinal))),
+            StringComparer.Ordinal);
         Check = new GrammarCheck(accepted, dropped);
         SearchName = "g" + grammar.Id;
         Jsgf = BuildJsgf(accepted);
@@ -42,6 +46,9 @@ internal sealed class CompiledGrammar
     public bool IsEmpty => _accepted.Count == 0;
 
     public bool Accepts(string normalizedPhrase) => _accepted.Contains(normalizedPhrase);
+
+    /// <summary>True when <paramref name="normalizedPhrase"/> is a phrase no other phrase continues ("billing", not "technical" next to "technical support").</summary>
+    public bool IsComplete(string normalizedPhrase) => _complete.Contains(normalizedPhrase);
 
     internal static string BuildJsgf(IReadOnlyList<string> phrases) =>
         "#JSGF V1.0;\ngrammar ivr;\npublic <choice> = " + string.Join(" | ", phrases) + " ;\n";

@@ -48,9 +48,11 @@ internal sealed class PocketSphinxDecoder : IDisposable
             "-dict", options.Dictionary,
             "-samprate", "16000",
             "-bestpath", "yes",
-            // No spectral noise subtraction: its running noise estimate outlives utterances (even across streams), so
-            // the same audio decoded after other callers' speech or on another pooled decoder gave another result
-            // (over RTP, 5-7 of 60). Our VAD, pre-roll and noise floor frame each utterance instead.
+            // No spectral noise subtraction: its running noise estimate outlives utterances, so the same audio decoded
+            // after other callers' speech or on another pooled decoder gave another result ("nine" heard as "five").
+            // Our VAD, pre-roll and noise floor frame each utterance instead. (Restarting the stream per utterance,
+            // ps_start_stream, resets that estimate but also the frame count the Gaussian top-N cache is keyed on,
+            // which made results depend on the previous utterance more, not less.)
             "-remove_noise", "no",
             "-logfn", "/dev/null",
             .. options.ExtraArguments,
@@ -128,9 +130,6 @@ internal sealed class PocketSphinxDecoder : IDisposable
             }
         }
 
-        // A new stream per utterance: the front end's stream state (sample counter, noise statistics) starts afresh for
-        // each caller, like the cepstral mean above.
-        PocketSphinxNative.PsStartStream(_ps);
         if (PocketSphinxNative.PsStartUtt(_ps) < 0)
         {
             throw new InvalidOperationException("PocketSphinx could not start an utterance.");
@@ -147,6 +146,17 @@ internal sealed class PocketSphinxDecoder : IDisposable
 
         return PocketSphinxNative.PsGetInSpeech(_ps) != 0;
     }
+
+    /// <summary>The best hypothesis so far, mid-utterance (the words of the best path to the last frame), or null.</summary>
+    public string? Partial()
+    {
+        var hyp = PocketSphinxNative.PsGetHyp(_ps, out _);
+        var text = hyp == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(hyp);
+        return string.IsNullOrWhiteSpace(text) ? null : text;
+    }
+
+    // Fillers are <s>, </s>, <sil> and bracketed noises like [NOISE] or [SPEECH].
+    private static bool IsWord(string? word) => word is { Length: > 0 } && word[0] != '<' && word[0] != '[' && word[0] != '+';
 
     /// <summary>
     /// Ends the utterance and returns the best hypothesis (null if none), its lattice posterior (ps_get_prob, log base
@@ -174,8 +184,7 @@ internal sealed class PocketSphinxDecoder : IDisposable
             var word = Marshal.PtrToStringUTF8(PocketSphinxNative.PsSegWord(seg));
             PocketSphinxNative.PsSegFrames(seg, out var sf, out var ef);
             var frames = ef - sf + 1;
-            // Fillers are <s>, </s>, <sil> and bracketed noises like [NOISE] or [SPEECH].
-            if (word is { Length: > 0 } && word[0] != '<' && word[0] != '[' && word[0] != '+')
+            if (IsWord(word))
             {
                 wordFrames += frames + (seenWord ? pendingGap : 0);
                 pendingGap = 0;

@@ -52,9 +52,6 @@ internal static partial class PocketSphinxNative
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_start_utt")]
     internal static partial int PsStartUtt(IntPtr ps);
 
-    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_start_stream")]
-    internal static partial int PsStartStream(IntPtr ps);
-
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_process_raw")]
     internal static unsafe partial int PsProcessRaw(IntPtr ps, short* data, nuint nSamples, int noSearch, int fullUtt);
 

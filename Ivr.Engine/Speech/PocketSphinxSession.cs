@@ -96,6 +96,13 @@ internal sealed class PocketSphinxSession : IRecognitionSession
             return RecognitionSignal.Completed;
         }
 
+        if (HeardCompletePhrase())
+        {
+            PadToEndSilence();
+            EndUtterance();
+            return RecognitionSignal.Completed;
+        }
+
         return RecognitionSignal.None;
     }
 
@@ -127,6 +134,32 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         }
 
         _completion.TrySetCanceled();
+    }
+
+    // In a pause of at least the complete-phrase silence, frame by frame until the end silence: is the best path so far
+    // a phrase no longer phrase continues? (A partial search, microseconds; the final search decides the result.)
+    private bool HeardCompletePhrase()
+    {
+        var wait = _options.CompleteSilence;
+        if (wait <= TimeSpan.Zero || wait >= _options.EndSilence || _vad.QuietDuration < wait)
+        {
+            return false;
+        }
+
+        var partial = _decoder!.Partial();
+        return partial is not null && _grammar.IsComplete(SpeechGrammar.Normalize(partial));
+    }
+
+    // Ending on a complete phrase before the end silence has passed: the rest of it is given to the decoder as silence,
+    // so the final search sees what it would have seen had it waited (the caller is quiet), only sooner.
+    private void PadToEndSilence()
+    {
+        Span<short> silence = stackalloc short[SamplesPerDecoderFrame * 2];
+        silence.Clear();
+        for (var quiet = _vad.QuietDuration; quiet < _options.EndSilence; quiet += SamplesToTime(silence.Length))
+        {
+            Decode(silence);
+        }
     }
 
     private void RememberPreRoll(ReadOnlySpan<short> frame)

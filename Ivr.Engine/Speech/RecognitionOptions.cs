@@ -3,14 +3,21 @@ namespace Ivr.Engine.Speech;
 /// <summary>Timing and thresholds of one recognition session.</summary>
 public sealed record RecognitionOptions
 {
-    /// <summary>Defaults: 5 s no-input, 600 ms end silence, 10 s maximum speech, confidence floor 0.55.</summary>
+    /// <summary>Defaults: 5 s no-input, 600 ms end silence (160 ms after a complete phrase), 10 s maximum speech, confidence floor 0.55.</summary>
     public static RecognitionOptions Default { get; } = new();
 
     /// <summary>No speech onset within this audio time → NoInput.</summary>
     public TimeSpan NoInputTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Trailing silence that ends speech.</summary>
+    /// <summary>Trailing silence that ends speech (VoiceXML's <c>incompletetimeout</c>).</summary>
     public TimeSpan EndSilence { get; init; } = TimeSpan.FromMilliseconds(600);
+
+    /// <summary>
+    /// Shorter trailing silence that ends speech once what was heard so far is a whole phrase of the grammar that no
+    /// longer phrase continues (VoiceXML's <c>completetimeout</c>): "billing" ends after this, "technical …" waits for
+    /// <see cref="EndSilence"/>. Zero or at least <see cref="EndSilence"/>: off.
+    /// </summary>
+    public TimeSpan CompleteSilence { get; init; } = TimeSpan.FromMilliseconds(160);
 
     /// <summary>Speech longer than this is cut and decoded.</summary>
     public TimeSpan MaxSpeech { get; init; } = TimeSpan.FromSeconds(10);

@@ -45,7 +45,7 @@ public class SippBargeInTests(ITestOutputHelper output)
         var sippExit = sipp.WaitAsync(Bound);
 
         using var stop = new CancellationTokenSource(Bound);
-        var received = new List<(long At, bool Loud)>();
+        var received = new List<(long At, bool Loud, bool Marker)>();
         var engineRtp = new TaskCompletionSource<EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         var receiving = Task.Run(() => Receive(rtp, received, engineRtp, stop.Token));
         var to = await engineRtp.Task.WaitAsync(TimeSpan.FromSeconds(20));
@@ -107,6 +107,7 @@ public class SippBargeInTests(ITestOutputHelper output)
         await receiving;
 
         var latencies = new List<double>();
+        var answers = new List<double>();
         for (var round = 0; round < onsets.Count; round++)
         {
             var onset = onsets[round];
@@ -115,14 +116,14 @@ public class SippBargeInTests(ITestOutputHelper output)
             // The prompt's last loud packet before the first quiet stretch of 500 ms: longer than any pause of the prompt
             // between words or sentences, so the prompt was stopped there. (The log line of the result is read late, after
             // the branch's own prompt may have begun, so the result's time does not bound this.)
-            List<(long At, bool Loud)> after;
+            List<(long At, bool Loud, bool Marker)> after;
             lock (received) after = received.Where(r => r.At >= onset).ToList();
             // Counted to the first quiet packet after the prompt's last loud one (an upper bound: the prompt may have
             // been in a soft sound already).
             var lastLoud = onset;
             var firstQuiet = onset;
             var quiet = 0.0;
-            foreach (var (at, loud) in after)
+            foreach (var (at, loud, _) in after)
             {
                 if (loud)
                 {
@@ -137,12 +138,22 @@ public class SippBargeInTests(ITestOutputHelper output)
             }
 
             var latency = Stopwatch.GetElapsedTime(onset, firstQuiet).TotalMilliseconds;
-            var resultAfterSpeech = Stopwatch.GetElapsedTime(speechEnds[round], result.At).TotalMilliseconds;
-            output.WriteLine($"round {round + 1}: prompt silent from {latency:F0} ms after the first speech packet; result logged {resultAfterSpeech:F0} ms after the last loud speech packet (end silence {RecognitionOptions.Default.EndSilence.TotalMilliseconds:F0} ms)");
+            // The engine's answer on the wire: the first packet of the branch's prompt (RTP marker bit, RFC 3551 §4.1)
+            // after the caller's last loud packet: end-pointing, recognition, the actor and the flow, and the next
+            // 20 ms send slot.
+            long answer;
+            lock (received) answer = received.FirstOrDefault(r => r.Marker && r.At > speechEnds[round]).At;
+            Assert.True(answer != 0, $"round {round + 1}: no prompt started after the caller spoke; engine:\n{engine.Log}");
+            var answered = Stopwatch.GetElapsedTime(speechEnds[round], answer).TotalMilliseconds;
+            answers.Add(answered);
+            output.WriteLine($"round {round + 1}: prompt silent from {latency:F0} ms after the first speech packet; branch prompt's first packet {answered:F0} ms after the last loud speech packet");
             Assert.True(quiet >= 500, $"round {round + 1}: the prompt never stopped for 500 ms after the caller spoke; engine:\n{engine.Log}");
             latencies.Add(latency);
         }
 
+        output.WriteLine($"answer: branch prompt began {string.Join(", ", answers.Select(l => l.ToString("F0", CultureInfo.InvariantCulture)))} ms after the caller's last loud packet (complete-phrase silence {RecognitionOptions.Default.CompleteSilence.TotalMilliseconds:F0} ms)");
+        // "billing" is a phrase no longer one continues: the engine must not wait for the full end silence.
+        Assert.True(answers.Max() < RecognitionOptions.Default.EndSilence.TotalMilliseconds, $"the engine answered {answers.Max():F0} ms after the caller stopped: it waited for the end silence");
         var worst = latencies.Max();
         output.WriteLine($"barge-in: prompt stopped {string.Join(", ", latencies.Select(l => l.ToString("F0", CultureInfo.InvariantCulture)))} ms after the caller started speaking (worst {worst:F0} ms)");
         Assert.True(worst <= 300, $"the prompt went on {worst:F0} ms after the caller started speaking");
@@ -155,7 +166,7 @@ public class SippBargeInTests(ITestOutputHelper output)
     }
 
     // At least a second of prompt received after `from`, and the last three packets loud: the prompt is mid-word.
-    private static bool PromptPlayingInAWord(List<(long At, bool Loud)> received, long from)
+    private static bool PromptPlayingInAWord(List<(long At, bool Loud, bool Marker)> received, long from)
     {
         lock (received)
         {
@@ -164,7 +175,7 @@ public class SippBargeInTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task Receive(Socket rtp, List<(long At, bool Loud)> received, TaskCompletionSource<EndPoint> engine, CancellationToken stop)
+    private static async Task Receive(Socket rtp, List<(long At, bool Loud, bool Marker)> received, TaskCompletionSource<EndPoint> engine, CancellationToken stop)
     {
         var buffer = new byte[2048];
         var pcm = new short[Frame];
@@ -187,7 +198,7 @@ public class SippBargeInTests(ITestOutputHelper output)
             var n = Math.Min(Frame, packet.Payload.Length);
             G711.Decode(AudioCodec.Pcmu, packet.Payload[..n], pcm);
             var loud = EnergyVoiceActivityDetector.EnergyDbfs(pcm.AsSpan(0, n)) > LoudDbfs;
-            lock (received) received.Add((at, loud));
+            lock (received) received.Add((at, loud, packet.Marker));
         }
     }
 

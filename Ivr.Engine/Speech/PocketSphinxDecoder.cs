@@ -9,14 +9,17 @@ namespace Ivr.Engine.Speech;
 internal sealed class PocketSphinxDecoder : IDisposable
 {
     private readonly HashSet<string> _searches = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _addedWords = new(StringComparer.Ordinal);
+    private readonly Func<string, IReadOnlyList<PronunciationVariant>> _variants;
     private readonly float[]? _cmnInit;
     private readonly IntPtr _cmn;
     private IntPtr _ps;
     private string? _active;
 
-    private PocketSphinxDecoder(IntPtr ps, float[] expectedCmnInit)
+    private PocketSphinxDecoder(IntPtr ps, float[] expectedCmnInit, Func<string, IReadOnlyList<PronunciationVariant>>? variants)
     {
         _ps = ps;
+        _variants = variants ?? (_ => []);
         Logmath = PocketSphinxNative.PsGetLogmath(ps);
         (_cmn, _cmnInit) = FindCepstralMean(ps, expectedCmnInit);
     }
@@ -31,15 +34,19 @@ internal sealed class PocketSphinxDecoder : IDisposable
 
     private IntPtr Logmath { get; }
 
-    public static PocketSphinxDecoder Create(PocketSphinxOptions options, string acousticModel)
+    /// <summary>
+    /// Loads a decoder. <paramref name="variants"/> gives, for a search name, the extra pronunciations its grammar's
+    /// words get before the search is compiled (none when null).
+    /// </summary>
+    public static PocketSphinxDecoder Create(PocketSphinxOptions options, string acousticModel, Func<string, IReadOnlyList<PronunciationVariant>>? variants = null)
     {
         lock (PocketSphinxNative.Gate)
         {
-            return CreateLocked(options, acousticModel);
+            return CreateLocked(options, acousticModel, variants);
         }
     }
 
-    private static PocketSphinxDecoder CreateLocked(PocketSphinxOptions options, string acousticModel)
+    private static PocketSphinxDecoder CreateLocked(PocketSphinxOptions options, string acousticModel, Func<string, IReadOnlyList<PronunciationVariant>>? variants)
     {
         string[] args =
         [
@@ -55,6 +62,7 @@ internal sealed class PocketSphinxDecoder : IDisposable
             // which made results depend on the previous utterance more, not less.)
             "-remove_noise", "no",
             "-logfn", "/dev/null",
+            .. DefaultBeam(options),
             .. options.ExtraArguments,
         ];
         var argv = new IntPtr[args.Length];
@@ -79,7 +87,7 @@ internal sealed class PocketSphinxDecoder : IDisposable
                 throw new InvalidOperationException($"PocketSphinx could not load the model at {options.AcousticModel}.");
             }
 
-            return new PocketSphinxDecoder(ps, ParseVector(options.CepstralMeanInit));
+            return new PocketSphinxDecoder(ps, ParseVector(options.CepstralMeanInit), variants);
         }
         finally
         {
@@ -90,6 +98,12 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
+    // The narrowband pronunciations put more paths in the beam: at PocketSphinx's default (1e-48) the right phrase was
+    // sometimes pruned ("technical support" lost to "four" in a three-phrase menu); from 1e-56 on it was not, at the
+    // cost measured in SpeechBenchmarks. An explicit -beam in ExtraArguments wins (PocketSphinx rejects a repeated option).
+    private static string[] DefaultBeam(PocketSphinxOptions options) =>
+        options.NarrowbandPronunciations && !options.ExtraArguments.Contains("-beam") ? ["-beam", "1e-56"] : [];
+
     /// <summary>Selects the JSGF search <paramref name="name"/> (compiling it on first use) and starts an utterance.</summary>
     public void Start(string name, string jsgf)
     {
@@ -99,6 +113,8 @@ internal sealed class PocketSphinxDecoder : IDisposable
             int rc;
             lock (PocketSphinxNative.Gate)
             {
+                // Alternates must be in the dictionary before the search is built: -fsgusealtpron adds them to the FSG then.
+                AddVariants(name);
                 rc = PocketSphinxNative.PsSetJsgfString(_ps, name, jsgf);
             }
 
@@ -133,6 +149,19 @@ internal sealed class PocketSphinxDecoder : IDisposable
         if (PocketSphinxNative.PsStartUtt(_ps) < 0)
         {
             throw new InvalidOperationException("PocketSphinx could not start an utterance.");
+        }
+    }
+
+    private void AddVariants(string searchName)
+    {
+        foreach (var variant in _variants(searchName))
+        {
+            // A decoder keeps one dictionary for all its searches: a word shared by two grammars is added once.
+            if (_addedWords.Add(variant.Name) && PocketSphinxNative.PsAddWord(_ps, variant.Name, variant.Phones, 0) < 0)
+            {
+                _searches.Remove(searchName);
+                throw new InvalidOperationException($"PocketSphinx rejected the pronunciation {variant.Name} {variant.Phones}.");
+            }
         }
     }
 

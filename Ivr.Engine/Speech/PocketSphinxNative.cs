@@ -46,6 +46,9 @@ internal static partial class PocketSphinxNative
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_set_jsgf_string", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int PsSetJsgfString(IntPtr ps, string name, string jsgf);
 
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_add_word", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int PsAddWord(IntPtr ps, string word, string phones, int update);
+
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_set_search", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int PsSetSearch(IntPtr ps, string name);
 

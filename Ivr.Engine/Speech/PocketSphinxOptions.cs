@@ -26,6 +26,12 @@ public sealed record PocketSphinxOptions
     /// <summary>Further decoder options as name/value pairs (e.g. <c>-beam 1e-48</c>), appended to the defaults.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
+    /// <summary>
+    /// Gives every grammar word extra pronunciations with each /s/ heard as /θ/: an 8 kHz line drops the band above
+    /// 4 kHz that tells them apart, and the 16 kHz model then takes many telephone /s/ for /θ/ (docs/speech.md, "Accuracy").
+    /// </summary>
+    public bool NarrowbandPronunciations { get; init; } = true;
+
     /// <summary>Peak of the white noise mixed into the 16 kHz audio, as a fraction of full scale (TESTING.md: ~1 %).</summary>
     public double NoiseLevel { get; init; } = 0.01;
 }

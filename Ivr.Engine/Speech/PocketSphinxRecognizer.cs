@@ -17,7 +17,8 @@ namespace Ivr.Engine.Speech;
 /// rest as silence. Measured on the synthetic corpus: right phrases 0.63–1.0, nonsense sentences 0.13–0.50, real read
 /// speech 0.57–0.98; hence <see cref="RecognitionOptions.MinConfidence"/> 0.55. A hypothesis that is not exactly one
 /// of the grammar's phrases, or is below that floor, is a NoMatch. Only US English is supported (the only model Debian
-/// ships).
+/// ships). Grammar words get narrowband pronunciations (each /s/ may be heard as /θ/; see
+/// <see cref="PocketSphinxOptions.NarrowbandPronunciations"/>).
 /// </remarks>
 public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 {
@@ -27,6 +28,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
     private readonly Lazy<PronunciationDictionary> _dictionary;
     private readonly Lazy<DecoderPool> _pool;
     private readonly ConcurrentDictionary<string, CompiledGrammar> _grammars = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<PronunciationVariant>> _variants = new(StringComparer.Ordinal);
 
     /// <summary>Creates the recogniser; cheap, loads nothing yet.</summary>
     public PocketSphinxRecognizer(PocketSphinxOptions? options = null)
@@ -42,7 +44,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             }
 
             var model = TelephoneModel.Prepare(_options.AcousticModel, _options.CepstralMeanInit);
-            return new DecoderPool(() => PocketSphinxDecoder.Create(_options, model), _options.MaxIdleDecoders);
+            return new DecoderPool(() => PocketSphinxDecoder.Create(_options, model, VariantsOf), _options.MaxIdleDecoders);
         });
     }
 
@@ -115,7 +117,24 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
     internal void ReturnDecoder(PocketSphinxDecoder decoder) => _pool.Value.Return(decoder);
 
     private CompiledGrammar Compile(SpeechGrammar grammar) =>
-        _grammars.GetOrAdd(grammar.Id, _ => new CompiledGrammar(grammar, _dictionary.Value));
+        _grammars.GetOrAdd(grammar.Id, _ =>
+        {
+            var compiled = new CompiledGrammar(grammar, _dictionary.Value);
+            if (_options.NarrowbandPronunciations)
+            {
+                _variants[compiled.SearchName] = compiled.Check.Accepted
+                    .SelectMany(phrase => phrase.Split(' '))
+                    .Distinct(StringComparer.Ordinal)
+                    .SelectMany(_dictionary.Value.NarrowbandVariants)
+                    .ToList();
+            }
+
+            return compiled;
+        });
+
+    // Read by a decoder when it first compiles a grammar's search, so the grammar is always registered by then.
+    private IReadOnlyList<PronunciationVariant> VariantsOf(string searchName) =>
+        _variants.TryGetValue(searchName, out var variants) ? variants : [];
 
     private void EnsureAvailable()
     {

@@ -9,7 +9,7 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
     private static readonly TimeSpan Tail = TimeSpan.FromSeconds(1);
 
     [Fact]
-    public void Recognize_SyntheticCorpusAt8kHz_MostUtterancesRight()
+    public void Recognize_SyntheticCorpusAt8kHz_AtLeast90PercentRight()
     {
         var right = 0;
         foreach (var u in corpus.Utterances)
@@ -23,9 +23,9 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
 
         var accuracy = (double)right / corpus.Utterances.Count;
         output.WriteLine($"synthetic corpus: {right}/{corpus.Utterances.Count} right ({accuracy:P1})");
-        // Measured 51/60 (85 %): espeak-ng's "six" and "seven" lose their /s/ in the 3.4 kHz telephone band (all 8
-        // misses; "seven" fails even at 16 kHz full band). Everything else is right; see the next test.
-        Assert.True(accuracy >= 0.80, $"only {right}/{corpus.Utterances.Count} right");
+        // Measured 57/60 (52/60 without the narrowband pronunciations, see SibilantDigitsTests): the misses are three
+        // of espeak-ng's "six", whose /s/ the telephone band reduces to weak frication.
+        Assert.True(accuracy >= 0.90, $"only {right}/{corpus.Utterances.Count} right");
     }
 
     [Fact]

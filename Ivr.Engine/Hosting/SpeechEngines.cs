@@ -47,7 +47,7 @@ public sealed class SpeechEngines : IDisposable
         }
 
         var cache = Path.IsPathRooted(options.CacheFolder) ? options.CacheFolder : Path.Combine(dataFolder, options.CacheFolder);
-        var recognizer = new PocketSphinxRecognizer(PocketSphinxOptions.Default with { AcousticModel = options.AcousticModel, Dictionary = options.Dictionary });
+        var recognizer = new PocketSphinxRecognizer(PocketSphinxOptions.Default with { AcousticModel = options.AcousticModel, Dictionary = options.Dictionary, NarrowbandPronunciations = options.NarrowbandPronunciations });
         engines._owned.Add(recognizer);
         var synthesizer = new EspeakSynthesizer(new EspeakOptions { CacheDirectory = cache, Executable = options.Espeak });
         if (recognizer.IsAvailable)

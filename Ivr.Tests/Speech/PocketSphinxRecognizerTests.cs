@@ -9,7 +9,7 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
     private static readonly TimeSpan Tail = TimeSpan.FromSeconds(1);
 
     [Fact]
-    public void Recognize_SyntheticCorpusAt8kHz_AtLeast90PercentRight()
+    public void Recognize_SyntheticCorpusAt8kHz_MostUtterancesRight()
     {
         var right = 0;
         foreach (var u in corpus.Utterances)
@@ -23,9 +23,10 @@ public class PocketSphinxRecognizerTests(SpeechCorpusFixture corpus, ITestOutput
 
         var accuracy = (double)right / corpus.Utterances.Count;
         output.WriteLine($"synthetic corpus: {right}/{corpus.Utterances.Count} right ({accuracy:P1})");
-        // Measured 57/60 (52/60 without the narrowband pronunciations, see SibilantDigitsTests): the misses are three
-        // of espeak-ng's "six", whose /s/ the telephone band reduces to weak frication.
-        Assert.True(accuracy >= 0.90, $"only {right}/{corpus.Utterances.Count} right");
+        // Measured 52/60 (86.7 %): espeak-ng's "six" and "seven" lose their /s/ in the 3.4 kHz telephone band (all 8
+        // misses). The narrowband pronunciations recover most of them (57/60, SibilantDigitsTests) but are off by default:
+        // with complete-phrase end-pointing they cost other words as many branches over RTP (docs/speech.md "Accuracy").
+        Assert.True(accuracy >= 0.85, $"only {right}/{corpus.Utterances.Count} right");
     }
 
     [Fact]

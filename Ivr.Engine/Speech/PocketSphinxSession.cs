@@ -1,9 +1,10 @@
 namespace Ivr.Engine.Speech;
 
 /// <summary>
-/// A listening turn on PocketSphinx: the energy VAD watches 8 kHz frames; at onset a decoder is leased, the pre-roll
-/// and every later frame are upsampled to 16 kHz, mixed with a low noise floor and decoded as they arrive; at end of
-/// speech the utterance is closed and the hypothesis matched against the grammar.
+/// A listening turn on PocketSphinx: the energy VAD watches 8 kHz frames; at onset a decoder is leased; the pre-roll
+/// and the first 300 ms of speech are held to measure the caller's level, then brought to a standard level, upsampled
+/// to 16 kHz, mixed with a low noise floor and decoded, and every later frame as it arrives; at end of speech (or
+/// sooner after a complete phrase) the utterance is closed and the hypothesis matched against the grammar.
 /// </summary>
 /// <remarks>
 /// Confidence = lattice posterior × coverage, where coverage is the share of the voiced span (VAD onset to the last
@@ -15,6 +16,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
 {
     private const int InputRate = 8000;
     private const int SamplesPerDecoderFrame = InputRate / 100; // decoder frames are 10 ms
+    private const int SamplesPerFrame = InputRate / 50; // level frames are 20 ms, like the VAD's
     private readonly PocketSphinxRecognizer _owner;
     private readonly CompiledGrammar _grammar;
     private readonly RecognitionOptions _options;
@@ -30,6 +32,11 @@ internal sealed class PocketSphinxSession : IRecognitionSession
     private long _speechStartSample;
     private long _lastLoudSample;
     private PocketSphinxDecoder? _decoder;
+    private short[] _held = [];
+    private int _heldCount;
+    private bool _holding;
+    private float _gain = 1f;
+    private short[] _scaled = [];
 
     public PocketSphinxSession(PocketSphinxRecognizer owner, CompiledGrammar grammar, RecognitionOptions options, double noiseLevel)
     {
@@ -39,6 +46,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         _vad = new EnergyVoiceActivityDetector(options.Vad, options.EndSilence);
         _noise = new WhiteNoise(options.NoiseSeed, noiseLevel);
         _preRoll = new short[Math.Max(1, (int)(options.PreRoll.TotalSeconds * InputRate))];
+        _held = new short[_preRoll.Length + (int)(options.LevelWindow.TotalSeconds * InputRate) + (2 * SamplesPerFrame)];
     }
 
     public bool InSpeech => _decoder is not null;
@@ -146,6 +154,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
             return false;
         }
 
+        Flush();
         var partial = _decoder!.Partial();
         return partial is not null && _grammar.IsComplete(SpeechGrammar.Normalize(partial));
     }
@@ -188,6 +197,8 @@ internal sealed class PocketSphinxSession : IRecognitionSession
 
         _decoder = decoder;
         _upsampler.Reset();
+        _holding = _options.LevelTarget is not null;
+        _gain = 1f;
         var start = (_preRollHead - _preRollCount + _preRoll.Length) % _preRoll.Length;
         if (start + _preRollCount <= _preRoll.Length)
         {
@@ -200,8 +211,64 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         }
     }
 
+    // Until the caller's level is known (LevelWindow after the onset) the pre-roll and speech are held, then decoded
+    // at once with the gain that brings the loudest frame to the target.
     private void Decode(ReadOnlySpan<short> narrow)
     {
+        if (_holding)
+        {
+            if (_heldCount + narrow.Length > _held.Length) Array.Resize(ref _held, (_heldCount + narrow.Length) * 2);
+            narrow.CopyTo(_held.AsSpan(_heldCount));
+            _heldCount += narrow.Length;
+            if (_samples - _speechStartSample >= _options.LevelWindow.TotalSeconds * InputRate)
+            {
+                Flush();
+            }
+
+            return;
+        }
+
+        DecodeNow(narrow);
+    }
+
+    private void Flush()
+    {
+        if (!_holding)
+        {
+            return;
+        }
+
+        _holding = false;
+        var held = _held.AsSpan(0, _heldCount);
+        var peak = double.NegativeInfinity;
+        for (var i = 0; i + SamplesPerFrame <= held.Length; i += SamplesPerFrame)
+        {
+            peak = Math.Max(peak, EnergyVoiceActivityDetector.EnergyDbfs(held.Slice(i, SamplesPerFrame)));
+        }
+
+        var gainDb = double.IsNegativeInfinity(peak) ? 0 : Math.Clamp(_options.LevelTarget!.Value - peak, _options.MinGainDb, _options.MaxGainDb);
+        _gain = (float)Math.Pow(10, gainDb / 20);
+        DecodeNow(held);
+        _heldCount = 0;
+    }
+
+    private void DecodeNow(ReadOnlySpan<short> narrow)
+    {
+        if (_gain != 1f)
+        {
+            if (_scaled.Length < narrow.Length)
+            {
+                _scaled = new short[narrow.Length * 2];
+            }
+
+            for (var i = 0; i < narrow.Length; i++)
+            {
+                _scaled[i] = (short)Math.Clamp(narrow[i] * _gain, short.MinValue, short.MaxValue);
+            }
+
+            narrow = _scaled.AsSpan(0, narrow.Length);
+        }
+
         var need = _upsampler.MaxOutput(narrow.Length);
         if (_wide.Length < need)
         {
@@ -216,6 +283,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
 
     private void EndUtterance()
     {
+        Flush();
         var decoder = _decoder!;
         _decoder = null;
         DecodeOutcome outcome;

@@ -31,6 +31,23 @@ public sealed record RecognitionOptions
     /// <summary>Audio kept from before the onset and given to the decoder, so a soft first consonant is not lost.</summary>
     public TimeSpan PreRoll { get; init; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>
+    /// Level, in dBFS, the loudest 20 ms frame of an utterance's first <see cref="LevelWindow"/> is brought to before
+    /// decoding (one gain for the whole utterance, within <see cref="MinGainDb"/>..<see cref="MaxGainDb"/>); null: off.
+    /// The model's initial cepstral mean fits one level: measured without it, a caller 10 dB quieter lost 6 of 60
+    /// corpus words and 4 of 10 human utterances, 20 dB quieter 30 and 8.
+    /// </summary>
+    public double? LevelTarget { get; init; } = -12;
+
+    /// <summary>Speech held after the onset to measure the caller's level before decoding starts (barge-in does not wait).</summary>
+    public TimeSpan LevelWindow { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Largest gain of the level normalisation, in dB.</summary>
+    public double MaxGainDb { get; init; } = 20;
+
+    /// <summary>Smallest gain (an attenuation) of the level normalisation, in dB.</summary>
+    public double MinGainDb { get; init; } = -10;
+
     /// <summary>Seed of the low white-noise floor mixed into the upsampled audio (fixed, so runs are reproducible).</summary>
     public int NoiseSeed { get; init; } = 0x1F2E3D;
 }

@@ -25,10 +25,9 @@ public sealed class SpeechOptions
     public TimeSpan CompleteSilence { get; set; } = Speech.RecognitionOptions.Default.CompleteSilence;
 
     /// <summary>
-    /// Also listen for each /s/ of a phrase as /θ/, which the telephone band makes alike (off: over RTP it recovers
-    /// "six"/"seven" but costs as many other words; docs/speech.md, "Accuracy").
+    /// Also listen for each /s/ of a phrase as /θ/, which the telephone band makes alike (docs/speech.md, "Accuracy").
     /// </summary>
-    public bool NarrowbandPronunciations { get; set; }
+    public bool NarrowbandPronunciations { get; set; } = Speech.PocketSphinxOptions.Default.NarrowbandPronunciations;
 
     /// <summary>PocketSphinx's acoustic model folder (Debian package <c>pocketsphinx-en-us</c>).</summary>
     public string AcousticModel { get; set; } = Speech.PocketSphinxOptions.Default.AcousticModel;

@@ -96,9 +96,10 @@ public partial class SippSpeechTests(SpeechCorpusFixture corpus, ITestOutputHelp
         output.WriteLine($"nonsense: {Tail(oddResults[0].Heard)}; silence: {Tail(oddResults[1].Heard)}");
         Assert.Contains("no-match", oddResults[0].Heard ?? "(nothing)", StringComparison.Ordinal);
         Assert.Contains("Timeout at menu: no input", oddResults[1].Heard ?? "(nothing)", StringComparison.Ordinal);
-        // The issue asks for 90 % of the whole corpus; measured 50-51/60 (85 %). The misses are espeak-ng's "six" and
-        // "seven", whose /s/ the 8 kHz telephone band strips of what this 16 kHz model needs (they are right at full
-        // band), and en-gb's "nine" under this line noise (docs/speech.md, "Accuracy"). The rest must reach 90 %.
+        // The issue asks for 90 % of the whole corpus: measured 58/60 with the narrowband pronunciations and the level
+        // normalisation (52/60 without the pronunciations: espeak-ng's "six" and "seven" lose what makes their /s/ an /s/
+        // in the 8 kHz band; docs/speech.md, "Accuracy"). The words other than six/seven must reach 90 % too.
+        Assert.True(right >= 0.9 * total, $"only {right}/{total} utterances took the right branch");
         // The in-process comparison is printed, not asserted: the engine starts listening when its prompt starts, not at
         // the slot's start, and PocketSphinx's Gaussian cache carries a little from the previous utterance, so a
         // borderline "six" can flip (59 of 60 agree since decoding no longer depends on the decoder's history).

@@ -49,6 +49,8 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     private TimeSpan _recordLimit;
     private int _recordings;
     private bool _answered;
+    private const int MaxEarlyDigits = 32;
+    private readonly List<DtmfDetected> _earlyDigits = [];
     private bool _cancelled;
     private bool _callerGone;
     private bool _byeStarted;
@@ -262,7 +264,12 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             TryReject(480);
             Finish();
         });
-        Receive<DtmfDetected>(_ => { });
+        // A key pressed as soon as the caller's phone shows the call answered can arrive before the ACK: kept (type-ahead)
+        // and given to the flow once it starts, not dropped.
+        Receive<DtmfDetected>(m =>
+        {
+            if (_earlyDigits.Count < MaxEarlyDigits) _earlyDigits.Add(m);
+        });
         Receive<ClipFinished>(_ => { });
     }
 
@@ -343,6 +350,12 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             _run.Observer = _timeline;
             _run.Start();
         });
+        foreach (var digit in _earlyDigits)
+        {
+            OnDtmf(digit);
+        }
+
+        _earlyDigits.Clear();
     }
 
     private void OnCancelled()

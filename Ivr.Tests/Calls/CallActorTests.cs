@@ -61,6 +61,22 @@ public class CallActorTests(ITestOutputHelper output) : CallTestKit(output)
     }
 
     [Fact]
+    public void KeyPressedBeforeTheAnswerCompletes_IsGivenToTheFlow_NotDropped()
+    {
+        // A phone shows the call answered on the 200 OK and the caller may key at once, before the ACK has reached us.
+        var gate = new TaskCompletionSource();
+        Media.Configure = (m, _) => m.StartGate = gate.Task;
+        var manager = StartManager();
+        Call(manager, "services");
+        var media = MediaOf(0);
+
+        media.Press('1');
+        gate.SetResult();
+
+        AwaitPlaying(media, "common/hold.wav");
+    }
+
+    [Fact]
     public void Cancel_BeforeTheAnswer_StopsTheActorWithoutAnswering()
     {
         var gate = new TaskCompletionSource();

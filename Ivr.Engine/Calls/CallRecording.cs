@@ -10,21 +10,38 @@ internal sealed class CallRecording
     private readonly AudioFrameHandler _handler;
     private WavWriter? _writer;
 
-    private CallRecording(IMediaSession media, WavWriter writer, string path)
+    private CallRecording(IMediaSession media, string path)
     {
         _media = media;
-        _writer = writer;
         Path = path;
         _handler = Write;
-        media.AudioReceived += _handler;
     }
 
     public string Path { get; }
 
+    /// <summary>
+    /// Starts recording: listening to the caller's audio before the file appears, under the writer's lock, so every frame
+    /// after the file exists is in it (a frame arriving meanwhile waits for the writer).
+    /// </summary>
     public static CallRecording Start(IMediaSession media, string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        return new CallRecording(media, WavWriter.Create(path), path);
+        var recording = new CallRecording(media, path);
+        lock (recording._gate)
+        {
+            media.AudioReceived += recording._handler;
+            try
+            {
+                recording._writer = WavWriter.Create(path);
+            }
+            catch
+            {
+                media.AudioReceived -= recording._handler;
+                throw;
+            }
+        }
+
+        return recording;
     }
 
     /// <summary>Stops writing and closes the file; returns the recorded length in seconds.</summary>

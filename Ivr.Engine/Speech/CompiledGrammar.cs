@@ -8,7 +8,11 @@ internal sealed class CompiledGrammar
     private readonly HashSet<string> _accepted;
     private readonly HashSet<string> _complete;
 
-    public CompiledGrammar(SpeechGrammar grammar, PronunciationDictionary dictionary)
+    /// <summary>
+    /// Checks <paramref name="grammar"/> against <paramref name="dictionary"/>; with <paramref name="narrowbandPronunciations"/>
+    /// its words' narrowband variants (<see cref="PronunciationDictionary.NarrowbandVariants"/>) come with it.
+    /// </summary>
+    public CompiledGrammar(SpeechGrammar grammar, PronunciationDictionary dictionary, bool narrowbandPronunciations = false)
     {
         Grammar = grammar;
         var accepted = new List<string>();
@@ -33,6 +37,9 @@ internal sealed class CompiledGrammar
         Check = new GrammarCheck(accepted, dropped);
         SearchName = "g" + grammar.Id;
         Jsgf = BuildJsgf(accepted);
+        Variants = narrowbandPronunciations
+            ? accepted.SelectMany(phrase => phrase.Split(' ')).Distinct(StringComparer.Ordinal).SelectMany(dictionary.NarrowbandVariants).ToList()
+            : [];
     }
 
     public SpeechGrammar Grammar { get; }
@@ -42,6 +49,9 @@ internal sealed class CompiledGrammar
     public string SearchName { get; }
 
     public string Jsgf { get; }
+
+    /// <summary>Extra pronunciations the decoder's dictionary needs before this grammar's search is built (may be none).</summary>
+    public IReadOnlyList<PronunciationVariant> Variants { get; }
 
     public bool IsEmpty => _accepted.Count == 0;
 

@@ -10,16 +10,14 @@ internal sealed class PocketSphinxDecoder : IDisposable
 {
     private readonly HashSet<string> _searches = new(StringComparer.Ordinal);
     private readonly HashSet<string> _addedWords = new(StringComparer.Ordinal);
-    private readonly Func<string, IReadOnlyList<PronunciationVariant>> _variants;
     private readonly float[]? _cmnInit;
     private readonly IntPtr _cmn;
     private IntPtr _ps;
     private string? _active;
 
-    private PocketSphinxDecoder(IntPtr ps, float[] expectedCmnInit, Func<string, IReadOnlyList<PronunciationVariant>>? variants)
+    private PocketSphinxDecoder(IntPtr ps, float[] expectedCmnInit)
     {
         _ps = ps;
-        _variants = variants ?? (_ => []);
         Logmath = PocketSphinxNative.PsGetLogmath(ps);
         (_cmn, _cmnInit) = FindCepstralMean(ps, expectedCmnInit);
     }
@@ -34,19 +32,15 @@ internal sealed class PocketSphinxDecoder : IDisposable
 
     private IntPtr Logmath { get; }
 
-    /// <summary>
-    /// Loads a decoder. <paramref name="variants"/> gives, for a search name, the extra pronunciations its grammar's
-    /// words get before the search is compiled (none when null).
-    /// </summary>
-    public static PocketSphinxDecoder Create(PocketSphinxOptions options, string acousticModel, Func<string, IReadOnlyList<PronunciationVariant>>? variants = null)
+    public static PocketSphinxDecoder Create(PocketSphinxOptions options, string acousticModel)
     {
         lock (PocketSphinxNative.Gate)
         {
-            return CreateLocked(options, acousticModel, variants);
+            return CreateLocked(options, acousticModel);
         }
     }
 
-    private static PocketSphinxDecoder CreateLocked(PocketSphinxOptions options, string acousticModel, Func<string, IReadOnlyList<PronunciationVariant>>? variants)
+    private static PocketSphinxDecoder CreateLocked(PocketSphinxOptions options, string acousticModel)
     {
         string[] args =
         [
@@ -87,7 +81,7 @@ internal sealed class PocketSphinxDecoder : IDisposable
                 throw new InvalidOperationException($"PocketSphinx could not load the model at {options.AcousticModel}.");
             }
 
-            return new PocketSphinxDecoder(ps, ParseVector(options.CepstralMeanInit), variants);
+            return new PocketSphinxDecoder(ps, ParseVector(options.CepstralMeanInit));
         }
         finally
         {
@@ -104,18 +98,19 @@ internal sealed class PocketSphinxDecoder : IDisposable
     private static string[] DefaultBeam(PocketSphinxOptions options) =>
         options.NarrowbandPronunciations && !options.ExtraArguments.Contains("-beam") ? ["-beam", "1e-56"] : [];
 
-    /// <summary>Selects the JSGF search <paramref name="name"/> (compiling it on first use) and starts an utterance.</summary>
-    public void Start(string name, string jsgf)
+    /// <summary>Selects the JSGF search of <paramref name="grammar"/> (compiling it on first use) and starts an utterance.</summary>
+    public void Start(CompiledGrammar grammar)
     {
         ObjectDisposedException.ThrowIf(_ps == IntPtr.Zero, this);
+        var name = grammar.SearchName;
         if (_searches.Add(name))
         {
             int rc;
             lock (PocketSphinxNative.Gate)
             {
                 // Alternates must be in the dictionary before the search is built: -fsgusealtpron adds them to the FSG then.
-                AddVariants(name);
-                rc = PocketSphinxNative.PsSetJsgfString(_ps, name, jsgf);
+                AddVariants(grammar);
+                rc = PocketSphinxNative.PsSetJsgfString(_ps, name, grammar.Jsgf);
             }
 
             if (rc < 0)
@@ -152,14 +147,14 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
-    private void AddVariants(string searchName)
+    private void AddVariants(CompiledGrammar grammar)
     {
-        foreach (var variant in _variants(searchName))
+        foreach (var variant in grammar.Variants)
         {
             // A decoder keeps one dictionary for all its searches: a word shared by two grammars is added once.
             if (_addedWords.Add(variant.Name) && PocketSphinxNative.PsAddWord(_ps, variant.Name, variant.Phones, 0) < 0)
             {
-                _searches.Remove(searchName);
+                _searches.Remove(grammar.SearchName);
                 throw new InvalidOperationException($"PocketSphinx rejected the pronunciation {variant.Name} {variant.Phones}.");
             }
         }

@@ -28,7 +28,6 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
     private readonly Lazy<PronunciationDictionary> _dictionary;
     private readonly Lazy<DecoderPool> _pool;
     private readonly ConcurrentDictionary<string, CompiledGrammar> _grammars = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyList<PronunciationVariant>> _variants = new(StringComparer.Ordinal);
 
     /// <summary>Creates the recogniser; cheap, loads nothing yet.</summary>
     public PocketSphinxRecognizer(PocketSphinxOptions? options = null)
@@ -44,7 +43,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             }
 
             var model = TelephoneModel.Prepare(_options.AcousticModel, _options.CepstralMeanInit);
-            return new DecoderPool(() => PocketSphinxDecoder.Create(_options, model, VariantsOf), _options.MaxIdleDecoders);
+            return new DecoderPool(() => PocketSphinxDecoder.Create(_options, model), _options.MaxIdleDecoders);
         });
     }
 
@@ -117,24 +116,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
     internal void ReturnDecoder(PocketSphinxDecoder decoder) => _pool.Value.Return(decoder);
 
     private CompiledGrammar Compile(SpeechGrammar grammar) =>
-        _grammars.GetOrAdd(grammar.Id, _ =>
-        {
-            var compiled = new CompiledGrammar(grammar, _dictionary.Value);
-            if (_options.NarrowbandPronunciations)
-            {
-                _variants[compiled.SearchName] = compiled.Check.Accepted
-                    .SelectMany(phrase => phrase.Split(' '))
-                    .Distinct(StringComparer.Ordinal)
-                    .SelectMany(_dictionary.Value.NarrowbandVariants)
-                    .ToList();
-            }
-
-            return compiled;
-        });
-
-    // Read by a decoder when it first compiles a grammar's search, so the grammar is always registered by then.
-    private IReadOnlyList<PronunciationVariant> VariantsOf(string searchName) =>
-        _variants.TryGetValue(searchName, out var variants) ? variants : [];
+        _grammars.GetOrAdd(grammar.Id, _ => new CompiledGrammar(grammar, _dictionary.Value, _options.NarrowbandPronunciations));
 
     private void EnsureAvailable()
     {

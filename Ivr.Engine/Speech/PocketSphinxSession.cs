@@ -32,7 +32,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
     private long _speechStartSample;
     private long _lastLoudSample;
     private PocketSphinxDecoder? _decoder;
-    private short[] _held = [];
+    private short[] _held;
     private int _heldCount;
     private bool _holding;
     private float _gain = 1f;
@@ -187,7 +187,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         var decoder = _owner.RentDecoder();
         try
         {
-            decoder.Start(_grammar.SearchName, _grammar.Jsgf);
+            decoder.Start(_grammar);
         }
         catch
         {

@@ -89,7 +89,7 @@ public class SibilantDigitsTests(SpeechCorpusFixture corpus, ITestOutputHelper o
                     var audio = new short[8000 + wide.Length + 16000];
                     wide.CopyTo(audio, 8000);
                     new WhiteNoise(RecognitionOptions.Default.NoiseSeed, options.NoiseLevel).AddTo(audio);
-                    decoder.Start(grammar.SearchName, grammar.Jsgf);
+                    decoder.Start(grammar);
                     for (var i = 0; i + 320 <= audio.Length; i += 320)
                     {
                         decoder.Process(audio.AsSpan(i, 320));

@@ -31,6 +31,11 @@ rc=${PIPESTATUS[0]}
 set -e
 # One plain closing line that any CI reader understands (from the console logger's summary).
 count() { grep -E "^\s*$1: +[0-9]+" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
+# Failed tests again at the very end, with their messages, so a reader of the log's tail sees what failed.
+if grep -qE '^\s+Failed [A-Za-z]' "$log"; then
+  echo "Failed tests:"
+  awk '/^[[:space:]]+Failed [A-Za-z]/ {on=1; n=0} on && /^[[:space:]]+Stack Trace:/ {on=0} on && n < 25 {print; n++}' "$log"
+fi
 echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 rm -f "$log"
 exit "$rc"

@@ -1,6 +1,7 @@
 using Ivr.Engine.Media;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;
+using Ivr.Engine.Sip.Transport;
 
 namespace Ivr.Engine.Calls;
 
@@ -13,15 +14,21 @@ public sealed class OutboundDialer
 {
     private readonly Func<ISipUserAgent?> _userAgent;
     private readonly IMediaSessionFactory _media;
+    private readonly Func<SipUri, SipEndPoint?>? _nextHop;
 
-    /// <summary>Creates the dialer; <paramref name="userAgent"/> yields the UAC once the SIP stack runs (null before).</summary>
-    public OutboundDialer(Func<ISipUserAgent?> userAgent, IMediaSessionFactory media, string fromUser)
+    /// <summary>
+    /// Creates the dialer; <paramref name="userAgent"/> yields the UAC once the SIP stack runs (null before);
+    /// <paramref name="nextHop"/> says where a target is really reached when it is not the address its URI names (a
+    /// registered phone behind NAT: <see cref="Sip.Registrar.IAgentContacts.NextHopFor"/>).
+    /// </summary>
+    public OutboundDialer(Func<ISipUserAgent?> userAgent, IMediaSessionFactory media, string fromUser, Func<SipUri, SipEndPoint?>? nextHop = null)
     {
         ArgumentNullException.ThrowIfNull(userAgent);
         ArgumentNullException.ThrowIfNull(media);
         ArgumentException.ThrowIfNullOrEmpty(fromUser);
         _userAgent = userAgent;
         _media = media;
+        _nextHop = nextHop;
         FromUser = fromUser;
     }
 
@@ -39,7 +46,7 @@ public sealed class OutboundDialer
         {
             var local = reservation.LocalEndPoint;
             var offer = SdpNegotiator.CreateOffer(local.Address, local.Port);
-            var call = await userAgent.InviteAsync(uri, FromUser, displayName, offer.ToString(), ringTimeout, cancellationToken).ConfigureAwait(false);
+            var call = await userAgent.InviteAsync(uri, FromUser, displayName, offer.ToString(), ringTimeout, cancellationToken, _nextHop?.Invoke(uri)).ConfigureAwait(false);
             if (call.Status != OutboundCallStatus.Answered)
             {
                 reservation.Dispose();

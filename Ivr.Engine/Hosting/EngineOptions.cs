@@ -80,6 +80,7 @@ public sealed class EngineOptions
         {
             throw new FormatException($"Calls:RingFor must be between 00:00:00 and {CallsOptions.MaxRingFor:c}, got {options.Calls.RingFor:c}.");
         }
+        _ = Ivr.Engine.Sip.Transport.NatNetworks.Parse(options.Sip.NatNetworks);
         Ivr.Engine.Ops.ConsoleLogging.Validate(options.Logging);
         Ivr.Engine.Ops.OpsAccess.Validate(options.Ops);
         return options;

@@ -85,7 +85,7 @@ public static class IvrEngineServiceCollectionExtensions
         });
 
         // The stack's entry into the actor world; resolves the manager on first use (after the actor system started).
-        services.AddIvrRegistrar(options.Registrar);
+        services.AddIvrRegistrar(options.Registrar, Sip.Transport.NatNetworks.Parse(options.Sip.NatNetworks));
         services.AddSingleton<IIncomingCallHandler>(sp => new IncomingCallHandler(sp.GetRequiredService<ActorRegistry>().Get<CallManager>()));
 
         // Registered after Akka's own hosted service, so it stops (drains) before the actor system shuts down.

@@ -2,6 +2,7 @@ using Ivr.Engine.Routing.Configuration;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Sip.Registrar;
 using Ivr.Engine.Sip.Stack;
+using Ivr.Engine.Sip.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -10,13 +11,16 @@ namespace Ivr.Engine.Hosting;
 /// <summary>Registers the agents' registrar: <see cref="AgentSipCredentials"/> from the agents file, <see cref="SipRegistrar"/> as <see cref="ISipRegistrar"/> and <see cref="IAgentContacts"/>.</summary>
 public static class IvrRegistrarServiceCollectionExtensions
 {
-    /// <summary>Adds the registrar unless <see cref="RegistrarSettings.Enabled"/> is false.</summary>
-    public static IServiceCollection AddIvrRegistrar(this IServiceCollection services, RegistrarSettings settings)
+    /// <summary>
+    /// Adds the registrar unless <see cref="RegistrarSettings.Enabled"/> is false; <paramref name="natNetworks"/> are the
+    /// ranges a phone behind NAT advertises (default <see cref="NatNetworks.Default"/>).
+    /// </summary>
+    public static IServiceCollection AddIvrRegistrar(this IServiceCollection services, RegistrarSettings settings, NatNetworks? natNetworks = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
         if (!settings.Enabled) return services;
-        var options = settings.ToOptions();
+        var options = settings.ToOptions() with { NatNetworks = natNetworks ?? NatNetworks.Default };
         options.Validate();
         services.AddSingleton(sp =>
         {

@@ -18,7 +18,8 @@ public static class RealSeams
         services.TryAddSingleton<IMediaSessionFactory>(sp =>
         {
             var options = sp.GetService<EngineOptions>() ?? new EngineOptions();
-            return new RtpMediaSessionFactory(options.Media, options.Sip.Address, sp.GetRequiredService<TimeProvider>());
+            return new RtpMediaSessionFactory(options.Media, options.Sip.Address, sp.GetRequiredService<TimeProvider>(),
+                Sip.Transport.NatNetworks.Parse(options.Sip.NatNetworks));
         });
     }
 }

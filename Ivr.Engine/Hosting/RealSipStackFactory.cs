@@ -17,6 +17,7 @@ public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvid
             Port = options.Port,
             EnableUdp = options.Transports.Contains(SipProtocol.Udp),
             EnableTcp = options.Transports.Contains(SipProtocol.Tcp),
+            NatNetworks = options.NatNetworks,
             // Admission (capacity, drain) is the call manager's decision; the stack only guards against runaway load.
             MaxConcurrentCalls = 100_000,
         };

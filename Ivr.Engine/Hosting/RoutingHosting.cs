@@ -36,7 +36,8 @@ public static class RoutingHosting
         services.AddSingleton(sp => new OutboundDialer(
             () => sp.GetService<SipStackService>()?.UserAgent,
             sp.GetRequiredService<IMediaSessionFactory>(),
-            routing.FromUser));
+            routing.FromUser,
+            sp.GetService<IAgentContacts>() is { } registered ? registered.NextHopFor : null));
         return services;
     }
 

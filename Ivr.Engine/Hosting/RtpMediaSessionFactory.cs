@@ -1,6 +1,7 @@
 using System.Net;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Media;
+using Ivr.Engine.Sip.Transport;
 
 namespace Ivr.Engine.Hosting;
 
@@ -14,10 +15,15 @@ public sealed class RtpMediaSessionFactory : IMediaSessionFactory, IDisposable
     private readonly MediaPacer _pacer;
     private readonly TimeProvider _time;
     private readonly MediaCounters _counters = new();
+    private readonly NatNetworks _natNetworks;
 
-    /// <summary>Creates the allocator over <see cref="MediaOptions.PortRange"/> on <see cref="MediaOptions.Address"/> (default: the SIP address).</summary>
-    public RtpMediaSessionFactory(MediaOptions media, string sipAddress, TimeProvider time)
+    /// <summary>
+    /// Creates the allocator over <see cref="MediaOptions.PortRange"/> on <see cref="MediaOptions.Address"/> (default: the
+    /// SIP address); sessions latch onto a peer whose SDP address is in <paramref name="natNetworks"/> (default <see cref="NatNetworks.Default"/>).
+    /// </summary>
+    public RtpMediaSessionFactory(MediaOptions media, string sipAddress, TimeProvider time, NatNetworks? natNetworks = null)
     {
+        _natNetworks = natNetworks ?? NatNetworks.Default;
         var (first, last) = media.GetPortRange();
         var address = IPAddress.Parse(media.Address ?? sipAddress);
         _ports = new RtpPortAllocator(address, first, last);
@@ -32,7 +38,7 @@ public sealed class RtpMediaSessionFactory : IMediaSessionFactory, IDisposable
     public MediaCounters Counters => _counters;
 
     /// <inheritdoc />
-    public IMediaReservation Reserve() => new Reservation(new RtpMediaSession(_ports, _pacer, _time, _counters));
+    public IMediaReservation Reserve() => new Reservation(new RtpMediaSession(_ports, _pacer, _time, _counters, _natNetworks));
 
     /// <summary>Stops the pacing loop.</summary>
     public void Dispose() => _pacer.Dispose();

@@ -9,6 +9,13 @@ public sealed class SipOptions
     /// <summary>The SIP port (RFC 3261 §18: 5060 by default).</summary>
     public int Port { get; set; } = 5060;
 
+    /// <summary>
+    /// Address ranges (CIDR, comma-separated) a phone behind NAT advertises in its Contact and SDP: such a phone is
+    /// answered where its packets come from (SIP requests to the REGISTER's or INVITE's source, RTP to the first
+    /// packet's source). Default: private, shared, link-local and unique-local ranges; empty turns it off.
+    /// </summary>
+    public string NatNetworks { get; set; } = Sip.Transport.NatNetworks.DefaultList;
+
     /// <summary>Transports to listen on: <c>udp</c>, <c>tcp</c> (both when none is configured).</summary>
     public List<string> Transports { get; set; } = [];
 }

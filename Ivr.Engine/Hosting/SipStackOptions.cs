@@ -9,6 +9,9 @@ namespace Ivr.Engine.Hosting;
 /// <param name="Transports">UDP and/or TCP.</param>
 public sealed record SipStackOptions(IPAddress Address, int Port, IReadOnlyList<SipProtocol> Transports)
 {
+    /// <summary>The ranges a peer behind NAT advertises (<see cref="SipOptions.NatNetworks"/>).</summary>
+    public NatNetworks NatNetworks { get; init; } = NatNetworks.Default;
+
     /// <summary>The stack options of <paramref name="sip"/>; throws <see cref="FormatException"/> on a bad address or transport.</summary>
     public static SipStackOptions From(SipOptions sip)
     {
@@ -18,6 +21,6 @@ public sealed record SipStackOptions(IPAddress Address, int Port, IReadOnlyList<
             .Select(t => Enum.TryParse<SipProtocol>(t, ignoreCase: true, out var p) ? p : throw new FormatException($"Sip:Transports: unknown transport '{t}'."))
             .Distinct()
             .ToArray();
-        return new SipStackOptions(address, sip.Port, transports);
+        return new SipStackOptions(address, sip.Port, transports) { NatNetworks = NatNetworks.Parse(sip.NatNetworks) };
     }
 }

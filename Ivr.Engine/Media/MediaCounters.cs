@@ -10,6 +10,7 @@ public sealed class MediaCounters
     private long _packetsIgnored;
     private long _dtmfReceived;
     private long _dtmfSent;
+    private long _natLatched;
 
     /// <summary>RTP packets accepted from the expected source.</summary>
     public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
@@ -23,6 +24,9 @@ public sealed class MediaCounters
     /// <summary>RFC 4733 events queued for sending (one per digit).</summary>
     public long DtmfSent => Interlocked.Read(ref _dtmfSent);
 
+    /// <summary>Sessions whose peer sent from another address than its SDP named (behind NAT): answered there since.</summary>
+    public long NatLatched => Interlocked.Read(ref _natLatched);
+
     /// <summary>Counts one accepted RTP packet.</summary>
     public void PacketReceived() => Interlocked.Increment(ref _packetsReceived);
 
@@ -34,4 +38,7 @@ public sealed class MediaCounters
 
     /// <summary>Counts one digit sent.</summary>
     public void DigitSent() => Interlocked.Increment(ref _dtmfSent);
+
+    /// <summary>Counts one session that latched onto a source other than its SDP address.</summary>
+    public void LatchedBehindNat() => Interlocked.Increment(ref _natLatched);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Ivr.Engine.Sip.Transport;
 
 namespace Ivr.Engine.Media;
 
@@ -52,6 +53,7 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     private IPEndPoint _remote = new(IPAddress.Any, 0);
     private SocketAddress? _sendAddress;
     private bool _latch;
+    private readonly NatNetworks _natNetworks;
     private RtpSender? _rtp;
     private DtmfSender? _dtmf;
     private long _packetTicks;
@@ -90,9 +92,15 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     /// Binds a socket on a port from <paramref name="ports"/>; call <see cref="Configure"/> with the negotiated media, then
     /// <see cref="StartAsync"/>. <paramref name="counters"/> are the engine-wide RTP counters (a private set when null).
     /// </summary>
-    public RtpMediaSession(RtpPortAllocator ports, MediaPacer pacer, TimeProvider? timeProvider = null, MediaCounters? counters = null)
+    /// <remarks>
+    /// <paramref name="natNetworks"/>: a peer whose SDP address lies in one of these ranges may be behind NAT, so the
+    /// session sends to the SDP address only until the peer's first packet, then to where that packet came from
+    /// (symmetric RTP, RFC 4961); default <see cref="NatNetworks.Default"/>.
+    /// </remarks>
+    public RtpMediaSession(RtpPortAllocator ports, MediaPacer pacer, TimeProvider? timeProvider = null, MediaCounters? counters = null, NatNetworks? natNetworks = null)
     {
         _counters = counters ?? new MediaCounters();
+        _natNetworks = natNetworks ?? NatNetworks.Default;
         ArgumentNullException.ThrowIfNull(ports);
         ArgumentNullException.ThrowIfNull(pacer);
         _ports = ports;
@@ -192,12 +200,14 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
             _dtmf = format.DtmfPayloadType is int dtmf ? new DtmfSender(_rtp, dtmf) : null;
             _dtmfPlan = null;
             _packetTicks = Stopwatch.Frequency * format.PacketTimeMs / 1000;
-            _latch = media.RemoteEndPoint.Port == 0
+            var unspecified = media.RemoteEndPoint.Port == 0
                 || media.RemoteEndPoint.Address.Equals(IPAddress.Any)
                 || media.RemoteEndPoint.Address.Equals(IPAddress.IPv6Any);
+            // A private SDP address may be a phone behind NAT: send there until its first packet says where it really is.
+            _latch = unspecified || _natNetworks.Contains(media.RemoteEndPoint.Address);
             _remote = media.RemoteEndPoint;
-            _sendAddress = _latch ? null : media.RemoteEndPoint.Serialize();
-            _expectedSource = _sendAddress;
+            _sendAddress = unspecified ? null : media.RemoteEndPoint.Serialize();
+            _expectedSource = _latch ? null : _sendAddress;
             _receiveFormat = format;
         }
     }
@@ -745,9 +755,20 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
                 return SameEndPoint(already, source);
             }
 
+            // Port 0 cannot be answered (a raw-socket sender that left it unset): not a source to latch onto.
+            if (source.Buffer.Span[2] == 0 && source.Buffer.Span[3] == 0)
+            {
+                return false;
+            }
+
             // RFC 4961 symmetric RTP: the first packet's source becomes the only accepted source and our destination.
             var copy = new SocketAddress(source.Family, source.Size);
             source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
+            if (_sendAddress is { } advertised && !SameEndPoint(advertised, copy))
+            {
+                _counters.LatchedBehindNat();
+            }
+
             _sendAddress = copy;
             _expectedSource = copy;
             _remote = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(copy);

@@ -26,6 +26,7 @@ public sealed class MediaMetrics : IDisposable
         _meter.CreateObservableCounter("ivr.media.rtp.packets_received", () => Counters?.PacketsReceived ?? 0, description: "RTP packets received from callers");
         _meter.CreateObservableCounter("ivr.media.rtp.packets_sent", () => Pacer?.PacketsSent ?? 0, description: "RTP packets sent by the pacer");
         _meter.CreateObservableCounter("ivr.media.rtp.packets_ignored", () => Counters?.PacketsIgnored ?? 0, description: "Datagrams dropped on RTP ports (not RTP, RTCP, unexpected source)");
+        _meter.CreateObservableCounter("ivr.media.rtp.nat_latched", () => Counters?.NatLatched ?? 0, description: "Calls whose peer's RTP came from another address than its SDP named (behind NAT): sent there since");
         _meter.CreateObservableCounter("ivr.media.dtmf.received", () => Counters?.DtmfReceived ?? 0, description: "RFC 4733 key presses received");
         _meter.CreateObservableCounter("ivr.media.dtmf.sent", () => Counters?.DtmfSent ?? 0, description: "RFC 4733 digits sent");
         _meter.CreateObservableCounter("ivr.media.pacing.late_sends", () => Pacer?.LateSends ?? 0, description: "Packets sent more than 5 ms after their due time");

@@ -54,7 +54,7 @@ internal sealed class InProcessSipStack : ISipStackFactory, ISipStack, ISipUserA
         return ValueTask.CompletedTask;
     }
 
-    public Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken)
+    public Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken, SipEndPoint? destination = null)
     {
         OfferSent = sdpOffer;
         return Task.FromResult<IOutboundCall>(this);

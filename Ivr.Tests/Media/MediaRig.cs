@@ -1,5 +1,6 @@
 using System.Net;
 using Ivr.Engine.Media;
+using Ivr.Engine.Sip.Transport;
 
 namespace Ivr.Tests.Media;
 
@@ -19,6 +20,9 @@ internal sealed class MediaRig : IAsyncDisposable
 
     public RtpPortAllocator Ports { get; }
 
+    /// <summary>The counters every session of this rig adds to.</summary>
+    public MediaCounters Counters { get; } = new();
+
     public MediaPacer Pacer { get; }
 
     public static MediaFormat Pcmu20 { get; } = MediaFormat.Default;
@@ -28,9 +32,9 @@ internal sealed class MediaRig : IAsyncDisposable
     public static NegotiatedMedia Media(IPEndPoint remote, MediaFormat? format = null) =>
         new(format ?? Pcmu20, remote, new IPEndPoint(remote.Address, remote.Port + 1), MediaDirection.SendRecv);
 
-    public RtpMediaSession Create()
+    public RtpMediaSession Create(NatNetworks? natNetworks = null)
     {
-        var session = new RtpMediaSession(Ports, Pacer);
+        var session = new RtpMediaSession(Ports, Pacer, counters: Counters, natNetworks: natNetworks);
         _sessions.Add(session);
         return session;
     }
@@ -48,9 +52,9 @@ internal sealed class MediaRig : IAsyncDisposable
     }
 
     /// <summary>A started session whose negotiated remote is <paramref name="remote"/>.</summary>
-    public async Task<RtpMediaSession> StartAsync(IPEndPoint remote, MediaFormat? format = null)
+    public async Task<RtpMediaSession> StartAsync(IPEndPoint remote, MediaFormat? format = null, NatNetworks? natNetworks = null)
     {
-        var session = Create();
+        var session = Create(natNetworks);
         session.Configure(Media(remote, format));
         await session.StartAsync();
         return session;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Ivr.Engine.Media;
 using Xunit.Abstractions;
+using Ivr.Engine.Sip.Transport;
 
 namespace Ivr.Tests.Media;
 
@@ -285,6 +286,54 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
         await peer.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
         await heard.WaitAsync(l => l.Count >= 2, "the second packet");
         Assert.Equal(1, b.PacketsFromUnexpectedSource);
+    }
+
+    /// <summary>
+    /// A phone behind NAT: its SDP names a private address (here 127.0.0.2, configured as the private range), its packets
+    /// come from its NAT's mapping (127.0.0.1). The session sends to the SDP address until the first packet, then to
+    /// where that packet came from, and from then on takes no other source (RFC 4961 symmetric RTP).
+    /// </summary>
+    [Fact]
+    public async Task Receive_PrivateSdpAddress_SendsThereUntilThePeersFirstPacket_ThenWhereItCameFrom()
+    {
+        await using var rig = new MediaRig();
+        using var advertised = new UdpClient(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        using var mapped = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stranger = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var b = await rig.StartAsync((IPEndPoint)advertised.Client.LocalEndPoint!, natNetworks: NatNetworks.Parse("127.0.0.2/32"));
+        var heard = new FrameLog(b);
+
+        var beforeLatch = await advertised.ReceiveAsync().WaitAsync(MediaRig.Timeout);
+        Assert.Equal(b.LocalEndPoint, beforeLatch.RemoteEndPoint);
+        await mapped.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 1, "the phone's first packet, from its NAT mapping");
+        var afterLatch = await mapped.ReceiveAsync().WaitAsync(MediaRig.Timeout);
+
+        Assert.True(RtpPacket.TryParse(afterLatch.Buffer, out _));
+        Assert.Equal(mapped.Client.LocalEndPoint, b.RemoteEndPoint);
+        await stranger.SendAsync(RtpAudio(new RtpSender(0), 160, 8000), b.LocalEndPoint);
+        await mapped.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 2, "the phone's second packet");
+        Assert.Equal(1, b.PacketsFromUnexpectedSource);
+        Assert.Equal(1, rig.Counters.NatLatched);
+    }
+
+    /// <summary>A packet from port 0 (a raw-socket sender that left it unset) cannot be answered: never latched onto.</summary>
+    [Fact]
+    public async Task Receive_FromPortZero_IsNotLatchedOnto_TheNextRealSourceIs()
+    {
+        await using var rig = new MediaRig();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var b = await rig.StartAsync(new IPEndPoint(IPAddress.Any, 0));
+        var heard = new FrameLog(b);
+
+        b.OnDatagram(RtpAudio(new RtpSender(0), 160), new IPEndPoint(IPAddress.Loopback, 0).Serialize());
+        await peer.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 1, "the real peer's packet");
+
+        Assert.Equal(1, b.PacketsFromUnexpectedSource);
+        Assert.Equal(peer.Client.LocalEndPoint, b.RemoteEndPoint);
+        Assert.Equal(0, rig.Counters.NatLatched); // no SDP address to differ from
     }
 
     [Fact]

@@ -23,6 +23,12 @@ public sealed record AgentContact
     /// </summary>
     public required SipEndPoint Received { get; init; }
 
+    /// <summary>
+    /// Where requests for this contact go instead of the address its URI names: <see cref="Received"/> when the phone is
+    /// behind NAT (its contact is a private address other than the one the REGISTER came from), else null.
+    /// </summary>
+    public SipEndPoint? NextHop { get; init; }
+
     /// <summary>When the registration lapses unless refreshed.</summary>
     public required DateTimeOffset Expires { get; init; }
 

@@ -1,3 +1,5 @@
+using Ivr.Engine.Sip.Transport;
+
 namespace Ivr.Engine.Sip.Registrar;
 
 /// <summary>
@@ -8,6 +10,12 @@ public interface IAgentContacts
 {
     /// <summary>The agent's current contact (highest q, then most recently registered), or null if not registered.</summary>
     AgentContact? Find(string agentId);
+
+    /// <summary>
+    /// Where to send a request for <paramref name="contact"/> when it is a registered contact of a phone behind NAT (the
+    /// address its REGISTER came from); null when it is not registered or is reached at the address it names.
+    /// </summary>
+    SipEndPoint? NextHopFor(SipUri contact);
 
     /// <summary>Every registered agent's current contact.</summary>
     IReadOnlyList<AgentContact> All();

@@ -28,6 +28,12 @@ public sealed record RegistrarOptions
     /// <summary>Bindings one address-of-record may hold; a REGISTER that would exceed it gets 403.</summary>
     public int MaxContactsPerAor { get; init; } = 5;
 
+    /// <summary>
+    /// Ranges a phone behind NAT advertises: a contact in one of them registered from another address is reached at the
+    /// address the REGISTER came from (<see cref="AgentContact.NextHop"/>).
+    /// </summary>
+    public Transport.NatNetworks NatNetworks { get; init; } = Transport.NatNetworks.Default;
+
     /// <summary>Throws <see cref="ArgumentException"/> with a clear message when the settings contradict each other.</summary>
     public void Validate()
     {

@@ -128,8 +128,16 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         ok.Headers.Add(SipHeaderNames.Date, now.ToString("r", CultureInfo.InvariantCulture));
         if (change is not null)
         {
-            _log.LogInformation("Agent {AgentId} {Kind}: {Contact}", change.AgentId, change.Kind.ToString().ToLowerInvariant(),
-                change.Current?.Uri.ToString() ?? "no contact left");
+            if (change.Current?.NextHop is { } flow)
+            {
+                _log.LogInformation("Agent {AgentId} {Kind}: {Contact}, behind NAT: reached at {Flow}", change.AgentId,
+                    change.Kind.ToString().ToLowerInvariant(), change.Current.Uri.ToString(), flow);
+            }
+            else
+            {
+                _log.LogInformation("Agent {AgentId} {Kind}: {Contact}", change.AgentId, change.Kind.ToString().ToLowerInvariant(),
+                    change.Current?.Uri.ToString() ?? "no contact left");
+            }
             Raise(change);
         }
         return ok;
@@ -151,6 +159,24 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         {
             return _byAgent.Keys.Select(id => Best(id, Live(id, now))).OfType<AgentContact>().ToArray();
         }
+    }
+
+    /// <inheritdoc />
+    public SipEndPoint? NextHopFor(SipUri contact)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            foreach (var aor in _byAgent.Values)
+            {
+                foreach (var b in aor.Bindings)
+                {
+                    if (b.Expires > now && b.Contact.EqualsRfc(contact)) return NextHop(b);
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>The agent's live bindings (for the status page and tests).</summary>
@@ -193,10 +219,16 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
             Uri = best.Contact,
             Transport = transport,
             Received = best.Received,
+            NextHop = NextHop(best),
             Expires = best.Expires,
             UserAgent = best.UserAgent,
         };
     }
+
+    // A phone behind NAT registers a private contact from its public (mapped) address: requests go to that address,
+    // the way responses go to received/rport (RFC 3581); the binding pins the flow as RFC 5626 does for outbound phones.
+    private SipEndPoint? NextHop(RegistrationBinding binding) =>
+        _options.NatNetworks.IsBehindNat(binding.Contact.Host, binding.Received.EndPoint.Address) ? binding.Received : null;
 
     private AgentContactChange? Describe(string agentId, IReadOnlyList<RegistrationBinding> before, IReadOnlyList<RegistrationBinding> after)
     {

@@ -1,3 +1,5 @@
+using Ivr.Engine.Sip.Transport;
+
 namespace Ivr.Engine.Sip.Stack;
 
 /// <summary>The UAC side of the stack: places calls.</summary>
@@ -6,6 +8,8 @@ public interface ISipUserAgent
     /// <summary>
     /// Sends an INVITE to <paramref name="target"/> with <paramref name="sdpOffer"/>, ACKs the 2xx, and completes with the outcome;
     /// provisional responses are absorbed; <paramref name="ringTimeout"/> sends CANCEL when no final answer arrives in time.
+    /// <paramref name="destination"/>, when given, is where the INVITE and the dialog's requests go instead of the address
+    /// <paramref name="target"/> resolves to: the flow a phone behind NAT registered from (its Contact is a private address).
     /// </summary>
-    Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken);
+    Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken, SipEndPoint? destination = null);
 }

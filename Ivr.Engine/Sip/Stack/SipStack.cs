@@ -105,11 +105,11 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     public void Drain() => _draining = true;
 
     /// <inheritdoc />
-    public async Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken)
+    public async Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken, SipEndPoint? destination = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sdpOffer);
-        var remote = await ResolveAsync(target, SipProtocol.Udp, cancellationToken);
+        var remote = destination ?? await ResolveAsync(target, SipProtocol.Udp, cancellationToken);
         var (transport, host, port) = ViaFor(remote.Protocol);
         var invite = new SipRequest("INVITE", target);
         var h = invite.Headers;
@@ -420,12 +420,17 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     }
 
     /// <summary>
-    /// Where an in-dialog request goes (§12.2.1.1, §8.1.2): the first route or the remote target; over TCP with no
-    /// route set, the connection the dialog was made on.
+    /// Where an in-dialog request goes (§12.2.1.1, §8.1.2): the first route or the remote target; with no route set, over
+    /// TCP the connection the dialog was made on, and for a peer behind NAT (its Contact a private address other than
+    /// the one its packets come from, <see cref="SipStackSettings.NatNetworks"/>) the address the dialog was made with.
     /// </summary>
     internal async Task<SipEndPoint> DialogDestinationAsync(SipDialog dialog, SipEndPoint original, CancellationToken cancellationToken)
     {
-        if (dialog.RouteSet.Count == 0 && original.Protocol == SipProtocol.Tcp) return original;
+        if (dialog.RouteSet.Count == 0
+            && (original.Protocol == SipProtocol.Tcp || _options.NatNetworks.IsBehindNat(dialog.RemoteTarget.Host, original.EndPoint.Address)))
+        {
+            return original;
+        }
         try
         {
             return await ResolveAsync(dialog.NextHop, original.Protocol, cancellationToken);

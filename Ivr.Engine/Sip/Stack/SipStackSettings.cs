@@ -1,4 +1,5 @@
 using System.Net;
+using Ivr.Engine.Sip.Transport;
 
 namespace Ivr.Engine.Sip.Stack;
 
@@ -34,6 +35,13 @@ public sealed record SipStackSettings
 
     /// <summary>TCP limits.</summary>
     public Transport.TcpSipChannelOptions Tcp { get; init; } = new();
+
+    /// <summary>
+    /// Address ranges a peer behind NAT advertises: an in-dialog request to a peer whose Contact lies in one of them, but
+    /// whose INVITE came from another address (or whose INVITE we sent to its registered flow), goes where the dialog's
+    /// packets come from, not to the Contact (default <see cref="NatNetworks.Default"/>).
+    /// </summary>
+    public NatNetworks NatNetworks { get; init; } = NatNetworks.Default;
 
     /// <summary>What the request validator accepts.</summary>
     public SipValidatorOptions Validator { get; init; } = SipValidatorOptions.Default;

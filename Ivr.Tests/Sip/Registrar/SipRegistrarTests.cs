@@ -194,6 +194,47 @@ public sealed class SipRegistrarTests : IDisposable
     }
 
     [Fact]
+    public void PrivateContact_RegisteredFromAnotherAddress_IsReachedWhereTheRegisterCameFrom()
+    {
+        // A softphone behind NAT: its Contact is its LAN address, its REGISTER arrives from the NAT's public mapping.
+        Assert.Equal(200, Register("alice", "s3cret", "<sip:alice@10.0.0.5:5062;transport=udp>", expires: "600").StatusCode);
+
+        var contact = _registrar.Find("agent1")!;
+        Assert.Equal(Phone, contact.NextHop);
+        Assert.Equal(Phone, _registrar.NextHopFor(SipUri.Parse("sip:alice@10.0.0.5:5062;transport=udp")));
+        Assert.Null(_registrar.NextHopFor(SipUri.Parse("sip:alice@10.0.0.5:5070")));
+        Assert.Null(_registrar.NextHopFor(SipUri.Parse("sip:bob@10.0.0.9")));
+    }
+
+    [Theory]
+    [InlineData("<sip:alice@198.51.100.7:5062>", "198.51.100.7")] // a public contact: reached at what it says
+    [InlineData("<sip:alice@203.0.113.9:5062>", "198.51.100.7")] // public, even if sent from elsewhere (a proxy's job)
+    [InlineData("<sip:alice@10.0.0.5:5062>", "10.0.0.5")] // on the engine's own LAN: sent from the address it names
+    [InlineData("<sip:alice@phone.example.com>", "198.51.100.7")] // a host name is resolved, not second-guessed
+    public void Contact_ThatIsNotBehindNat_IsReachedAtTheAddressItNames(string contactHeader, string source)
+    {
+        var from = new SipEndPoint(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse(source), 40123));
+        Assert.Equal(200, Register("alice", "s3cret", contactHeader, expires: "600", from: from).StatusCode);
+
+        var contact = _registrar.Find("agent1")!;
+        Assert.Null(contact.NextHop);
+        Assert.Null(_registrar.NextHopFor(contact.Uri));
+    }
+
+    [Fact]
+    public void NatHandlingOff_PrivateContactIsReachedAtTheAddressItNames()
+    {
+        var credentials = new AgentSipCredentials();
+        credentials.Replace([TestAgents.Agent("agent2", new AgentSipConfig { Password = "pw2" })]);
+        using var registrar = new SipRegistrar(new RegistrarOptions { NatNetworks = NatNetworks.None }, credentials, _time, NullLogger<SipRegistrar>.Instance);
+        var first = registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text("agent2", "reg-off", 1, "<sip:agent2@10.0.0.6>", "600")), Phone);
+        var auth = TestDigestClient.Authorization(first.Headers.GetValues(SipHeaderNames.WwwAuthenticate)[0], "agent2", "pw2", "REGISTER", RegisterRequests.RequestUri);
+        Assert.Equal(200, registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text("agent2", "reg-off", 2, "<sip:agent2@10.0.0.6>", "600", auth, branch: "z9hG4bKoff")), Phone).StatusCode);
+
+        Assert.Null(registrar.Find("agent2")!.NextHop);
+    }
+
+    [Fact]
     public void ChangeHandlerThatThrows_DoesNotBreakRegistration()
     {
         _registrar.Changed += _ => throw new InvalidOperationException("subscriber bug");
@@ -212,14 +253,15 @@ public sealed class SipRegistrarTests : IDisposable
     }
 
     // A softphone's two steps: REGISTER, 401, REGISTER with credentials for the chosen challenge.
-    private SipResponse Register(string user, string password, string contact, string expires, long cseq = 1, int challengeIndex = 0)
+    private SipResponse Register(string user, string password, string contact, string expires, long cseq = 1, int challengeIndex = 0, SipEndPoint? from = null)
     {
         var callId = "reg-" + user + "@192.0.2.20";
-        var first = _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text(user, callId, cseq, contact, expires)), Phone);
+        var source = from ?? Phone;
+        var first = _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text(user, callId, cseq, contact, expires)), source);
         Assert.Equal(401, first.StatusCode);
         var challenge = first.Headers.GetValues(SipHeaderNames.WwwAuthenticate)[challengeIndex];
         var auth = TestDigestClient.Authorization(challenge, user, password, "REGISTER", RegisterRequests.RequestUri);
         return _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text(user, callId, cseq + 1, contact, expires, auth,
-            branch: "z9hG4bK" + cseq.ToString(CultureInfo.InvariantCulture))), Phone);
+            branch: "z9hG4bK" + cseq.ToString(CultureInfo.InvariantCulture))), source);
     }
 }

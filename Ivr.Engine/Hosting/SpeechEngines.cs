@@ -47,7 +47,15 @@ public sealed class SpeechEngines : IDisposable
         }
 
         var cache = Path.IsPathRooted(options.CacheFolder) ? options.CacheFolder : Path.Combine(dataFolder, options.CacheFolder);
-        var recognizer = new PocketSphinxRecognizer(PocketSphinxOptions.Default with { AcousticModel = options.AcousticModel, Dictionary = options.Dictionary, NarrowbandPronunciations = options.NarrowbandPronunciations });
+        var recognizer = new PocketSphinxRecognizer(PocketSphinxOptions.Default with
+        {
+            AcousticModel = options.AcousticModel,
+            Dictionary = options.Dictionary,
+            NarrowbandPronunciations = options.NarrowbandPronunciations,
+            WarmDecoders = options.WarmDecoders,
+            MaxIdleDecoders = options.MaxIdleDecoders,
+            IdleDecoderLifetime = options.IdleDecoderLifetime,
+        });
         engines._owned.Add(recognizer);
         var synthesizer = new EspeakSynthesizer(new EspeakOptions { CacheDirectory = cache, Executable = options.Espeak });
         if (recognizer.IsAvailable)

@@ -35,6 +35,19 @@ public sealed class SpeechOptions
     /// <summary>PocketSphinx's pronunciation dictionary (Debian package <c>pocketsphinx-en-us</c>).</summary>
     public string Dictionary { get; set; } = Speech.PocketSphinxOptions.Default.Dictionary;
 
+    /// <summary>
+    /// Recognition decoders loaded at start-up and always kept (~27 MB and a 100–250 ms model load each, loads one at a
+    /// time): size it to the callers expected to start speaking at the same moment. The first loads before the engine
+    /// answers, the rest in the background.
+    /// </summary>
+    public int WarmDecoders { get; set; } = Speech.PocketSphinxOptions.Default.WarmDecoders;
+
+    /// <summary>Most decoders kept loaded after a burst of simultaneous speakers, so the next burst loads none.</summary>
+    public int MaxIdleDecoders { get; set; } = Speech.PocketSphinxOptions.Default.MaxIdleDecoders;
+
+    /// <summary>A decoder beyond <see cref="WarmDecoders"/> idle this long is freed.</summary>
+    public TimeSpan IdleDecoderLifetime { get; set; } = Speech.PocketSphinxOptions.Default.IdleDecoderLifetime;
+
     /// <summary>The espeak-ng executable, a name looked up on <c>PATH</c> or a path (Debian package <c>espeak-ng</c>).</summary>
     public string Espeak { get; set; } = new Speech.EspeakOptions().Executable;
 

@@ -51,8 +51,27 @@ internal static class SpeechWiring
         var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger<CallSpeech>();
         var speech = new CallSpeech(engines.Recognizer, engines.Recognition);
         if (speech.Recognizer is null) return speech;
-        // The first caller must not wait for a model load (~90 ms) at start-of-speech.
-        (speech.Recognizer as Speech.PocketSphinxRecognizer)?.WarmUp();
+        // The first caller must not wait for a model load at start-of-speech: one decoder now, the warm rest in the background.
+        if (speech.Recognizer is Speech.PocketSphinxRecognizer offline)
+        {
+            offline.WarmUp(1);
+            _ = Task.Run(() =>
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                try
+                {
+                    offline.WarmUp();
+                    log.LogInformation("Speech: {Count} recognition decoders loaded ({Ms:F0} ms)", offline.DecodersIdle,
+                        System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+#pragma warning disable CA1031 // A failed warm-up only means callers load decoders on demand; said, not thrown into nowhere.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    log.LogWarning(ex, "Speech: loading the warm recognition decoders failed; they load on demand");
+                }
+            });
+        }
         var flows = sp.GetRequiredService<LiveFlows>();
         foreach (var id in flows.Ids)
         {

@@ -12,8 +12,20 @@ public sealed record PocketSphinxOptions
     /// <summary>Pronunciation dictionary.</summary>
     public string Dictionary { get; init; } = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
 
-    /// <summary>Decoders kept idle in the pool at most; more are created under load and freed when returned.</summary>
-    public int MaxIdleDecoders { get; init; } = Environment.ProcessorCount * 2;
+    /// <summary>
+    /// Decoders loaded before the first call and kept however long they are idle. Each costs a model load (~100–250 ms,
+    /// one at a time) and ~27 MB; callers who start speaking at once beyond this number wait for loads the first time.
+    /// </summary>
+    public int WarmDecoders { get; init; } = 2;
+
+    /// <summary>
+    /// Decoders kept idle in the pool at most: what a burst of simultaneous speakers needed stays loaded for the next one
+    /// (up to this cap); a decoder returned to a full pool is freed.
+    /// </summary>
+    public int MaxIdleDecoders { get; init; } = 32;
+
+    /// <summary>An idle decoder beyond <see cref="WarmDecoders"/> unused this long is freed (its memory given back).</summary>
+    public TimeSpan IdleDecoderLifetime { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Initial cepstral mean (<c>-cmninit</c> in the model's <c>feat.params</c>, which overrides the command line, so

@@ -27,12 +27,14 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
     private readonly Lazy<string?> _unavailable;
     private readonly Lazy<PronunciationDictionary> _dictionary;
     private readonly Lazy<DecoderPool> _pool;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, CompiledGrammar> _grammars = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the recogniser; cheap, loads nothing yet.</summary>
-    public PocketSphinxRecognizer(PocketSphinxOptions? options = null)
+    /// <summary>Creates the recogniser; cheap, loads nothing yet. <paramref name="time"/> times idle decoders (system clock by default).</summary>
+    public PocketSphinxRecognizer(PocketSphinxOptions? options = null, TimeProvider? time = null)
     {
         _options = options ?? PocketSphinxOptions.Default;
+        _time = time ?? TimeProvider.System;
         _unavailable = new Lazy<string?>(Probe);
         _dictionary = new Lazy<PronunciationDictionary>(() => PronunciationDictionary.Load(_options.Dictionary));
         _pool = new Lazy<DecoderPool>(() =>
@@ -43,7 +45,8 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             }
 
             var model = TelephoneModel.Prepare(_options.AcousticModel, _options.CepstralMeanInit);
-            return new DecoderPool(() => PocketSphinxDecoder.Create(_options, model), _options.MaxIdleDecoders);
+            return new DecoderPool(() => PocketSphinxDecoder.Create(_options, model),
+                new DecoderPoolLimits(Math.Max(0, _options.WarmDecoders), Math.Max(1, _options.MaxIdleDecoders), _options.IdleDecoderLifetime), _time);
         });
     }
 
@@ -55,6 +58,12 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 
     /// <summary>Native decoders created so far (each costs a model load).</summary>
     public int DecodersCreated => _pool.IsValueCreated ? _pool.Value.Created : 0;
+
+    /// <summary>Decoders loaded and waiting for a caller.</summary>
+    public int DecodersIdle => _pool.IsValueCreated ? _pool.Value.Idle : 0;
+
+    /// <summary>Frees decoders idle longer than <see cref="PocketSphinxOptions.IdleDecoderLifetime"/> beyond the warm ones (also done on a timer).</summary>
+    public int TrimIdleDecoders() => _pool.IsValueCreated ? _pool.Value.Trim() : 0;
 
     /// <inheritdoc />
     public bool SupportsLocale(string locale) =>
@@ -68,13 +77,17 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         return Compile(grammar).Check;
     }
 
-    /// <summary>Loads <paramref name="decoders"/> decoders ahead of the first call so no caller waits for a model load.</summary>
-    public void WarmUp(int decoders = 1)
+    /// <summary>
+    /// Loads <paramref name="decoders"/> decoders (default <see cref="PocketSphinxOptions.WarmDecoders"/>, at least one)
+    /// ahead of the first call so callers do not wait for a model load.
+    /// </summary>
+    public void WarmUp(int? decoders = null)
     {
+        var count = Math.Max(1, decoders ?? _options.WarmDecoders);
         EnsureAvailable();
         var pool = _pool.Value;
         var rented = new List<PocketSphinxDecoder>();
-        for (var i = 0; i < decoders; i++)
+        for (var i = 0; i < count; i++)
         {
             rented.Add(pool.Rent());
         }

@@ -44,8 +44,13 @@ public partial class SippSpeechTests(SpeechCorpusFixture corpus, ITestOutputHelp
         odd.Add("silence", [], TimeSpan.Zero, TimeSpan.FromSeconds(9));
         scripts.Add(odd);
 
+        // Every caller speaks at 0.5 s, all at once: sized for that, as an operator would (Speech:WarmDecoders). With the
+        // default two, the other seven model loads ran one at a time at the first word, results came up to 1.5 s late,
+        // the flow with them, and under a loaded CI the second word fell before the menu listened again (DecoderPoolTests).
         await using var engine = await EngineProcess.StartAsync(
-            "--flows", "Ivr.Tests/TestData/flows/e2e", "--set", "Flows:Map:speech=speech-e2e");
+            "--flows", "Ivr.Tests/TestData/flows/e2e", "--set", "Flows:Map:speech=speech-e2e",
+            "--set", "Speech:WarmDecoders=" + scripts.Count.ToString(CultureInfo.InvariantCulture));
+        await engine.WaitForLogAsync("recognition decoders loaded", TimeSpan.FromSeconds(60));
         var lines = new ConcurrentQueue<string>();
         engine.LineReceived += lines.Enqueue;
 

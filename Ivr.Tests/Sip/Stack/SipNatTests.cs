@@ -22,41 +22,45 @@ public sealed class SipNatTests
     [Fact]
     public async Task IncomingCall_FromBehindNat_OurByeGoesWhereTheInviteCameFrom()
     {
-        var handler = new TestCallHandler(TestCallMode.AnswerThenHangup);
-        await using var stack = new SipStack(new SipStackSettings { Port = 0, EnableTcp = false, NatNetworks = Behind }, NullLoggerFactory.Instance) { IncomingCallHandler = handler };
-        await stack.StartAsync(CancellationToken.None);
-        using var phone = RawSipClient.Udp(stack.UdpEndPoint!.Value.EndPoint);
-
-        phone.Send(phone.Invite("nat-1", "z9hG4bKnat1").Replace($"Contact: <sip:caller@127.0.0.1:{phone.Port}>", $"Contact: <sip:caller@{PrivateHost}:5999>", StringComparison.Ordinal));
-        await phone.ExpectResponseAsync(100);
-        await phone.ExpectResponseAsync(180);
-        var ok = await phone.ExpectResponseAsync(200);
-        phone.Send(phone.Ack("nat-1", "z9hG4bKnat1b", ok.To!.Tag!));
-
-        var bye = Assert.IsType<SipRequest>(await phone.ReceiveAsync(Bound));
-        Assert.Equal("BYE", bye.Method);
-        Assert.Equal($"sip:caller@{PrivateHost}:5999", bye.RequestUri.ToString()); // the Request-URI is still its Contact (§12.2.1.1)
-        phone.Send(SipResponse.CreateFor(bye, 200).ToBytes());
-        foreach (var work in handler.Work) await work.WaitAsync(Bound);
-        Assert.Equal(0, stack.ActiveCalls);
+        var (stack, phone, handler) = await AnsweredCallFromBehindNatAsync(Behind, "nat-1");
+        await using (stack)
+        using (phone)
+        {
+            var bye = Assert.IsType<SipRequest>(await phone.ReceiveAsync(Bound));
+            Assert.Equal("BYE", bye.Method);
+            Assert.Equal($"sip:caller@{PrivateHost}:5999", bye.RequestUri.ToString()); // the Request-URI is still its Contact (§12.2.1.1)
+            phone.Send(SipResponse.CreateFor(bye, 200).ToBytes());
+            foreach (var work in handler.Work) await work.WaitAsync(Bound);
+            Assert.Equal(0, stack.ActiveCalls);
+        }
     }
 
     /// <summary>The same caller, NAT handling off: the BYE goes to the Contact (what RFC 3261 alone says), not back to it.</summary>
     [Fact]
     public async Task IncomingCall_NatHandlingOff_OurByeGoesToTheContact()
     {
-        var handler = new TestCallHandler(TestCallMode.AnswerThenHangup);
-        await using var stack = new SipStack(new SipStackSettings { Port = 0, EnableTcp = false, NatNetworks = NatNetworks.None }, NullLoggerFactory.Instance) { IncomingCallHandler = handler };
-        await stack.StartAsync(CancellationToken.None);
-        using var phone = RawSipClient.Udp(stack.UdpEndPoint!.Value.EndPoint);
+        var (stack, phone, _) = await AnsweredCallFromBehindNatAsync(NatNetworks.None, "nat-2");
+        await using (stack)
+        using (phone)
+        {
+            Assert.Null(await phone.ReceiveAsync(TimeSpan.FromSeconds(1)));
+        }
+    }
 
-        phone.Send(phone.Invite("nat-2", "z9hG4bKnat2").Replace($"Contact: <sip:caller@127.0.0.1:{phone.Port}>", $"Contact: <sip:caller@{PrivateHost}:5999>", StringComparison.Ordinal));
+    // A stack that hangs up as soon as the call is answered, and a phone that called it with a private Contact and ACKed.
+    private static async Task<(SipStack Stack, RawSipClient Phone, TestCallHandler Handler)> AnsweredCallFromBehindNatAsync(NatNetworks networks, string callId)
+    {
+        var handler = new TestCallHandler(TestCallMode.AnswerThenHangup);
+        var stack = new SipStack(new SipStackSettings { Port = 0, EnableTcp = false, NatNetworks = networks }, NullLoggerFactory.Instance) { IncomingCallHandler = handler };
+        await stack.StartAsync(CancellationToken.None);
+        var phone = RawSipClient.Udp(stack.UdpEndPoint!.Value.EndPoint);
+        var branch = "z9hG4bK" + callId;
+        phone.Send(phone.Invite(callId, branch).Replace($"Contact: <sip:caller@127.0.0.1:{phone.Port}>", $"Contact: <sip:caller@{PrivateHost}:5999>", StringComparison.Ordinal));
         await phone.ExpectResponseAsync(100);
         await phone.ExpectResponseAsync(180);
         var ok = await phone.ExpectResponseAsync(200);
-        phone.Send(phone.Ack("nat-2", "z9hG4bKnat2b", ok.To!.Tag!));
-
-        Assert.Null(await phone.ReceiveAsync(TimeSpan.FromSeconds(1)));
+        phone.Send(phone.Ack(callId, branch + "b", ok.To!.Tag!));
+        return (stack, phone, handler);
     }
 
     /// <summary>

@@ -356,7 +356,7 @@ public sealed partial class CallActor
             return;
         }
         var enteredAt = _enteredQueueAt ?? _services.Time.GetUtcNow();
-        _services.Router!.Tell(new BookCallback(_setup.Call.CallId, skill, callback.Number, _setup.Call.CallerNumber, enteredAt));
+        _services.Router!.Tell(new BookCallback(_setup.Call.CallId, skill, callback.Number, _setup.Call.CallerNumber, enteredAt, _run?.Language));
     }
 
     /// <summary>Where a message for a skill is recorded (<c>data/messages/ID.wav</c>), or null for an ordinary recording.</summary>

@@ -63,6 +63,7 @@ public sealed class CallbackTollFraudTests : CallTestKit
         Assert.Equal(["en-US/callback_number.wav", prompt, "en-US/callback_number.wav", "en-US/callback_goodbye.wav"], media.Played);
         var booked = Assert.Single(await PendingAsync());
         Assert.Equal(GoodE164, booked.Number);
+        Assert.Equal("en-US", booked.Language); // the caller's language in the flow: the callback greets in it
     }
 
     [Fact]
@@ -110,7 +111,24 @@ public sealed class CallbackTollFraudTests : CallTestKit
         Assert.Equal(greeting.Text, greetingVariant.GetProperty("text").GetString());
         Assert.Equal(greeting.Sound, greetingVariant.GetProperty("sound").GetString());
         Assert.NotNull(CallTestFlows.Prompts.Find(greeting));
+        // A caller who booked in French is greeted in French (same sentence as rendered, the sound is there).
+        var frenchGreeting = new CallbackDialerSettings(null!, CallTestFlows.Prompts, "sip:{number}@trunk").GreetingFor("fr-FR");
+        var frenchVariant = prompts.GetProperty("callback_greeting").GetProperty("fr-FR");
+        Assert.Equal(frenchVariant.GetProperty("text").GetString(), frenchGreeting.Text);
+        Assert.Equal(frenchVariant.GetProperty("sound").GetString(), frenchGreeting.Sound);
+        Assert.True(File.Exists(Path.Combine(RepoPaths.Sounds, frenchGreeting.Sound!)), frenchGreeting.Sound);
     }
+
+    [Theory]
+    [InlineData("fr-FR", "fr-FR/callback_greeting.wav")]
+    [InlineData("fr", "fr-FR/callback_greeting.wav")] // same language, another region: still French
+    [InlineData("fr-CA", "fr-FR/callback_greeting.wav")]
+    [InlineData("en-US", "en-US/callback_greeting.wav")]
+    [InlineData("en-GB", "en-US/callback_greeting.wav")]
+    [InlineData("de-DE", "en-US/callback_greeting.wav")] // no German greeting: the default one
+    [InlineData(null, "en-US/callback_greeting.wav")] // booked before languages were kept
+    public void CallbackGreeting_FollowsTheLanguageTheCallerBookedIn(string? language, string sound) =>
+        Assert.Equal(sound, new CallbackDialerSettings(null!, CallTestFlows.Prompts, "sip:{number}@trunk").GreetingFor(language).Sound);
 
     /// <summary>Starts the router and a call, waits for the router's store, and types <paramref name="number"/> as the callback number.</summary>
     private async Task<InProcessMediaSession> CallAndTypeAsync(string number, int? dailyCap = null)

@@ -7,10 +7,12 @@ namespace Ivr.Engine.Routing.Callbacks;
 /// <param name="CallerNumber">The caller ID of the call that booked it.</param>
 /// <param name="EnteredQueueAt">When the caller first joined the line: the virtual place keeps this time.</param>
 /// <param name="BookedAt">When the caller accepted.</param>
+/// <param name="Language">The caller's language in the flow (e.g. <c>fr-FR</c>): the callback greets them in it.</param>
 public sealed record CallbackBooking(
     string IdempotencyKey,
     string Skill,
     string Number,
     string? CallerNumber,
     DateTimeOffset EnteredQueueAt,
-    DateTimeOffset BookedAt);
+    DateTimeOffset BookedAt,
+    string? Language = null);

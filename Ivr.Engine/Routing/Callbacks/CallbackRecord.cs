@@ -13,6 +13,7 @@ namespace Ivr.Engine.Routing.Callbacks;
 /// <param name="NextAttemptAt">Not dialled before this instant.</param>
 /// <param name="LastOutcome">The last attempt's outcome or a note (e.g. "interrupted by restart"), if any.</param>
 /// <param name="UpdatedAt">Last change.</param>
+/// <param name="Language">The caller's language when booked (null: booked before languages were kept, or unknown).</param>
 public sealed record CallbackRecord(
     long Id,
     string IdempotencyKey,
@@ -25,4 +26,5 @@ public sealed record CallbackRecord(
     int Attempts,
     DateTimeOffset NextAttemptAt,
     string? LastOutcome,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Language = null);

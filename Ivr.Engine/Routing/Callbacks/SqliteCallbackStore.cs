@@ -12,9 +12,9 @@ namespace Ivr.Engine.Routing.Callbacks;
 public sealed class SqliteCallbackStore : ICallbackStore
 {
     private const string Columns =
-        "id, idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, last_outcome, updated_at";
+        "id, idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, last_outcome, updated_at, language";
 
-    private static readonly (string Id, string Sql)[] Migrations =
+    internal static readonly (string Id, string Sql)[] Migrations =
     [
         ("callbacks-001", """
             CREATE TABLE callbacks (
@@ -33,6 +33,8 @@ public sealed class SqliteCallbackStore : ICallbackStore
             CREATE INDEX callbacks_due ON callbacks (skill, state, entered_at, id);
             CREATE INDEX callbacks_number ON callbacks (number, booked_at);
             """),
+        // The caller's language, so the callback greets them in it; rows booked before stay NULL (the default greeting).
+        ("callbacks-002", "ALTER TABLE callbacks ADD COLUMN language TEXT NULL;"),
     ];
 
     private readonly SqliteDatabase _database;
@@ -63,8 +65,8 @@ public sealed class SqliteCallbackStore : ICallbackStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var insert = connection.CreateCommand();
         insert.CommandText = $"""
-            INSERT INTO callbacks (idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, updated_at)
-            VALUES ($key, $skill, $number, $caller, $entered, $booked, 'Pending', 0, $booked, $booked)
+            INSERT INTO callbacks (idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, updated_at, language)
+            VALUES ($key, $skill, $number, $caller, $entered, $booked, 'Pending', 0, $booked, $booked, $language)
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING {Columns}
             """;
@@ -74,6 +76,7 @@ public sealed class SqliteCallbackStore : ICallbackStore
         insert.Parameters.AddWithValue("$caller", (object?)booking.CallerNumber ?? DBNull.Value);
         insert.Parameters.AddWithValue("$entered", SqliteDatabase.ToStored(booking.EnteredQueueAt));
         insert.Parameters.AddWithValue("$booked", SqliteDatabase.ToStored(booking.BookedAt));
+        insert.Parameters.AddWithValue("$language", (object?)booking.Language ?? DBNull.Value);
         var created = await ReadOneAsync(insert, cancellationToken);
         if (created is not null) return new CallbackBookResult(created, Created: true);
 
@@ -236,5 +239,6 @@ public sealed class SqliteCallbackStore : ICallbackStore
         Attempts: r.GetInt32(8),
         NextAttemptAt: SqliteDatabase.FromStored(r.GetInt64(9)),
         LastOutcome: r.IsDBNull(10) ? null : r.GetString(10),
-        UpdatedAt: SqliteDatabase.FromStored(r.GetInt64(11)));
+        UpdatedAt: SqliteDatabase.FromStored(r.GetInt64(11)),
+        Language: r.IsDBNull(12) ? null : r.GetString(12));
 }

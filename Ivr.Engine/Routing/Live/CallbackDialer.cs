@@ -18,9 +18,29 @@ public sealed record CallbackDialerSettings(OutboundDialer Outbound, IPromptClip
     /// <summary>How long the customer's phone rings.</summary>
     public TimeSpan RingTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>What the customer hears on answering, before the agent is rung (rendered from <c>sounds/engine-prompts.json</c>).</summary>
+    /// <summary>What the customer hears on answering, before the agent is rung, when their language has no greeting (rendered from <c>sounds/engine-prompts.json</c>).</summary>
     public ResolvedPrompt Greeting { get; init; } = new("callback-greeting", "en-US", "en-US/callback_greeting.wav",
         "Hello, this is your callback. Please hold while we connect you to an agent.");
+
+    /// <summary>The greeting in each language a caller may have booked in (the hotline's; rendered from <c>sounds/engine-prompts.json</c>).</summary>
+    public IReadOnlyDictionary<string, ResolvedPrompt> Greetings { get; init; } = new Dictionary<string, ResolvedPrompt>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["fr-FR"] = new("callback-greeting", "fr-FR", "fr-FR/callback_greeting.wav",
+            "Bonjour, ici votre rappel. Veuillez patienter, nous vous mettons en relation avec un conseiller."),
+    };
+
+    /// <summary>
+    /// The greeting for a caller who booked in <paramref name="language"/>: that language's, else one of the same language
+    /// (<c>fr</c> or <c>fr-CA</c> → <c>fr-FR</c>), else <see cref="Greeting"/>.
+    /// </summary>
+    public ResolvedPrompt GreetingFor(string? language)
+    {
+        if (string.IsNullOrEmpty(language)) return Greeting;
+        if (Greetings.TryGetValue(language, out var exact)) return exact;
+        var primary = language.Split('-')[0];
+        if (string.Equals(primary, Greeting.Locale.Split('-')[0], StringComparison.OrdinalIgnoreCase)) return Greeting;
+        return Greetings.FirstOrDefault(g => string.Equals(g.Key.Split('-')[0], primary, StringComparison.OrdinalIgnoreCase)).Value ?? Greeting;
+    }
 
     /// <summary>Loggers.</summary>
     public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
@@ -119,14 +139,18 @@ public sealed class CallbackDialer : ReceiveActor
             _customer = m.Leg;
             Watch(m.Leg, customer: true);
             var media = m.Leg.Media!;
-            if (_settings.Prompts.Find(_settings.Greeting) is not { } greeting)
+            // In the caller's language when it has a greeting that can be played, else the default one.
+            var prompt = _settings.GreetingFor(_job.Callback.Language);
+            var greeting = _settings.Prompts.Find(prompt);
+            if (greeting is null && prompt != _settings.Greeting) greeting = _settings.Prompts.Find(prompt = _settings.Greeting);
+            if (greeting is null)
             {
                 RingAgent();
                 return;
             }
             // The customer hears "this is your callback…" to its end before the agent is rung, so that an agent who
             // answers at once does not cut it off.
-            _log.LogInformation("Callback {Id}: customer answered; greeting", _job.Callback.Id);
+            _log.LogInformation("Callback {Id}: customer answered; greeting ({Locale})", _job.Callback.Id, prompt.Locale);
             var self = Self;
             _onGreeted = () => self.Tell(GreetingPlayed.Instance);
             media.PlaybackFinished += _onGreeted;

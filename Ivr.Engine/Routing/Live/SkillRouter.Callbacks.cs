@@ -91,7 +91,7 @@ public sealed partial class SkillRouter
     {
         var check = await plan.CheckAsync(m.Number, now, store).ConfigureAwait(false);
         if (!check.Allowed) return (check, null);
-        var booking = new CallbackBooking("call:" + m.CallId + ":" + m.Skill, m.Skill, check.Number!, m.CallerNumber, m.EnteredQueueAt, now);
+        var booking = new CallbackBooking("call:" + m.CallId + ":" + m.Skill, m.Skill, check.Number!, m.CallerNumber, m.EnteredQueueAt, now, m.Language);
         return (check, await store.BookAsync(booking).ConfigureAwait(false));
     }
 

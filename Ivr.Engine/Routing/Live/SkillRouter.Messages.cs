@@ -126,7 +126,8 @@ public sealed record AgentsReplaced(int Added, int Removed, int Updated);
 /// <param name="Number">The number to call back, as typed or the caller ID.</param>
 /// <param name="CallerNumber">The caller ID.</param>
 /// <param name="EnteredQueueAt">When the caller first joined the line: the virtual place keeps it.</param>
-public sealed record BookCallback(string CallId, string Skill, string Number, string? CallerNumber, DateTimeOffset EnteredQueueAt);
+/// <param name="Language">The caller's language in the flow: the callback greets them in it.</param>
+public sealed record BookCallback(string CallId, string Skill, string Number, string? CallerNumber, DateTimeOffset EnteredQueueAt, string? Language = null);
 
 /// <summary>The booking's outcome; sent only once the callback is durable (or refused).</summary>
 /// <param name="Booked">Whether the callback is stored.</param>

@@ -33,6 +33,43 @@ public sealed class SqliteCallbackStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task BookAsync_KeepsTheCallersLanguage_ForTheGreeting()
+    {
+        var store = await Open();
+
+        var french = await store.BookAsync(Booking("call-fr") with { Language = "fr-FR" });
+        var unknown = await store.BookAsync(Booking("call-none", minute: 1));
+
+        Assert.Equal("fr-FR", french.Record.Language);
+        Assert.Null(unknown.Record.Language);
+        Assert.Equal(["fr-FR", null], (await store.ListPendingAsync()).Select(c => c.Language));
+        Assert.Equal("fr-FR", (await store.LeaseNextDueAsync("support", T0.AddMinutes(5)))!.Language);
+    }
+
+    [Fact]
+    public async Task OpenAsync_ADatabaseFromBeforeLanguages_GainsTheColumn_AndItsPendingCallbacksStay()
+    {
+        // The file as the previous version left it: only the first migration, one callback pending.
+        await _db.Database.MigrateAsync(SqliteCallbackStore.Migrations[..1], T0);
+        await using (var connection = await _db.Database.OpenAsync())
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO callbacks (idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, updated_at)
+                VALUES ('old-1', 'support', '+33612345678', NULL, 0, 0, 'Pending', 0, 0, 0)
+                """;
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var store = await Open();
+
+        var old = Assert.Single(await store.ListPendingAsync());
+        Assert.Equal("old-1", old.IdempotencyKey);
+        Assert.Null(old.Language);
+        Assert.Equal("fr-FR", (await store.BookAsync(Booking("new-1") with { Language = "fr-FR" })).Record.Language);
+    }
+
+    [Fact]
     public async Task BookAsync_SameKeyTwice_BooksOnce()
     {
         var store = await Open();

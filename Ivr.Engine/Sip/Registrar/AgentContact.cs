@@ -25,7 +25,8 @@ public sealed record AgentContact
 
     /// <summary>
     /// Where requests for this contact go instead of the address its URI names: <see cref="Received"/> when the phone is
-    /// behind NAT (its contact is a private address other than the one the REGISTER came from), else null.
+    /// behind NAT (its contact is a private address other than the one the REGISTER came from) or registered over TCP
+    /// (the connection it keeps open), else null.
     /// </summary>
     public SipEndPoint? NextHop { get; init; }
 

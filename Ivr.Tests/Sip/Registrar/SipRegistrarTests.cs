@@ -221,6 +221,20 @@ public sealed class SipRegistrarTests : IDisposable
         Assert.Null(_registrar.NextHopFor(contact.Uri));
     }
 
+    [Theory]
+    [InlineData("<sip:alice@198.51.100.7:5062;transport=tcp>", true)] // over TCP: the connection it keeps open
+    [InlineData("<sip:alice@198.51.100.7:5062>", true)] // no transport parameter: the one it registered over
+    [InlineData("<sip:alice@198.51.100.7:5062;transport=udp>", false)] // asks for UDP at its (public) contact
+    public void Contact_RegisteredOverTcp_IsReachedOverItsConnection(string contactHeader, bool overTheConnection)
+    {
+        var connection = new SipEndPoint(SipProtocol.Tcp, new IPEndPoint(IPAddress.Parse("198.51.100.7"), 49152));
+        Assert.Equal(200, Register("alice", "s3cret", contactHeader, expires: "600", from: connection).StatusCode);
+
+        var contact = _registrar.Find("agent1")!;
+        Assert.Equal(overTheConnection ? connection : null, contact.NextHop);
+        Assert.Equal(contact.NextHop, _registrar.NextHopFor(contact.Uri));
+    }
+
     [Fact]
     public void NatHandlingOff_PrivateContactIsReachedAtTheAddressItNames()
     {

@@ -73,15 +73,36 @@ public sealed class SipNatTests
         await using var stack = new SipStack(new SipStackSettings { Port = 0, EnableTcp = false, NatNetworks = Behind }, NullLoggerFactory.Instance);
         await stack.StartAsync(CancellationToken.None);
         using var phone = RawSipClient.Udp(stack.UdpEndPoint!.Value.EndPoint);
-        var contact = SipUri.Parse($"sip:agent@{PrivateHost}:5999");
-        var flow = new SipEndPoint(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, phone.Port));
 
+        await CallOverTheFlowAsync(stack, phone, new SipEndPoint(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, phone.Port)), $"sip:agent@{PrivateHost}:5999");
+    }
+
+    /// <summary>
+    /// A phone registered over TCP (here: it opened the connection and sent OPTIONS, as its REGISTER would) is called over
+    /// that connection — it does not listen for incoming TCP, and behind a NAT it could not — and so are the ACK and BYE.
+    /// </summary>
+    [Fact]
+    public async Task OutboundCall_ToATcpFlow_GoesOverTheConnectionThePhoneOpened()
+    {
+        await using var stack = new SipStack(new SipStackSettings { Port = 0, EnableUdp = false, NatNetworks = Behind }, NullLoggerFactory.Instance);
+        await stack.StartAsync(CancellationToken.None);
+        using var phone = await RawSipClient.TcpAsync(stack.TcpEndPoint!.Value.EndPoint);
+        phone.Send(phone.Options("tcp-flow-1", "z9hG4bKtcpflow1"));
+        await phone.ExpectResponseAsync(200);
+
+        await CallOverTheFlowAsync(stack, phone, new SipEndPoint(SipProtocol.Tcp, new IPEndPoint(IPAddress.Loopback, phone.Port)), $"sip:agent@{PrivateHost}:5999;transport=tcp");
+    }
+
+    // The engine calls contact at flow; the phone answers naming its private contact again; ACK and BYE must reach it.
+    private static async Task CallOverTheFlowAsync(SipStack stack, RawSipClient phone, SipEndPoint flow, string contactUri)
+    {
+        var contact = SipUri.Parse(contactUri);
         var dialling = stack.InviteAsync(contact, "ivr", null, TestCallHandler.Sdp, TimeSpan.FromSeconds(20), CancellationToken.None, flow);
         var invite = Assert.IsType<SipRequest>(await phone.ReceiveAsync(Bound));
         Assert.Equal("INVITE", invite.Method);
         Assert.Equal(contact.ToString(), invite.RequestUri.ToString());
         var ok = SipResponse.CreateFor(invite, 200, null, "ph1");
-        ok.Headers.Add(SipHeaderNames.Contact, $"<sip:agent@{PrivateHost}:5999>");
+        ok.Headers.Add(SipHeaderNames.Contact, $"<{contactUri}>");
         ok.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
         ok.Body = Encoding.UTF8.GetBytes(TestCallHandler.Sdp);
         phone.Send(ok.ToBytes());

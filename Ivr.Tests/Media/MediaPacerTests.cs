@@ -27,6 +27,32 @@ public sealed class MediaPacerTests(ITestOutputHelper output)
         Assert.InRange(span.TotalMilliseconds, 490, 5000);
     }
 
+    /// <summary>
+    /// With no call the pacing thread parks instead of ticking every 10 ms (an idle `ivr serve` used 10 % of a core in
+    /// its sleeps and spins, 0 % after), and the first sender registered is ticked again at once.
+    /// </summary>
+    [Fact]
+    public async Task NoSenders_ThePacerParks_AndTicksAgainFromTheNextRegistration()
+    {
+        using var pacer = new MediaPacer();
+        var first = new RecordingSender(5);
+        pacer.Register(first);
+        await first.Done.Task.WaitAsync(MediaRig.Timeout);
+        pacer.Unregister(first);
+        await Task.Delay(50); // a tick already running finishes
+
+        var parked = pacer.Ticks;
+        await Task.Delay(300); // thirty ticks would have run
+        Assert.Equal(parked, pacer.Ticks);
+
+        var next = new RecordingSender(5);
+        pacer.Register(next);
+        await next.Done.Task.WaitAsync(MediaRig.Timeout);
+        Assert.True(pacer.Ticks >= parked + 5, $"ticks {pacer.Ticks} after {parked}");
+        var scheduled = next.Scheduled.Take(5).ToList();
+        Assert.All(scheduled.Zip(scheduled.Skip(1)), p => Assert.Equal(0, (p.Second - p.First) % (Stopwatch.Frequency / 100))); // on a 10 ms grid again
+    }
+
     [Fact]
     public async Task Unregister_StopsTicksToThatSender()
     {

@@ -764,17 +764,30 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
             // RFC 4961 symmetric RTP: the first packet's source becomes the only accepted source and our destination.
             var copy = new SocketAddress(source.Family, source.Size);
             source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
-            if (_sendAddress is { } advertised && !SameEndPoint(advertised, copy))
+            _expectedSource = copy;
+            if (_sendAddress is { } advertised)
             {
+                if (SameAddress(advertised, copy))
+                {
+                    // The host its SDP named (a peer on our own network): no NAT between us, so its SDP port stands
+                    // even if it sends from another one (asymmetric RTP, as some gateways do).
+                    return true;
+                }
+
                 _counters.LatchedBehindNat();
             }
 
             _sendAddress = copy;
-            _expectedSource = copy;
             _remote = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(copy);
             return true;
         }
     }
+
+    // Same IP address, any port.
+    private static bool SameAddress(SocketAddress a, SocketAddress b) =>
+        a.Family == b.Family && (a.Family == AddressFamily.InterNetwork
+            ? a.Buffer.Span[4..8].SequenceEqual(b.Buffer.Span[4..8])
+            : a.Buffer.Span[8..24].SequenceEqual(b.Buffer.Span[8..24]));
 
     private static bool SameEndPoint(SocketAddress a, SocketAddress b)
     {

@@ -318,6 +318,31 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
         Assert.Equal(1, rig.Counters.NatLatched);
     }
 
+    /// <summary>
+    /// A peer on the engine's own private network that sends from another port than its SDP names (asymmetric RTP, as
+    /// some gateways do): it is not behind NAT (same address), so audio keeps going to its SDP port; its packets count.
+    /// </summary>
+    [Fact]
+    public async Task Receive_PrivateSdpAddress_SameHostOtherPort_KeepsSendingToTheSdpPort()
+    {
+        await using var rig = new MediaRig();
+        using var receiving = new UdpClient(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        using var sending = new UdpClient(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        var b = await rig.StartAsync((IPEndPoint)receiving.Client.LocalEndPoint!, natNetworks: NatNetworks.Parse("127.0.0.2/32"));
+        var heard = new FrameLog(b);
+
+        await sending.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 1, "the gateway's packet from its other port");
+        var packet = await receiving.ReceiveAsync().WaitAsync(MediaRig.Timeout);
+        await sending.SendAsync(RtpAudio(new RtpSender(0), 160), b.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 2, "its second packet");
+
+        Assert.True(RtpPacket.TryParse(packet.Buffer, out _));
+        Assert.Equal(receiving.Client.LocalEndPoint, b.RemoteEndPoint);
+        Assert.Equal(0, rig.Counters.NatLatched);
+        Assert.Equal(0, b.PacketsFromUnexpectedSource);
+    }
+
     /// <summary>A packet from port 0 (a raw-socket sender that left it unset) cannot be answered: never latched onto.</summary>
     [Fact]
     public async Task Receive_FromPortZero_IsNotLatchedOnto_TheNextRealSourceIs()

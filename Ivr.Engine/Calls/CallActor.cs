@@ -162,6 +162,8 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _services.Ops.Actors.ActorStarted(ActorType);
         _session.Cancelled += _onCancelled;
         _session.RemoteHangup += _onRemoteHangup;
+        // A CANCEL right behind the INVITE can land before this subscription: its event is gone, its state is not.
+        if (_session.IsCancelled) _onCancelled();
         _media.DtmfReceived += _onDtmf;
         _media.PlaybackFinished += _onPlaybackFinished;
         _log.LogInformation(

@@ -95,6 +95,28 @@ public class CallActorTests(ITestOutputHelper output) : CallTestKit(output)
         Assert.Empty(media.Played);
     }
 
+    /// <summary>
+    /// A CANCEL right behind the INVITE, before the call actor subscribed to it (here: before the manager even saw the
+    /// call): the actor reads the session's state, ends as cancelled, answers nothing and counts no failure. It used to
+    /// miss the event, answer, and end with a 500 as a failed call (seen once under a loaded suite).
+    /// </summary>
+    [Fact]
+    public void CancelBeforeTheActorSubscribed_IsStillSeen_NothingAnsweredNoFailure()
+    {
+        var manager = StartManager();
+        var session = new InProcessInviteSession("call-early-cancel@test/hotline", "hotline", sdpOffer: InProcessInviteSession.PcmuOffer);
+        session.CallerCancels();
+
+        manager.Tell(new IncomingCall(session), Akka.Actor.ActorRefs.NoSender);
+        var media = MediaOf(0);
+
+        AwaitAssert(() => Assert.True(media.IsClosed), TimeSpan.FromSeconds(20));
+        AwaitLive(manager, 0);
+        Assert.Empty(session.Events);
+        Assert.False(session.IsAnswered);
+        Assert.Empty(media.Played);
+    }
+
     [Fact]
     public void CallerBye_MidPrompt_ClosesTheMediaAndStopsTheActor()
     {

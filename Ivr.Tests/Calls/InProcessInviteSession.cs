@@ -47,6 +47,8 @@ internal sealed class InProcessInviteSession : IInviteSession
 
     public bool IsAnswered { get; private set; }
 
+    public bool IsCancelled { get; private set; }
+
     /// <summary>True once the ACK arrives by default; a test may hold it with <see cref="AckAutomatically"/>.</summary>
     public bool AckAutomatically { get; init; } = true;
 
@@ -100,7 +102,11 @@ internal sealed class InProcessInviteSession : IInviteSession
     }
 
     /// <summary>The caller sends CANCEL (the stack has answered 487).</summary>
-    public void CallerCancels() => Cancelled?.Invoke();
+    public void CallerCancels()
+    {
+        IsCancelled = true;
+        Cancelled?.Invoke();
+    }
 
     /// <summary>The caller sends BYE.</summary>
     public void CallerHangsUp() => RemoteHangup?.Invoke();

@@ -20,6 +20,12 @@ public interface IInviteSession
     /// <summary>True once the 200 OK has been sent.</summary>
     bool IsAnswered { get; }
 
+    /// <summary>
+    /// True once the caller cancelled before the answer: a handler that subscribes to <see cref="Cancelled"/> after the
+    /// CANCEL arrived (it can come right behind the INVITE) reads it here instead of waiting for an event already raised.
+    /// </summary>
+    bool IsCancelled { get; }
+
     /// <summary>Sends a provisional response such as 180 Ringing (RFC 3261 §13.3.1.1).</summary>
     void SendProvisional(int statusCode);
 

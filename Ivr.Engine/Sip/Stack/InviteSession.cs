@@ -59,6 +59,15 @@ public sealed class InviteSession : IInviteSession, IDialogUser
     internal string DialogKey => SipDialog.DialogKey(CallId, LocalTag, Invite.From?.Tag ?? "");
 
     /// <inheritdoc />
+    public bool IsCancelled
+    {
+        get
+        {
+            lock (_gate) return _cancelled;
+        }
+    }
+
+    /// <inheritdoc />
     public bool IsAnswered
     {
         get
@@ -68,6 +77,8 @@ public sealed class InviteSession : IInviteSession, IDialogUser
     }
 
     /// <inheritdoc />
+    private bool _cancelled;
+
     public event Action? Cancelled;
 
     /// <inheritdoc />
@@ -251,6 +262,7 @@ public sealed class InviteSession : IInviteSession, IDialogUser
         {
             if (_state != SessionState.Offered) return false;
             _state = SessionState.Rejected;
+            _cancelled = true;
         }
         // Counted as ended before the 487 leaves, so whoever sees the 487 sees the call gone.
         Release();

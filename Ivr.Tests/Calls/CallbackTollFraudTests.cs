@@ -26,6 +26,10 @@ public sealed class CallbackTollFraudTests : CallTestKit
     private const string GoodE164 = "+33612345679";
     private readonly string _data = Directory.CreateTempSubdirectory("ivr-tollfraud-").FullName;
     private readonly RoutingStores _stores;
+
+    // The router's clock: real time from a weekday morning, so "today" for the daily cap never ends mid-test (on the
+    // system clock, a run in the first minutes after midnight put the earlier booking on yesterday).
+    private readonly TimeProvider _routerClock = new Ops.OfficeHoursClock();
     private readonly LiveFlows _flows;
 
     public CallbackTollFraudTests(ITestOutputHelper output)
@@ -71,7 +75,7 @@ public sealed class CallbackTollFraudTests : CallTestKit
     {
         // The cap is one a day: a callback for 06 12 34 56 78 is already booked today.
         var store = await _stores.CallbacksAsync();
-        var now = DateTimeOffset.UtcNow;
+        var now = _routerClock.GetUtcNow();
         await store.BookAsync(new CallbackBooking("earlier-call", "billing", "+33612345678", "+33612345678", now.AddMinutes(-5), now.AddMinutes(-4)));
         var media = await CallAndTypeAsync("0612345678", dailyCap: 1);
 
@@ -139,7 +143,7 @@ public sealed class CallbackTollFraudTests : CallTestKit
             Agents = [],
             DialPlan = new DialPlanConfig { DailyCapPerNumber = dailyCap },
         };
-        var router = Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, new RouterStatus()) { Stores = _stores, InitialState = AgentState.Away }));
+        var router = Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, new RouterStatus()) { Stores = _stores, InitialState = AgentState.Away, Time = _routerClock }));
         await RouterStoreProbe.AwaitOpenAsync(router, "billing");
         var settings = new CallManagerSettings { FlowMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["hotline"] = "callback" } };
         var manager = StartManager(settings, _flows, router: router);

@@ -14,7 +14,8 @@ public static class RealSeams
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISipStackFactory>(sp =>
-            new RealSipStackFactory(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ISipRegistrar>()));
+            new RealSipStackFactory(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ISipRegistrar>(),
+                sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IMediaSessionFactory>(sp =>
         {
             var options = sp.GetService<EngineOptions>() ?? new EngineOptions();

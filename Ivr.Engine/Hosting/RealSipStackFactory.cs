@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Ivr.Engine.Hosting;
 
 /// <summary>The real SIP plug: our RFC 3261 <see cref="SipStack"/> on UDP and/or TCP, answering REGISTER with <paramref name="registrar"/> when one is given.</summary>
-public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvider time, ISipRegistrar? registrar = null) : ISipStackFactory
+public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvider time, ISipRegistrar? registrar = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null) : ISipStackFactory
 {
     /// <inheritdoc />
     public async Task<ISipStack> StartAsync(SipStackOptions options, IIncomingCallHandler handler, CancellationToken cancellationToken)
@@ -18,6 +18,7 @@ public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvid
             EnableUdp = options.Transports.Contains(SipProtocol.Udp),
             EnableTcp = options.Transports.Contains(SipProtocol.Tcp),
             NatNetworks = options.NatNetworks,
+            MeterFactory = meterFactory,
             // Admission (capacity, drain) is the call manager's decision; the stack only guards against runaway load.
             MaxConcurrentCalls = 100_000,
         };

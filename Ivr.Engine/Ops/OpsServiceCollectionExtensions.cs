@@ -5,6 +5,7 @@ using Ivr.Engine.Hosting;
 using Ivr.Engine.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
 namespace Ivr.Engine.Ops;
@@ -43,8 +44,16 @@ public static class OpsServiceCollectionExtensions
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MeterPrefix + "*")
+
             // Scrapes read live values: no cached response, so /metrics and /api/status agree at any quiet moment.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        // Only this host's meters (made by its IMeterFactory): OpenTelemetry listens process-wide by name, so a second
+        // host in the process (tests run several side by side) would otherwise mix its calls and skills into these.
+        services.ConfigureOpenTelemetryMeterProvider((sp, builder) =>
+        {
+            var own = sp.GetService<IMeterFactory>();
+            builder.AddView(instrument => own is null || ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
+        });
         return services;
     }
 }

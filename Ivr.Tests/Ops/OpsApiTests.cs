@@ -20,6 +20,39 @@ public class OpsApiTests
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// Two engine hosts in one process (as tests run them side by side): each one's <c>/metrics</c> shows its own skills
+    /// only. OpenTelemetry listens to meters by name process-wide; each host now keeps the meters of its own factory —
+    /// before, a host published the other's skills (a "sales" EWT appeared in a neighbour test's scrape under load).
+    /// </summary>
+    [Fact]
+    public async Task TwoHostsInOneProcess_EachPublishesOnlyItsOwnSkills()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+        var alpha = new RouterFedSkills(clock);
+        alpha.AddSkill("alpha");
+        var beta = new RouterFedSkills(clock);
+        beta.AddSkill("beta");
+        await using var first = await OpsHost.StartAsync(services =>
+        {
+            services.AddSingleton<ISkillStatusSource>(alpha);
+            OpsHost.InProcessPlugs(services);
+        });
+        await using var second = await OpsHost.StartAsync(services =>
+        {
+            services.AddSingleton<ISkillStatusSource>(beta);
+            OpsHost.InProcessPlugs(services);
+        });
+
+        var a = await first.ScrapeAsync();
+        var b = await second.ScrapeAsync();
+
+        Assert.True(a.ContainsKey("""ivr_skill_waiting{skill="alpha"}"""), "the first host publishes its skill");
+        Assert.False(a.ContainsKey("""ivr_skill_waiting{skill="beta"}"""), "the second host's skill leaked into the first's scrape");
+        Assert.True(b.ContainsKey("""ivr_skill_waiting{skill="beta"}"""), "the second host publishes its skill");
+        Assert.False(b.ContainsKey("""ivr_skill_waiting{skill="alpha"}"""), "the first host's skill leaked into the second's scrape");
+    }
+
     [Fact]
     public async Task SkillGauges_ShowWhatTheRegisteredSkillSourceComputes_InMetricsAndStatus()
     {

@@ -38,6 +38,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _options = options;
+        Counters = new SipStackCounters(options.MeterFactory);
         Time = timeProvider ?? TimeProvider.System;
         Logger = loggerFactory.CreateLogger<SipStack>();
         _validator = new SipRequestValidator(options.Validator);
@@ -69,7 +70,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     public ISipRegistrar? Registrar { get; set; }
 
     /// <summary>Counters (requests by method, responses by code, retransmissions, parse errors, 503s).</summary>
-    public SipStackCounters Counters { get; } = new();
+    public SipStackCounters Counters { get; }
 
     /// <summary>Incoming calls not yet ended.</summary>
     public int ActiveCalls => Volatile.Read(ref _activeCalls);

@@ -23,10 +23,13 @@ public sealed class SipStackCounters : IDisposable
     private long _parseErrors;
     private long _overloaded;
 
-    /// <summary>Creates the counters and their meter.</summary>
-    public SipStackCounters()
+    /// <summary>
+    /// Creates the counters and their meter, from <paramref name="meterFactory"/> (the host's, exported on
+    /// <c>/metrics</c>) or, without one, a detached meter no exporter reads (<see cref="Ops.EngineMeter"/>).
+    /// </summary>
+    public SipStackCounters(IMeterFactory? meterFactory = null)
     {
-        _meter = new Meter("Ivr.Sip");
+        _meter = Ops.EngineMeter.Create(meterFactory, "Ivr.Sip");
         _requestCounter = _meter.CreateCounter<long>("ivr.sip.requests", description: "SIP requests received, by method");
         _responseCounter = _meter.CreateCounter<long>("ivr.sip.responses", description: "SIP responses sent, by status code");
         _retransmissionCounter = _meter.CreateCounter<long>("ivr.sip.retransmissions", description: "Messages sent again by timers or received again");

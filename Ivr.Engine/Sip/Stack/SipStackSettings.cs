@@ -43,6 +43,9 @@ public sealed record SipStackSettings
     /// </summary>
     public NatNetworks NatNetworks { get; init; } = NatNetworks.Default;
 
+    /// <summary>The host's meter factory for the stack's counters (null: counted, not exported).</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+
     /// <summary>What the request validator accepts.</summary>
     public SipValidatorOptions Validator { get; init; } = SipValidatorOptions.Default;
 }

@@ -783,25 +783,12 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
         }
     }
 
-    // Same IP address, any port.
+    // sockaddr_in: port at 2..4, address at 4..8; sockaddr_in6: port at 2..4, address at 8..24 (flow info skipped).
     private static bool SameAddress(SocketAddress a, SocketAddress b) =>
         a.Family == b.Family && (a.Family == AddressFamily.InterNetwork
             ? a.Buffer.Span[4..8].SequenceEqual(b.Buffer.Span[4..8])
             : a.Buffer.Span[8..24].SequenceEqual(b.Buffer.Span[8..24]));
 
-    private static bool SameEndPoint(SocketAddress a, SocketAddress b)
-    {
-        if (a.Family != b.Family)
-        {
-            return false;
-        }
-
-        var x = a.Buffer.Span;
-        var y = b.Buffer.Span;
-
-        // sockaddr_in: port at 2..4, address at 4..8; sockaddr_in6: port at 2..4, address at 8..24 (flow info skipped).
-        return a.Family == AddressFamily.InterNetwork
-            ? x[2..8].SequenceEqual(y[2..8])
-            : x[2..4].SequenceEqual(y[2..4]) && x[8..24].SequenceEqual(y[8..24]);
-    }
+    private static bool SameEndPoint(SocketAddress a, SocketAddress b) =>
+        SameAddress(a, b) && a.Buffer.Span[2..4].SequenceEqual(b.Buffer.Span[2..4]);
 }

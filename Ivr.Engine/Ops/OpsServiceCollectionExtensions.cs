@@ -5,7 +5,6 @@ using Ivr.Engine.Hosting;
 using Ivr.Engine.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
 namespace Ivr.Engine.Ops;
@@ -44,7 +43,6 @@ public static class OpsServiceCollectionExtensions
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MeterPrefix + "*")
-
             // Scrapes read live values: no cached response, so /metrics and /api/status agree at any quiet moment.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         // Only this host's meters (made by its IMeterFactory): OpenTelemetry listens process-wide by name, so a second

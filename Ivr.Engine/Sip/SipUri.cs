@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Ivr.Engine.Sip.Transport;
 
 namespace Ivr.Engine.Sip;
 
@@ -64,6 +65,14 @@ public sealed class SipUri
 
     /// <summary>The <c>transport</c> URI parameter, if any.</summary>
     public string? Transport => Parameters.Get("transport");
+
+    /// <summary>The transport the <c>transport</c> parameter names (UDP or TCP), else <paramref name="fallback"/>.</summary>
+    public SipProtocol TransportOr(SipProtocol fallback) => Transport?.ToLowerInvariant() switch
+    {
+        "tcp" => SipProtocol.Tcp,
+        "udp" => SipProtocol.Udp,
+        _ => fallback,
+    };
 
     /// <summary>Parses a URI, throwing <see cref="FormatException"/> if invalid.</summary>
     public static SipUri Parse(string text) =>

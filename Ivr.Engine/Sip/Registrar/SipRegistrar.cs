@@ -172,7 +172,7 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
             {
                 foreach (var b in aor.Bindings)
                 {
-                    if (b.Expires > now && b.Contact.EqualsRfc(contact)) return NextHop(b, TransportOf(b));
+                    if (b.Expires > now && b.Contact.EqualsRfc(contact)) return NextHop(b);
                 }
             }
         }
@@ -206,15 +206,14 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
     {
         if (bindings.Count == 0 || !_byAgent.TryGetValue(agentId, out var aor)) return null;
         var best = bindings.OrderByDescending(b => b.Priority).ThenByDescending(b => b.Registered).First();
-        var transport = TransportOf(best);
         return new AgentContact
         {
             AgentId = agentId,
             User = aor.User,
             Uri = best.Contact,
-            Transport = transport,
+            Transport = TransportOf(best),
             Received = best.Received,
-            NextHop = NextHop(best, transport),
+            NextHop = NextHop(best),
             Expires = best.Expires,
             UserAgent = best.UserAgent,
         };
@@ -223,19 +222,14 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
     // A phone behind NAT registers a private contact from its public (mapped) address: requests go to that address,
     // the way responses go to received/rport (RFC 3581). A phone registered over TCP is reached over the connection it
     // keeps open (phones seldom accept incoming TCP, and a NAT never does), as RFC 5626 does with its flows.
-    private SipEndPoint? NextHop(RegistrationBinding binding, SipProtocol transport) =>
-        (transport == SipProtocol.Tcp && binding.Received.Protocol == SipProtocol.Tcp)
+    private SipEndPoint? NextHop(RegistrationBinding binding) =>
+        (TransportOf(binding) == SipProtocol.Tcp && binding.Received.Protocol == SipProtocol.Tcp)
         || _options.NatNetworks.IsBehindNat(binding.Contact.Host, binding.Received.EndPoint.Address)
             ? binding.Received
             : null;
 
     // The contact's transport parameter, else the one the REGISTER came over.
-    private static SipProtocol TransportOf(RegistrationBinding binding) => binding.Contact.Transport?.ToLowerInvariant() switch
-    {
-        "tcp" => SipProtocol.Tcp,
-        "udp" => SipProtocol.Udp,
-        _ => binding.Received.Protocol,
-    };
+    private static SipProtocol TransportOf(RegistrationBinding binding) => binding.Contact.TransportOr(binding.Received.Protocol);
 
     private AgentContactChange? Describe(string agentId, IReadOnlyList<RegistrationBinding> before, IReadOnlyList<RegistrationBinding> after)
     {

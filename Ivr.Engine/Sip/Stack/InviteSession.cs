@@ -76,9 +76,9 @@ public sealed class InviteSession : IInviteSession, IDialogUser
         }
     }
 
-    /// <inheritdoc />
     private bool _cancelled;
 
+    /// <inheritdoc />
     public event Action? Cancelled;
 
     /// <inheritdoc />

@@ -446,12 +446,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     /// <summary>RFC 3263 simplified: an IP literal or an A record, the URI port or 5060, transport from the URI.</summary>
     internal static async Task<SipEndPoint> ResolveAsync(SipUri uri, SipProtocol defaultProtocol, CancellationToken cancellationToken)
     {
-        var protocol = uri.Transport?.ToLowerInvariant() switch
-        {
-            "tcp" => SipProtocol.Tcp,
-            "udp" => SipProtocol.Udp,
-            _ => defaultProtocol,
-        };
+        var protocol = uri.TransportOr(defaultProtocol);
         var host = uri.Host.Trim('[', ']');
         if (!IPAddress.TryParse(host, out var address))
         {

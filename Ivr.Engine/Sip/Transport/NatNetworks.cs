@@ -48,7 +48,7 @@ public sealed class NatNetworks
     public bool Contains(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        address = Normal(address);
         foreach (var network in _networks)
         {
             if (network.Contains(address)) return true;

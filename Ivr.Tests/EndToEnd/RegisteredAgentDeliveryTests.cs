@@ -65,7 +65,9 @@ public sealed class RegisteredAgentDeliveryTests : IDisposable
     {
         const string privateHost = "127.0.0.2";
         var deadPort = SippProcess.FreeUdpPort();
-        var phonePort = SippProcess.FreeUdpPort();
+        // Registered from, then listening on, by two sipp processes: a port no ephemeral bind can take in between (a run
+        // once found it taken: "Unable to bind main socket, errno = 98").
+        var phonePort = SippProcess.FreeUdpPortBelowEphemeralRange();
         var agents = await WriteAgentsAsync(deadPort);
         var voice = Path.Combine(_folder.FullName, "agent.ulaw");
         await File.WriteAllBytesAsync(voice, Enumerable.Repeat(PatternRtpPeer.Code, 8000 * 4).ToArray());

@@ -27,6 +27,29 @@ internal sealed class SippProcess : IDisposable
     }
 
     /// <summary>
+    /// A free UDP port below the kernel's ephemeral range (32768 and up), for a port one sipp releases and the next binds
+    /// (a phone's registration, then its calls): no socket the suite binds to port 0 meanwhile can take it in between.
+    /// </summary>
+    public static int FreeUdpPortBelowEphemeralRange()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(31000, 32768); // baresip's RTP uses 30000-30100, the engine's 10000-20000
+            try
+            {
+                using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                s.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException("No free UDP port in 31000-32767.");
+    }
+
+    /// <summary>
     /// Starts sipp with <c>-i 127.0.0.1 -p PORT -mp MEDIA -nostdin -timeout 30s -trace_err</c> plus <paramref name="args"/>
     /// (a <c>-timeout</c> in <paramref name="args"/> replaces the 30 s one).
     /// </summary>

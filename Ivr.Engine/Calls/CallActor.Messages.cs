@@ -1,3 +1,7 @@
+using Ivr.Engine.Calls.Legs;
+using Ivr.Engine.Media;
+using Ivr.Engine.Speech;
+
 namespace Ivr.Engine.Calls;
 
 /// <summary>Tells a call actor to hang up now (a drain that ran out of time).</summary>
@@ -10,7 +14,7 @@ public sealed record EndCall(string Reason);
 /// <param name="Failed">True when a fault ended the call.</param>
 public sealed record CallEnded(string CallId, string Outcome, bool Failed);
 
-// Events re-posted from SIP and media threads, and the actor's own timers and piped tasks.
+// Events re-posted from SIP and media threads (by the legs' listeners), and the actor's own timers and piped tasks.
 internal sealed record CallCancelled
 {
     public static CallCancelled Instance { get; } = new();
@@ -23,7 +27,7 @@ internal sealed record CallerHungUp
 
 internal sealed record DtmfDetected(char Digit);
 
-internal sealed record ClipFinished(int Generation);
+internal sealed record LegPlayed(int Play);
 
 internal sealed record RingElapsed
 {
@@ -48,4 +52,31 @@ internal sealed record ReferCompleted(bool Accepted);
 internal sealed record HangupCompleted
 {
     public static HangupCompleted Instance { get; } = new();
+}
+
+// Re-posted from the media thread by the call's SpeechListener, tagged with the listening turn they belong to.
+// AudioAt: where the caller's audio stream was when speech was detected (RTP time; null when the media cannot tell).
+internal sealed record SpeechStarted(int Turn, TimeSpan? AudioAt);
+
+internal sealed record SpeechRecognized(int Turn, RecognitionResult Result);
+
+internal sealed record PromptsRendered(int Token, IReadOnlyList<AudioClip?> Clips);
+
+internal sealed record AgentRang(AgentConnection Connection, string CallId, RingOutResult Result);
+
+internal sealed record AgentHungUp
+{
+    public static AgentHungUp Instance { get; } = new();
+}
+
+internal sealed record AnnounceDue
+{
+    public static AnnounceDue Instance { get; } = new();
+}
+
+internal sealed record QueueOverflowDue(string Skill);
+
+internal sealed record OfferKeysTimedOut
+{
+    public static OfferKeysTimedOut Instance { get; } = new();
 }

@@ -1,168 +1,155 @@
-using System.Globalization;
 using Akka.Actor;
-using Ivr.Engine.Media;
-using Ivr.Engine.Routing;
-using Ivr.Engine.Routing.DialPlan;
+using Ivr.Engine.Calls.Legs;
+using Ivr.Engine.Calls.Queue;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Routing.Messages;
+using Ivr.Engine.Speech;
 using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
-using FlowOfferPolicy = Ivr.Flows.Model.Steps.OfferPolicy;
 
 namespace Ivr.Engine.Calls;
 
 /// <summary>
-/// The call's side of the skill router: a <c>queue</c> step waits in the router's line on hold audio, hears its position
-/// and expected wait (as a range that never goes up unless the queue truly changed), is offered a callback or a message
-/// when the policy says so, overflows and gives up as the step says, and on delivery rings the agent and bridges both legs.
+/// The call's side of the skill router, speech and recordings: a <c>queue</c> step waits in the router's line on hold audio,
+/// hears what <see cref="QueueWait"/> says to announce or offer as the router pushes its place, chooses by key or speech,
+/// overflows and gives up as the step says; on delivery an <see cref="AgentConnection"/> rings the agent and bridges.
 /// </summary>
 public sealed partial class CallActor
 {
-    private const string QueueCheckTimer = "queue-check";
-    private const string QueueOverflowTimer = "queue-overflow";
+    private const string QueueTimer = "queue-wait";
+    private const string OverflowTimer = "queue-overflow";
     private const string OfferKeyTimer = "offer-keys";
+    private const string AnnounceTimer = "queue-announce";
 
     private QueueWait? _queue;
     private string? _lastQueueSkill;
     private DateTimeOffset? _enteredQueueAt;
-    private CancellationTokenSource? _agentDial;
-    private OutboundLeg? _agentLeg;
-    private string? _agentId;
-    private MediaBridge? _bridge;
-    private Action? _onAgentHangup;
-    private bool _agentLegEnded;
-    private string? _messageSkill;
-    private string? _messageId;
-    private DateTimeOffset _messageStartedAt;
+    private AgentConnection? _agent;
     private Action? _afterAnnouncement;
+    private (string Path, double Seconds)? _pendingMessage;
+
+    private IActorRef Router => _services.Router!;
 
     private void QueueHandlers()
     {
-        Receive<CallerQueued>(OnCallerQueued);
-        Receive<NotQueued>(_ => { });
-        Receive<QueueCheckDue>(_ =>
+        Receive<CallerQueued>(m =>
         {
-            if (_queue is not { } q) return;
-            TimeSpan? sinceOffer = q.LastOfferAt is { } at ? _services.Time.GetUtcNow() - at : null;
-            _services.Router!.Tell(new CheckPlace(_setup.Call.CallId, sinceOffer));
+            if (_queue is null) return;
+            (_queue, var say) = _queue.Placed(m, _services.Time.GetUtcNow(), busy: _playback.Kind == PlaybackKind.Announce);
+            if (say is not null) Say(say);
+        });
+        Receive<AnnounceDue>(_ =>
+        {
+            if (_queue is null) return;
+            (_queue, var say) = _queue.AnnounceIfDue(_services.Time.GetUtcNow(), force: _playback.Kind != PlaybackKind.Announce);
+            if (say is not null) Say(say);
+            else if (_queue.AnnounceEvery is { } every) Timers.StartSingleTimer(AnnounceTimer, AnnounceDue.Instance, every);
         });
         Receive<QueueOverflowDue>(m =>
         {
             if (_queue is null) return;
             _log.LogInformation("Overflow: call moves to skill {Skill}", m.Skill);
-            _queue.Announcer.Reset();
+            _queue = _queue.MovedTo(m.Skill);
             _lastQueueSkill = m.Skill;
-            _services.Router!.Tell(new MoveCaller(_setup.Call.CallId, m.Skill));
+            Router.Tell(new MoveCaller(_setup.Call.CallId, m.Skill));
         });
         Receive<OfferKeysTimedOut>(_ =>
         {
-            if (_queue is not { Offering: true } q) return;
-            q.Offering = false;
+            if (_queue is not { Offering: true }) return;
+            _queue = _queue.OfferClosed();
             StopOfferListening();
             ResumeHold();
         });
+        Receive<QueueWaitExpired>(_ =>
+        {
+            if (_queue is not null)
+            {
+                LeaveQueueWith(QueueOutcome.Failed);
+                return;
+            }
+            if (_playback.Kind == PlaybackKind.Hold) _playback.Stop();
+            _log.LogInformation("Router not configured: the queue step ends as failed");
+            _timeline.QueueEvent("wait expired: failed (router not configured)", _run?.CurrentFlow, _run?.CurrentStep);
+            Guard(() => _run!.QueueResult(QueueOutcome.Failed));
+        });
         Receive<DeliverCall>(OnDeliverCall);
-        Receive<AgentLegResult>(OnAgentLegResult);
+        Receive<AgentRang>(OnAgentRang);
         Receive<AgentHungUp>(_ =>
         {
-            if (_bridge is null) return;
-            _log.LogInformation("Agent {Agent} hung up: ending the caller's leg", _agentId);
-            EndAgentLeg(agentHungUp: true);
+            if (_agent is not { IsBridged: true }) return;
+            _log.LogInformation("Agent {Agent} hung up: ending the caller's leg", _agent.AgentId);
             BeginHangup();
         });
         Receive<CallbackBookingResult>(OnCallbackBookingResult);
         Receive<MessageSaved>(OnMessageSaved);
     }
 
-    private void EnqueueWithRouter(EnqueueEffect enqueue)
+    private void Enqueue(EnqueueEffect enqueue)
     {
+        if (_services.Router is null)
+        {
+            var wait = enqueue.MaxWait ?? _services.QueueWaitWithoutRouter;
+            _log.LogWarning("Router not configured: caller waits on hold for skill {Skill} and the queue step fails after {Wait}", enqueue.Skill, wait);
+            StartHold(enqueue.Hold);
+            Timers.StartSingleTimer(QueueTimer, QueueWaitExpired.Instance, wait);
+            return;
+        }
         var now = _services.Time.GetUtcNow();
-        _queue = new QueueWait(enqueue);
+        _queue = QueueWait.Enter(enqueue, now);
         _lastQueueSkill = enqueue.Skill;
         _enteredQueueAt = now;
         StartHold(enqueue.Hold);
-        _services.Router!.Tell(new EnqueueCaller(_setup.Call.CallId, enqueue.Skill, enqueue.Priority, OfferOptions(enqueue.Offer)));
+        // The router answers with the place and pushes it again whenever it changes (no polling).
+        Router.Tell(new EnqueueCaller(_setup.Call.CallId, enqueue.Skill, enqueue.Priority, QueueWait.RouterOffer(enqueue.Offer)));
         if (enqueue.MaxWait is { } maxWait) Timers.StartSingleTimer(QueueTimer, QueueWaitExpired.Instance, maxWait);
         if (enqueue.Overflow is { } overflow)
-            Timers.StartSingleTimer(QueueOverflowTimer, new QueueOverflowDue(overflow.Skill), TimeSpan.FromSeconds(overflow.After));
-        Timers.StartPeriodicTimer(QueueCheckTimer, QueueCheckDue.Instance, _services.QueueCheckInterval);
+            Timers.StartSingleTimer(OverflowTimer, new QueueOverflowDue(overflow.Skill), TimeSpan.FromSeconds(overflow.After));
     }
 
-    /// <summary>The queue step's own offer triggers, or null to use the skill's from <c>agents.json</c>.</summary>
-    private static OfferPolicyOptions? OfferOptions(FlowOfferPolicy? offer)
+    private void StartHold(IReadOnlyList<ResolvedPrompt> holdPrompts)
     {
-        if (offer is null || (offer.WhenWaitOver, offer.WhenAbandonRateOver, offer.WhenQueueLongerThan, offer.WhenLikelyToAbandon) is (null, null, null, null))
-            return null;
-        return new OfferPolicyOptions
-        {
-            WaitTarget = offer.WhenWaitOver is { } w ? TimeSpan.FromSeconds(w) : null,
-            AbandonRateThreshold = offer.WhenAbandonRateOver,
-            AbandonRateReleaseBelow = offer.WhenAbandonRateOver * 0.5,
-            QueueLengthLimit = offer.WhenQueueLongerThan,
-            LikelyToAbandonThreshold = offer.WhenLikelyToAbandon,
-            ReofferEvery = offer.ReofferEvery is { } r ? TimeSpan.FromSeconds(r) : null,
-        };
+        var hold = Clips(holdPrompts);
+        if (holdPrompts.Count == 0 && _services.Prompts.FindSound("common/hold.wav") is { } fallback) hold.Add(fallback);
+        _playback.Hold(hold);
     }
 
-    private void OnCallerQueued(CallerQueued m)
+    private void Say(QueueAnnouncement say)
     {
-        if (_queue is not { } q || q.Offering || _playback == Playback.Announce) return;
-        var offer = q.Effect.Offer;
-        if (m.Offer.Offer && offer is not null && (offer.Callback || offer.Message))
+        var q = _queue!;
+        if (say.Offer is { } offer)
         {
-            _log.LogInformation("Offering a callback/message ({Reason}) at position {Position}", m.Offer.Reason, m.Position);
-            q.Offering = true;
-            q.LastOfferAt = _services.Time.GetUtcNow();
-            PlayAnnouncement(q.Effect.OfferPrompt.Count > 0 ? q.Effect.OfferPrompt : [OfferText(offer)]);
-            if (q.Offering) ListenForOfferAnswer(offer);
+            _log.LogInformation("Offering a callback/message ({Reason}) at position {Position}", say.OfferReason, say.Position);
+            var spoken = _services.Speech.CanRecognize(Language) && OfferAnswers.Speaks(Language);
+            PlayAnnouncement(q.Effect.OfferPrompt.Count > 0 ? q.Effect.OfferPrompt : QueuePrompts.For(say, Language, spoken));
+            if (_queue is { Offering: true } && spoken)
+            {
+                // The offer is open while it plays and for the key timeout after it: listen that long (a minute at most).
+                var listen = new ListenEffect(true, OfferAnswers.Phrases(offer, Language), Language, OfferAnswers.MinConfidence);
+                Speech.Listen(listen, bargeIn: true, _run?.CurrentStep, TimeSpan.FromMinutes(1), forOffer: true);
+            }
             return;
         }
-        var every = q.Effect.Announce is { Every: > 0 } a ? TimeSpan.FromSeconds(a.Every) : (TimeSpan?)null;
-        var now = _services.Time.GetUtcNow();
-        if (q.Effect.Announce is not { } announce || (q.LastAnnouncedAt is { } last && (every is null || now - last < every))) return;
-        q.LastAnnouncedAt = now;
-        var parts = new List<string>(2);
-        if (announce.Position) parts.Add(string.Create(CultureInfo.InvariantCulture, $"You are number {m.Position} in line."));
-        if (announce.ExpectedWait && m.ExpectedWait is { } ewt)
-            parts.Add($"Your expected wait is {q.Announcer.Announce(ewt, m.StaffedAgents).Text}.");
-        if (parts.Count == 0) return;
-        PlayAnnouncement([new ResolvedPrompt("queue-announcement", _run?.Language ?? "en-US", null, string.Join(' ', parts))]);
-    }
-
-    private ResolvedPrompt OfferText(FlowOfferPolicy offer)
-    {
-        var parts = new List<string>(3);
-        var say = OfferWordsFor(_run?.Language ?? "en-US") is not null && Language(_run?.Language ?? "en-US") == "en";
-        if (offer.Callback) parts.Add($"To be called back without losing your place, press {offer.CallbackKey}" + (say ? " or say callback." : "."));
-        if (offer.Message) parts.Add($"To leave a message, press {offer.MessageKey}" + (say ? " or say message." : "."));
-        parts.Add($"To keep waiting, press {offer.StayKey}" + (say ? " or say wait." : "."));
-        return new ResolvedPrompt("queue-offer", _run?.Language ?? "en-US", null, string.Join(' ', parts));
+        PlayAnnouncement(QueuePrompts.For(say, Language, spoken: false));
+        if (q.AnnounceEvery is { } every) Timers.StartSingleTimer(AnnounceTimer, AnnounceDue.Instance, every);
     }
 
     /// <summary>Interrupts hold audio with <paramref name="prompts"/>; when nothing is playable (text without TTS) only logs it.</summary>
     private void PlayAnnouncement(IReadOnlyList<ResolvedPrompt> prompts)
     {
-        var clips = new List<AudioClip>();
-        foreach (var prompt in prompts)
-        {
-            if (_services.Prompts.Find(prompt) is { } clip) clips.Add(clip);
-        }
+        var clips = Clips(prompts);
         _log.LogInformation("Announcement: {Text}", string.Join(" ", prompts.Select(p => p.Text ?? p.Sound)));
-        if (clips.Count == 0)
+        if (clips.Count > 0)
         {
-            AnnouncementFinished();
+            _playback.Play(PlaybackKind.Announce, clips);
             return;
         }
-        StopClips();
-        foreach (var clip in clips) _clips.Enqueue(clip);
-        _playback = Playback.Announce;
-        PlayNext();
+        // Nothing to say aloud: what played is over as if the announcement had interrupted it (hold starts again).
+        _playback.Stop();
+        AnnouncementFinished();
     }
 
     private void AnnouncementFinished()
     {
-        _playback = Playback.None;
-        Interlocked.Increment(ref _generation);
         if (_afterAnnouncement is { } next)
         {
             _afterAnnouncement = null;
@@ -175,23 +162,35 @@ public sealed partial class CallActor
 
     private void ResumeHold()
     {
-        if (_queue is null || _bridge is not null || _playback is Playback.Hold or Playback.Announce) return;
+        if (_queue is null || _agent is { IsBridged: true } || _playback.Kind is PlaybackKind.Hold or PlaybackKind.Announce) return;
         StartHold(_queue.Effect.Hold);
     }
 
-    private void OnQueueDigit(char digit)
+    /// <summary>A key while queued: the offer's choice, if any (true: the queue took it, the flow does not see it).</summary>
+    private bool OnQueueDigit(char digit)
     {
-        if (_queue is not { } q || q.Effect.Offer is not { } offer || q.LastOfferAt is null) return;
-        var key = digit.ToString();
-        if (offer.Callback && key == offer.CallbackKey) LeaveQueueWith(QueueOutcome.Callback);
-        else if (offer.Message && key == offer.MessageKey) LeaveQueueWith(QueueOutcome.Message);
-        else if (key == offer.StayKey && q.Offering)
+        if (_queue is null) return false;
+        (_queue, var choice) = _queue.Key(digit);
+        Choose(choice);
+        return true;
+    }
+
+    private void Choose(QueueChoice choice)
+    {
+        switch (choice)
         {
-            q.Offering = false;
-            StopOfferListening();
-            Timers.Cancel(OfferKeyTimer);
-            if (_playback == Playback.Announce) StopClips();
-            ResumeHold();
+            case QueueChoice.Callback:
+                LeaveQueueWith(QueueOutcome.Callback);
+                break;
+            case QueueChoice.Message:
+                LeaveQueueWith(QueueOutcome.Message);
+                break;
+            case QueueChoice.Stay:
+                StopOfferListening();
+                Timers.Cancel(OfferKeyTimer);
+                if (_playback.Kind == PlaybackKind.Announce) _playback.Stop();
+                ResumeHold();
+                break;
         }
     }
 
@@ -206,8 +205,9 @@ public sealed partial class CallActor
         };
         _log.LogInformation("Leaving the {Skill} queue: {Outcome}", _lastQueueSkill, outcome);
         StopQueueWait();
-        _services.Router!.Tell(new LeaveQueue(_setup.Call.CallId, exit));
-        StopClips();
+        EndAgent();
+        Router.Tell(new LeaveQueue(_setup.Call.CallId, exit));
+        _playback.Stop();
         Guard(() => _run!.QueueResult(outcome));
     }
 
@@ -215,11 +215,7 @@ public sealed partial class CallActor
     {
         StopOfferListening();
         _queue = null;
-        Timers.Cancel(QueueTimer);
-        Timers.Cancel(QueueCheckTimer);
-        Timers.Cancel(QueueOverflowTimer);
-        Timers.Cancel(OfferKeyTimer);
-        _agentDial?.Cancel();
+        foreach (var timer in new[] { QueueTimer, OverflowTimer, OfferKeyTimer, AnnounceTimer }) Timers.Cancel(timer);
     }
 
     /// <summary>The caller hung up: if it waited, that is an abandonment (the router measures its wait).</summary>
@@ -227,96 +223,60 @@ public sealed partial class CallActor
     {
         if (_queue is null) return;
         StopQueueWait();
-        _services.Router!.Tell(new LeaveQueue(_setup.Call.CallId, QueueExit.Abandoned));
+        Router.Tell(new LeaveQueue(_setup.Call.CallId, QueueExit.Abandoned));
     }
 
     private void OnDeliverCall(DeliverCall m)
     {
         if (_queue is null || _services.Outbound is not { } outbound)
         {
-            _services.Router!.Tell(new AgentNotAnswered(m.CallId, m.AgentId, 0));
+            Router.Tell(new AgentNotAnswered(m.CallId, m.AgentId, 0));
             return;
         }
         _log.LogInformation("Ringing agent {Agent} at {Contact}", m.AgentId, m.Contact);
-        _agentDial?.Dispose();
-        _agentDial = new CancellationTokenSource();
-        var log = _log;
+        _agent?.End();
+        var agent = _agent = new AgentConnection(outbound, m.AgentId, _log);
         var display = string.IsNullOrEmpty(_setup.Call.CallerNumber) ? null : _setup.Call.CallerNumber;
-        outbound.DialAsync(m.Contact, display, m.RingTimeout, _agentDial.Token).PipeTo(Self,
-            success: leg => new AgentLegResult(m, leg),
-            failure: ex =>
-            {
-                log.LogWarning(ex, "Calling agent {Agent} failed", m.AgentId);
-                return new AgentLegResult(m, new OutboundLeg(Sip.Stack.OutboundCallStatus.Rejected, 0, null, null, ex.Message));
-            });
+        agent.RingAsync(m.Contact, display, m.RingTimeout).PipeTo(Self, success: result => new AgentRang(agent, m.CallId, result));
     }
 
-    private void OnAgentLegResult(AgentLegResult m)
+    private void OnAgentRang(AgentRang m)
     {
-        var leg = m.Leg;
-        if (_queue is null || _callerGone || _finished)
+        if (!ReferenceEquals(m.Connection, _agent) || _queue is null || _leg.IsEnded || _finished)
         {
             // The caller left (or the step ended) while the agent rang: the agent's leg, if up, is hung up.
-            if (leg.IsUp) HangUpLeg(leg);
+            m.Connection.End(m.Result);
             return;
         }
-        if (!leg.IsUp)
+        if (m.Result.Leg is not { } agentLeg)
         {
-            _log.LogInformation("Agent {Agent} did not answer: {Status} {Code} {Problem}", m.Deliver.AgentId, leg.Status, leg.StatusCode, leg.Problem);
-            _services.Router!.Tell(new AgentNotAnswered(m.Deliver.CallId, m.Deliver.AgentId, leg.StatusCode));
+            _log.LogInformation("Agent {Agent} did not answer: {Status} {Code} {Problem}", m.Connection.AgentId, m.Result.Status, m.Result.StatusCode, m.Result.Problem);
+            _agent = null;
+            Router.Tell(new AgentNotAnswered(m.CallId, m.Connection.AgentId, m.Result.StatusCode));
             return;
         }
-        if (_media is not RtpMediaSession caller || leg.Media is not RtpMediaSession agent)
-        {
-            _log.LogError("Cannot bridge: both legs need RTP media sessions");
-            HangUpLeg(leg);
-            _services.Router!.Tell(new AgentNotAnswered(m.Deliver.CallId, m.Deliver.AgentId, 488));
-            return;
-        }
-
         StopQueueWait();
-        StopClips();
-        _agentLeg = leg;
-        _agentId = m.Deliver.AgentId;
-        _bridge = new MediaBridge(caller, agent);
-        var self = Self;
-        _onAgentHangup = () => self.Tell(AgentHungUp.Instance);
-        leg.Call!.RemoteHangup += _onAgentHangup;
-        _services.Router!.Tell(new AgentAnswered(m.Deliver.CallId, m.Deliver.AgentId));
-        _log.LogInformation("Bridged to agent {Agent} (call {AgentCallId})", _agentId, leg.Call.CallId);
-        _timeline.Connected(_agentId, _lastQueueSkill, _run?.CurrentFlow, _run?.CurrentStep);
+        _playback.Stop();
+        m.Connection.Bridge(_leg, agentLeg, new CallLegListener(Self, agent: true));
+        Router.Tell(new AgentAnswered(m.CallId, m.Connection.AgentId));
+        _log.LogInformation("Bridged to agent {Agent} (call {AgentCallId})", m.Connection.AgentId, agentLeg.CallId);
+        _timeline.Connected(m.Connection.AgentId, _lastQueueSkill, _run?.CurrentFlow, _run?.CurrentStep);
         Guard(() => _run!.QueueResult(QueueOutcome.Connected));
     }
 
-    /// <summary>Ends the agent's leg (idempotent): unbridges, BYE unless the agent hung up, closes its media, tells the router.</summary>
-    private void EndAgentLeg(bool agentHungUp = false)
+    /// <summary>Ends the agent's side (idempotent): a ring is cancelled; a bridge is undone, the agent hung up and the router told.</summary>
+    private void EndAgent()
     {
-        _agentDial?.Cancel();
-        if (_agentLeg is not { } leg || _agentLegEnded) return;
-        _agentLegEnded = true;
-        _bridge?.Dispose();
-        if (_onAgentHangup is not null) leg.Call!.RemoteHangup -= _onAgentHangup;
-        if (agentHungUp) leg.Media!.Close();
-        else HangUpLeg(leg);
-        _services.Router?.Tell(new AgentCallEnded(_setup.Call.CallId, _agentId!));
-    }
-
-    private void HangUpLeg(OutboundLeg leg)
-    {
-        var log = _log;
-        leg.Media?.Close();
-        _ = leg.Media?.DisposeAsync().AsTask();
-        _ = leg.Call!.HangupAsync(CancellationToken.None).ContinueWith(
-            t => log.LogWarning(t.Exception, "BYE to the agent failed"),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted,
-            TaskScheduler.Default);
+        if (_agent is not { } agent) return;
+        _agent = null;
+        var bridged = agent.IsBridged;
+        agent.End();
+        if (bridged) _services.Router?.Tell(new AgentCallEnded(_setup.Call.CallId, agent.AgentId));
     }
 
     /// <summary>
     /// Booked: the row is durable, the flow goes on to its confirmation. Refused (toll-fraud dial plan, daily cap, store
-    /// down): the caller first hears why (<c>sounds/LANG/callback_refused_REASON.wav</c>, else the sentence as text), then
-    /// the flow takes the refusal as a failed attempt and asks again, where the caller may give another number.
+    /// down): the caller first hears why, then the flow takes the refusal as a failed attempt and asks again.
     /// </summary>
     private void OnCallbackBookingResult(CallbackBookingResult m)
     {
@@ -328,96 +288,164 @@ public sealed partial class CallActor
         }
         _log.LogInformation("Callback to {Number} not booked ({Refusal}): {Message}", m.Number, m.Refusal, m.Message);
         _afterAnnouncement = () => Guard(() => _run!.CallbackResult(false, m.Number));
-        PlayAnnouncement([RefusalPrompt(_run?.Language ?? "en-US", m.Refusal, m.Message)]);
-    }
-
-    /// <summary>The refusal prompt: a recorded sound per reason (<c>scripts/render-sounds.sh</c> renders them from <c>sounds/engine-prompts.json</c>).</summary>
-    private static ResolvedPrompt RefusalPrompt(string language, DialPlanRefusal refusal, string message)
-    {
-        var reason = refusal switch
-        {
-            DialPlanRefusal.Malformed => "malformed",
-            DialPlanRefusal.CountryNotAllowed => "country",
-            DialPlanRefusal.PremiumRate => "premium",
-            DialPlanRefusal.NotMatchingPattern => "pattern",
-            DialPlanRefusal.OverDailyCap => "cap",
-            _ => "unavailable",
-        };
-        return new ResolvedPrompt("callback-refused-" + reason, language, $"{language}/callback_refused_{reason}.wav", message);
+        PlayAnnouncement([QueuePrompts.CallbackRefused(Language, m.Refusal, m.Message)]);
     }
 
     private void BookCallback(BookCallbackEffect callback)
     {
         var skill = callback.Skill ?? _lastQueueSkill;
-        if (skill is null)
+        if (_services.Router is null || skill is null)
         {
-            _log.LogWarning("Callback to {Number} names no skill and the call was never queued: not booked", callback.Number);
+            _log.LogWarning("Callback to {Number} for skill {Skill} not booked: {Why}", callback.Number, skill,
+                _services.Router is null ? "router not configured" : "it names no skill and the call was never queued");
             _run!.CallbackResult(false, null);
             return;
         }
         var enteredAt = _enteredQueueAt ?? _services.Time.GetUtcNow();
-        _services.Router!.Tell(new BookCallback(_setup.Call.CallId, skill, callback.Number, _setup.Call.CallerNumber, enteredAt, _run?.Language));
+        Router.Tell(new BookCallback(_setup.Call.CallId, skill, callback.Number, _setup.Call.CallerNumber, enteredAt, _run?.Language));
     }
 
-    /// <summary>Where a message for a skill is recorded (<c>data/messages/ID.wav</c>), or null for an ordinary recording.</summary>
-    private string? MessagePath()
+    private void Transfer(TransferEffect transfer)
     {
-        if (_messageSkill is null || _services.Router is null || _services.MessagesFolder is not { } folder) return null;
-        _messageStartedAt = _services.Time.GetUtcNow();
-        _messageId = string.Create(CultureInfo.InvariantCulture, $"{_messageStartedAt:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        return Path.Combine(folder, _messageId + ".wav");
+        if (transfer.Method != Ivr.Flows.Model.Steps.TransferMethod.Refer)
+        {
+            _log.LogWarning("Bridged transfer to {Target} needs the router and media bridge; not available, the transfer fails", transfer.Uri);
+            _run!.TransferResult(false);
+            return;
+        }
+        var log = _log;
+        var target = transfer.Uri;
+        _leg.ReferAsync(target, CancellationToken.None).PipeTo(Self, success: accepted => new ReferCompleted(accepted), failure: ex =>
+        {
+            log.LogWarning(ex, "REFER to {Target} failed", target);
+            return new ReferCompleted(false);
+        });
     }
 
-    /// <summary>Stores a skill message's metadata through the router before the flow moves on; false for an ordinary recording.</summary>
-    private bool SaveMessage(string path, double seconds)
+    private void Record(RecordEffect record)
     {
-        if (_messageId is not { } id || _messageSkill is not { } skill || _services.Router is null) return false;
-        var wavPath = Path.Combine("messages", Path.GetFileName(path));
-        var message = new MessageRecord(id, skill, string.IsNullOrEmpty(_setup.Call.CallerNumber) ? null : _setup.Call.CallerNumber,
-            _messageStartedAt, TimeSpan.FromSeconds(seconds), wavPath);
-        _pendingMessage = (path, seconds);
-        _services.Router.Tell(new SaveMessage(message));
-        return true;
+        var recorder = _recorder ??= new CallRecorder(_leg.Media, ActorNames.FromCallId(_setup.Call.CallId), _services.RecordingsFolder, _services.MessagesFolder, _services.Time);
+        recorder.Prepare(record);
+        if (!_setup.Negotiated.Receives)
+        {
+            _log.LogWarning("The caller sends no audio (SDP direction); the message is not recorded");
+            _run!.RecordingFinished(string.Empty, 0);
+            return;
+        }
+        if (record.Beep && _services.Prompts.FindSound("common/beep.wav") is { } beep) _playback.Play(PlaybackKind.Beep, [beep]);
+        else
+        {
+            _playback.Stop();
+            StartRecording();
+        }
     }
 
-    private (string Path, double Seconds)? _pendingMessage;
+    private void StartRecording()
+    {
+        var path = _recorder!.Next(asMessage: _services.Router is not null);
+        try
+        {
+            _recorder.Start(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.LogError(ex, "Cannot record to {Path}", path);
+            Guard(() => _run!.RecordingFinished(string.Empty, 0));
+            return;
+        }
+        _log.LogInformation("Recording to {Path}", path);
+        Timers.StartSingleTimer(RecordTimer, new RecordingLimitReached(_recorder.Number), _recorder.MaxLength);
+    }
+
+    private void FinishRecording()
+    {
+        if (_recorder?.Stop() is not { } done) return;
+        Timers.Cancel(RecordTimer);
+        if (_recorder.MessageId is { } id && _recorder.Skill is { } skill && _services.Router is not null)
+        {
+            // A skill's message: its metadata is stored through the router before the flow moves on.
+            var caller = string.IsNullOrEmpty(_setup.Call.CallerNumber) ? null : _setup.Call.CallerNumber;
+            _pendingMessage = done;
+            Router.Tell(new SaveMessage(new MessageRecord(id, skill, caller, _recorder.StartedAt, TimeSpan.FromSeconds(done.Seconds),
+                Path.Combine("messages", Path.GetFileName(done.Path)))));
+            return;
+        }
+        Guard(() => _run!.RecordingFinished(done.Path, done.Seconds));
+    }
 
     private void OnMessageSaved(MessageSaved m)
     {
         if (_pendingMessage is not { } pending) return;
         _pendingMessage = null;
-        _messageId = null;
         if (!m.Saved) _log.LogError("The message's metadata was not stored: {Error}", m.Error);
-        else _log.LogInformation("Message {Path} ({Seconds:0.0} s) stored for {Skill}", pending.Path, pending.Seconds, _messageSkill);
+        else _log.LogInformation("Message {Path} ({Seconds:0.0} s) stored for {Skill}", pending.Path, pending.Seconds, _recorder?.Skill);
         Guard(() => _run!.RecordingFinished(pending.Path, pending.Seconds));
     }
 
-    private sealed class QueueWait(EnqueueEffect effect)
+    private void OnSpeechStarted(SpeechStarted m)
     {
-        public EnqueueEffect Effect { get; } = effect;
-        public WaitAnnouncer Announcer { get; } = new();
-        public DateTimeOffset? LastAnnouncedAt { get; set; }
-        public DateTimeOffset? LastOfferAt { get; set; }
-        public bool Offering { get; set; }
+        if (_speech?.Started(m) != true) return;
+        if (_speech.BargeIn && (_playback.Kind == PlaybackKind.Flow || (_speech.ForOffer && _playback.Kind == PlaybackKind.Announce)))
+        {
+            // Barge-in: the prompt stops now, at start-of-speech; the run learns of it with the result.
+            _log.LogInformation("Barge-in: the caller speaks during the prompt at step {Step}; prompt stopped", _run?.CurrentStep);
+            _services.Ops.Speech?.BargedIn();
+            _playback.Stop();
+        }
     }
 
-    private sealed record QueueCheckDue
+    private void OnSpeechRecognized(SpeechRecognized m)
     {
-        public static QueueCheckDue Instance { get; } = new();
+        if (_speech?.Recognized(m) is not { } turn) return;
+        var result = m.Result;
+        _services.Ops.Speech?.Recognized(result.Text is null && result.Kind == RecognitionKind.Match ? RecognitionKind.NoMatch : result.Kind, result.Confidence, result.SpeechDuration, turn.Delay);
+        if (turn.ForOffer)
+        {
+            if (_queue is not { Effect.Offer: not null } q || result.Kind == RecognitionKind.NoInput) return;
+            var text = result.Kind == RecognitionKind.Match ? result.Text : null;
+            (_queue, var choice) = q.Answered(text, Language);
+            _log.LogInformation("Offer answered by speech: {Heard} ({Confidence:F2}) → {Choice}", text ?? "(no match)", result.Confidence, choice);
+            _timeline.QueueEvent($"offer answered by speech: {text ?? "no match"}", _run?.CurrentFlow, _run?.CurrentStep);
+            if (choice == QueueChoice.None) ResumeHold();
+            else Choose(choice);
+            return;
+        }
+        var step = _run!.CurrentStep;
+        Guard(() =>
+        {
+            if (result.Kind == RecognitionKind.Match && result.Text is { } text)
+            {
+                // A spoken digit the step has no phrase for is taken as if keyed.
+                var isPhrase = turn.Grammar.Phrases.Any(p => string.Equals(p.Trim(), text, StringComparison.OrdinalIgnoreCase));
+                if (!isPhrase && result.Digit is { } digit) _run.Digit(digit);
+                else _run.Heard(text, result.Confidence);
+                _log.LogInformation("Speech at {Step}: heard '{Text}' ({Confidence:F2}) from {AudioAt} of the caller's audio, now at {Next}",
+                    step, text, result.Confidence, turn.AudioAt, _run.CurrentStep);
+                return;
+            }
+            // Out of grammar or below the confidence floor: the step's no-match handling.
+            _run.Heard(string.Empty, result.Confidence);
+            _log.LogInformation("Speech at {Step}: no-match ('{Hypothesis}', {Confidence:F2}) from {AudioAt} of the caller's audio, now at {Next}",
+                step, result.Hypothesis, result.Confidence, turn.AudioAt, _run.CurrentStep);
+        });
+        if (_speech.TakeHeldTimer() is { } held) Self.Tell(held);
     }
 
-    private sealed record QueueOverflowDue(string Skill);
-
-    private sealed record OfferKeysTimedOut
+    private void OnFlowTimer(FlowTimerFired m)
     {
-        public static OfferKeysTimedOut Instance { get; } = new();
+        if (_speech?.HoldTimer(m) == true) return;
+        if (_run!.ActiveTimer == m.Token)
+            _log.LogInformation("Timeout at {Step}: no input (at {AudioAt} of the caller's audio)", _run.CurrentStep, _speech?.AudioNow() ?? "-");
+        Guard(() => _run.TimerExpired(m.Token));
     }
 
-    private sealed record AgentLegResult(DeliverCall Deliver, OutboundLeg Leg);
-
-    private sealed record AgentHungUp
+    private void StopOfferListening()
     {
-        public static AgentHungUp Instance { get; } = new();
+        if (_speech is { ForOffer: true }) StopSpeech();
+    }
+
+    private void StopSpeech()
+    {
+        if (_speech?.Stop() is { } held) Self.Tell(held);
     }
 }

@@ -1,89 +1,72 @@
 using Akka.Actor;
+using Ivr.Engine.Calls.Legs;
 using Ivr.Engine.Media;
-using Ivr.Engine.Sip.Stack;
-using Ivr.Flows.Model.Steps;
+using Ivr.Engine.Ops;
 using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls;
 
 /// <summary>
-/// One live call end to end: answers the INVITE, owns its <see cref="IInviteSession"/>, <see cref="IMediaSession"/> and
-/// <see cref="FlowRun"/> (on the flow version it started with), executes the run's effects and feeds SIP and media events
-/// back. Events from the stack and media threads are re-posted to the actor. A fault ends this call only: BYE when answered,
-/// 500 otherwise, media closed, <c>ivr.calls.failed</c> incremented; the parent stops (never restarts) a failed call actor.
+/// One live call end to end, as a thin shell: it owns the caller's <see cref="InboundLeg"/>, the <see cref="FlowRun"/> (on
+/// the flow version it started with), the timers and the call's lifetime, and maps the run's effects to leg operations
+/// through plain components — <see cref="CallPlayback"/> (what the caller hears), <see cref="SpeechTurns"/> (speech
+/// input), <see cref="Queue.QueueWait"/> (the wait in a skill's line), <see cref="AgentConnection"/> (ringing and bridging
+/// an agent) and <see cref="CallRecorder"/> (messages). Leg events arrive as messages; nothing here is touched from another
+/// thread. A fault ends this call only: BYE when answered, 500 otherwise, media closed, <c>ivr.calls.failed</c>
+/// incremented; the parent stops (never restarts) a failed call actor.
 /// </summary>
 /// <remarks>
-/// With a router (<see cref="CallServices.Router"/>) a <c>queue</c> step, callback bookings and skill messages go through
-/// it (see <c>CallActor.Queue.cs</c>). Without one, a <c>queue</c> step holds the caller on the step's hold audio and
-/// reports <see cref="QueueOutcome.Failed"/> after the step's <c>maxWait</c> (or <see cref="CallServices.QueueWaitWithoutRouter"/>),
+/// Without a router (<see cref="CallServices.Router"/>) a <c>queue</c> step holds the caller on the step's hold audio and
+/// reports <see cref="QueueOutcome.Failed"/> after its <c>maxWait</c> (or <see cref="CallServices.QueueWaitWithoutRouter"/>),
 /// a <c>callback</c> booking is refused; a <c>bridge</c> transfer fails either way; each is logged ("router not configured").
 /// </remarks>
 public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
 {
+    /// <summary>The actor type in the actor metrics.</summary>
+    public const string ActorType = "call";
+
     private const string FlowTimer = "flow-timer";
-    private const string QueueTimer = "queue-wait";
+    private const string RingTimer = "ring";
     private const string RecordTimer = "record-limit";
     private const string HangupTimer = "hangup-timeout";
-    private const string BeepSound = "common/beep.wav";
-    private const string DefaultHoldSound = "common/hold.wav";
+    private const int MaxEarlyDigits = 32;
 
     private readonly CallSetup _setup;
-    private readonly IInviteSession _session;
-    private readonly IMediaSession _media;
+    private readonly InboundLeg _leg;
     private readonly CallServices _services;
     private readonly ILogger _log;
     private readonly CallLogScope _scope;
-    private readonly CancellationTokenSource _answerCancel = new();
-    private readonly Queue<AudioClip> _clips = new();
-    private Action? _onCancelled;
-    private Action? _onRemoteHangup;
-    private Action? _onPlaybackFinished;
-    private Action<char>? _onDtmf;
+    private readonly CallTimeline _timeline;
+    private readonly CancellationTokenSource _answering = new();
+    private readonly CallPlayback _playback;
+    private readonly List<char> _earlyDigits = [];
+    private SpeechTurns? _speech;
+    private CallRecorder? _recorder;
     private FlowRun? _run;
-    private Playback _playback;
-    private IReadOnlyList<AudioClip> _hold = [];
-    private int _generation;
-    private CallRecording? _recording;
-    private string _finishKey = string.Empty;
-    private TimeSpan _recordLimit;
-    private int _recordings;
     private bool _answered;
-    private const int MaxEarlyDigits = 32;
-    private readonly List<DtmfDetected> _earlyDigits = [];
-    private bool _cancelled;
-    private bool _callerGone;
-    private bool _byeStarted;
-    private bool _mediaClosed;
-    private bool _failed;
     private bool _finished;
+    private bool _failed;
     private Exception? _crash;
     private string _outcome = "unfinished";
 
-    /// <summary>Registers the handlers; the call is answered in <see cref="PreStart"/>.</summary>
+    /// <summary>Registers the handlers; the call is answered (or rung first) in <see cref="PreStart"/>.</summary>
     public CallActor(CallSetup setup)
     {
         _setup = setup;
-        _session = setup.Session;
-        _media = setup.Media;
         _services = setup.Services;
+        _leg = new InboundLeg(setup.Session, setup.Media);
+        _playback = new CallPlayback(_leg);
         _log = _services.Logging.CreateLogger<CallActor>();
         _scope = new CallLogScope(setup.Call.CallId, setup.Flow.Id, setup.Flow.Version);
         _timeline = _services.Ops.Board.Open(setup.Call, setup.Flow.Id, setup.Flow.Version);
         Answering();
     }
 
-    private enum Playback
-    {
-        None,
-        Flow,
-        Hold,
-        Beep,
-        Announce,
-    }
-
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
+
+    private string Language => _run?.Language ?? "en-US";
 
     /// <summary>The props of a call actor for <paramref name="setup"/>.</summary>
     public static Props Props(CallSetup setup)
@@ -100,16 +83,17 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         {
             case PlayEffect play:
                 // Listening first: speech from the prompt's first packet on can barge in.
-                SpeechForPrompt(play);
-                PlayPrompts(play);
+                if (play.Speech is { } promptListen) Speech.Listen(promptListen, bargeIn: true, _run?.CurrentStep);
+                else StopSpeech();
+                PlayPrompts(play.Prompts);
                 break;
             case StopPlaybackEffect:
-                if (_playback == Playback.Flow) StopClips();
+                if (_playback.Kind == PlaybackKind.Flow) _playback.Stop();
                 break;
-            case ListenEffect listen:
-                SpeechForListen(listen);
+            case ListenEffect listen when listen.Phrases.Count > 0:
+                Speech.Listen(listen, bargeIn: false, _run?.CurrentStep);
                 break;
-            case StopListeningEffect:
+            case ListenEffect or StopListeningEffect:
                 StopSpeech();
                 break;
             case StartTimerEffect timer:
@@ -127,12 +111,8 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             case RecordEffect record:
                 Record(record);
                 break;
-            case BookCallbackEffect callback when _services.Router is not null:
-                BookCallback(callback);
-                break;
             case BookCallbackEffect callback:
-                _log.LogWarning("Router not configured: callback to {Number} for skill {Skill} not booked", callback.Number, callback.Skill);
-                _run!.CallbackResult(false, null);
+                BookCallback(callback);
                 break;
             case HangupEffect hangup:
                 _log.LogDebug("Flow hangs up: {Reason}", hangup.Reason);
@@ -150,26 +130,25 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     protected override void PreStart()
     {
         using var scope = BeginCallScope();
-        var self = Self;
-        _onCancelled = () =>
-        {
-            _answerCancel.Cancel();
-            self.Tell(CallCancelled.Instance);
-        };
-        _onRemoteHangup = () => self.Tell(CallerHungUp.Instance);
-        _onDtmf = digit => self.Tell(new DtmfDetected(digit));
-        _onPlaybackFinished = () => self.Tell(new ClipFinished(Volatile.Read(ref _generation)));
         _services.Ops.Actors.ActorStarted(ActorType);
-        _session.Cancelled += _onCancelled;
-        _session.RemoteHangup += _onRemoteHangup;
-        // A CANCEL right behind the INVITE can land before this subscription: its event is gone, its state is not.
-        if (_session.IsCancelled) _onCancelled();
-        _media.DtmfReceived += _onDtmf;
-        _media.PlaybackFinished += _onPlaybackFinished;
+        _leg.Attach(new CallLegListener(Self, agent: false, _answering));
+        // A CANCEL right behind the INVITE can land before the listener was attached: its event is gone, its state is not.
+        if (_leg.IsCancelled)
+        {
+            _answering.Cancel();
+            Self.Tell(CallCancelled.Instance);
+        }
         _log.LogInformation(
             "Call {CallId} from {Caller} to {Dialled} on flow {Flow}@{Version}",
             _setup.Call.CallId, _setup.Call.CallerNumber, _setup.Call.Dialled, _setup.Flow.Id, _setup.Flow.Version);
-        RingOrAnswer();
+        // RFC 3261 §13.3.1.1: a UAS that does not answer at once says so with 180 (the session adds the To tag and Contact).
+        if (_services.RingFor <= TimeSpan.Zero)
+        {
+            Answer();
+            return;
+        }
+        _leg.Ring();
+        Timers.StartSingleTimer(RingTimer, RingElapsed.Instance, _services.RingFor);
     }
 
     /// <inheritdoc />
@@ -197,15 +176,11 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     protected override void PostStop()
     {
         using var scope = BeginCallScope();
-        if (_onCancelled is not null) _session.Cancelled -= _onCancelled;
-        if (_onRemoteHangup is not null) _session.RemoteHangup -= _onRemoteHangup;
-        if (_onDtmf is not null) _media.DtmfReceived -= _onDtmf;
-        if (_onPlaybackFinished is not null) _media.PlaybackFinished -= _onPlaybackFinished;
+        _leg.Detach();
         _speech?.Dispose();
         // Not disposed: the answering task may still observe its token after the actor is gone.
-        _answerCancel.Cancel();
-
-        EndAgentLeg();
+        _answering.Cancel();
+        EndAgent();
         if (!_finished)
         {
             // Stopped without ending the call: a crash (or the system shutting down); end the dialog anyway.
@@ -216,24 +191,10 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
                 _services.Metrics.CallFailed();
                 _log.LogError(_crash, "Call {CallId} failed in its actor; ending it", _setup.Call.CallId);
             }
-
-            StopRecording();
-            if (_answered && !_callerGone && !_byeStarted)
-            {
-                _byeStarted = true;
-                var log = _log;
-                var callId = _setup.Call.CallId;
-                _ = _session.HangupAsync(CancellationToken.None).ContinueWith(
-                    t => log.LogWarning(t.Exception, "BYE for call {CallId} failed", callId),
-                    CancellationToken.None,
-                    TaskContinuationOptions.OnlyOnFaulted,
-                    TaskScheduler.Default);
-            }
-            else if (!_answered && !_cancelled)
-            {
-                TryReject(500);
-            }
-            CloseMedia();
+            _recorder?.Stop();
+            if (_answered) HangUpLeg(pipe: false);
+            else if (!_leg.IsEnded) TryReject(500);
+            _leg.CloseMedia();
         }
 
         _services.Ops.Board.Close(_timeline, _outcome);
@@ -242,11 +203,22 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         Context.Parent.Tell(new CallEnded(_setup.Call.CallId, _outcome, _failed));
     }
 
-    private async Task<bool> AnswerAsync(CancellationToken cancellationToken)
+    private SpeechTurns Speech => _speech ??= new SpeechTurns(_services.Speech, _leg.Media, CreateSpeechListener, _services.Time, _log);
+
+    private SpeechListener CreateSpeechListener()
     {
-        await _media.StartAsync(cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        return await _session.AcceptAsync(_setup.SdpAnswer, cancellationToken).ConfigureAwait(false);
+        var self = Self;
+        return new SpeechListener(
+            _leg.Media,
+            (turn, audioAt) => self.Tell(new SpeechStarted(turn, audioAt)),
+            (turn, result) => self.Tell(new SpeechRecognized(turn, result)));
+    }
+
+    private void Answer()
+    {
+        if (_finished || _leg.IsEnded) return;
+        _leg.AnswerAsync(_setup.SdpAnswer, _answering.Token)
+            .PipeTo(Self, success: acked => new CallAnswered(acked), failure: ex => new AnswerFailed(ex));
     }
 
     private void Answering()
@@ -255,8 +227,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         Receive<CallAnswered>(OnAnswered);
         Receive<AnswerFailed>(m =>
         {
-            if (_cancelled) return;
-            Fail(m.Cause, "answering");
+            if (!_leg.IsCancelled) Fail(m.Cause, "answering");
         });
         Receive<CallCancelled>(_ => OnCancelled());
         Receive<CallerHungUp>(_ => OnCancelled());
@@ -270,42 +241,29 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         // and given to the flow once it starts, not dropped.
         Receive<DtmfDetected>(m =>
         {
-            if (_earlyDigits.Count < MaxEarlyDigits) _earlyDigits.Add(m);
+            if (_earlyDigits.Count < MaxEarlyDigits) _earlyDigits.Add(m.Digit);
         });
-        Receive<ClipFinished>(_ => { });
+        Receive<LegPlayed>(_ => { });
     }
 
     private void Active()
     {
-        Receive<DtmfDetected>(OnDtmf);
-        Receive<ClipFinished>(OnClipFinished);
+        Receive<DtmfDetected>(m => OnDigit(m.Digit));
+        Receive<LegPlayed>(OnPlayed);
+        Receive<PromptsRendered>(m => _playback.Rendered(m.Token, [.. m.Clips.OfType<AudioClip>()]));
         Receive<FlowTimerFired>(OnFlowTimer);
-        QueueHandlers();
-        ReceiveSpeech();
-        Receive<QueueWaitExpired>(_ =>
-        {
-            if (_queue is not null)
-            {
-                LeaveQueueWith(QueueOutcome.Failed);
-                return;
-            }
-            if (_playback == Playback.Hold) StopClips();
-            _log.LogInformation("Router not configured: the queue step ends as failed");
-            _timeline.QueueEvent("wait expired: failed (router not configured)", _run?.CurrentFlow, _run?.CurrentStep);
-            Guard(() => _run!.QueueResult(QueueOutcome.Failed));
-        });
+        Receive<SpeechStarted>(OnSpeechStarted);
+        Receive<SpeechRecognized>(OnSpeechRecognized);
         Receive<RecordingLimitReached>(m =>
         {
-            if (m.Recording == _recordings) FinishRecording();
+            if (_recorder?.Number == m.Recording) FinishRecording();
         });
         Receive<ReferCompleted>(m => Guard(() => _run!.TransferResult(m.Accepted)));
-        Receive<PromptsRendered>(OnPromptsRendered);
+        QueueHandlers();
         Receive<CallerHungUp>(_ =>
         {
-            _callerGone = true;
             CallerLeftQueue();
-            StopClips();
-            CloseMedia();
+            _playback.Stop();
             Guard(() => _run!.Hangup());
             Finish();
         });
@@ -321,23 +279,18 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     private void Ending()
     {
         Receive<HangupCompleted>(_ => Finish());
-        Receive<CallerHungUp>(_ =>
-        {
-            _callerGone = true;
-            Finish();
-        });
+        Receive<CallerHungUp>(_ => Finish());
         ReceiveAny(_ => { });
     }
 
     private void OnAnswered(CallAnswered m)
     {
-        if (_cancelled) return;
+        if (_leg.IsCancelled) return;
         _answered = true;
         if (!m.Acknowledged)
         {
             // RFC 3261 §13.3.1.4: no ACK before Timer H; the stack has sent BYE itself.
             _log.LogWarning("Call {CallId}: no ACK for the 200 OK; the call is over", _setup.Call.CallId);
-            _callerGone = true;
             _outcome = "no-ack";
             Finish();
             return;
@@ -352,255 +305,119 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             _run.Observer = _timeline;
             _run.Start();
         });
-        foreach (var digit in _earlyDigits)
-        {
-            OnDtmf(digit);
-        }
-
+        foreach (var digit in _earlyDigits) OnDigit(digit);
         _earlyDigits.Clear();
     }
 
     private void OnCancelled()
     {
-        _cancelled = true;
         _outcome = "cancelled";
         _log.LogInformation("Call {CallId} cancelled before the answer", _setup.Call.CallId);
         Finish();
     }
 
-    private void OnDtmf(DtmfDetected m)
+    private void OnDigit(char digit)
     {
-        _log.LogDebug("DTMF {Digit}", m.Digit);
-        _timeline.Digit(m.Digit, _run?.CurrentFlow, _run?.CurrentStep);
-        if (_recording is not null)
+        _log.LogDebug("DTMF {Digit}", digit);
+        _timeline.Digit(digit, _run?.CurrentFlow, _run?.CurrentStep);
+        if (_recorder is { IsRecording: true } recorder)
         {
-            if (_finishKey.Contains(m.Digit, StringComparison.Ordinal)) FinishRecording();
+            if (recorder.IsFinishKey(digit)) FinishRecording();
             return;
         }
-        if (_queue is not null)
-        {
-            OnQueueDigit(m.Digit);
-            return;
-        }
-        if (_bridge is not null) return;
-        Guard(() => _run!.Digit(m.Digit));
+        if (OnQueueDigit(digit) || _agent is { IsBridged: true }) return;
+        Guard(() => _run!.Digit(digit));
     }
 
-    private void OnClipFinished(ClipFinished m)
+    private void OnPlayed(LegPlayed m)
     {
-        // A finish raised for a clip since stopped or replaced carries an older generation.
-        if (m.Generation != Volatile.Read(ref _generation)) return;
-        switch (_playback)
+        switch (_playback.Finished(m.Play))
         {
-            case Playback.Flow when _clips.Count > 0:
-                PlayNext();
-                break;
-            case Playback.Flow:
-                _playback = Playback.None;
-                Interlocked.Increment(ref _generation);
+            case PlaybackKind.Flow:
                 Guard(() => _run!.PromptFinished());
                 break;
-            case Playback.Hold:
-                if (_clips.Count == 0)
-                {
-                    foreach (var clip in _hold) _clips.Enqueue(clip);
-                }
-                PlayNext();
-                break;
-            case Playback.Beep:
-                _playback = Playback.None;
-                Interlocked.Increment(ref _generation);
+            case PlaybackKind.Beep:
                 StartRecording();
                 break;
-            case Playback.Announce when _clips.Count > 0:
-                PlayNext();
-                break;
-            case Playback.Announce:
+            case PlaybackKind.Announce:
                 AnnouncementFinished();
                 break;
         }
     }
 
-    private void PlayPrompts(PlayEffect play)
+    /// <summary>Plays a flow prompt; text not synthesized yet is rendered off the actor (<see cref="PromptsRendered"/> starts it).</summary>
+    private void PlayPrompts(IReadOnlyList<ResolvedPrompt> prompts)
     {
-        StopClips();
-        _playback = Playback.Flow;
-        // Text not synthesized yet is rendered off the actor; PromptsRendered then starts the playback.
-        if (EnqueuePromptClips(play.Prompts)) PlayNext();
-    }
-
-    private void PlayNext()
-    {
-        var generation = Interlocked.Increment(ref _generation);
-        if (_clips.TryDequeue(out var clip))
+        var provider = _services.Prompts;
+        if (prompts.All(p => p.Text is null || provider.Find(p) is not null))
         {
-            _media.Play(clip);
-        }
-        else
-        {
-            // Nothing playable (text without TTS, missing file): the prompt is over at once, after this message.
-            Self.Tell(new ClipFinished(generation));
-        }
-    }
-
-    private void StopClips()
-    {
-        if (_playback == Playback.None) return;
-        _clips.Clear();
-        _playback = Playback.None;
-        Interlocked.Increment(ref _generation);
-        if (!_mediaClosed) _media.StopPlayback();
-    }
-
-    private void Enqueue(EnqueueEffect enqueue)
-    {
-        if (_services.Router is not null)
-        {
-            EnqueueWithRouter(enqueue);
+            _playback.Play(PlaybackKind.Flow, Clips(prompts));
             return;
         }
-        var wait = enqueue.MaxWait ?? _services.QueueWaitWithoutRouter;
-        _log.LogWarning(
-            "Router not configured: caller waits on hold for skill {Skill} and the queue step fails after {Wait}",
-            enqueue.Skill, wait);
-        StartHold(enqueue.Hold);
-        Timers.StartSingleTimer(QueueTimer, QueueWaitExpired.Instance, wait);
-    }
-
-    private void StartHold(IReadOnlyList<ResolvedPrompt> holdPrompts)
-    {
-        var hold = new List<AudioClip>();
-        foreach (var prompt in holdPrompts)
-        {
-            if (_services.Prompts.Find(prompt) is { } clip) hold.Add(clip);
-        }
-        if (holdPrompts.Count == 0 && _services.Prompts.FindSound(DefaultHoldSound) is { } fallback) hold.Add(fallback);
-        _hold = hold;
-        StopClips();
-        if (hold.Count > 0)
-        {
-            foreach (var clip in hold) _clips.Enqueue(clip);
-            _playback = Playback.Hold;
-            PlayNext();
-        }
-    }
-
-    private void Transfer(TransferEffect transfer)
-    {
-        if (transfer.Method != TransferMethod.Refer)
-        {
-            _log.LogWarning("Bridged transfer to {Target} needs the router and media bridge; not available, the transfer fails", transfer.Uri);
-            _run!.TransferResult(false);
-            return;
-        }
-
+        var token = _playback.BeginRendering();
         var log = _log;
-        var target = transfer.Uri;
-        _session.ReferAsync(target, CancellationToken.None).PipeTo(
+        RenderAllAsync(provider, prompts).PipeTo(
             Self,
-            success: accepted => new ReferCompleted(accepted),
+            success: clips => new PromptsRendered(token, clips),
             failure: ex =>
             {
-                log.LogWarning(ex, "REFER to {Target} failed", target);
-                return new ReferCompleted(false);
+                log.LogWarning(ex, "Prompt synthesis failed; the prompt is skipped");
+                return new PromptsRendered(token, []);
             });
     }
 
-    private void Record(RecordEffect record)
-    {
-        _finishKey = record.FinishKey;
-        _recordLimit = record.MaxLength;
-        _messageSkill = record.Skill;
-        if (!_setup.Negotiated.Receives)
-        {
-            _log.LogWarning("The caller sends no audio (SDP direction); the message is not recorded");
-            _run!.RecordingFinished(string.Empty, 0);
-            return;
-        }
+    private List<AudioClip> Clips(IEnumerable<ResolvedPrompt> prompts) =>
+        [.. prompts.Select(_services.Prompts.Find).OfType<AudioClip>()];
 
-        StopClips();
-        if (record.Beep && _services.Prompts.FindSound(BeepSound) is { } beep)
-        {
-            _clips.Enqueue(beep);
-            _playback = Playback.Beep;
-            PlayNext();
-        }
-        else
-        {
-            StartRecording();
-        }
-    }
-
-    private void StartRecording()
+    private static async Task<AudioClip?[]> RenderAllAsync(IPromptClipProvider provider, IReadOnlyList<ResolvedPrompt> prompts)
     {
-        var number = ++_recordings;
-        var path = MessagePath() ?? Path.Combine(_services.RecordingsFolder, $"{ActorNames.FromCallId(_setup.Call.CallId)}-{number}.wav");
-        try
-        {
-            _recording = CallRecording.Start(_media, path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            _log.LogError(ex, "Cannot record to {Path}", path);
-            Guard(() => _run!.RecordingFinished(string.Empty, 0));
-            return;
-        }
-        _log.LogInformation("Recording to {Path}", path);
-        Timers.StartSingleTimer(RecordTimer, new RecordingLimitReached(number), _recordLimit);
-    }
-
-    private void FinishRecording()
-    {
-        if (_recording is not { } recording) return;
-        _recording = null;
-        Timers.Cancel(RecordTimer);
-        var seconds = recording.Stop();
-        if (SaveMessage(recording.Path, seconds)) return;
-        Guard(() => _run!.RecordingFinished(recording.Path, seconds));
-    }
-
-    private void StopRecording()
-    {
-        _recording?.Stop();
-        _recording = null;
+        var clips = new AudioClip?[prompts.Count];
+        for (var i = 0; i < clips.Length; i++) clips[i] = await provider.RenderAsync(prompts[i]).ConfigureAwait(false);
+        return clips;
     }
 
     private void OnFlowEnded(FlowOutcome outcome)
     {
         if (!_failed) _outcome = outcome.Code;
         // Connected to an agent: the call lives on, bridged, until either side hangs up.
-        if (_bridge is not null && !_callerGone) return;
-        StopClips();
+        if (_agent is { IsBridged: true } && !_leg.IsEnded) return;
+        _playback.Stop();
         StopSpeech();
-        StopRecording();
+        _recorder?.Stop();
         Timers.Cancel(FlowTimer);
         Timers.Cancel(QueueTimer);
         Timers.Cancel(RecordTimer);
-        if (_callerGone || !_answered) Finish();
+        if (_leg.IsEnded || !_answered) Finish();
         else BeginHangup();
     }
 
     private void BeginHangup()
     {
-        if (_byeStarted || _finished) return;
+        if (_finished || Timers.IsTimerActive(HangupTimer)) return;
         Become(Ending);
         Timers.StartSingleTimer(HangupTimer, HangupCompleted.Instance, _services.HangupTimeout);
+        EndAgent();
+        _playback.Stop();
+        _recorder?.Stop();
+        HangUpLeg(pipe: true);
+    }
+
+    private void HangUpLeg(bool pipe)
+    {
         var log = _log;
         var callId = _setup.Call.CallId;
-        // Flagged just before the BYE: a throw before this point leaves PostStop to send it.
-        _byeStarted = true;
-        EndAgentLeg();
-        _session.HangupAsync(CancellationToken.None).PipeTo(
-            Self,
-            success: () => HangupCompleted.Instance,
-            failure: ex =>
+        var bye = _leg.HangupAsync(CancellationToken.None);
+        if (pipe)
+        {
+            bye.PipeTo(Self, success: () => HangupCompleted.Instance, failure: ex =>
             {
                 log.LogWarning(ex, "BYE for call {CallId} failed", callId);
                 return HangupCompleted.Instance;
             });
-        StopClips();
-        StopRecording();
-        CloseMedia();
+            return;
+        }
+        _ = bye.ContinueWith(t => log.LogWarning(t.Exception, "BYE for call {CallId} failed", callId),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     private void Guard(Action action)
@@ -622,12 +439,12 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _outcome = "failed";
         _services.Metrics.CallFailed();
         _log.LogError(ex, "Call {CallId} failed while {During}; ending it", _setup.Call.CallId, during);
-        if (_answered && !_callerGone)
+        if (_answered && !_leg.IsEnded)
         {
             BeginHangup();
             return;
         }
-        if (!_answered && !_cancelled) TryReject(500);
+        if (!_answered && !_leg.IsEnded) TryReject(500);
         Finish();
     }
 
@@ -635,7 +452,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     {
         try
         {
-            _session.Reject(statusCode);
+            _leg.Reject(statusCode);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
         {
@@ -643,29 +460,17 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         }
     }
 
-    private void CloseMedia()
-    {
-        if (_mediaClosed) return;
-        _mediaClosed = true;
-        try
-        {
-            _media.Close();
-        }
-        catch (Exception ex)
-        {
-            _log.LogWarning(ex, "Closing the media of call {CallId} failed", _setup.Call.CallId);
-        }
-        _ = _media.DisposeAsync().AsTask();
-    }
-
     private void Finish()
     {
         if (_finished) return;
         _finished = true;
         Timers.CancelAll();
-        EndAgentLeg();
-        StopRecording();
-        CloseMedia();
+        EndAgent();
+        _recorder?.Stop();
+        _leg.CloseMedia();
         Context.Stop(Self);
     }
+
+    // Every line a call logs carries its Call-ID and its flow (CallLogScope).
+    private IDisposable? BeginCallScope() => _log.BeginScope(_scope);
 }

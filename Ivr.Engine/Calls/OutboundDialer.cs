@@ -1,3 +1,4 @@
+using Ivr.Engine.Calls.Legs;
 using Ivr.Engine.Media;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;
@@ -6,9 +7,9 @@ using Ivr.Engine.Sip.Transport;
 namespace Ivr.Engine.Calls;
 
 /// <summary>
-/// Places calls for the router (agent legs, callbacks) over the stack's UAC side: reserves an RTP port, offers PCMU/PCMA
-/// with telephone-event, sends the INVITE, negotiates the answer and starts the media. A leg whose answer is unusable
-/// is hung up at once and reported as rejected.
+/// Rings out (agent legs, callbacks' customers) over the stack's UAC side: reserves an RTP port, offers PCMU/PCMA with
+/// telephone-event, sends the INVITE, negotiates the answer and starts the media, and returns the answered
+/// <see cref="OutboundLeg"/>. A leg whose answer is unusable is hung up at once and reported as rejected (488).
 /// </summary>
 public sealed class OutboundDialer
 {
@@ -36,10 +37,10 @@ public sealed class OutboundDialer
     public string FromUser { get; }
 
     /// <summary>Calls <paramref name="target"/> (a SIP URI) and, on answer, returns the leg with its media started.</summary>
-    public async Task<OutboundLeg> DialAsync(string target, string? displayName, TimeSpan ringTimeout, CancellationToken cancellationToken)
+    public async Task<RingOutResult> DialAsync(string target, string? displayName, TimeSpan ringTimeout, CancellationToken cancellationToken)
     {
-        if (!SipUri.TryParse(target, out var uri)) return new OutboundLeg(OutboundCallStatus.Rejected, 0, null, null, $"'{target}' is not a SIP URI");
-        if (_userAgent() is not { } userAgent) return new OutboundLeg(OutboundCallStatus.Rejected, 0, null, null, "the SIP stack is not running");
+        if (!SipUri.TryParse(target, out var uri)) return RingOutResult.Failed($"'{target}' is not a SIP URI");
+        if (_userAgent() is not { } userAgent) return RingOutResult.Failed("the SIP stack is not running");
 
         var reservation = _media.Reserve();
         try
@@ -50,7 +51,7 @@ public sealed class OutboundDialer
             if (call.Status != OutboundCallStatus.Answered)
             {
                 reservation.Dispose();
-                return new OutboundLeg(call.Status, call.StatusCode, null, null);
+                return new RingOutResult(call.Status, call.StatusCode, null);
             }
             if (!SdpSession.TryParse(call.SdpAnswer, out var answer, out var sdpError))
                 return await HangUpAsync(call, reservation, "unusable SDP answer: " + sdpError).ConfigureAwait(false);
@@ -68,7 +69,7 @@ public sealed class OutboundDialer
                 await call.HangupAsync(CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
-            return new OutboundLeg(OutboundCallStatus.Answered, call.StatusCode, call, media);
+            return new RingOutResult(OutboundCallStatus.Answered, call.StatusCode, new OutboundLeg(call, media));
         }
         catch
         {
@@ -77,10 +78,10 @@ public sealed class OutboundDialer
         }
     }
 
-    private static async Task<OutboundLeg> HangUpAsync(IOutboundCall call, IMediaReservation reservation, string? problem)
+    private static async Task<RingOutResult> HangUpAsync(IOutboundCall call, IMediaReservation reservation, string? problem)
     {
         reservation.Dispose();
         await call.HangupAsync(CancellationToken.None).ConfigureAwait(false);
-        return new OutboundLeg(OutboundCallStatus.Rejected, 488, null, null, problem);
+        return RingOutResult.Failed(problem ?? "unusable answer", 488);
     }
 }

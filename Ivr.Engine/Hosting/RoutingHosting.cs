@@ -64,7 +64,7 @@ public static class RoutingHosting
         }
         var outbound = sp.GetRequiredService<OutboundDialer>();
         var stores = sp.GetRequiredService<RoutingStores>();
-        var dialer = system.ActorOf(CallbackDialer.Props(new CallbackDialerSettings(outbound, calls.Prompts, routing.CallbackTrunk)
+        var dialer = system.ActorOf(CallbackCalls.Props(new CallbackDialerSettings(outbound, calls.Prompts, routing.CallbackTrunk)
         {
             RingTimeout = routing.CallbackRingTimeout,
             Logging = calls.Logging,

@@ -49,6 +49,12 @@ public interface IMediaSession : IAsyncDisposable
     /// <summary>Sends a DTMF digit as RFC 4733 events at the negotiated payload type (0-9, *, #, A-D).</summary>
     void SendDtmf(char digit);
 
+    /// <summary>
+    /// Queues live 8 kHz PCM to send when no prompt plays (a bridged leg, streamed speech), encoded in this session's own
+    /// codec and packet time; a bounded amount is held, the oldest dropped beyond it. Called on another session's media thread.
+    /// </summary>
+    void SendAudio(ReadOnlySpan<short> samples);
+
     /// <summary>Stops sending and receiving and releases the socket; further calls are ignored.</summary>
     void Close();
 }

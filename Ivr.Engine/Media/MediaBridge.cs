@@ -4,12 +4,13 @@ namespace Ivr.Engine.Media;
 /// Joins two call legs (a caller and an agent): audio decoded on one is queued, as PCM, to be re-encoded and sent on
 /// the other in that leg's own codec and packet time (so PCMU ↔ PCMA and 20 ↔ 30 ms transcode naturally,
 /// RFC 3551 §4.5.14), and DTMF received on one is regenerated on the other (RFC 4733 §2.5: events, not tones).
-/// Nothing is allocated per frame; disposing the bridge unhooks both legs and leaves them running.
+/// Nothing is allocated per frame; disposing the bridge unhooks both legs and leaves them running. It knows the legs only
+/// through the media seam (<see cref="IMediaSession"/>), so any two sessions bridge, whatever carries them.
 /// </summary>
 public sealed class MediaBridge : IDisposable
 {
-    private readonly RtpMediaSession _a;
-    private readonly RtpMediaSession _b;
+    private readonly IMediaSession _a;
+    private readonly IMediaSession _b;
     private readonly AudioFrameHandler _aToB;
     private readonly AudioFrameHandler _bToA;
     private readonly Action<char> _dtmfAToB;
@@ -18,7 +19,7 @@ public sealed class MediaBridge : IDisposable
     private int _digitsDropped;
 
     /// <summary>Connects <paramref name="a"/> and <paramref name="b"/> both ways, from now on.</summary>
-    public MediaBridge(RtpMediaSession a, RtpMediaSession b)
+    public MediaBridge(IMediaSession a, IMediaSession b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -56,7 +57,7 @@ public sealed class MediaBridge : IDisposable
         _b.DtmfReceived -= _dtmfBToA;
     }
 
-    private void Relay(RtpMediaSession target, char digit)
+    private void Relay(IMediaSession target, char digit)
     {
         if (target.Format.DtmfPayloadType is null)
         {

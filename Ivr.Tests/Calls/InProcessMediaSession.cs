@@ -11,7 +11,10 @@ namespace Ivr.Tests.Calls;
 internal sealed class InProcessMediaSession : IMediaSession
 {
     private readonly ConcurrentQueue<string> _played = new();
-    private volatile string? _current;
+    private readonly ConcurrentQueue<char> _sentDigits = new();
+    private readonly ConcurrentQueue<short> _sentAudio = new();
+    private readonly Lock _queueGate = new();
+    private readonly Queue<string> _queue = new();
     private int _stops;
     private int _closed;
 
@@ -23,7 +26,7 @@ internal sealed class InProcessMediaSession : IMediaSession
 
     public IPEndPoint RemoteEndPoint => Negotiated.RemoteEndPoint;
 
-    public bool IsPlaying => _current is not null;
+    public bool IsPlaying => Current is not null;
 
     /// <summary>Play throws this when set (a faulty media session).</summary>
     public Exception? FailOnPlay { get; set; }
@@ -37,8 +40,14 @@ internal sealed class InProcessMediaSession : IMediaSession
     /// <summary>Names of the clips played, in order.</summary>
     public IReadOnlyList<string> Played => [.. _played];
 
-    /// <summary>The clip playing now, or null.</summary>
-    public string? Current => _current;
+    /// <summary>The clip playing now (the head of the play queue), or null.</summary>
+    public string? Current
+    {
+        get
+        {
+            lock (_queueGate) return _queue.TryPeek(out var head) ? head : null;
+        }
+    }
 
     public int Stops => Volatile.Read(ref _stops);
 
@@ -62,19 +71,29 @@ internal sealed class InProcessMediaSession : IMediaSession
     public void Play(AudioClip clip)
     {
         if (FailOnPlay is { } failure) throw failure;
-        _current = clip.Name;
+        lock (_queueGate) _queue.Enqueue(clip.Name);
         _played.Enqueue(clip.Name);
     }
 
     public void StopPlayback()
     {
         Interlocked.Increment(ref _stops);
-        _current = null;
+        lock (_queueGate) _queue.Clear();
     }
 
-    public void SendDtmf(char digit)
+    public void SendDtmf(char digit) => _sentDigits.Enqueue(digit);
+
+    /// <summary>Live audio queued to send (a bridge relays the other leg's audio here): samples in order.</summary>
+    public void SendAudio(ReadOnlySpan<short> samples)
     {
+        foreach (var sample in samples) _sentAudio.Enqueue(sample);
     }
+
+    /// <summary>Digits sent to the caller (relayed by a bridge).</summary>
+    public string SentDigits => string.Concat(_sentDigits);
+
+    /// <summary>Live audio samples sent to the caller (relayed by a bridge).</summary>
+    public int SentAudioSamples => _sentAudio.Count;
 
     public void Close() => Interlocked.Exchange(ref _closed, 1);
 
@@ -87,11 +106,19 @@ internal sealed class InProcessMediaSession : IMediaSession
     /// <summary>The caller presses a key (as if an RFC 4733 event arrived on the media thread).</summary>
     public void Press(char digit) => DtmfReceived?.Invoke(digit);
 
-    /// <summary>The clip playing now reaches its end.</summary>
+    /// <summary>
+    /// The clip playing now reaches its end; the next queued clip plays, and when none is left the queue ran empty
+    /// (<see cref="PlaybackFinished"/>, as the RTP session raises it).
+    /// </summary>
     public void FinishClip()
     {
-        _current = null;
-        PlaybackFinished?.Invoke();
+        bool empty;
+        lock (_queueGate)
+        {
+            _queue.TryDequeue(out _);
+            empty = _queue.Count == 0;
+        }
+        if (empty) PlaybackFinished?.Invoke();
     }
 
     /// <summary>Caller audio arrives.</summary>

@@ -29,7 +29,7 @@ public sealed record SkillRouterSettings(AgentsConfig Agents, RouterStatus Statu
     /// <summary>Opens the durable stores; null: callbacks and messages are refused.</summary>
     public RoutingStores? Stores { get; init; }
 
-    /// <summary>The callback dialer (<see cref="CallbackDialer"/> in the engine, a probe in tests); null: callbacks stay pending.</summary>
+    /// <summary>Who places callbacks (<c>Calls.CallbackCalls</c> in the engine, a probe in tests); null: callbacks stay pending.</summary>
     public IActorRef? Dialer { get; init; }
 
     /// <summary>

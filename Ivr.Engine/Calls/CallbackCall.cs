@@ -1,0 +1,174 @@
+using Akka.Actor;
+using Ivr.Engine.Calls.Legs;
+using Ivr.Engine.Routing.Callbacks;
+using Ivr.Engine.Routing.Live;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Calls;
+
+/// <summary>
+/// One callback attempt as a call: rings the customer through the trunk, plays the greeting to its end, then rings the
+/// reserved agent over hold music and bridges the two legs (<see cref="AgentConnection"/>, as for a queued caller). The
+/// router hears <see cref="CallbackBridged"/> and then exactly one <see cref="CallbackDialFinished"/>.
+/// </summary>
+public sealed class CallbackCall : ReceiveActor
+{
+    private readonly CallbackDialerSettings _settings;
+    private readonly DialCallback _job;
+    private readonly IActorRef _router;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _ringing = new();
+    private OutboundLeg? _customer;
+    private AgentConnection? _agent;
+    private int _greeting;
+    private bool _reported;
+
+    /// <summary>Registers the handlers; the customer is rung in <see cref="PreStart"/>.</summary>
+    public CallbackCall(CallbackDialerSettings settings, DialCallback job, IActorRef router)
+    {
+        _settings = settings;
+        _job = job;
+        _router = router;
+        _log = settings.Logging.CreateLogger<CallbackCall>();
+        Receive<CustomerRang>(OnCustomer);
+        Receive<AgentRang>(OnAgent);
+        Receive<LegHungUp>(m => OnHangup(m.Customer));
+        Receive<LegPlayed>(m =>
+        {
+            if (m.Play == _greeting && _agent is null) RingAgent();
+        });
+    }
+
+    /// <summary>The props of one attempt for <paramref name="job"/>, reporting to <paramref name="router"/>.</summary>
+    public static Props Props(CallbackDialerSettings settings, DialCallback job, IActorRef router) =>
+        Akka.Actor.Props.Create(() => new CallbackCall(settings, job, router));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        var target = _settings.TargetFor(_job.Callback.Number);
+        _log.LogInformation("Callback {Id}: calling {Number} at {Target} (attempt {Attempt})", _job.Callback.Id, _job.Callback.Number, target, _job.Callback.Attempts);
+        _settings.Outbound.DialAsync(target, null, _settings.RingTimeout, _ringing.Token).PipeTo(Self,
+            success: result => new CustomerRang(result),
+            failure: ex => new CustomerRang(RingOutResult.Failed(ex.Message)));
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _ringing.Cancel();
+        _agent?.End();
+        if (_customer is { } customer)
+        {
+            customer.Attach(null);
+            _ = customer.HangupAsync(CancellationToken.None);
+        }
+        Report(CallbackAttemptResult.NoAnswer, agentMissed: false);
+    }
+
+    private void OnCustomer(CustomerRang m)
+    {
+        if (m.Result.Leg is not { } leg)
+        {
+            var result = m.Result.StatusCode switch
+            {
+                486 or 600 or 603 => CallbackAttemptResult.Busy,
+                404 or 484 or 403 or 410 => CallbackAttemptResult.Rejected,
+                _ => CallbackAttemptResult.NoAnswer,
+            };
+            _log.LogInformation("Callback {Id}: customer not reached ({Status} {Code}) → {Result}", _job.Callback.Id, m.Result.Status, m.Result.StatusCode, result);
+            Finish(result, agentMissed: false);
+            return;
+        }
+        _customer = leg;
+        leg.Attach(new Listener(Self, customer: true));
+        // In the caller's language when it has a greeting that can be played, else the default one.
+        var prompt = _settings.GreetingFor(_job.Callback.Language);
+        var greeting = _settings.Prompts.Find(prompt);
+        if (greeting is null && prompt != _settings.Greeting) greeting = _settings.Prompts.Find(prompt = _settings.Greeting);
+        if (greeting is null)
+        {
+            RingAgent();
+            return;
+        }
+        // The customer hears "this is your callback…" to its end before the agent is rung, so that an agent who answers
+        // at once does not cut it off.
+        _log.LogInformation("Callback {Id}: customer answered; greeting ({Locale})", _job.Callback.Id, prompt.Locale);
+        _greeting = leg.Play([greeting]);
+    }
+
+    private void RingAgent()
+    {
+        if (_settings.Prompts.FindSound("common/hold.wav") is { } hold) _customer!.Play([hold]);
+        _log.LogInformation("Callback {Id}: ringing agent {Agent}", _job.Callback.Id, _job.AgentId);
+        _agent = new AgentConnection(_settings.Outbound, _job.AgentId, _log);
+        _agent.RingAsync(_job.AgentContact, _job.Callback.Number, _job.AgentRingTimeout).PipeTo(Self, success: result => new AgentRang(result));
+    }
+
+    private void OnAgent(AgentRang m)
+    {
+        if (_customer is null || _agent is null)
+        {
+            _agent?.End(m.Result);
+            return;
+        }
+        if (m.Result.Leg is not { } agentLeg)
+        {
+            _log.LogWarning("Callback {Id}: agent {Agent} did not answer ({Code}); the callback will be retried", _job.Callback.Id, _job.AgentId, m.Result.StatusCode);
+            Finish(CallbackAttemptResult.NoAnswer, agentMissed: true);
+            return;
+        }
+        if (!_agent.Bridge(_customer, agentLeg, new Listener(Self, customer: false))) return;
+        _log.LogInformation("Callback {Id}: customer bridged to agent {Agent}", _job.Callback.Id, _job.AgentId);
+        _router.Tell(new CallbackBridged(_job.Callback.Id, _job.AgentId));
+    }
+
+    private void OnHangup(bool customer)
+    {
+        _log.LogInformation("Callback {Id}: the {Side} hung up", _job.Callback.Id, customer ? "customer" : "agent");
+        var served = _agent?.IsBridged == true;
+        if (customer) _customer = null;
+        // Bridged: the callback was served. Before the agent answered: the customer left; retry later.
+        Finish(served ? CallbackAttemptResult.Connected : CallbackAttemptResult.NoAnswer, agentMissed: false);
+    }
+
+    private void Finish(CallbackAttemptResult result, bool agentMissed)
+    {
+        Report(result, agentMissed);
+        Context.Stop(Self);
+    }
+
+    private void Report(CallbackAttemptResult result, bool agentMissed)
+    {
+        if (_reported) return;
+        _reported = true;
+        _router.Tell(new CallbackDialFinished(_job.Callback.Id, _job.AgentId, result, agentMissed));
+    }
+
+    private sealed record CustomerRang(RingOutResult Result);
+
+    private sealed record AgentRang(RingOutResult Result);
+
+    private sealed record LegHungUp(bool Customer);
+
+    private sealed record LegPlayed(int Play);
+
+    /// <summary>Posts a leg's events to the attempt.</summary>
+    private sealed class Listener(IActorRef attempt, bool customer) : ILegListener
+    {
+        public void DigitReceived(char digit)
+        {
+        }
+
+        public void PlaybackFinished(int play)
+        {
+            if (customer) attempt.Tell(new LegPlayed(play));
+        }
+
+        public void HungUp() => attempt.Tell(new LegHungUp(customer));
+
+        public void Cancelled()
+        {
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Ivr.Engine.Media;
+using Ivr.Engine.Sip;
+using Ivr.Engine.Sip.Stack;
+
+namespace Ivr.Engine.Calls.Legs;
+
+/// <summary>
+/// The caller's leg of an incoming call: its INVITE session (ring, answer, reject, refer, cancel) and the media reserved
+/// for it. Answering starts the media, then sends the 200 OK with the SDP answer and waits for the ACK (RFC 3261 §13.3.1.4).
+/// </summary>
+public sealed class InboundLeg : SipLeg
+{
+    private readonly IInviteSession _session;
+    private readonly Action _onCancelled;
+    private readonly Action _onRemoteHangup;
+    private int _detached;
+
+    /// <summary>The leg of <paramref name="session"/> on <paramref name="media"/> (not started); subscribes to the session.</summary>
+    public InboundLeg(IInviteSession session, IMediaSession media)
+        : base(session.CallId, media)
+    {
+        _session = session;
+        _onCancelled = () =>
+        {
+            MarkEnded();
+            Listener?.Cancelled();
+        };
+        _onRemoteHangup = OnRemoteHangup;
+        session.Cancelled += _onCancelled;
+        session.RemoteHangup += _onRemoteHangup;
+    }
+
+    /// <summary>True once the caller cancelled (a CANCEL can land before anyone attached: read it here).</summary>
+    public bool IsCancelled => _session.IsCancelled;
+
+    /// <summary>Sends a provisional response such as 180 Ringing (RFC 3261 §13.3.1.1).</summary>
+    public void Ring(int statusCode = 180) => _session.SendProvisional(statusCode);
+
+    /// <summary>Starts the media, sends 200 OK with <paramref name="sdpAnswer"/>; true on ACK, false when Timer H fired (the stack sent BYE).</summary>
+    public async Task<bool> AnswerAsync(string sdpAnswer, CancellationToken cancellationToken)
+    {
+        await Media.StartAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var acknowledged = await _session.AcceptAsync(sdpAnswer, cancellationToken).ConfigureAwait(false);
+        if (!acknowledged) MarkEnded();
+        return acknowledged;
+    }
+
+    /// <summary>Answers the INVITE with a final non-2xx; <paramref name="extraHeaders"/> such as Retry-After.</summary>
+    public void Reject(int statusCode, IReadOnlyList<SipHeader>? extraHeaders = null)
+    {
+        MarkEnded();
+        _session.Reject(statusCode, extraHeaders);
+    }
+
+    /// <summary>Asks the caller to call <paramref name="target"/> (RFC 3515); true when the REFER was accepted.</summary>
+    public Task<bool> ReferAsync(string target, CancellationToken cancellationToken) => _session.ReferAsync(target, cancellationToken);
+
+    /// <summary>Stops reporting the session's events (the owner is gone); the media is left to <see cref="SipLeg.CloseMedia"/>.</summary>
+    public void Detach()
+    {
+        if (Interlocked.Exchange(ref _detached, 1) != 0) return;
+        Attach(null);
+        _session.Cancelled -= _onCancelled;
+        _session.RemoteHangup -= _onRemoteHangup;
+    }
+
+    /// <inheritdoc />
+    protected override Task SendByeAsync(CancellationToken cancellationToken) =>
+        _session.IsAnswered ? _session.HangupAsync(cancellationToken) : Task.CompletedTask;
+}

@@ -1,0 +1,139 @@
+using Ivr.Engine.Media;
+
+namespace Ivr.Engine.Calls.Legs;
+
+/// <summary>
+/// A leg over a SIP dialog and an <see cref="IMediaSession"/>: playback numbered so a stale end is recognisable, keys and
+/// hang-ups forwarded to the attached listener, bridging through the media seam, and an idempotent hang-up. Thread-safe:
+/// its owner calls it from its actor, the stack and the media from theirs.
+/// </summary>
+public abstract class SipLeg : ILeg
+{
+    private readonly Action<char> _onDigit;
+    private readonly Action _onPlaybackFinished;
+    private ILegListener? _listener;
+    private int _play;
+    private int _playing;
+    private int _ended;
+    private int _mediaClosed;
+
+    /// <summary>Wraps <paramref name="media"/> for the dialog <paramref name="callId"/>; subscribes to the media's events.</summary>
+    protected SipLeg(string callId, IMediaSession media)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callId);
+        ArgumentNullException.ThrowIfNull(media);
+        CallId = callId;
+        Media = media;
+        _onDigit = digit => Volatile.Read(ref _listener)?.DigitReceived(digit);
+        _onPlaybackFinished = OnPlaybackFinished;
+        media.DtmfReceived += _onDigit;
+        media.PlaybackFinished += _onPlaybackFinished;
+    }
+
+    /// <inheritdoc />
+    public string CallId { get; }
+
+    /// <inheritdoc />
+    public IMediaSession Media { get; }
+
+    /// <inheritdoc />
+    public bool IsEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>The attached listener, for subclasses' own events.</summary>
+    protected ILegListener? Listener => Volatile.Read(ref _listener);
+
+    /// <inheritdoc />
+    public void Attach(ILegListener? listener) => Volatile.Write(ref _listener, listener);
+
+    /// <inheritdoc />
+    public int Play(IReadOnlyList<AudioClip> clips)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        var play = Interlocked.Increment(ref _play);
+        var wasPlaying = Interlocked.Exchange(ref _playing, 0) != 0;
+        if (IsMediaClosed) return play;
+        if (wasPlaying) Media.StopPlayback();
+        if (clips.Count == 0)
+        {
+            // Nothing playable (text without TTS, a missing file): the play ends at once.
+            Volatile.Read(ref _listener)?.PlaybackFinished(play);
+            return play;
+        }
+        Volatile.Write(ref _playing, play);
+        foreach (var clip in clips) Media.Play(clip);
+        return play;
+    }
+
+    /// <summary>True while a play runs (started and neither ended nor stopped).</summary>
+    public bool IsPlaying => Volatile.Read(ref _playing) != 0;
+
+    /// <inheritdoc />
+    public void StopPlayback()
+    {
+        Interlocked.Increment(ref _play);
+        if (Interlocked.Exchange(ref _playing, 0) != 0 && !IsMediaClosed) Media.StopPlayback();
+    }
+
+    /// <inheritdoc />
+    public IDisposable BridgeTo(ILeg other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        StopPlayback();
+        other.StopPlayback();
+        return new MediaBridge(Media, other.Media);
+    }
+
+    /// <inheritdoc />
+    public async Task HangupAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            CloseMedia();
+            return;
+        }
+        CloseMedia();
+        await SendByeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void CloseMedia()
+    {
+        if (Interlocked.Exchange(ref _mediaClosed, 1) != 0) return;
+        Media.DtmfReceived -= _onDigit;
+        Media.PlaybackFinished -= _onPlaybackFinished;
+        try
+        {
+            Media.Close();
+        }
+        finally
+        {
+            _ = Media.DisposeAsync().AsTask();
+        }
+    }
+
+    private bool IsMediaClosed => Volatile.Read(ref _mediaClosed) != 0;
+
+    /// <summary>Sends the BYE of an answered dialog (the leg was not ended by the far end).</summary>
+    protected abstract Task SendByeAsync(CancellationToken cancellationToken);
+
+    /// <summary>The far end hung up: the leg is ended, its media closed, the listener told.</summary>
+    protected void OnRemoteHangup()
+    {
+        Interlocked.Exchange(ref _ended, 1);
+        CloseMedia();
+        Volatile.Read(ref _listener)?.HungUp();
+    }
+
+    /// <summary>Marks the leg ended without a BYE (rejected, cancelled, never answered).</summary>
+    protected void MarkEnded() => Interlocked.Exchange(ref _ended, 1);
+
+    // The media's queue ran empty after its last clip: that is the end of the play current when it was queued, unless it
+    // was stopped or replaced since (StopPlayback/Play move _play on, so _playing no longer matches).
+    private void OnPlaybackFinished()
+    {
+        var playing = Volatile.Read(ref _playing);
+        if (playing == 0 || playing != Volatile.Read(ref _play)) return;
+        if (Interlocked.CompareExchange(ref _playing, 0, playing) != playing) return;
+        Volatile.Read(ref _listener)?.PlaybackFinished(playing);
+    }
+}

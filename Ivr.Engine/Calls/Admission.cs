@@ -22,11 +22,11 @@ public sealed record Admission
     /// <summary>The flow the call runs (the version current at admission).</summary>
     public CompiledFlow? Flow { get; init; }
 
-    /// <summary>The parsed SDP offer, to answer once a media port is reserved.</summary>
-    public SdpSession? Offer { get; init; }
+    /// <summary>The stream chosen from the SDP offer; the answer is written from it once a media port is reserved.</summary>
+    public SdpOfferChoice? Sdp { get; init; }
 
-    /// <summary>What the offer negotiates to (the RTP address is the caller's).</summary>
-    public NegotiatedMedia? Media { get; init; }
+    /// <summary>What the offer negotiates to (the RTP address is the caller's; our direction).</summary>
+    public NegotiatedMedia? Media => Sdp?.Media;
 
     /// <summary>The caller's data for the flow's built-in variables.</summary>
     public CallInfo? Call { get; init; }

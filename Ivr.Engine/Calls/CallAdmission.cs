@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Ivr.Engine.Media;
 using Ivr.Engine.Sip;
@@ -8,8 +7,10 @@ using Ivr.Flows.Runtime;
 namespace Ivr.Engine.Calls;
 
 /// <summary>
-/// Decides, without side effects, whether an INVITE becomes a call: capacity and drain (503 + Retry-After), the flow chosen by
-/// the dialled number (404 when unknown and no default), and SDP offer/answer (488 when no common codec, RFC 3264 §6).
+/// The one place that decides, without side effects, whether an INVITE becomes a call, in this order: drain and capacity
+/// (503 + Retry-After, RFC 3261 §21.5.4), the flow chosen by the dialled number (404 when unknown and no default, 480 when
+/// its flow is not loaded), and the SDP offer (488 + Warning when absent, unreadable or without an acceptable stream,
+/// RFC 3264 §6). The stream is chosen here; the answer is only written once a local port is reserved.
 /// </summary>
 public static class CallAdmission
 {
@@ -19,9 +20,8 @@ public static class CallAdmission
         ArgumentNullException.ThrowIfNull(invite);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(flows);
-        var retryAfter = new SipHeader(SipHeaderNames.RetryAfter, ((int)Math.Ceiling(settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
-        if (draining) return Admission.Reject(503, "draining", retryAfter);
-        if (liveCalls >= settings.MaxCalls) return Admission.Reject(503, $"over capacity ({liveCalls} live calls)", retryAfter);
+        if (draining) return Admission.Reject(503, "draining", RetryAfter(settings));
+        if (liveCalls >= settings.MaxCalls) return Admission.Reject(503, $"over capacity ({liveCalls} live calls)", RetryAfter(settings));
 
         var dialled = invite.RequestUri.UserUnescaped ?? string.Empty;
         var flowId = settings.FlowMap.TryGetValue(dialled, out var mapped) ? mapped : settings.DefaultFlow;
@@ -36,13 +36,19 @@ public static class CallAdmission
         var text = Encoding.UTF8.GetString(invite.Body.Span);
         if (!SdpSession.TryParse(text, out var offer, out var error)) return Admission.Reject(488, "SDP offer unreadable: " + error, Warning("bad SDP"));
 
-        // Negotiated against a placeholder port: the real port is reserved only once the call is taken.
-        var negotiated = SdpNegotiator.Answer(offer, IPAddress.Loopback, 9);
-        if (!negotiated.IsSuccess) return Admission.Reject(negotiated.StatusCode, negotiated.Reason, Warning(negotiated.Reason));
+        var sdp = SdpNegotiator.Choose(offer);
+        if (!sdp.IsSuccess) return Admission.Reject(sdp.StatusCode, sdp.Reason, Warning(sdp.Reason));
 
         var from = invite.From;
         var call = new CallInfo(callId, from?.Uri.UserUnescaped ?? string.Empty, from?.DisplayName, dialled);
-        return new Admission { StatusCode = 200, Reason = "accepted", Flow = flow, Offer = offer, Media = negotiated.Media, Call = call };
+        return new Admission { StatusCode = 200, Reason = "accepted", Flow = flow, Sdp = sdp, Call = call };
+    }
+
+    /// <summary>The Retry-After header sent with a 503 (RFC 3261 §20.33), in whole seconds rounded up.</summary>
+    public static SipHeader RetryAfter(CallManagerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new SipHeader(SipHeaderNames.RetryAfter, ((int)Math.Ceiling(settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
     }
 
     // RFC 3261 §20.43: warn-code 399 (miscellaneous), agent, quoted text.

@@ -8,10 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace Ivr.Engine.Calls;
 
 /// <summary>
-/// Admits incoming calls (flow by dialled number, SDP offer/answer, capacity and drain, see <see cref="CallAdmission"/>),
-/// reserves their media and spawns one <see cref="CallActor"/> per dialog, named after its Call-ID. It watches them, keeps
-/// the live count (<see cref="GetLiveCalls"/>) and drains (<see cref="Drain"/>). A failed call actor is stopped, never
-/// restarted, and no other call is touched.
+/// Takes incoming calls: <see cref="CallAdmission"/> decides (drain, capacity, flow by dialled number, SDP offer), then the
+/// manager reserves the media, writes the SDP answer at the reserved port and spawns one <see cref="CallActor"/> per dialog,
+/// named after its Call-ID. It watches them, keeps the live count (<see cref="GetLiveCalls"/>) and drains
+/// (<see cref="Drain"/>). A failed call actor is stopped, never restarted, and no other call is touched.
 /// </summary>
 public sealed partial class CallManager : ReceiveActor, IWithTimers
 {
@@ -94,18 +94,12 @@ public sealed partial class CallManager : ReceiveActor, IWithTimers
         IMediaSession? media = null;
         try
         {
+            // The stream was chosen at admission; with the port reserved only the answer is left to write.
             reservation = _mediaFactory.Reserve();
             var local = reservation.LocalEndPoint;
-            var answer = SdpNegotiator.Answer(admission.Offer!, local.Address, local.Port);
-            if (!answer.IsSuccess)
-            {
-                reservation.Dispose();
-                Reject(session, answer.StatusCode, answer.Reason, []);
-                return;
-            }
-
-            media = reservation.Open(answer.Media);
-            var setup = new CallSetup(session, media, answer.Media, answer.Answer!.ToString(), admission.Flow!, admission.Call!, _services);
+            var answer = SdpNegotiator.WriteAnswer(admission.Sdp!, local.Address, local.Port);
+            media = reservation.Open(admission.Media!);
+            var setup = new CallSetup(session, media, admission.Media!, answer.ToString(), admission.Flow!, admission.Call!, _services);
             var name = ActorNames.FromCallId(callId);
             if (!Context.Child(name).IsNobody()) name += "~" + (++_nameSuffix).ToString(CultureInfo.InvariantCulture);
             var child = Context.ActorOf(CallActor.Props(setup), name);
@@ -119,7 +113,7 @@ public sealed partial class CallManager : ReceiveActor, IWithTimers
             _log.LogError(ex, "Setting up call {CallId} failed", callId);
             media?.Close();
             reservation?.Dispose();
-            Reject(session, 503, "media unavailable", [RetryAfter()]);
+            Reject(session, 503, "media unavailable", [CallAdmission.RetryAfter(_settings)]);
         }
     }
 
@@ -170,9 +164,6 @@ public sealed partial class CallManager : ReceiveActor, IWithTimers
         foreach (var waiter in _drainWaiters) waiter.Tell(new DrainCompleted(_calls.Count, timedOut));
         _drainWaiters.Clear();
     }
-
-    private SipHeader RetryAfter() =>
-        new(SipHeaderNames.RetryAfter, ((int)Math.Ceiling(_settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
 
     private void Reject(IInviteSession session, int statusCode, string reason, IReadOnlyList<SipHeader> headers)
     {

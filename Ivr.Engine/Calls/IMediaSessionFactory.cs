@@ -8,4 +8,7 @@ public interface IMediaSessionFactory
 {
     /// <summary>Reserves a local RTP endpoint (and RTCP on the next port); throws when none is free.</summary>
     IMediaReservation Reserve();
+
+    /// <summary>Why this factory can never reserve media (no RTP plugged in), or null when it can; a host refuses to take calls then.</summary>
+    string? Unavailable => null;
 }

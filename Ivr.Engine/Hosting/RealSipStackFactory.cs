@@ -19,8 +19,6 @@ public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvid
             EnableTcp = options.Transports.Contains(SipProtocol.Tcp),
             NatNetworks = options.NatNetworks,
             MeterFactory = meterFactory,
-            // Admission (capacity, drain) is the call manager's decision; the stack only guards against runaway load.
-            MaxConcurrentCalls = 100_000,
         };
         var stack = new SipStack(settings, loggerFactory, time) { IncomingCallHandler = handler, Registrar = registrar };
         await stack.StartAsync(cancellationToken);

@@ -58,9 +58,9 @@ public sealed class SipStackService : IHostedService
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_mediaFactory is UnpluggedMediaSessionFactory)
+        if (_mediaFactory.Unavailable is { } why)
         {
-            throw new InvalidOperationException("No RTP media is plugged in (IMediaSessionFactory); calls could not be answered.");
+            throw new InvalidOperationException("Calls could not be answered. " + why);
         }
 
         _manager = await _registry.GetAsync<CallManager>(cancellationToken).ConfigureAwait(false);

@@ -15,10 +15,8 @@ public static class SdpNegotiator
     private static readonly AudioCodec[] AllCodecs = [AudioCodec.Pcmu, AudioCodec.Pcma];
 
     /// <summary>
-    /// Answers <paramref name="offer"/> (RFC 3264 §6): the first audio RTP/AVP stream with a codec we support (the
-    /// offerer's first among PCMU/PCMA, matched by static PT or rtpmap name) is accepted with telephone-event at the
-    /// offerer's PT and ptime 30 if asked (else 20); every other stream is rejected with port 0. Directions are
-    /// mirrored (RFC 3264 §6.1). No acceptable audio stream yields a 488 failure.
+    /// Answers <paramref name="offer"/> (RFC 3264 §6): <see cref="Choose"/> then <see cref="WriteAnswer"/> at
+    /// <paramref name="localAddress"/>:<paramref name="localPort"/>. No acceptable audio stream yields a 488 failure.
     /// </summary>
     public static SdpNegotiationResult Answer(
         SdpSession offer,
@@ -32,46 +30,80 @@ public static class SdpNegotiator
         ArgumentNullException.ThrowIfNull(localAddress);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(localPort);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(localPort, 65535);
-        supported ??= AllCodecs;
+        var choice = Choose(offer, supported);
+        return choice.IsSuccess
+            ? SdpNegotiationResult.Success(choice.Media, WriteAnswer(choice, localAddress, localPort, sessionId, sessionVersion))
+            : SdpNegotiationResult.Failure(choice.Reason);
+    }
 
-        NegotiatedMedia? accepted = null;
+    /// <summary>
+    /// Chooses our stream from <paramref name="offer"/> without a local address (RFC 3264 §6): the first audio RTP/AVP stream
+    /// with a codec we support (the offerer's first among PCMU/PCMA, matched by static PT or rtpmap name), with
+    /// telephone-event at the offerer's PT and ptime 30 if asked (else 20); our direction mirrors the offer's (§6.1). No
+    /// acceptable audio stream yields a 488 choice saying why.
+    /// </summary>
+    public static SdpOfferChoice Choose(SdpSession offer, IReadOnlyCollection<AudioCodec>? supported = null)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        supported ??= AllCodecs;
         var reasons = new List<string>();
-        var answerMedia = new List<SdpMediaDescription>(offer.Media.Count);
-        foreach (var media in offer.Media)
+        for (var i = 0; i < offer.Media.Count; i++)
         {
-            if (accepted is null && TryAccept(offer, media, supported, reasons, out var negotiated))
+            if (TryAccept(offer, offer.Media[i], supported, reasons, out var negotiated))
             {
-                var answerDirection = Mirror(negotiated.Direction);
-                answerMedia.Add(BuildAudio(localPort, negotiated.Format, answerDirection));
-                accepted = negotiated with { Direction = answerDirection };
+                return SdpOfferChoice.Accepted(offer, i, negotiated with { Direction = Mirror(negotiated.Direction) });
             }
-            else
-            {
-                // RFC 3264 §6: a rejected stream keeps its m-line, with port 0 and the offered formats.
-                answerMedia.Add(new SdpMediaDescription
+        }
+
+        var why = reasons.Count == 0 ? "no audio stream offered" : string.Join("; ", reasons);
+        return SdpOfferChoice.Rejected(offer, $"No acceptable audio stream: {why}.");
+    }
+
+    /// <summary>
+    /// Writes the answer for an accepted <paramref name="choice"/> at <paramref name="localAddress"/>:<paramref name="localPort"/>
+    /// (RFC 3264 §6): one m-line per offered one, in order; the chosen stream with its format, telephone-event (events 0-15),
+    /// ptime and our direction; every other stream rejected with port 0 and the offered formats.
+    /// </summary>
+    public static SdpSession WriteAnswer(
+        SdpOfferChoice choice,
+        IPAddress localAddress,
+        int localPort,
+        long? sessionId = null,
+        long? sessionVersion = null)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        ArgumentNullException.ThrowIfNull(localAddress);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(localPort);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(localPort, 65535);
+        if (!choice.IsSuccess)
+        {
+            throw new ArgumentException("No stream was accepted from this offer: " + choice.Reason, nameof(choice));
+        }
+
+        var offered = choice.Offer.Media;
+        var answerMedia = new List<SdpMediaDescription>(offered.Count);
+        for (var i = 0; i < offered.Count; i++)
+        {
+            var media = offered[i];
+            answerMedia.Add(i == choice.StreamIndex
+                ? BuildAudio(localPort, choice.Media.Format, choice.Media.Direction)
+                : new SdpMediaDescription
                 {
+                    // RFC 3264 §6: a rejected stream keeps its m-line, with port 0 and the offered formats.
                     Media = media.Media,
                     Port = 0,
                     Protocol = media.Protocol,
                     Formats = media.Formats,
                 });
-            }
         }
 
-        if (accepted is null)
-        {
-            var why = reasons.Count == 0 ? "no audio stream offered" : string.Join("; ", reasons);
-            return SdpNegotiationResult.Failure($"No acceptable audio stream: {why}.");
-        }
-
-        var answer = new SdpSession
+        return new SdpSession
         {
             Origin = Origin(localAddress, sessionId, sessionVersion),
             SessionName = "Ivr",
             Connection = SdpConnection.For(localAddress),
             Media = answerMedia,
         };
-        return SdpNegotiationResult.Success(accepted, answer);
     }
 
     /// <summary>

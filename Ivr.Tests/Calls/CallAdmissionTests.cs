@@ -1,9 +1,11 @@
+using System.Net;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Media;
 using Ivr.Flows.Runtime;
 
 namespace Ivr.Tests.Calls;
 
-/// <summary>The admission decision as plain code: flow by dialled number, offer/answer, capacity and drain.</summary>
+/// <summary>The admission decision as plain code, the one gate: capacity and drain, flow by dialled number, the SDP offer.</summary>
 public class CallAdmissionTests
 {
     [Fact]
@@ -18,6 +20,51 @@ public class CallAdmissionTests
         Assert.Equal(new CallInfo("abc@host", "+15555550123", "Grace", "hotline"), admission.Call);
         Assert.Equal(0, admission.Media!.Format.PayloadType);
         Assert.Equal(101, admission.Media.Format.DtmfPayloadType);
+    }
+
+    [Fact]
+    public void Decide_Accepted_ChoosesTheStreamWithoutALocalAddress_AndTheAnswerIsWrittenFromIt()
+    {
+        var session = new InProcessInviteSession("x");
+        var offer = SdpSession.Parse(InProcessInviteSession.PcmuOffer);
+
+        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
+        var written = SdpNegotiator.WriteAnswer(admission.Sdp!, IPAddress.Parse("192.0.2.7"), 30000, sessionId: 7);
+
+        Assert.Equal((0, new IPEndPoint(IPAddress.Loopback, 40000)), (admission.Sdp!.StreamIndex, admission.Media!.RemoteEndPoint));
+        Assert.Equal(SdpNegotiator.Answer(offer, IPAddress.Parse("192.0.2.7"), 30000, sessionId: 7).Answer!.ToString(), written.ToString());
+    }
+
+    [Fact]
+    public void Decide_NoCommonCodec_Is488WithTheReasonInAWarning()
+    {
+        var session = new InProcessInviteSession("x", sdpOffer: InProcessInviteSession.G729Offer);
+
+        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
+
+        Assert.Equal((488, false), (admission.StatusCode, admission.IsAccepted));
+        Assert.Contains(admission.Headers, h => h.Name == "Warning" && h.Value.StartsWith("399 ivr \"No acceptable audio stream", StringComparison.Ordinal) && h.Value.Contains("18 G729/8000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Decide_UnreadableOffer_Is488BadSdp()
+    {
+        var session = new InProcessInviteSession("x", sdpOffer: "not sdp at all");
+
+        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
+
+        Assert.Equal(488, admission.StatusCode);
+        Assert.Contains(admission.Headers, h => h is { Name: "Warning", Value: "399 ivr \"bad SDP\"" });
+    }
+
+    [Fact]
+    public void Decide_Draining_Is503BeforeTheNumberOrTheOfferIsLookedAt()
+    {
+        var session = new InProcessInviteSession("x", "nobody", sdpOffer: InProcessInviteSession.G729Offer);
+
+        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: true);
+
+        Assert.Equal((503, "draining"), (admission.StatusCode, admission.Reason));
     }
 
     [Fact]

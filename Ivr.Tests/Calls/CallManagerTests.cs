@@ -1,10 +1,16 @@
+using System.Text.RegularExpressions;
 using Akka.Actor;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Sip;
+using Ivr.Engine.Sip.Stack;
+using Ivr.Tests.Media;
+using Ivr.Tests.Sip.Stack;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace Ivr.Tests.Calls;
 
-/// <summary>The call manager with real actors: rejections, drain, capacity and many calls.</summary>
+/// <summary>The call manager with real actors: rejections, answers, drain (also over a real SIP stack), capacity and many calls.</summary>
 public class CallManagerTests(ITestOutputHelper output) : CallTestKit(output)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
@@ -31,6 +37,32 @@ public class CallManagerTests(ITestOutputHelper output) : CallTestKit(output)
         AwaitAssert(() => Assert.Equal(488, session.RejectedWith), Wait);
         Assert.Contains(session.RejectHeaders, h => h.Name == "Warning" && h.Value.StartsWith("399 ivr \"No acceptable audio stream", StringComparison.Ordinal));
         Assert.Empty(Media.Sessions);
+    }
+
+    public static TheoryData<string> OfferFiles() => [.. SdpTestData.OfferNames()];
+
+    [Theory]
+    [MemberData(nameof(OfferFiles))]
+    public void EveryTestOffer_IsAnsweredAsRecorded_AtTheReservedPort_OrRejectedWithTheRecordedReason(string name)
+    {
+        var manager = StartManager();
+
+        var session = Call(manager, sdp: SdpTestData.Load(name + ".sdp"));
+
+        var recorded = SdpTestData.RecordedAnswer(name);
+        if (recorded.StartsWith("488 ", StringComparison.Ordinal))
+        {
+            AwaitAssert(() => Assert.Equal(488, session.RejectedWith), Wait);
+            var reason = recorded[4..].TrimEnd('\r', '\n').Replace("\"", "'", StringComparison.Ordinal);
+            Assert.Contains(session.RejectHeaders, h => h is { Name: "Warning" } && h.Value == $"399 ivr \"{reason}\"");
+            Assert.Empty(Media.Sessions);
+            return;
+        }
+
+        AwaitAssert(() => Assert.NotNull(session.SdpAnswer), Wait);
+        // The first reservation of the in-process factory is port 10002; the origin's session id is random per call.
+        var answer = Regex.Replace(session.SdpAnswer!, @"^o=- \d+ \d+ ", "o=- 42 42 ", RegexOptions.Multiline);
+        Assert.Equal(recorded.Replace("m=audio 20000 ", "m=audio 10002 ", StringComparison.Ordinal), answer);
     }
 
     [Fact]
@@ -77,6 +109,29 @@ public class CallManagerTests(ITestOutputHelper output) : CallTestKit(output)
 
         Assert.Equal(new DrainCompleted(0, false), ExpectMsg<DrainCompleted>(Wait));
         Assert.True(LiveCalls(manager).Draining);
+    }
+
+    [Fact]
+    public async Task Drain_InviteOverARealSipStack_Gets503WithRetryAfter_DecidedByTheManagerNotTheStack()
+    {
+        var manager = StartManager();
+        await using var stack = new SipStack(new SipStackSettings { Port = 0, EnableTcp = false }, NullLoggerFactory.Instance)
+        {
+            IncomingCallHandler = new IncomingCallHandler(manager),
+        };
+        await stack.StartAsync(CancellationToken.None);
+        using var client = RawSipClient.Udp(stack.UdpEndPoint!.Value.EndPoint);
+        manager.Tell(new Drain(TimeSpan.FromMinutes(5)), TestActor);
+        Assert.Equal(new DrainCompleted(0, false), ExpectMsg<DrainCompleted>(Wait));
+
+        client.Send(client.Invite("drain-wire-1", "z9hG4bKdrainwire1"));
+        await client.ExpectResponseAsync(100);
+        var busy = await client.ExpectResponseAsync(503);
+
+        Assert.Equal("5", busy.Headers[SipHeaderNames.RetryAfter]);
+        Assert.Equal(0, stack.Counters.Rejected503);
+        Assert.Equal(new LiveCallsResult(0, 0, 0, 1, true), LiveCalls(manager));
+        Assert.Empty(Media.Sessions);
     }
 
     [Fact]

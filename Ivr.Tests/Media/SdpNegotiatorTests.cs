@@ -188,6 +188,66 @@ public class SdpNegotiatorTests
         Assert.Equal("IN IP6 ::1", result.Answer!.Connection!.ToString());
     }
 
+    public static TheoryData<string> OfferFiles() => [.. SdpTestData.OfferNames()];
+
+    [Theory]
+    [MemberData(nameof(OfferFiles))]
+    public void Answer_EveryTestOffer_IsByteForByteTheRecordedAnswer(string name)
+    {
+        var offer = SdpSession.Parse(SdpTestData.Load(name + ".sdp"));
+
+        var result = SdpNegotiator.Answer(offer, Local, 20000, sessionId: 42);
+
+        Assert.Equal(SdpTestData.RecordedAnswer(name), result.IsSuccess ? result.Answer!.ToString() : $"{result.StatusCode} {result.Reason}\r\n");
+    }
+
+    [Theory]
+    [MemberData(nameof(OfferFiles))]
+    public void ChooseThenWriteAnswer_EveryTestOffer_IsByteForByteTheRecordedAnswer(string name)
+    {
+        var offer = SdpSession.Parse(SdpTestData.Load(name + ".sdp"));
+
+        var choice = SdpNegotiator.Choose(offer);
+        var text = choice.IsSuccess
+            ? SdpNegotiator.WriteAnswer(choice, Local, 20000, sessionId: 42).ToString()
+            : $"{choice.StatusCode} {choice.Reason}\r\n";
+
+        Assert.Equal(SdpTestData.RecordedAnswer(name), text);
+    }
+
+    [Fact]
+    public void Choose_PicksTheFirstAcceptableStream_WithTheCallersAddressAndOurDirection()
+    {
+        var choice = SdpNegotiator.Choose(SdpSession.Parse(SdpTestData.Load("sendonly.sdp")));
+
+        Assert.Equal((0, 200), (choice.StreamIndex, choice.StatusCode));
+        Assert.Equal(new NegotiatedMedia(new MediaFormat(AudioCodec.Pcmu, 0, 20, 101), new IPEndPoint(IPAddress.Parse("192.0.2.20"), 4002),
+            new IPEndPoint(IPAddress.Parse("192.0.2.20"), 4003), MediaDirection.RecvOnly), choice.Media);
+        Assert.Equal(2, SdpNegotiator.Choose(SdpSession.Parse(SdpTestData.Load("multi-stream.sdp"))).StreamIndex);
+    }
+
+    [Fact]
+    public void WriteAnswer_RejectedChoice_Throws()
+    {
+        var choice = SdpNegotiator.Choose(SdpSession.Parse(SdpTestData.Load("g729-only.sdp")));
+
+        Assert.Equal((488, -1), (choice.StatusCode, choice.StreamIndex));
+        Assert.Throws<ArgumentException>(() => SdpNegotiator.WriteAnswer(choice, Local, 20000));
+    }
+
+    [Fact]
+    public void WriteAnswer_SameChoiceAtAnotherAddressAndPort_ChangesOnlyOriginConnectionAndPort()
+    {
+        var choice = SdpNegotiator.Choose(SdpSession.Parse(SdpTestData.Load("sipp-uac-pcap.sdp")));
+
+        var answer = SdpNegotiator.WriteAnswer(choice, IPAddress.IPv6Loopback, 30000, sessionId: 42).ToString();
+
+        var expected = SdpTestData.RecordedAnswer("sipp-uac-pcap")
+            .Replace("IN IP4 127.0.0.1", "IN IP6 ::1", StringComparison.Ordinal)
+            .Replace("m=audio 20000 ", "m=audio 30000 ", StringComparison.Ordinal);
+        Assert.Equal(expected, answer);
+    }
+
     [Fact]
     public void CreateOffer_Defaults_PcmuPcmaTelephoneEvent101Ptime20()
     {

@@ -22,7 +22,6 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     private readonly ConcurrentDictionary<string, IDialogUser> _dialogs = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private int _activeCalls;
-    private volatile bool _draining;
     private volatile bool _disposed;
     private readonly CancellationToken _stopToken;
 
@@ -75,9 +74,6 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     /// <summary>Incoming calls not yet ended.</summary>
     public int ActiveCalls => Volatile.Read(ref _activeCalls);
 
-    /// <summary>True after <see cref="Drain"/>: new INVITEs get 503 while live calls finish.</summary>
-    public bool IsDraining => _draining;
-
     /// <summary>The UDP address, when UDP is enabled.</summary>
     public SipEndPoint? UdpEndPoint => _channels.FirstOrDefault(c => c.Protocol == SipProtocol.Udp)?.LocalEndPoint;
 
@@ -101,9 +97,6 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         foreach (var channel in _channels) await channel.StartAsync(OnReceived, cancellationToken);
         Logger.LogInformation("SIP stack listening on {EndPoints}", string.Join(", ", _channels.Select(c => c.LocalEndPoint)));
     }
-
-    /// <summary>Stops taking new calls (503 with Retry-After, RFC 3261 §21.5.4); live calls go on.</summary>
-    public void Drain() => _draining = true;
 
     /// <inheritdoc />
     public async Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken, SipEndPoint? destination = null)
@@ -262,16 +255,17 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         tx.Terminated += t => _serverTransactions.TryRemove(new KeyValuePair<string, SipTransaction>(t.Key, t));
         // RFC 3261 §17.2.1: a 100 Trying at once stops the caller's INVITE retransmissions.
         tx.Respond(SipResponse.CreateFor(invite, 100));
-        var handler = IncomingCallHandler;
-        if (_draining || handler is null || Interlocked.Increment(ref _activeCalls) > _options.MaxConcurrentCalls)
+        // Whether the INVITE becomes a call (capacity, drain, number, SDP) is the handler's decision; without one nothing can
+        // take it: RFC 3261 §21.5.4, 503 with Retry-After.
+        if (IncomingCallHandler is not { } handler)
         {
-            if (!_draining && handler is not null) Interlocked.Decrement(ref _activeCalls);
             Counters.Overloaded();
-            var busy = SipResponse.CreateFor(invite, 503, _draining ? "Draining" : null, SipIds.NewTag());
+            var busy = SipResponse.CreateFor(invite, 503, null, SipIds.NewTag());
             busy.Headers.Add(SipHeaderNames.RetryAfter, _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
             tx.Respond(busy);
             return;
         }
+        Interlocked.Increment(ref _activeCalls);
         var session = new InviteSession(this, invite, remote, tx);
         tx.Owner = session;
         _dialogs[session.DialogKey] = session;

@@ -34,7 +34,7 @@ public sealed class SipStackCounters : IDisposable
         _responseCounter = _meter.CreateCounter<long>("ivr.sip.responses", description: "SIP responses sent, by status code");
         _retransmissionCounter = _meter.CreateCounter<long>("ivr.sip.retransmissions", description: "Messages sent again by timers or received again");
         _parseErrorCounter = _meter.CreateCounter<long>("ivr.sip.parse_errors", description: "Messages refused by the parser");
-        _overloadCounter = _meter.CreateCounter<long>("ivr.sip.rejected_overload", description: "INVITEs answered 503 (capacity or draining)");
+        _overloadCounter = _meter.CreateCounter<long>("ivr.sip.rejected_overload", description: "INVITEs the SIP stack answered 503 itself (no call handler); capacity and drain refusals are in ivr.calls.rejected");
     }
 
     /// <summary>A message was received or sent.</summary>
@@ -46,7 +46,7 @@ public sealed class SipStackCounters : IDisposable
     /// <summary>Messages the parser refused (keep-alives excluded).</summary>
     public long ParseErrors => Interlocked.Read(ref _parseErrors);
 
-    /// <summary>INVITEs answered 503 because of capacity or drain.</summary>
+    /// <summary>INVITEs the stack answered 503 itself because no call handler was set (capacity and drain are decided by the call layer).</summary>
     public long Rejected503 => Interlocked.Read(ref _overloaded);
 
     /// <summary>Requests received with this method.</summary>

@@ -18,10 +18,7 @@ public sealed record SipStackSettings
     /// <summary>Listen on TCP.</summary>
     public bool EnableTcp { get; init; } = true;
 
-    /// <summary>Concurrent incoming calls accepted; the next INVITE gets 503 with Retry-After.</summary>
-    public int MaxConcurrentCalls { get; init; } = 1000;
-
-    /// <summary>Seconds put in Retry-After on 503 (RFC 3261 §20.33).</summary>
+    /// <summary>Seconds put in Retry-After on the 503 sent when no <see cref="SipStack.IncomingCallHandler"/> is set (RFC 3261 §20.33).</summary>
     public int RetryAfterSeconds { get; init; } = 30;
 
     /// <summary>User part of our Contact and From URIs.</summary>

@@ -10,7 +10,7 @@
 # 8 kHz, mono, 16-bit signed PCM WAV, normalised, with short fades and a little silence around.
 # The voice follows the locale folder of the sound path (en-US/…, fr-FR/…), else the variant's locale,
 # so a bilingual prompt can reuse e.g. fr-FR/language_french.wav under its en-US variant.
-# Variants with only "text" (TTS at run time, e.g. "{callback.number}") are skipped.
+# Variants with only "text" (TTS at run time, e.g. "{callback.number}", or the engine's "{position}") are skipped.
 # Also renders sounds/common/beep.wav (0.25 s, 1 kHz) and sounds/common/hold.wav (20 s hold tune, -12 dB).
 # Needs python3, espeak-ng and sox (apt-get install -y espeak-ng sox).
 set -euo pipefail

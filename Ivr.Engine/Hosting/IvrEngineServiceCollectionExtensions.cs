@@ -45,6 +45,8 @@ public static class IvrEngineServiceCollectionExtensions
         services.AddSingleton(sp => SpeechEngines.Create(options.Speech, dataFolder, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => SpeechWiring.Prompts(sp, soundsFolder));
         services.AddSingleton<IPromptClipProvider>(sp => sp.GetRequiredService<PromptSource>());
+        // What the engine says itself (queue announcements, offers, callback greeting and refusals); a bad file fails start-up.
+        services.AddSingleton(_ => EnginePromptsLoader.Load(soundsFolder));
         services.AddSingleton(SpeechWiring.Recognition);
         services.AddSingleton(sp => new CallServices(
             sp.GetRequiredService<IPromptClipProvider>(),

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Akka.Actor;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
@@ -86,41 +85,6 @@ public sealed class CallbackTollFraudTests : CallTestKit
         AwaitPlaying(media, "en-US/callback_goodbye.wav");
         var pending = await PendingAsync();
         Assert.Equal(["+33612345678", GoodE164], pending.Select(c => c.Number).Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void EnginePromptSounds_SayTheEnginesSentences()
-    {
-        // scripts/render-sounds.sh renders the refusal and callback-greeting WAVs from sounds/engine-prompts.json: its
-        // texts must stay the engine's, and every one has its rendered sound.
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Sounds, "engine-prompts.json")));
-        var prompts = document.RootElement.GetProperty("prompts");
-        foreach (var (refusal, name) in new[]
-        {
-            (DialPlanRefusal.Malformed, "malformed"), (DialPlanRefusal.CountryNotAllowed, "country"), (DialPlanRefusal.PremiumRate, "premium"),
-            (DialPlanRefusal.NotMatchingPattern, "pattern"), (DialPlanRefusal.OverDailyCap, "cap"), (DialPlanRefusal.None, "unavailable"),
-        })
-        {
-            var variant = prompts.GetProperty("callback_refused_" + name).GetProperty("en-US");
-            Assert.Equal(DialPlanResult.Refuse(null, refusal).Message, variant.GetProperty("text").GetString());
-            Assert.Equal($"en-US/callback_refused_{name}.wav", variant.GetProperty("sound").GetString());
-            Assert.True(File.Exists(Path.Combine(RepoPaths.Sounds, "en-US", $"callback_refused_{name}.wav")), name);
-            // The hotline is bilingual: a French caller hears the refusal in French.
-            var french = prompts.GetProperty("callback_refused_" + name).GetProperty("fr-FR").GetProperty("sound").GetString()!;
-            Assert.Equal($"fr-FR/callback_refused_{name}.wav", french);
-            Assert.True(File.Exists(Path.Combine(RepoPaths.Sounds, french)), french);
-        }
-        var greeting = new CallbackDialerSettings(null!, CallTestFlows.Prompts, "sip:{number}@trunk").Greeting;
-        var greetingVariant = prompts.GetProperty("callback_greeting").GetProperty("en-US");
-        Assert.Equal(greeting.Text, greetingVariant.GetProperty("text").GetString());
-        Assert.Equal(greeting.Sound, greetingVariant.GetProperty("sound").GetString());
-        Assert.NotNull(CallTestFlows.Prompts.Find(greeting));
-        // A caller who booked in French is greeted in French (same sentence as rendered, the sound is there).
-        var frenchGreeting = new CallbackDialerSettings(null!, CallTestFlows.Prompts, "sip:{number}@trunk").GreetingFor("fr-FR");
-        var frenchVariant = prompts.GetProperty("callback_greeting").GetProperty("fr-FR");
-        Assert.Equal(frenchVariant.GetProperty("text").GetString(), frenchGreeting.Text);
-        Assert.Equal(frenchVariant.GetProperty("sound").GetString(), frenchGreeting.Sound);
-        Assert.True(File.Exists(Path.Combine(RepoPaths.Sounds, frenchGreeting.Sound!)), frenchGreeting.Sound);
     }
 
     [Theory]

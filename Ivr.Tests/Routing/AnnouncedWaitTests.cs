@@ -2,19 +2,26 @@ using Ivr.Engine.Routing;
 
 namespace Ivr.Tests.Routing;
 
+/// <summary>
+/// The announced range is values (its bounds in minutes); the words a caller hears for it come from the engine's prompts
+/// (<see cref="Ivr.Engine.Calls.EnginePrompts.ExpectedWait"/>, tested in <c>EnginePromptsTests</c>).
+/// </summary>
 public class AnnouncedWaitTests
 {
     [Theory]
-    [InlineData(0.5, "less than a minute")]
-    [InlineData(1.2, "1 to 2 minutes")]
-    [InlineData(3.9, "2 to 4 minutes")]
-    [InlineData(4.5, "4 to 5 minutes")]
-    [InlineData(7, "5 to 10 minutes")]
-    [InlineData(12, "10 to 15 minutes")]
-    [InlineData(75, "more than an hour")]
-    public void From_Estimate_RoundsToRange(double minutes, string text)
+    [InlineData(0.5, 0, 0.0, 1.0)]
+    [InlineData(1.2, 1, 1.0, 2.0)]
+    [InlineData(3.9, 2, 2.0, 4.0)]
+    [InlineData(4.5, 3, 4.0, 5.0)]
+    [InlineData(7, 4, 5.0, 10.0)]
+    [InlineData(12, 5, 10.0, 15.0)]
+    [InlineData(59.9, 14, 55.0, 60.0)]
+    [InlineData(75, 15, 60.0, null)]
+    public void From_Estimate_RoundsToRange(double minutes, int bucket, double low, double? high)
     {
-        Assert.Equal(text, AnnouncedWait.From(TimeSpan.FromMinutes(minutes)).Text);
+        var wait = AnnouncedWait.From(TimeSpan.FromMinutes(minutes));
+
+        Assert.Equal((bucket, low, high), Minutes(wait));
     }
 
     [Fact]
@@ -27,10 +34,11 @@ public class AnnouncedWaitTests
         var third = announcer.Announce(TimeSpan.FromSeconds(30), staffedAgents: 12);
         var fourth = announcer.Announce(TimeSpan.FromMinutes(3), staffedAgents: 12);
 
-        Assert.Equal("2 to 4 minutes", first.Text);
-        Assert.Equal("2 to 4 minutes", second.Text);
-        Assert.Equal("less than a minute", third.Text);
-        Assert.Equal("less than a minute", fourth.Text);
+        Assert.Equal((2, 2.0, (double?)4.0), Minutes(first));
+        Assert.Equal((2, 2.0, (double?)4.0), Minutes(second));
+        Assert.Equal((0, 0.0, (double?)1.0), Minutes(third));
+        Assert.Equal((0, 0.0, (double?)1.0), Minutes(fourth));
+        Assert.Same(fourth, announcer.Last);
     }
 
     [Fact]
@@ -41,7 +49,7 @@ public class AnnouncedWaitTests
 
         var after = announcer.Announce(TimeSpan.FromMinutes(8), staffedAgents: 7);
 
-        Assert.Equal("5 to 10 minutes", after.Text);
+        Assert.Equal((4, 5.0, (double?)10.0), Minutes(after));
     }
 
     [Fact]
@@ -51,6 +59,9 @@ public class AnnouncedWaitTests
         announcer.Announce(TimeSpan.FromMinutes(1.5), staffedAgents: 10);
         announcer.Reset();
 
-        Assert.Equal("2 to 4 minutes", announcer.Announce(TimeSpan.FromMinutes(3), staffedAgents: 10).Text);
+        Assert.Equal((2, 2.0, (double?)4.0), Minutes(announcer.Announce(TimeSpan.FromMinutes(3), staffedAgents: 10)));
     }
+
+    private static (int Bucket, double Low, double? High) Minutes(AnnouncedWait wait) =>
+        (wait.Bucket, wait.Low.TotalMinutes, wait.High?.TotalMinutes);
 }

@@ -120,7 +120,7 @@ public sealed partial class CallActor
         {
             _log.LogInformation("Offering a callback/message ({Reason}) at position {Position}", say.OfferReason, say.Position);
             var spoken = _services.Speech.CanRecognize(Language) && OfferAnswers.Speaks(Language);
-            PlayAnnouncement(q.Effect.OfferPrompt.Count > 0 ? q.Effect.OfferPrompt : QueuePrompts.For(say, Language, spoken));
+            PlayAnnouncement(q.Effect.OfferPrompt.Count > 0 ? q.Effect.OfferPrompt : _services.Words.Announcement(Language, say, spoken));
             if (_queue is { Offering: true } && spoken)
             {
                 // The offer is open while it plays and for the key timeout after it: listen that long (a minute at most).
@@ -129,7 +129,7 @@ public sealed partial class CallActor
             }
             return;
         }
-        PlayAnnouncement(QueuePrompts.For(say, Language, spoken: false));
+        PlayAnnouncement(_services.Words.Announcement(Language, say, spokenAnswers: false));
         if (q.AnnounceEvery is { } every) Timers.StartSingleTimer(AnnounceTimer, AnnounceDue.Instance, every);
     }
 
@@ -288,7 +288,7 @@ public sealed partial class CallActor
         }
         _log.LogInformation("Callback to {Number} not booked ({Refusal}): {Message}", m.Number, m.Refusal, m.Message);
         _afterAnnouncement = () => Guard(() => _run!.CallbackResult(false, m.Number));
-        PlayAnnouncement([QueuePrompts.CallbackRefused(Language, m.Refusal, m.Message)]);
+        PlayAnnouncement([_services.Words.CallbackRefused(Language, m.Refusal)]);
     }
 
     private void BookCallback(BookCallbackEffect callback)

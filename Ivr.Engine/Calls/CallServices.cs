@@ -16,6 +16,9 @@ public sealed record CallServices(
     CallMetrics Metrics,
     string RecordingsFolder)
 {
+    /// <summary>What the engine says itself (queue announcements, offers, callback refusals), from <c>sounds/engine-prompts.json</c>.</summary>
+    public required EnginePrompts Words { get; init; }
+
     /// <summary>Where calls report for operations: live calls and timelines, flow and actor metrics.</summary>
     public Ivr.Engine.Ops.CallOps Ops { get => field ??= Ivr.Engine.Ops.CallOps.Detached(Time); init; }
 

@@ -83,9 +83,10 @@ public sealed class CallbackCall : ReceiveActor
         _customer = leg;
         leg.Attach(new Listener(Self, customer: true));
         // In the caller's language when it has a greeting that can be played, else the default one.
-        var prompt = _settings.GreetingFor(_job.Callback.Language);
+        var prompt = _settings.Words.CallbackGreeting(_job.Callback.Language);
         var greeting = _settings.Prompts.Find(prompt);
-        if (greeting is null && prompt != _settings.Greeting) greeting = _settings.Prompts.Find(prompt = _settings.Greeting);
+        if (greeting is null && prompt.Locale != EnginePrompts.DefaultLocale)
+            greeting = _settings.Prompts.Find(prompt = _settings.Words.CallbackGreeting(null));
         if (greeting is null)
         {
             RingAgent();

@@ -121,6 +121,21 @@ public sealed class EnginePrompts
         return new ResolvedPrompt(OfferName, resolved, null, string.Join(' ', sentences));
     }
 
+    /// <summary>
+    /// What a waiting caller hears for <paramref name="say"/>: the offer (<see cref="Offer"/>), or the position and wait
+    /// sentences; <paramref name="spokenAnswers"/> as for <see cref="Offer"/>.
+    /// </summary>
+    public IReadOnlyList<ResolvedPrompt> Announcement(string? locale, Queue.QueueAnnouncement say, bool spokenAnswers)
+    {
+        ArgumentNullException.ThrowIfNull(say);
+        if (say.Offer is { } offer)
+            return [Offer(locale, offer.Callback ? offer.CallbackKey : null, offer.Message ? offer.MessageKey : null, offer.StayKey, spokenAnswers)];
+        var prompts = new List<ResolvedPrompt>(2);
+        if (say.Position is { } position) prompts.Add(QueuePosition(locale, position));
+        if (say.Wait is { } wait) prompts.Add(ExpectedWait(locale, wait));
+        return prompts;
+    }
+
     private ResolvedPrompt Say(string name, string? locale, params (string Name, string Value)[] values)
     {
         var resolved = LocaleFor(locale);

@@ -55,6 +55,7 @@ public static class IvrEngineServiceCollectionExtensions
             sp.GetRequiredService<CallMetrics>(),
             Path.Combine(dataFolder, "recordings"))
         {
+            Words = sp.GetRequiredService<EnginePrompts>(),
             RingFor = options.Calls.RingFor,
             Ops = sp.GetRequiredService<Ops.CallOps>(),
             Speech = sp.GetRequiredService<CallSpeech>(),

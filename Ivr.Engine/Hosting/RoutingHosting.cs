@@ -66,6 +66,7 @@ public static class RoutingHosting
         var stores = sp.GetRequiredService<RoutingStores>();
         var dialer = system.ActorOf(CallbackCalls.Props(new CallbackDialerSettings(outbound, calls.Prompts, routing.CallbackTrunk)
         {
+            Words = calls.Words,
             RingTimeout = routing.CallbackRingTimeout,
             Logging = calls.Logging,
         }), "callback-dialer");

@@ -2,7 +2,8 @@ namespace Ivr.Engine.Routing;
 
 /// <summary>
 /// An expected wait rounded to a range a caller can take in: under a minute, 1 to 2, 2 to 4, 4 to 5, then five-minute
-/// steps (5 to 10 … 55 to 60), then "more than an hour".
+/// steps (5 to 10 … 55 to 60), then more than an hour. Values only: the words are the engine's prompts
+/// (<c>sounds/engine-prompts.json</c>, <c>Calls.EnginePrompts.ExpectedWait</c>).
 /// </summary>
 /// <param name="Bucket">Index of the range, 0 = under a minute; a higher index is a longer wait.</param>
 /// <param name="Low">Lower end of the range.</param>
@@ -32,15 +33,4 @@ public sealed record AnnouncedWait(int Bucket, TimeSpan Low, TimeSpan? High)
         TimeSpan? high = bucket < UpperMinutes.Length ? TimeSpan.FromMinutes(UpperMinutes[bucket]) : null;
         return new AnnouncedWait(bucket, TimeSpan.FromMinutes(low), high);
     }
-
-    /// <summary>English wording for text-to-speech, e.g. "2 to 4 minutes".</summary>
-    public string Text => (Bucket, High) switch
-    {
-        (0, _) => "less than a minute",
-        (_, null) => "more than an hour",
-        _ => $"{Low.TotalMinutes:0} to {High.Value.TotalMinutes:0} minutes",
-    };
-
-    /// <inheritdoc />
-    public override string ToString() => Text;
 }

@@ -15,6 +15,8 @@ internal static class CallTestFlows
 
     public static PromptSource Prompts { get; } = new(RepoPaths.Sounds, NullLogger<PromptSource>.Instance);
 
+    public static EnginePrompts Words { get; } = EnginePromptsLoader.Load(RepoPaths.Sounds);
+
     public static CallManagerSettings Settings { get; } = new()
     {
         FlowMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)

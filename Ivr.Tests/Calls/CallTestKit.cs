@@ -37,6 +37,7 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
             Metrics,
             RecordingsFolder)
         {
+            Words = CallTestFlows.Words,
             Speech = speech ?? CallSpeech.None,
             RingFor = ringFor ?? TimeSpan.Zero,
             Router = router,

@@ -96,7 +96,7 @@ public sealed class CallbackTollFraudTests : CallTestKit
     [InlineData("de-DE", "en-US/callback_greeting.wav")] // no German greeting: the default one
     [InlineData(null, "en-US/callback_greeting.wav")] // booked before languages were kept
     public void CallbackGreeting_FollowsTheLanguageTheCallerBookedIn(string? language, string sound) =>
-        Assert.Equal(sound, new CallbackDialerSettings(null!, CallTestFlows.Prompts, "sip:{number}@trunk").GreetingFor(language).Sound);
+        Assert.Equal(sound, CallTestFlows.Words.CallbackGreeting(language).Sound);
 
     /// <summary>Starts the router and a call, waits for the router's store, and types <paramref name="number"/> as the callback number.</summary>
     private async Task<InProcessMediaSession> CallAndTypeAsync(string number, int? dailyCap = null)

@@ -97,6 +97,7 @@ public class CallOpsTests(ITestOutputHelper output) : CallTestKit(output)
     {
         var services = new CallServices(CallTestFlows.Prompts, new FakeTimeProvider(CallTestFlows.OfficeOpen), NullLoggerFactory.Instance, Metrics, RecordingsFolder)
         {
+            Words = CallTestFlows.Words,
             Ops = _ops,
         };
         return Sys.ActorOf(CallManager.Props(CallTestFlows.Settings, CallTestFlows.Catalog, Media, services), "calls");

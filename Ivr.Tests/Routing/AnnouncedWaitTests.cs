@@ -24,44 +24,6 @@ public class AnnouncedWaitTests
         Assert.Equal((bucket, low, high), Minutes(wait));
     }
 
-    [Fact]
-    public void Announce_LongerEstimateSameStaffing_NeverGoesUp()
-    {
-        var announcer = new WaitAnnouncer();
-
-        var first = announcer.Announce(TimeSpan.FromMinutes(3), staffedAgents: 10);
-        var second = announcer.Announce(TimeSpan.FromMinutes(8), staffedAgents: 10);
-        var third = announcer.Announce(TimeSpan.FromSeconds(30), staffedAgents: 12);
-        var fourth = announcer.Announce(TimeSpan.FromMinutes(3), staffedAgents: 12);
-
-        Assert.Equal((2, 2.0, (double?)4.0), Minutes(first));
-        Assert.Equal((2, 2.0, (double?)4.0), Minutes(second));
-        Assert.Equal((0, 0.0, (double?)1.0), Minutes(third));
-        Assert.Equal((0, 0.0, (double?)1.0), Minutes(fourth));
-        Assert.Same(fourth, announcer.Last);
-    }
-
-    [Fact]
-    public void Announce_FewerAgentsStaffed_MayGoUp()
-    {
-        var announcer = new WaitAnnouncer();
-        announcer.Announce(TimeSpan.FromMinutes(3), staffedAgents: 10);
-
-        var after = announcer.Announce(TimeSpan.FromMinutes(8), staffedAgents: 7);
-
-        Assert.Equal((4, 5.0, (double?)10.0), Minutes(after));
-    }
-
-    [Fact]
-    public void Announce_AfterReset_MayGoUp()
-    {
-        var announcer = new WaitAnnouncer();
-        announcer.Announce(TimeSpan.FromMinutes(1.5), staffedAgents: 10);
-        announcer.Reset();
-
-        Assert.Equal((2, 2.0, (double?)4.0), Minutes(announcer.Announce(TimeSpan.FromMinutes(3), staffedAgents: 10)));
-    }
-
     private static (int Bucket, double Low, double? High) Minutes(AnnouncedWait wait) =>
         (wait.Bucket, wait.Low.TotalMinutes, wait.High?.TotalMinutes);
 }

@@ -25,6 +25,12 @@ internal sealed class SkillLine(string skill, TimeSpan window, TimeSpan serviceL
     /// <summary>Callbacks out of the line while their back-off runs.</summary>
     public int CallbacksBackingOff { get; set; }
 
+    /// <summary>Something changed since its callers were last told their places (or an update was held back).</summary>
+    public bool PlacesStale { get; set; }
+
+    /// <summary>When a message last made the router evaluate every caller's place in this line.</summary>
+    public DateTimeOffset? PlacesWalkedAt { get; set; }
+
     /// <summary>A new service-level threshold starts a fresh meter (its counts are by threshold).</summary>
     public void Reconfigure(TimeSpan serviceLevel, OfferPolicy? offer)
     {

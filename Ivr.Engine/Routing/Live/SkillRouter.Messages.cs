@@ -5,14 +5,19 @@ using Ivr.Engine.Routing.Messages;
 
 namespace Ivr.Engine.Routing.Live;
 
-/// <summary>Puts the sender (a call actor) in <paramref name="Skill"/>'s line; the router answers <see cref="CallerQueued"/>.</summary>
+/// <summary>Puts the sender (a call actor) in <paramref name="Skill"/>'s line; the router answers <see cref="CallerQueued"/> and pushes later changes to the sender.</summary>
 /// <param name="CallId">The call's id, the caller's id in the line.</param>
 /// <param name="Skill">The skill.</param>
 /// <param name="Priority">The flow's priority, 0 (lowest) to 9 (highest).</param>
 /// <param name="Offer">The queue step's offer triggers; null: the skill's from <c>agents.json</c>.</param>
 public sealed record EnqueueCaller(string CallId, string Skill, int Priority, OfferPolicyOptions? Offer = null);
 
-/// <summary>The caller holds a place: 1-based position, expected wait (null when no agent is staffed) and whether to offer now.</summary>
+/// <summary>
+/// The caller holds a place: 1-based position, expected wait (null when no agent is staffed) and whether to offer now.
+/// The router sends it on joining the line, then pushes it whenever the position, the expected wait's announcement range,
+/// the staffing or the skill change, or an offer is due (at most one a second unless the caller reaches the head or is
+/// made an offer); the call never asks for it.
+/// </summary>
 /// <param name="Skill">The skill.</param>
 /// <param name="Position">1 at the head.</param>
 /// <param name="ExpectedWait">The trusted estimate, null when nobody staffs the skill.</param>
@@ -20,12 +25,15 @@ public sealed record EnqueueCaller(string CallId, string Skill, int Priority, Of
 /// <param name="Offer">The offer policy's decision.</param>
 public sealed record CallerQueued(string Skill, int Position, TimeSpan? ExpectedWait, int StaffedAgents, OfferDecision Offer);
 
-/// <summary>Asks for the caller's place now (announcements, periodic offers); answered with <see cref="CallerQueued"/> or <see cref="NotQueued"/>.</summary>
+/// <summary>
+/// Obsolete polling, kept only while the call side still sends it: answered with the place as it is now (never an offer,
+/// <paramref name="SinceLastOffer"/> is ignored) or <see cref="NotQueued"/>. Places and offers are pushed as <see cref="CallerQueued"/>.
+/// </summary>
 /// <param name="CallId">The call.</param>
-/// <param name="SinceLastOffer">Time since the caller's last offer, null if never offered.</param>
+/// <param name="SinceLastOffer">Ignored: the router keeps each caller's last offer time.</param>
 public sealed record CheckPlace(string CallId, TimeSpan? SinceLastOffer);
 
-/// <summary>The call holds no place (it is being delivered, or left).</summary>
+/// <summary>The answer to the obsolete <see cref="CheckPlace"/> when the call holds no place (it is being delivered, or left).</summary>
 /// <param name="CallId">The call.</param>
 public sealed record NotQueued(string CallId);
 

@@ -12,7 +12,8 @@ namespace Ivr.Engine.Routing.Live;
 /// <see cref="AgentPool"/>, a <see cref="WaitMeter"/>, <see cref="BestEstimator"/> and <see cref="OfferPolicy"/> per skill,
 /// and the virtual places of booked callbacks. Call actors enqueue; the router picks the longest-idle ready agent with the
 /// skill (best level first), tells the call actor to ring it, and measures answers, abandonments and handle times.
-/// After every message it publishes an immutable snapshot to <see cref="RouterStatus"/>.
+/// Waiting callers are told their place when it changes (<see cref="CallerQueued"/>, pushed; they never ask). After every
+/// message it publishes an immutable snapshot to <see cref="RouterStatus"/>.
 /// </summary>
 /// <remarks>
 /// Callers of the flow's priority p sit at line priority 9 − p (the line serves 0 first). A callback's virtual place keeps
@@ -60,10 +61,15 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         Receive<AgentCallEnded>(m => EndTalk(m.CallId));
         Receive<WrapUpEnded>(OnWrapUpEnded);
         Receive<SetAgentState>(OnSetAgentState);
-        Receive<GetAgents>(_ => Sender.Tell(new AgentsResult([.. _agentOrder.Select(View)])));
+        Receive<GetAgents>(_ =>
+        {
+            _changedNothing = true;
+            Sender.Tell(new AgentsResult([.. _agentOrder.Select(View)]));
+        });
         Receive<ReplaceAgents>(m => Sender.Tell(Apply(m.Config)));
         Receive<Terminated>(OnTerminated);
         CallbackHandlers();
+        PlaceHandlers();
     }
 
     /// <inheritdoc />
@@ -80,6 +86,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         OpenStores();
+        StartPlaceTimer();
         Publish();
     }
 
@@ -87,6 +94,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
     protected override bool AroundReceive(Receive receive, object message)
     {
         var handled = base.AroundReceive(receive, message);
+        AfterMessage();
         Publish();
         return handled;
     }
@@ -121,30 +129,30 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
 
         Dispatch(m.Skill);
         if (waiter.AgentId is not null || !queue.Contains(m.CallId)) return;
+        ahead = queue.PositionOf(m.CallId) ?? 0;
         var ewt = ExpectedWait(line, ahead);
         var policy = waiter.Policy ?? line.Policy;
-        var decision = policy is null
-            ? new OfferDecision(false, OfferReason.None)
-            : policy.EvaluateArrival(OfferContextFor(line, policy, ewt, queue.Count));
-        Sender.Tell(new CallerQueued(m.Skill, ahead + 1, ewt, _pool.StaffedCount(m.Skill), decision));
+        var decision = policy is null ? NoOffer : policy.EvaluateArrival(OfferContextFor(line, policy, ewt, queue.Count));
+        Tell(waiter, new CallerQueued(m.Skill, ahead + 1, ewt, _pool.StaffedCount(m.Skill), decision), now);
     }
 
+    /// <summary>
+    /// Answers a call that still asks for its place (the call side's former polling, until it stops sending it): the place
+    /// as it is now, never an offer (offers are pushed, see <see cref="SkillRouter"/>'s place updates).
+    /// </summary>
     private void OnCheckPlace(CheckPlace m)
     {
+        _changedNothing = true;
         if (!_waiters.TryGetValue(m.CallId, out var waiter) || waiter.AgentId is not null)
         {
             Sender.Tell(new NotQueued(m.CallId));
             return;
         }
         var line = Line(waiter.Skill);
-        var queue = _selector.Queue(waiter.Skill);
-        var ahead = queue.PositionOf(m.CallId) ?? 0;
-        var ewt = ExpectedWait(line, ahead);
-        var policy = waiter.Policy ?? line.Policy;
-        var decision = policy is null
-            ? new OfferDecision(false, OfferReason.None)
-            : policy.EvaluateWaiting(OfferContextFor(line, policy, ewt, queue.Count), Now - waiter.Place.EnteredAt, m.SinceLastOffer);
-        Sender.Tell(new CallerQueued(waiter.Skill, ahead + 1, ewt, _pool.StaffedCount(waiter.Skill), decision));
+        var ahead = _selector.Queue(waiter.Skill).PositionOf(m.CallId) ?? 0;
+        var place = new CallerQueued(waiter.Skill, ahead + 1, ExpectedWait(line, ahead), _pool.StaffedCount(waiter.Skill), NoOffer);
+        Sender.Tell(place);
+        Remember(waiter, place, Now);
     }
 
     private void OnMove(MoveCaller m)
@@ -486,6 +494,14 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         public WaitEstimates? Estimates { get; set; }
         public string? AgentId { get; set; }
         public DateTimeOffset? RingStartedAt { get; set; }
+
+        /// <summary>The place the caller was last told, null before its first <see cref="CallerQueued"/>.</summary>
+        public ToldPlace? LastTold { get; set; }
+
+        public DateTimeOffset? LastToldAt { get; set; }
+
+        /// <summary>When the router last made the caller an offer (the policy's re-offer clock).</summary>
+        public DateTimeOffset? LastOfferAt { get; set; }
     }
 
     private sealed record Talk(string AgentId, string Skill, DateTimeOffset StartedAt);

@@ -38,6 +38,18 @@ public sealed record SkillRouterSettings(AgentsConfig Agents, RouterStatus Statu
     /// </summary>
     public Func<string, string?>? RegisteredContact { get; init; }
 
+    /// <summary>
+    /// How often the router re-evaluates every waiting caller for what time alone changes: a wait past the offer target,
+    /// a re-offer, an estimate that grows with the head's wait. Callers are told only what changed.
+    /// </summary>
+    public TimeSpan PlaceEvaluationInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The fewest time between two place updates to one caller (unless it reached the head or is made an offer), and
+    /// between two walks of one line.
+    /// </summary>
+    public TimeSpan PlaceUpdateMinInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Loggers.</summary>
     public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 

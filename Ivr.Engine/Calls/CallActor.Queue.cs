@@ -157,6 +157,15 @@ public sealed partial class CallActor
             return;
         }
         if (_queue is { Offering: true }) Timers.StartSingleTimer(OfferKeyTimer, OfferKeysTimedOut.Instance, _services.OfferKeyTimeout);
+        else if (_queue is not null)
+        {
+            (_queue, var pending) = _queue.Resumed(_services.Time.GetUtcNow());
+            if (pending is not null)
+            {
+                Say(pending);
+                return;
+            }
+        }
         ResumeHold();
     }
 

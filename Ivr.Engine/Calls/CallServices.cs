@@ -40,9 +40,6 @@ public sealed record CallServices(
     /// <summary>Where messages recorded for a skill go (<c>data/messages</c>); null: with other recordings.</summary>
     public string? MessagesFolder { get; init; }
 
-    /// <summary>How often a waiting caller's place is checked for announcements and offers.</summary>
-    public TimeSpan QueueCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
-
     /// <summary>How long the caller has to press a key after an offer before hold music resumes.</summary>
     public TimeSpan OfferKeyTimeout { get; init; } = TimeSpan.FromSeconds(8);
 

@@ -75,6 +75,7 @@ public static class RoutingHosting
             InitialState = initial,
             Time = calls.Time,
             MeterWindow = routing.MeterWindow,
+            PlaceEvaluationInterval = routing.CheckInterval,
             Pacer = new CallbackPacer(routing.CallbackReserveAgents ?? 0, routing.CallbackMaxDeferral),
             Stores = stores,
             Dialer = dialer,
@@ -89,7 +90,6 @@ public static class RoutingHosting
             Router = router,
             Outbound = outbound,
             MessagesFolder = Path.Combine(stores.DataFolder, "messages"),
-            QueueCheckInterval = routing.CheckInterval,
         };
     }
 

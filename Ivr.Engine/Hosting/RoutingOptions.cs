@@ -39,7 +39,7 @@ public sealed class RoutingOptions
     /// <summary>Agents kept free for live callers before a callback may take one (null: none, as 0).</summary>
     public int? CallbackReserveAgents { get; set; } = 0;
 
-    /// <summary>How often a waiting caller's place is checked for announcements and offers.</summary>
+    /// <summary>How often the router re-evaluates waiting callers for what only time changes (offers past a wait target, re-offers); places are pushed as they change.</summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Sliding window of the wait meters.</summary>

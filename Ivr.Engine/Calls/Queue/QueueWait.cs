@@ -39,6 +39,9 @@ public sealed record QueueWait
     /// <summary>True while an offer plays or waits for its key.</summary>
     public bool Offering { get; init; }
 
+    /// <summary>True when the router made an offer while something of the queue's played: it opens when that ends.</summary>
+    public bool OfferPending { get; init; }
+
     /// <summary>The last wait range announced (the cap), if any.</summary>
     public AnnouncedWait? LastWait { get; init; }
 
@@ -82,14 +85,21 @@ public sealed record QueueWait
     public (QueueWait Next, QueueAnnouncement? Say) Placed(CallerQueued place, DateTimeOffset now, bool busy)
     {
         ArgumentNullException.ThrowIfNull(place);
+        var offers = place.Offer.Offer && Effect.Offer is { } o && (o.Callback || o.Message);
         var next = this with { Place = place };
-        if (busy || Offering) return (next, null);
-        if (place.Offer.Offer && Effect.Offer is { } offer && (offer.Callback || offer.Message))
-        {
-            next = next with { Offering = true, LastOfferAt = now };
-            return (next, new QueueAnnouncement(place.Position, null, offer, place.Offer.Reason.ToString()));
-        }
-        return next.AnnounceIfDue(now);
+        // The router counts an offer as made when it sends it: one that cannot be played now is kept for later, not lost.
+        if (busy || Offering) return (offers && !Offering ? next with { OfferPending = true } : next, null);
+        return offers ? next.OpenOffer(now) : next.AnnounceIfDue(now);
+    }
+
+    /// <summary>What played for the queue ended: an offer the router made meanwhile opens now (else nothing to say).</summary>
+    public (QueueWait Next, QueueAnnouncement? Say) Resumed(DateTimeOffset now) =>
+        OfferPending && !Offering ? OpenOffer(now) : (this, null);
+
+    private (QueueWait Next, QueueAnnouncement? Say) OpenOffer(DateTimeOffset now)
+    {
+        var next = this with { Offering = true, OfferPending = false, LastOfferAt = now };
+        return (next, new QueueAnnouncement(Place?.Position, null, Effect.Offer, Place?.Offer.Reason.ToString()));
     }
 
     /// <summary>

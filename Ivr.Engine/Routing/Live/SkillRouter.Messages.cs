@@ -25,18 +25,6 @@ public sealed record EnqueueCaller(string CallId, string Skill, int Priority, Of
 /// <param name="Offer">The offer policy's decision.</param>
 public sealed record CallerQueued(string Skill, int Position, TimeSpan? ExpectedWait, int StaffedAgents, OfferDecision Offer);
 
-/// <summary>
-/// Obsolete polling, kept only while the call side still sends it: answered with the place as it is now (never an offer,
-/// <paramref name="SinceLastOffer"/> is ignored) or <see cref="NotQueued"/>. Places and offers are pushed as <see cref="CallerQueued"/>.
-/// </summary>
-/// <param name="CallId">The call.</param>
-/// <param name="SinceLastOffer">Ignored: the router keeps each caller's last offer time.</param>
-public sealed record CheckPlace(string CallId, TimeSpan? SinceLastOffer);
-
-/// <summary>The answer to the obsolete <see cref="CheckPlace"/> when the call holds no place (it is being delivered, or left).</summary>
-/// <param name="CallId">The call.</param>
-public sealed record NotQueued(string CallId);
-
 /// <summary>Moves a waiting caller to another skill's line, keeping its original entry time (overflow).</summary>
 /// <param name="CallId">The call.</param>
 /// <param name="Skill">The new skill.</param>

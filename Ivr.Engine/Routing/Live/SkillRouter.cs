@@ -53,7 +53,6 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         Apply(settings.Agents);
 
         Receive<EnqueueCaller>(OnEnqueue);
-        Receive<CheckPlace>(OnCheckPlace);
         Receive<MoveCaller>(OnMove);
         Receive<LeaveQueue>(OnLeave);
         Receive<AgentAnswered>(OnAgentAnswered);
@@ -134,25 +133,6 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         var policy = waiter.Policy ?? line.Policy;
         var decision = policy is null ? NoOffer : policy.EvaluateArrival(OfferContextFor(line, policy, ewt, queue.Count));
         Tell(waiter, new CallerQueued(m.Skill, ahead + 1, ewt, _pool.StaffedCount(m.Skill), decision), now);
-    }
-
-    /// <summary>
-    /// Answers a call that still asks for its place (the call side's former polling, until it stops sending it): the place
-    /// as it is now, never an offer (offers are pushed, see <see cref="SkillRouter"/>'s place updates).
-    /// </summary>
-    private void OnCheckPlace(CheckPlace m)
-    {
-        _changedNothing = true;
-        if (!_waiters.TryGetValue(m.CallId, out var waiter) || waiter.AgentId is not null)
-        {
-            Sender.Tell(new NotQueued(m.CallId));
-            return;
-        }
-        var line = Line(waiter.Skill);
-        var ahead = _selector.Queue(waiter.Skill).PositionOf(m.CallId) ?? 0;
-        var place = new CallerQueued(waiter.Skill, ahead + 1, ExpectedWait(line, ahead), _pool.StaffedCount(waiter.Skill), NoOffer);
-        Sender.Tell(place);
-        Remember(waiter, place, Now);
     }
 
     private void OnMove(MoveCaller m)

@@ -107,6 +107,24 @@ public class QueueWaitTests
     }
 
     [Fact]
+    public void Placed_OfferWhileAnAnnouncementPlays_IsKept_AndOpensWhenItEnds()
+    {
+        var wait = Enter(announce: new QueueAnnounce(true, false, 60), offer: new OfferPolicy());
+        (wait, _) = wait.Placed(Place(4, null), Now, busy: false);
+
+        (wait, var during) = wait.Placed(Place(4, null, offer: true), Now, busy: true);
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        (wait, var after) = wait.Resumed(Now);
+        var (_, twice) = wait.Resumed(Now);
+
+        Assert.Null(during);
+        Assert.True(after!.IsOffer);
+        Assert.Equal(4, after.Position);
+        Assert.Equal(Now, wait.LastOfferAt);
+        Assert.Null(twice);
+    }
+
+    [Fact]
     public void Placed_OfferDecision_StepOffersNothing_IsAnAnnouncement()
     {
         var wait = Enter(announce: new QueueAnnounce(true, false, 1), offer: null);

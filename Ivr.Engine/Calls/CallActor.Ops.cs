@@ -1,4 +1,4 @@
-using Ivr.Engine.Ops;
+using Ivr.Engine.Metrics;
 
 namespace Ivr.Engine.Calls;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Media;
+using Ivr.Engine.Net;
 using Ivr.Engine.Sip.Transport;
 
 namespace Ivr.Engine.Hosting;

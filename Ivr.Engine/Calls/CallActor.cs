@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Ivr.Engine.Calls.Legs;
 using Ivr.Engine.Media;
-using Ivr.Engine.Ops;
 using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
 

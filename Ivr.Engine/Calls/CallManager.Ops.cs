@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Ivr.Engine.Ops;
+using Ivr.Engine.Metrics;
 
 namespace Ivr.Engine.Calls;
 

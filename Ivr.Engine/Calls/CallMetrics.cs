@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Ivr.Engine.Ops;
+using Ivr.Engine.Metrics;
 
 namespace Ivr.Engine.Calls;
 

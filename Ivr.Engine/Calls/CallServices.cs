@@ -20,7 +20,7 @@ public sealed record CallServices(
     public required EnginePrompts Words { get; init; }
 
     /// <summary>Where calls report for operations: live calls and timelines, flow and actor metrics.</summary>
-    public Ivr.Engine.Ops.CallOps Ops { get => field ??= Ivr.Engine.Ops.CallOps.Detached(Time); init; }
+    public CallOps Ops { get => field ??= CallOps.Detached(Time); init; }
 
     /// <summary>How long a queue step holds the caller while no router is configured (when the step has no <c>maxWait</c>).</summary>
     public TimeSpan QueueWaitWithoutRouter { get; init; } = TimeSpan.FromSeconds(60);

@@ -105,6 +105,7 @@ public static class ServeCommand
         builder.WebHost.UseUrls(options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         plug?.Invoke(builder.Services);
         builder.Services.AddIvrEngine(options);
+        builder.Services.AddIvrDemo(options);
 
         await using var app = builder.Build();
         using var stopped = new ManualResetEventSlim();

@@ -1,4 +1,5 @@
 using Ivr.Engine.Calls;
+using Ivr.Engine.Hosting;
 using Ivr.Engine.Media;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;

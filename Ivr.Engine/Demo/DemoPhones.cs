@@ -1,5 +1,6 @@
 using System.Text;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Hosting;
 using Ivr.Engine.Media;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using Ivr.Engine.Calls;
 using Ivr.Flows.Catalog;
 using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
@@ -9,7 +8,7 @@ namespace Ivr.Engine.Flows;
 /// The flows a running engine answers calls with: the folder's <see cref="FlowCatalog"/> (lint-gated, atomic swaps, a bad
 /// version refused while the old one stays live) kept current by a <see cref="FlowCatalogWatcher"/>.
 /// </summary>
-public sealed class LiveFlows : IFlowCatalog, IDisposable
+public sealed class LiveFlows : IDisposable
 {
     private readonly FlowCatalogWatcher _watcher;
 
@@ -34,7 +33,7 @@ public sealed class LiveFlows : IFlowCatalog, IDisposable
         remove => _watcher.Reloaded -= value;
     }
 
-    /// <inheritdoc />
+    /// <summary>The current compiled flow with <paramref name="id"/>, or null (calls find theirs through <c>Calls.FlowLookup</c>).</summary>
     public CompiledFlow? Find(string id) => Catalog.TryGet(id, out var flow) ? flow : null;
 
     /// <summary>Reloads now (tests, an admin action); the watcher does the same on file changes.</summary>

@@ -39,7 +39,7 @@ public sealed class EngineOptions
     public RoutingOptions Routing { get; set; } = new();
 
     /// <summary>Simulated callers and agents for <c>serve --demo</c>.</summary>
-    public Demo.DemoOptions Demo { get; set; } = new();
+    public DemoOptions Demo { get; set; } = new();
 
     /// <summary>Operations: admin token, read access, history sizes.</summary>
     public Ops.OpsOptions Ops { get; set; } = new();
@@ -80,7 +80,7 @@ public sealed class EngineOptions
         {
             throw new FormatException($"Calls:RingFor must be between 00:00:00 and {CallsOptions.MaxRingFor:c}, got {options.Calls.RingFor:c}.");
         }
-        _ = Ivr.Engine.Sip.Transport.NatNetworks.Parse(options.Sip.NatNetworks);
+        _ = Net.NatNetworks.Parse(options.Sip.NatNetworks);
         Ivr.Engine.Ops.ConsoleLogging.Validate(options.Logging);
         Ivr.Engine.Ops.OpsAccess.Validate(options.Ops);
         return options;

@@ -5,6 +5,7 @@ using Ivr.Engine.Routing.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ivr.Engine.Hosting;
 
@@ -29,7 +30,8 @@ public static class IvrEndpoints
                 ? Results.Text("draining\n", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text($"ready: {live.Live} live calls\n");
         });
-        app.MapRoutingEndpoints();
+        var options = app.ServiceProvider.GetRequiredService<EngineOptions>();
+        app.MapRoutingEndpoints(() => options.Routing.AdminToken);
         return app;
     }
 }

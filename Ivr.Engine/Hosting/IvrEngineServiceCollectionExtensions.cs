@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
+using Ivr.Engine.Metrics;
 using Ivr.Engine.Ops;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,7 @@ public static class IvrEngineServiceCollectionExtensions
             flows.Watch();
             return flows;
         });
-        services.AddSingleton<IFlowCatalog>(sp => sp.GetRequiredService<LiveFlows>());
+        services.AddSingleton<IFlowCatalog>(sp => new FlowLookup(sp.GetRequiredService<LiveFlows>().Find));
         services.AddSingleton(sp => SpeechEngines.Create(options.Speech, dataFolder, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => SpeechWiring.Prompts(sp, soundsFolder));
         services.AddSingleton<IPromptClipProvider>(sp => sp.GetRequiredService<PromptSource>());
@@ -57,11 +58,16 @@ public static class IvrEngineServiceCollectionExtensions
         {
             Words = sp.GetRequiredService<EnginePrompts>(),
             RingFor = options.Calls.RingFor,
-            Ops = sp.GetRequiredService<Ops.CallOps>(),
+            Ops = sp.GetRequiredService<CallOps>(),
             Speech = sp.GetRequiredService<CallSpeech>(),
         });
         services.AddIvrRouting(options, dataFolder);
-        services.AddIvrOps(options);
+        services.AddIvrOps(options.Ops);
+        services.AddSingleton<IEngineNode>(sp => new SipStackNode(sp.GetRequiredService<SipStackService>()));
+        services.AddSingleton(sp => new MediaMetrics(
+            () => (sp.GetService<IMediaSessionFactory>() as RtpMediaSessionFactory)?.Counters,
+            () => (sp.GetService<IMediaSessionFactory>() as RtpMediaSessionFactory)?.Pacer,
+            sp.GetService<IMeterFactory>()));
 
         var settings = new CallManagerSettings
         {
@@ -83,18 +89,17 @@ public static class IvrEngineServiceCollectionExtensions
                     CallManager.Props(settings, sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IMediaSessionFactory>(), calls),
                     "calls");
                 registry.Register<CallManager>(manager);
-                system.ActorOf(Ops.DeadLetterListener.Props(sp.GetRequiredService<Ops.ActorMetrics>()), "dead-letters");
+                system.ActorOf(DeadLetterListener.Props(sp.GetRequiredService<ActorMetrics>()), "dead-letters");
             });
         });
 
         // The stack's entry into the actor world; resolves the manager on first use (after the actor system started).
-        services.AddIvrRegistrar(options.Registrar, Sip.Transport.NatNetworks.Parse(options.Sip.NatNetworks));
+        services.AddIvrRegistrar(options.Registrar, Net.NatNetworks.Parse(options.Sip.NatNetworks));
         services.AddSingleton<IIncomingCallHandler>(sp => new IncomingCallHandler(sp.GetRequiredService<ActorRegistry>().Get<CallManager>()));
 
         // Registered after Akka's own hosted service, so it stops (drains) before the actor system shuts down.
         services.AddSingleton<SipStackService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipStackService>());
-        if (options.Demo.Enabled) services.AddHostedService<Demo.DemoService>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Calls.DrainTimeout + settings.DrainGrace + TimeSpan.FromSeconds(15));
         return services;
     }

@@ -2,6 +2,7 @@ using Ivr.Engine.Routing.Configuration;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Sip.Registrar;
 using Ivr.Engine.Sip.Stack;
+using Ivr.Engine.Net;
 using Ivr.Engine.Sip.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -71,7 +72,7 @@ public static class IvrRegistrarServiceCollectionExtensions
     private static void Use(AgentSipCredentials credentials, AgentsConfig? config, string path, string realm, ILogger log)
     {
         if (config is null) return;
-        foreach (var problem in credentials.Replace(config.Agents)) log.LogError("Registrar: {Problem}", problem);
+        foreach (var problem in credentials.Replace(AgentSipAccounts.From(config.Agents))) log.LogError("Registrar: {Problem}", problem);
         log.LogInformation("Registrar: {Count} agents can register in realm {Realm} (from {Path})", credentials.Count, realm, path);
     }
 }

@@ -20,7 +20,7 @@ public static class RealSeams
         {
             var options = sp.GetService<EngineOptions>() ?? new EngineOptions();
             return new RtpMediaSessionFactory(options.Media, options.Sip.Address, sp.GetRequiredService<TimeProvider>(),
-                Sip.Transport.NatNetworks.Parse(options.Sip.NatNetworks));
+                Net.NatNetworks.Parse(options.Sip.NatNetworks));
         });
     }
 }

@@ -1,12 +1,13 @@
 using System.Net;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Media;
+using Ivr.Engine.Net;
 using Ivr.Engine.Sip.Transport;
 
 namespace Ivr.Engine.Hosting;
 
 /// <summary>
-/// The real media plug: one <see cref="RtpMediaSession"/> per call, its UDP port from a shared
+/// The real media plug: one RTP session per call (<see cref="RtpSessionReservation"/>), its UDP port from a shared
 /// <see cref="RtpPortAllocator"/>, all calls paced by one shared <see cref="MediaPacer"/>.
 /// </summary>
 public sealed class RtpMediaSessionFactory : IMediaSessionFactory, IDisposable
@@ -38,28 +39,18 @@ public sealed class RtpMediaSessionFactory : IMediaSessionFactory, IDisposable
     public MediaCounters Counters => _counters;
 
     /// <inheritdoc />
-    public IMediaReservation Reserve() => new Reservation(new RtpMediaSession(_ports, _pacer, _time, _counters, _natNetworks));
+    public IMediaReservation Reserve() => new Reservation(new RtpSessionReservation(_ports, _pacer, _time, _counters, _natNetworks));
 
     /// <summary>Stops the pacing loop.</summary>
     public void Dispose() => _pacer.Dispose();
 
-    private sealed class Reservation(RtpMediaSession session) : IMediaReservation
+    private sealed class Reservation(RtpSessionReservation reservation) : IMediaReservation
     {
-        private bool _opened;
+        public IPEndPoint LocalEndPoint => reservation.LocalEndPoint;
 
-        public IPEndPoint LocalEndPoint => session.LocalEndPoint;
+        public IMediaSession Open(NegotiatedMedia media) => reservation.Open(media);
 
-        public IMediaSession Open(NegotiatedMedia media)
-        {
-            session.Configure(media);
-            _opened = true;
-            return session;
-        }
-
-        public void Dispose()
-        {
-            // Once opened the call owns the session and closes it; before that the reservation frees the port.
-            if (!_opened) session.Close();
-        }
+        // Once opened the call owns the session and closes it; before that the reservation frees the port.
+        public void Dispose() => reservation.Release();
     }
 }

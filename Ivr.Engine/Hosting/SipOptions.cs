@@ -14,7 +14,7 @@ public sealed class SipOptions
     /// answered where its packets come from (SIP requests to the REGISTER's or INVITE's source, RTP to the first
     /// packet's source). Default: private, shared, link-local and unique-local ranges; empty turns it off.
     /// </summary>
-    public string NatNetworks { get; set; } = Sip.Transport.NatNetworks.DefaultList;
+    public string NatNetworks { get; set; } = Net.NatNetworks.DefaultList;
 
     /// <summary>Transports to listen on: <c>udp</c>, <c>tcp</c> (both when none is configured).</summary>
     public List<string> Transports { get; set; } = [];

@@ -1,4 +1,5 @@
 using System.Net;
+using Ivr.Engine.Net;
 using Ivr.Engine.Sip.Transport;
 
 namespace Ivr.Engine.Hosting;

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Ivr.Engine.Sip.Transport;
+using Ivr.Engine.Net;
 
 namespace Ivr.Engine.Media;
 

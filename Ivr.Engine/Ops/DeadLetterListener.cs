@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Ivr.Engine.Metrics;
 
 namespace Ivr.Engine.Ops;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
-using Ivr.Engine.Hosting;
 using Ivr.Engine.Media;
+using Ivr.Engine.Metrics;
 
 namespace Ivr.Engine.Ops;
 
@@ -15,13 +15,19 @@ public sealed class MediaMetrics : IDisposable
     public const string MeterName = "Ivr.Media";
 
     private readonly Meter _meter;
-    private readonly Func<RtpMediaSessionFactory?> _media;
+    private readonly Func<MediaCounters?> _counters;
+    private readonly Func<MediaPacer?> _pacer;
 
-    /// <summary>Observes the media of <paramref name="media"/> (resolved at each collection; none until RTP is plugged).</summary>
-    public MediaMetrics(Func<RtpMediaSessionFactory?> media, IMeterFactory? factory = null)
+    /// <summary>
+    /// Observes the RTP <paramref name="counters"/> and the shared <paramref name="pacer"/> (both resolved at each
+    /// collection; null until RTP media is plugged).
+    /// </summary>
+    public MediaMetrics(Func<MediaCounters?> counters, Func<MediaPacer?> pacer, IMeterFactory? factory = null)
     {
-        ArgumentNullException.ThrowIfNull(media);
-        _media = media;
+        ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(pacer);
+        _counters = counters;
+        _pacer = pacer;
         _meter = EngineMeter.Create(factory, MeterName);
         _meter.CreateObservableCounter("ivr.media.rtp.packets_received", () => Counters?.PacketsReceived ?? 0, description: "RTP packets received from callers");
         _meter.CreateObservableCounter("ivr.media.rtp.packets_sent", () => Pacer?.PacketsSent ?? 0, description: "RTP packets sent by the pacer");
@@ -37,10 +43,10 @@ public sealed class MediaMetrics : IDisposable
     }
 
     /// <summary>The RTP counters, null until RTP media is plugged.</summary>
-    public MediaCounters? Counters => _media()?.Counters;
+    public MediaCounters? Counters => _counters();
 
     /// <summary>The shared pacer, null until RTP media is plugged.</summary>
-    public MediaPacer? Pacer => _media()?.Pacer;
+    public MediaPacer? Pacer => _pacer();
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Akka.Actor;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
-using Ivr.Engine.Hosting;
 using Ivr.Flows.Catalog;
 using Ivr.Flows.Graph;
 using Microsoft.AspNetCore.Builder;
@@ -86,7 +85,7 @@ public static class OpsEndpoints
         return app;
     }
 
-    private static async Task<IResult> DrainAsync(SipStackService sip, CancellationToken ct)
+    private static async Task<IResult> DrainAsync(IEngineNode sip, CancellationToken ct)
     {
         if (sip.Manager is not { } manager)
             return Results.Json(new { error = "the call manager is not running" }, Json, statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -1,8 +1,9 @@
 using System.Diagnostics.Metrics;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
-using Ivr.Engine.Hosting;
+using Ivr.Engine.Metrics;
 using Ivr.Engine.Routing;
+using Ivr.Engine.Speech;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -15,12 +16,14 @@ public static class OpsServiceCollectionExtensions
     /// <summary>Every engine meter starts with this (Ivr.Calls, Ivr.Sip, Ivr.Media, Ivr.Flows, Ivr.Actors, Ivr.Skills).</summary>
     public const string MeterPrefix = "Ivr.";
 
-    /// <summary>Adds the ops services with <paramref name="options"/> (called by <c>AddIvrEngine</c>).</summary>
-    public static IServiceCollection AddIvrOps(this IServiceCollection services, EngineOptions options)
+    /// <summary>
+    /// Adds the ops services with <paramref name="ops"/> (called by <c>AddIvrEngine</c>, which also registers what they
+    /// read of the node: the <see cref="IEngineNode"/> and the <see cref="MediaMetrics"/>).
+    /// </summary>
+    public static IServiceCollection AddIvrOps(this IServiceCollection services, OpsOptions ops)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(options);
-        var ops = options.Ops;
+        ArgumentNullException.ThrowIfNull(ops);
         services.TryAddSingleton<ISkillStatusSource>(NoSkills.Instance);
         services.AddSingleton(ops);
         services.AddSingleton(new OpsAccess(ops));
@@ -34,7 +37,6 @@ public static class OpsServiceCollectionExtensions
             Speech = sp.GetRequiredService<SpeechMetrics>(),
         });
         services.AddSingleton(sp => new SpeechMetrics(sp.GetService<IMeterFactory>()));
-        services.AddSingleton(sp => new MediaMetrics(() => sp.GetService<IMediaSessionFactory>() as RtpMediaSessionFactory, sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new SkillMetrics(sp.GetRequiredService<ISkillStatusSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new FlowVersionLog(sp.GetRequiredService<LiveFlows>()));
         services.AddSingleton<OpsStatusSource>();

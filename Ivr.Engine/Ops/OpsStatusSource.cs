@@ -2,7 +2,6 @@ using System.Globalization;
 using Akka.Actor;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
-using Ivr.Engine.Hosting;
 using Ivr.Engine.Routing;
 
 namespace Ivr.Engine.Ops;
@@ -19,12 +18,12 @@ public sealed class OpsStatusSource
     private readonly CallOps _ops;
     private readonly MediaMetrics _media;
     private readonly SkillMetrics _skills;
-    private readonly SipStackService _sip;
+    private readonly IEngineNode _sip;
     private readonly LiveFlows _flows;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the source over the engine's parts.</summary>
-    public OpsStatusSource(CallMetrics calls, CallOps ops, MediaMetrics media, SkillMetrics skills, SipStackService sip, LiveFlows flows, TimeProvider time)
+    public OpsStatusSource(CallMetrics calls, CallOps ops, MediaMetrics media, SkillMetrics skills, IEngineNode sip, LiveFlows flows, TimeProvider time)
     {
         _calls = calls;
         _ops = ops;

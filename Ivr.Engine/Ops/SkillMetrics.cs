@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Ivr.Engine.Metrics;
 using Ivr.Engine.Routing;
 
 namespace Ivr.Engine.Ops;

@@ -99,7 +99,7 @@ public class CallSpeechTests(SpeechCallFixture speech, ITestOutputHelper output)
     {
         var synthesizer = new EspeakSynthesizer(new EspeakOptions { CacheDirectory = SpeechTestAudio.TempFolder("prompts") });
         var prompts = new PromptSource(RepoPaths.Sounds, NullLogger<PromptSource>.Instance, synthesizer);
-        var manager = StartManager(speech.Settings, speech.Flows, prompts: prompts);
+        var manager = StartManager(speech.Settings, new FlowLookup(speech.Flows.Find), prompts: prompts);
         const string MenuText = "tts:Press 1 to queue, 2 to be transferred, 3 to leave a message.";
 
         // First call: nothing rendered yet, the menu text is synthesized on demand, once.
@@ -118,7 +118,7 @@ public class CallSpeechTests(SpeechCallFixture speech, ITestOutputHelper output)
 
     private InProcessMediaSession StartSpeechCall()
     {
-        var manager = StartManager(speech.Settings, speech.Flows, speech.Speech);
+        var manager = StartManager(speech.Settings, new FlowLookup(speech.Flows.Find), speech.Speech);
         Call(manager, "speech");
         var media = MediaOf(0);
         // The listening turn opens before the prompt's first clip is handed to the media.

@@ -11,7 +11,7 @@ internal static class CallTestFlows
     /// <summary>Monday 23 November 2026, 10:00 in Paris: the hotline's office is open.</summary>
     public static readonly DateTimeOffset OfficeOpen = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
 
-    public static LiveFlows Catalog { get; } = Load();
+    public static IFlowCatalog Catalog { get; } = new FlowLookup(Load().Find);
 
     public static PromptSource Prompts { get; } = new(RepoPaths.Sounds, NullLogger<PromptSource>.Instance);
 

@@ -21,7 +21,7 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
     internal CallMetrics Metrics { get; } = new();
 
     /// <summary>The speech counters the calls of this kit feed (on a detached meter).</summary>
-    internal Ivr.Engine.Ops.SpeechMetrics SpeechMetrics { get; } = new();
+    internal Ivr.Engine.Speech.SpeechMetrics SpeechMetrics { get; } = new();
 
     internal string RecordingsFolder { get; } = Path.Combine(Path.GetTempPath(), "ivr-call-tests", Guid.NewGuid().ToString("N"));
 
@@ -41,7 +41,7 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
             Speech = speech ?? CallSpeech.None,
             RingFor = ringFor ?? TimeSpan.Zero,
             Router = router,
-            Ops = Ivr.Engine.Ops.CallOps.Detached(time) with { Speech = SpeechMetrics },
+            Ops = CallOps.Detached(time) with { Speech = SpeechMetrics },
         };
         return Sys.ActorOf(CallManager.Props(settings ?? CallTestFlows.Settings, flows ?? CallTestFlows.Catalog, Media, services), "calls");
     }

@@ -110,7 +110,7 @@ public sealed class CallbackTollFraudTests : CallTestKit
         var router = Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, new RouterStatus()) { Stores = _stores, InitialState = AgentState.Away, Time = _routerClock }));
         await RouterStoreProbe.AwaitOpenAsync(router, "billing");
         var settings = new CallManagerSettings { FlowMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["hotline"] = "callback" } };
-        var manager = StartManager(settings, _flows, router: router);
+        var manager = StartManager(settings, new FlowLookup(_flows.Find), router: router);
         Call(manager);
         var media = MediaOf(0);
         // The confirmation of the caller ID is text (skipped without speech synthesis); 2 asks for another number.

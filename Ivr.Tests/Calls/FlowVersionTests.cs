@@ -1,3 +1,4 @@
+using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
 using Ivr.Tests.Flows.Loading;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,7 +16,7 @@ public sealed class FlowVersionTests(ITestOutputHelper output) : CallTestKit(out
     {
         File.WriteAllText(Path.Combine(_folder, "goodbye.json"), Flow("1.0.0", "en-US/welcome.wav"));
         var catalog = new LiveFlows(_folder, RepoPaths.Sounds, TimeProvider.System, NullLoggerFactory.Instance);
-        var manager = StartManager(flows: catalog);
+        var manager = StartManager(flows: new FlowLookup(catalog.Find));
         Call(manager, "goodbye");
         var first = MediaOf(0);
         AwaitPlaying(first, "en-US/welcome.wav");

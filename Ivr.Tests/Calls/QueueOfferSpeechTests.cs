@@ -57,7 +57,7 @@ public class QueueOfferSpeechTests(SpeechCallFixture speech, ITestOutputHelper o
     {
         var agents = new AgentsConfig { Skills = [new SkillConfig { Id = "billing" }], Agents = [] };
         var router = Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, new RouterStatus()) { InitialState = AgentState.Away }));
-        var manager = StartManager(speech.Settings, speech.Flows, speech.Speech, router: router);
+        var manager = StartManager(speech.Settings, new FlowLookup(speech.Flows.Find), speech.Speech, router: router);
         Call(manager, "queue");
         var media = MediaOf(0);
         // Hold music, then the offer — text, nothing to play without synthesis, so the hold music starts again at once;

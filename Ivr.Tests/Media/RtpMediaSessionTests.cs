@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Ivr.Engine.Net;
 using Ivr.Engine.Media;
 using Xunit.Abstractions;
 using Ivr.Engine.Sip.Transport;

@@ -61,7 +61,7 @@ public class MediaMetricsBenchmarks
         new RtpSender(DtmfPayloadType, 0x5678, 200, 0).Write(_dtmf, true, DtmfPayloadType, 4000, [5, 0x8A, 0x03, 0x20]);
 
         // Exported as in the engine: the media meter's instruments observe these counters, and a listener is subscribed.
-        _metrics = new MediaMetrics(() => _media, new EngineMeterFactory());
+        _metrics = new MediaMetrics(() => _media.Counters, () => _media.Pacer, new EngineMeterFactory());
         _listener = new MeterListener
         {
             InstrumentPublished = (instrument, listener) =>

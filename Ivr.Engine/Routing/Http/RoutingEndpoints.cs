@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Hosting;
-using Ivr.Engine.Hosting;
 using Ivr.Engine.Routing.Live;
 using Ivr.Flows.Diagnostics;
 using Microsoft.AspNetCore.Builder;
@@ -11,17 +10,18 @@ namespace Ivr.Engine.Routing.Http;
 
 /// <summary>
 /// The router's HTTP API (JSON; see <c>docs/routing-callbacks.md</c>, "HTTP API"): queues, agents (list, set state, replace the file),
-/// callbacks and messages (list, fetch the WAV). Writes need <c>Authorization: Bearer TOKEN</c> when
-/// <see cref="RoutingOptions.AdminToken"/> is set.
+/// callbacks and messages (list, fetch the WAV). Writes need <c>Authorization: Bearer TOKEN</c> when the admin token
+/// (<c>Routing:AdminToken</c>) is set.
 /// </summary>
 public static class RoutingEndpoints
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>Maps the endpoints under <c>/api</c>.</summary>
-    public static IEndpointRouteBuilder MapRoutingEndpoints(this IEndpointRouteBuilder app)
+    /// <summary>Maps the endpoints under <c>/api</c>; writes check the token <paramref name="adminToken"/> returns (empty: none needed).</summary>
+    public static IEndpointRouteBuilder MapRoutingEndpoints(this IEndpointRouteBuilder app, Func<string> adminToken)
     {
         ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(adminToken);
         app.MapGet("/api/queues", (ISkillStatusSource status) => Results.Json(status.Snapshot().Select(QueueJson)));
         app.MapGet("/api/agents", async (ActorRegistry registry, CancellationToken ct) =>
         {
@@ -29,9 +29,9 @@ public static class RoutingEndpoints
             var agents = await router.Ask<AgentsResult>(GetAgents.Instance, AskTimeout, ct).ConfigureAwait(false);
             return Results.Json(agents.Agents.Select(AgentJson));
         });
-        app.MapPost("/api/agents/{id}/state", async (string id, HttpRequest request, EngineOptions options, ActorRegistry registry, CancellationToken ct) =>
+        app.MapPost("/api/agents/{id}/state", async (string id, HttpRequest request, ActorRegistry registry, CancellationToken ct) =>
         {
-            if (Unauthorized(request, options) is { } denied) return denied;
+            if (Unauthorized(request, adminToken()) is { } denied) return denied;
             if (!registry.TryGet<SkillRouter>(out var router)) return NoRouter();
             StateBody? body;
             try
@@ -48,9 +48,9 @@ public static class RoutingEndpoints
             if (result.Agent is null) return Problem(404, result.Error!);
             return result.Error is { } error ? Problem(409, error) : Results.Json(AgentJson(result.Agent));
         });
-        app.MapPut("/api/agents", async (HttpRequest request, EngineOptions options, AgentsFile file, ActorRegistry registry, CancellationToken ct) =>
+        app.MapPut("/api/agents", async (HttpRequest request, AgentsFile file, ActorRegistry registry, CancellationToken ct) =>
         {
-            if (Unauthorized(request, options) is { } denied) return denied;
+            if (Unauthorized(request, adminToken()) is { } denied) return denied;
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
             var result = file.Validate(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Path.GetFileName(file.Path));
@@ -151,9 +151,8 @@ public static class RoutingEndpoints
 
     private static object DiagnosticJson(Diagnostic d) => new { d.Code, d.Line, d.Column, d.Pointer, d.Message, d.Hint };
 
-    private static IResult? Unauthorized(HttpRequest request, EngineOptions options)
+    private static IResult? Unauthorized(HttpRequest request, string token)
     {
-        var token = options.Routing.AdminToken;
         if (string.IsNullOrEmpty(token)) return null;
         var header = request.Headers.Authorization.ToString();
         return header == "Bearer " + token ? null : Problem(401, "This endpoint needs 'Authorization: Bearer <admin token>'.");

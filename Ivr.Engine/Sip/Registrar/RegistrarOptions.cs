@@ -32,7 +32,7 @@ public sealed record RegistrarOptions
     /// Ranges a phone behind NAT advertises: a contact in one of them registered from another address is reached at the
     /// address the REGISTER came from (<see cref="AgentContact.NextHop"/>).
     /// </summary>
-    public Transport.NatNetworks NatNetworks { get; init; } = Transport.NatNetworks.Default;
+    public Net.NatNetworks NatNetworks { get; init; } = Net.NatNetworks.Default;
 
     /// <summary>Throws <see cref="ArgumentException"/> with a clear message when the settings contradict each other.</summary>
     public void Validate()

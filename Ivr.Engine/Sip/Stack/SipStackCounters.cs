@@ -25,11 +25,11 @@ public sealed class SipStackCounters : IDisposable
 
     /// <summary>
     /// Creates the counters and their meter, from <paramref name="meterFactory"/> (the host's, exported on
-    /// <c>/metrics</c>) or, without one, a detached meter no exporter reads (<see cref="Ops.EngineMeter"/>).
+    /// <c>/metrics</c>) or, without one, a detached meter no exporter reads (<see cref="Metrics.EngineMeter"/>).
     /// </summary>
     public SipStackCounters(IMeterFactory? meterFactory = null)
     {
-        _meter = Ops.EngineMeter.Create(meterFactory, "Ivr.Sip");
+        _meter = Metrics.EngineMeter.Create(meterFactory, "Ivr.Sip");
         _requestCounter = _meter.CreateCounter<long>("ivr.sip.requests", description: "SIP requests received, by method");
         _responseCounter = _meter.CreateCounter<long>("ivr.sip.responses", description: "SIP responses sent, by status code");
         _retransmissionCounter = _meter.CreateCounter<long>("ivr.sip.retransmissions", description: "Messages sent again by timers or received again");

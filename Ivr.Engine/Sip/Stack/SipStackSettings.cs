@@ -1,5 +1,5 @@
 using System.Net;
-using Ivr.Engine.Sip.Transport;
+using Ivr.Engine.Net;
 
 namespace Ivr.Engine.Sip.Stack;
 

@@ -1,5 +1,4 @@
 using Ivr.Engine.Sip;
-using Ivr.Engine.Routing.Configuration;
 using Ivr.Engine.Sip.Auth;
 using Ivr.Engine.Sip.Registrar;
 using Ivr.Tests.Sip.Registrar;
@@ -16,9 +15,9 @@ public class DigestAuthenticatorTests
     {
         var credentials = new AgentSipCredentials();
         Assert.Empty(credentials.Replace([
-            TestAgents.Agent("agent1", new AgentSipConfig { User = "alice", Password = "s3cret" }),
-            TestAgents.Agent("agent2", new AgentSipConfig { User = "bob", Ha1Md5 = Digest.Ha1(DigestAlgorithm.Md5, "bob", "ivr", "hunter2") }),
-            TestAgents.Agent("agent3", new AgentSipConfig { User = "carol", Ha1Sha256 = Digest.Ha1(DigestAlgorithm.Sha256, "carol", "ivr", "pw") }),
+            new AgentSipAccount("agent1", User: "alice", Password: "s3cret"),
+            new AgentSipAccount("agent2", User: "bob", Ha1Md5: Digest.Ha1(DigestAlgorithm.Md5, "bob", "ivr", "hunter2")),
+            new AgentSipAccount("agent3", User: "carol", Ha1Sha256: Digest.Ha1(DigestAlgorithm.Sha256, "carol", "ivr", "pw")),
         ]));
         _auth = new DigestAuthenticator("ivr", new DigestNonces("ivr", TimeSpan.FromMinutes(5), _time), credentials);
     }
@@ -159,7 +158,7 @@ public class DigestAuthenticatorTests
     public void Algorithms_Md5Only_OffersOnlyMd5_AndRefusesSha256Answers()
     {
         var credentials = new AgentSipCredentials();
-        credentials.Replace([TestAgents.Agent("agent1", new AgentSipConfig { User = "alice", Password = "s3cret" })]);
+        credentials.Replace([new AgentSipAccount("agent1", User: "alice", Password: "s3cret")]);
         var md5Only = new DigestAuthenticator("ivr", new DigestNonces("ivr", TimeSpan.FromMinutes(5), _time), credentials, [DigestAlgorithm.Md5]);
         var sha256Challenge = _auth.Challenges("alice", stale: false)[0].Replace(TestDigestClient.Param(_auth.Challenges("alice", false)[0], "nonce")!,
             TestDigestClient.Param(md5Only.Challenges("alice", false)[0], "nonce")!, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Ivr.Engine.Hosting;
 using Ivr.Engine.Routing.Configuration;
 using Ivr.Engine.Sip.Auth;
 using Ivr.Engine.Sip.Registrar;
@@ -30,7 +31,7 @@ public class AgentSipCredentialsTests
 
         Assert.Empty(result.Diagnostics);
         var credentials = new AgentSipCredentials();
-        Assert.Empty(credentials.Replace(result.Config!.Agents));
+        Assert.Empty(credentials.Replace(AgentSipAccounts.From(result.Config!.Agents)));
         var alice = credentials.Find("alice")!;
         Assert.Equal("agent1", alice.AgentId);
         Assert.Equal(sha, alice.Ha1(DigestAlgorithm.Sha256, "ivr"));
@@ -44,7 +45,7 @@ public class AgentSipCredentialsTests
         var result = Load("""{ "password": "s3cret" }""");
 
         var credentials = new AgentSipCredentials();
-        credentials.Replace(result.Config!.Agents);
+        credentials.Replace(AgentSipAccounts.From(result.Config!.Agents));
 
         Assert.Equal(Digest.Ha1(DigestAlgorithm.Md5, "agent1", "ivr", "s3cret"), credentials.Find("agent1")!.Ha1(DigestAlgorithm.Md5, "ivr"));
     }
@@ -73,10 +74,9 @@ public class AgentSipCredentialsTests
         var credentials = new AgentSipCredentials();
 
         var problems = credentials.Replace([
-            TestAgents.Agent("agent1", new AgentSipConfig { User = "desk", Password = "a" }),
-            TestAgents.Agent("agent2", new AgentSipConfig { User = "desk", Password = "b" }),
-            TestAgents.Agent("agent3", new AgentSipConfig { Password = "c" }),
-            TestAgents.Agent("agent4", null),
+            new AgentSipAccount("agent1", User: "desk", Password: "a"),
+            new AgentSipAccount("agent2", User: "desk", Password: "b"),
+            new AgentSipAccount("agent3", Password: "c"),
         ]);
 
         Assert.Contains("'desk'", Assert.Single(problems), StringComparison.Ordinal);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Ivr.Engine.Routing.Configuration;
+using Ivr.Engine.Net;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Auth;
 using Ivr.Engine.Sip.Registrar;
@@ -22,8 +22,8 @@ public sealed class SipRegistrarTests : IDisposable
     {
         var credentials = new AgentSipCredentials();
         credentials.Replace([
-            TestAgents.Agent("agent1", new AgentSipConfig { User = "alice", Ha1Sha256 = Digest.Ha1(DigestAlgorithm.Sha256, "alice", "ivr", "s3cret"), Ha1Md5 = Digest.Ha1(DigestAlgorithm.Md5, "alice", "ivr", "s3cret") }),
-            TestAgents.Agent("agent2", new AgentSipConfig { Password = "pw2" }),
+            new AgentSipAccount("agent1", User: "alice", Ha1Sha256: Digest.Ha1(DigestAlgorithm.Sha256, "alice", "ivr", "s3cret"), Ha1Md5: Digest.Ha1(DigestAlgorithm.Md5, "alice", "ivr", "s3cret")),
+            new AgentSipAccount("agent2", Password: "pw2"),
         ]);
         _registrar = new SipRegistrar(new RegistrarOptions { MinExpires = TimeSpan.FromSeconds(60), MaxExpires = TimeSpan.FromSeconds(3600) },
             credentials, _time, NullLogger<SipRegistrar>.Instance);
@@ -239,7 +239,7 @@ public sealed class SipRegistrarTests : IDisposable
     public void NatHandlingOff_PrivateContactIsReachedAtTheAddressItNames()
     {
         var credentials = new AgentSipCredentials();
-        credentials.Replace([TestAgents.Agent("agent2", new AgentSipConfig { Password = "pw2" })]);
+        credentials.Replace([new AgentSipAccount("agent2", Password: "pw2")]);
         using var registrar = new SipRegistrar(new RegistrarOptions { NatNetworks = NatNetworks.None }, credentials, _time, NullLogger<SipRegistrar>.Instance);
         var first = registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text("agent2", "reg-off", 1, "<sip:agent2@10.0.0.6>", "600")), Phone);
         var auth = TestDigestClient.Authorization(first.Headers.GetValues(SipHeaderNames.WwwAuthenticate)[0], "agent2", "pw2", "REGISTER", RegisterRequests.RequestUri);

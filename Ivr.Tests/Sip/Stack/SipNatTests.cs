@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Ivr.Engine.Net;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;
 using Ivr.Engine.Sip.Transport;

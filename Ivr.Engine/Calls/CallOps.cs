@@ -1,4 +1,7 @@
-namespace Ivr.Engine.Ops;
+using Ivr.Engine.Metrics;
+using Ivr.Engine.Speech;
+
+namespace Ivr.Engine.Calls;
 
 /// <summary>What call actors feed for operations: the board of live and recent calls, the flow metrics and the actor metrics.</summary>
 /// <param name="Board">Live calls and recent timelines.</param>

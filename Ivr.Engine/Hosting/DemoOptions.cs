@@ -1,4 +1,4 @@
-namespace Ivr.Engine.Demo;
+namespace Ivr.Engine.Hosting;
 
 /// <summary>
 /// <c>serve --demo</c> (<c>Demo</c> section): simulated callers and agents that speak real SIP and RTP to the engine over

@@ -1,7 +1,7 @@
 using System.Net;
-using Ivr.Engine.Sip.Transport;
+using Ivr.Engine.Net;
 
-namespace Ivr.Tests.Sip.Transport;
+namespace Ivr.Tests.Net;
 
 public sealed class NatNetworksTests
 {

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
+using Ivr.Engine.Metrics;
 
-namespace Ivr.Engine.Ops;
+namespace Ivr.Engine.Calls;
 
 /// <summary>
 /// Flow figures (meter <c>Ivr.Flows</c>): calls per flow and version, step visits, no-input and no-match counts, outcomes,

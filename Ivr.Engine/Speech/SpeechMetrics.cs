@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
+using Ivr.Engine.Metrics;
 
-namespace Ivr.Engine.Ops;
+namespace Ivr.Engine.Speech;
 
 /// <summary>
 /// Speech figures (meter <c>Ivr.Speech</c>): recognitions by result, barge-ins, and histograms of the recognizer's
@@ -43,10 +44,10 @@ public sealed class SpeechMetrics : IDisposable
     public void BargedIn() => Interlocked.Increment(ref _bargeIns);
 
     /// <summary>Counts one result: its kind, confidence, the utterance's length and the delay after it (no-input: counted only).</summary>
-    public void Recognized(Speech.RecognitionKind kind, double confidence, TimeSpan utterance, TimeSpan? resultDelay)
+    public void Recognized(RecognitionKind kind, double confidence, TimeSpan utterance, TimeSpan? resultDelay)
     {
-        Recognitions.Add(kind switch { Speech.RecognitionKind.Match => "match", Speech.RecognitionKind.NoInput => "no_input", _ => "no_match" });
-        if (kind == Speech.RecognitionKind.NoInput) return;
+        Recognitions.Add(kind switch { RecognitionKind.Match => "match", RecognitionKind.NoInput => "no_input", _ => "no_match" });
+        if (kind == RecognitionKind.NoInput) return;
         _confidence.Record(Math.Clamp(confidence, 0, 1));
         _utterance.Record(utterance.TotalSeconds);
         if (resultDelay is { } delay && delay >= TimeSpan.Zero) _resultDelay.Record(delay.TotalSeconds);

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Ivr.Engine.Sip.Transport;
+namespace Ivr.Engine.Net;
 
 /// <summary>
 /// The address ranges a phone behind NAT advertises (private, shared, link-local and unique-local): when a Contact or an

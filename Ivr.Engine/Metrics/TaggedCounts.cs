@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace Ivr.Engine.Ops;
+namespace Ivr.Engine.Metrics;
 
 /// <summary>
 /// Thread-safe counts keyed by one or two tag values (flow and step, method, outcome…), the single source that both an

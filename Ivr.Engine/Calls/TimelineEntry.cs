@@ -1,4 +1,4 @@
-namespace Ivr.Engine.Ops;
+namespace Ivr.Engine.Calls;
 
 /// <summary>One event of a call's timeline.</summary>
 /// <param name="At">When it happened.</param>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Ivr.Flows.Runtime;
 
-namespace Ivr.Engine.Ops;
+namespace Ivr.Engine.Calls;
 
 /// <summary>
 /// The live calls and the timelines of the last <see cref="RecentCapacity"/> ended calls (bounded memory), for the HTTP

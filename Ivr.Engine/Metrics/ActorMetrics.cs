@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Ivr.Engine.Ops;
+namespace Ivr.Engine.Metrics;
 
 /// <summary>
 /// Actor figures (meter <c>Ivr.Actors</c>): live actors, starts, stops and restarts, messages processed and their handling
-/// time by actor type, and dead letters (counted by <see cref="DeadLetterListener"/> from Akka's event stream).
+/// time by actor type, and dead letters (counted by <c>Ops.DeadLetterListener</c> from Akka's event stream).
 /// </summary>
 public sealed class ActorMetrics : IDisposable
 {

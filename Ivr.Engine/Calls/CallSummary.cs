@@ -1,4 +1,4 @@
-namespace Ivr.Engine.Ops;
+namespace Ivr.Engine.Calls;
 
 /// <summary>One call as the API lists it.</summary>
 /// <param name="CallId">The SIP Call-ID.</param>

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Ivr.Engine.Ops;
+namespace Ivr.Engine.Metrics;
 
 /// <summary>Creates the meters of the engine's metric classes.</summary>
 public static class EngineMeter

@@ -1,6 +1,6 @@
 using Ivr.Flows.Runtime;
 
-namespace Ivr.Engine.Ops;
+namespace Ivr.Engine.Calls;
 
 /// <summary>
 /// The story of one call: its summary (state, step) and a bounded list of timestamped events — steps entered, prompts,

@@ -47,7 +47,7 @@ internal sealed record QueueWaitExpired
 
 internal sealed record RecordingLimitReached(int Recording);
 
-internal sealed record ReferCompleted(bool Accepted);
+internal sealed record ReferCompleted(bool Accepted, Exception? Failure);
 
 internal sealed record HangupCompleted
 {

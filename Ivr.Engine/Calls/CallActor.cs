@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Ivr.Engine.Calls.Legs;
+using Ivr.Engine.Calls.Queue;
 using Ivr.Engine.Media;
+using Ivr.Engine.Routing.Live;
+using Ivr.Engine.Speech;
 using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -9,10 +12,10 @@ namespace Ivr.Engine.Calls;
 /// <summary>
 /// One live call end to end, as a thin shell: it owns the caller's <see cref="InboundLeg"/>, the <see cref="FlowRun"/> (on
 /// the flow version it started with), the timers and the call's lifetime, and maps the run's effects to leg operations
-/// through plain components — <see cref="CallPlayback"/> (what the caller hears), <see cref="SpeechTurns"/> (speech
-/// input), <see cref="Queue.QueueWait"/> (the wait in a skill's line), <see cref="AgentConnection"/> (ringing and bridging
-/// an agent) and <see cref="CallRecorder"/> (messages). Leg events arrive as messages; nothing here is touched from another
-/// thread. A fault ends this call only: BYE when answered, 500 otherwise, media closed, <c>ivr.calls.failed</c>
+/// through plain components on its thread — <see cref="CallPlayback"/> (what the caller hears), <see cref="SpeechTurns"/>
+/// (speech input), <see cref="QueueDialogue"/> (the wait in a skill's line over <see cref="QueueWait"/>, the offer, the
+/// agent via <see cref="AgentConnection"/>, callback bookings) and <see cref="CallRecorder"/> (messages). Leg events arrive
+/// as messages; nothing here is touched from another thread. A fault ends this call only: BYE when answered, 500 otherwise, media closed, <c>ivr.calls.failed</c>
 /// incremented; the parent stops (never restarts) a failed call actor.
 /// </summary>
 /// <remarks>
@@ -20,14 +23,13 @@ namespace Ivr.Engine.Calls;
 /// reports <see cref="QueueOutcome.Failed"/> after its <c>maxWait</c> (or <see cref="CallServices.QueueWaitWithoutRouter"/>),
 /// a <c>callback</c> booking is refused; a <c>bridge</c> transfer fails either way; each is logged ("router not configured").
 /// </remarks>
-public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
+public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
 {
     /// <summary>The actor type in the actor metrics.</summary>
     public const string ActorType = "call";
 
     private const string FlowTimer = "flow-timer";
     private const string RingTimer = "ring";
-    private const string RecordTimer = "record-limit";
     private const string HangupTimer = "hangup-timeout";
     private const int MaxEarlyDigits = 32;
 
@@ -40,8 +42,10 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     private readonly CancellationTokenSource _answering = new();
     private readonly CallPlayback _playback;
     private readonly List<char> _earlyDigits = [];
+    private readonly CallContext _call;
+    private readonly QueueDialogue _queue;
+    private readonly CallRecorder _recorder;
     private SpeechTurns? _speech;
-    private CallRecorder? _recorder;
     private FlowRun? _run;
     private bool _answered;
     private bool _finished;
@@ -59,13 +63,14 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _log = _services.Logging.CreateLogger<CallActor>();
         _scope = new CallLogScope(setup.Call.CallId, setup.Flow.Id, setup.Flow.Version);
         _timeline = _services.Ops.Board.Open(setup.Call, setup.Flow.Id, setup.Flow.Version);
+        _call = new CallContext(setup, _leg, _playback, create => create ? Speech : _speech, () => Timers, Self, () => _run, Guard, _timeline, _log);
+        _queue = new QueueDialogue(_call);
+        _recorder = new CallRecorder(_call);
         Answering();
     }
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
-
-    private string Language => _run?.Language ?? "en-US";
 
     /// <summary>The props of a call actor for <paramref name="setup"/>.</summary>
     public static Props Props(CallSetup setup)
@@ -83,8 +88,8 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             case PlayEffect play:
                 // Listening first: speech from the prompt's first packet on can barge in.
                 if (play.Speech is { } promptListen) Speech.Listen(promptListen, bargeIn: true, _run?.CurrentStep);
-                else StopSpeech();
-                PlayPrompts(play.Prompts);
+                else _speech?.End();
+                _playback.PlayFlow(play.Prompts, _services.Prompts, Self, _log);
                 break;
             case StopPlaybackEffect:
                 if (_playback.Kind == PlaybackKind.Flow) _playback.Stop();
@@ -93,7 +98,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
                 Speech.Listen(listen, bargeIn: false, _run?.CurrentStep);
                 break;
             case ListenEffect or StopListeningEffect:
-                StopSpeech();
+                _speech?.End();
                 break;
             case StartTimerEffect timer:
                 Timers.StartSingleTimer(FlowTimer, new FlowTimerFired(timer.Token), timer.After);
@@ -102,16 +107,21 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
                 Timers.Cancel(FlowTimer);
                 break;
             case EnqueueEffect enqueue:
-                Enqueue(enqueue);
+                _queue.Enqueue(enqueue);
+                break;
+            case TransferEffect { Method: Ivr.Flows.Model.Steps.TransferMethod.Refer } transfer:
+                _leg.ReferAsync(transfer.Uri, CancellationToken.None).PipeTo(Self, success: accepted => new ReferCompleted(accepted, null),
+                    failure: ex => new ReferCompleted(false, ex));
                 break;
             case TransferEffect transfer:
-                Transfer(transfer);
+                _log.LogWarning("Bridged transfer to {Target} needs the router and media bridge; not available, the transfer fails", transfer.Uri);
+                _run!.TransferResult(false);
                 break;
             case RecordEffect record:
-                Record(record);
+                _recorder.Record(record);
                 break;
             case BookCallbackEffect callback:
-                BookCallback(callback);
+                _queue.Book(callback);
                 break;
             case HangupEffect hangup:
                 _log.LogDebug("Flow hangs up: {Reason}", hangup.Reason);
@@ -147,6 +157,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
             return;
         }
         _leg.Ring();
+        _log.LogDebug("Call {CallId} rings for {RingFor} before the answer", _setup.Call.CallId, _services.RingFor);
         Timers.StartSingleTimer(RingTimer, RingElapsed.Instance, _services.RingFor);
     }
 
@@ -179,7 +190,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _speech?.Dispose();
         // Not disposed: the answering task may still observe its token after the actor is gone.
         _answering.Cancel();
-        EndAgent();
+        _queue.EndAgent();
         if (!_finished)
         {
             // Stopped without ending the call: a crash (or the system shutting down); end the dialog anyway.
@@ -190,7 +201,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
                 _services.Metrics.CallFailed();
                 _log.LogError(_crash, "Call {CallId} failed in its actor; ending it", _setup.Call.CallId);
             }
-            _recorder?.Stop();
+            _recorder.Stop();
             if (_answered) HangUpLeg(pipe: false);
             else if (!_leg.IsEnded) TryReject(500);
             _leg.CloseMedia();
@@ -202,16 +213,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         Context.Parent.Tell(new CallEnded(_setup.Call.CallId, _outcome, _failed));
     }
 
-    private SpeechTurns Speech => _speech ??= new SpeechTurns(_services.Speech, _leg.Media, CreateSpeechListener, _services.Time, _log);
-
-    private SpeechListener CreateSpeechListener()
-    {
-        var self = Self;
-        return new SpeechListener(
-            _leg.Media,
-            (turn, audioAt) => self.Tell(new SpeechStarted(turn, audioAt)),
-            (turn, result) => self.Tell(new SpeechRecognized(turn, result)));
-    }
+    private SpeechTurns Speech => _speech ??= new SpeechTurns(_call, _queue.Answered);
 
     private void Answer()
     {
@@ -251,17 +253,30 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         Receive<LegPlayed>(OnPlayed);
         Receive<PromptsRendered>(m => _playback.Rendered(m.Token, [.. m.Clips.OfType<AudioClip>()]));
         Receive<FlowTimerFired>(OnFlowTimer);
-        Receive<SpeechStarted>(OnSpeechStarted);
-        Receive<SpeechRecognized>(OnSpeechRecognized);
-        Receive<RecordingLimitReached>(m =>
+        Receive<SpeechStarted>(m => _speech?.Started(m));
+        Receive<SpeechRecognized>(m => _speech?.Completed(m));
+        Receive<RecordingLimitReached>(_recorder.LimitReached);
+        Receive<MessageSaved>(_recorder.Saved);
+        Receive<ReferCompleted>(m =>
         {
-            if (_recorder?.Number == m.Recording) FinishRecording();
+            if (m.Failure is not null) _log.LogWarning(m.Failure, "REFER failed");
+            Guard(() => _run!.TransferResult(m.Accepted));
         });
-        Receive<ReferCompleted>(m => Guard(() => _run!.TransferResult(m.Accepted)));
-        QueueHandlers();
+        Receive<CallerQueued>(_queue.Placed);
+        Receive<AnnounceDue>(_ => _queue.AnnounceDue());
+        Receive<QueueOverflowDue>(_queue.Overflow);
+        Receive<OfferKeysTimedOut>(_ => _queue.OfferTimedOut());
+        Receive<QueueWaitExpired>(_ => _queue.WaitExpired());
+        Receive<DeliverCall>(_queue.Deliver);
+        Receive<AgentRang>(_queue.AgentRang);
+        Receive<AgentHungUp>(_ =>
+        {
+            if (_queue.AgentHungUp()) BeginHangup();
+        });
+        Receive<CallbackBookingResult>(_queue.Booked);
         Receive<CallerHungUp>(_ =>
         {
-            CallerLeftQueue();
+            _queue.CallerLeft();
             _playback.Stop();
             Guard(() => _run!.Hangup());
             Finish();
@@ -319,12 +334,7 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
     {
         _log.LogDebug("DTMF {Digit}", digit);
         _timeline.Digit(digit, _run?.CurrentFlow, _run?.CurrentStep);
-        if (_recorder is { IsRecording: true } recorder)
-        {
-            if (recorder.IsFinishKey(digit)) FinishRecording();
-            return;
-        }
-        if (OnQueueDigit(digit) || _agent is { IsBridged: true }) return;
+        if (_recorder.Digit(digit) || _queue.Digit(digit) || _queue.IsBridged) return;
         Guard(() => _run!.Digit(digit));
     }
 
@@ -336,56 +346,23 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
                 Guard(() => _run!.PromptFinished());
                 break;
             case PlaybackKind.Beep:
-                StartRecording();
+                _recorder.Start();
                 break;
             case PlaybackKind.Announce:
-                AnnouncementFinished();
+                _queue.AnnouncementFinished();
                 break;
         }
-    }
-
-    /// <summary>Plays a flow prompt; text not synthesized yet is rendered off the actor (<see cref="PromptsRendered"/> starts it).</summary>
-    private void PlayPrompts(IReadOnlyList<ResolvedPrompt> prompts)
-    {
-        var provider = _services.Prompts;
-        if (prompts.All(p => p.Text is null || provider.Find(p) is not null))
-        {
-            _playback.Play(PlaybackKind.Flow, Clips(prompts));
-            return;
-        }
-        var token = _playback.BeginRendering();
-        var log = _log;
-        RenderAllAsync(provider, prompts).PipeTo(
-            Self,
-            success: clips => new PromptsRendered(token, clips),
-            failure: ex =>
-            {
-                log.LogWarning(ex, "Prompt synthesis failed; the prompt is skipped");
-                return new PromptsRendered(token, []);
-            });
-    }
-
-    private List<AudioClip> Clips(IEnumerable<ResolvedPrompt> prompts) =>
-        [.. prompts.Select(_services.Prompts.Find).OfType<AudioClip>()];
-
-    private static async Task<AudioClip?[]> RenderAllAsync(IPromptClipProvider provider, IReadOnlyList<ResolvedPrompt> prompts)
-    {
-        var clips = new AudioClip?[prompts.Count];
-        for (var i = 0; i < clips.Length; i++) clips[i] = await provider.RenderAsync(prompts[i]).ConfigureAwait(false);
-        return clips;
     }
 
     private void OnFlowEnded(FlowOutcome outcome)
     {
         if (!_failed) _outcome = outcome.Code;
         // Connected to an agent: the call lives on, bridged, until either side hangs up.
-        if (_agent is { IsBridged: true } && !_leg.IsEnded) return;
+        if (_queue.IsBridged && !_leg.IsEnded) return;
         _playback.Stop();
-        StopSpeech();
-        _recorder?.Stop();
-        Timers.Cancel(FlowTimer);
-        Timers.Cancel(QueueTimer);
-        Timers.Cancel(RecordTimer);
+        _speech?.End();
+        _recorder.Stop();
+        Timers.CancelAll();
         if (_leg.IsEnded || !_answered) Finish();
         else BeginHangup();
     }
@@ -395,9 +372,9 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         if (_finished || Timers.IsTimerActive(HangupTimer)) return;
         Become(Ending);
         Timers.StartSingleTimer(HangupTimer, HangupCompleted.Instance, _services.HangupTimeout);
-        EndAgent();
+        _queue.EndAgent();
         _playback.Stop();
-        _recorder?.Stop();
+        _recorder.Stop();
         HangUpLeg(pipe: true);
     }
 
@@ -464,10 +441,18 @@ public sealed partial class CallActor : ReceiveActor, IWithTimers, IFlowHost
         if (_finished) return;
         _finished = true;
         Timers.CancelAll();
-        EndAgent();
-        _recorder?.Stop();
+        _queue.EndAgent();
+        _recorder.Stop();
         _leg.CloseMedia();
         Context.Stop(Self);
+    }
+
+    private void OnFlowTimer(FlowTimerFired m)
+    {
+        if (_speech?.HoldTimer(m) == true || _run is not { } run) return;
+        if (run.ActiveTimer == m.Token)
+            _log.LogInformation("Timeout at {Step}: no input (at {AudioAt} of the caller's audio)", run.CurrentStep, _speech?.AudioNow() ?? "-");
+        Guard(() => run.TimerExpired(m.Token));
     }
 
     // Every line a call logs carries its Call-ID and its flow (CallLogScope).

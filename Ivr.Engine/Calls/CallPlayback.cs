@@ -1,5 +1,8 @@
+using Akka.Actor;
 using Ivr.Engine.Calls.Legs;
 using Ivr.Engine.Media;
+using Ivr.Flows.Runtime;
+using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls;
 
@@ -52,6 +55,25 @@ public sealed class CallPlayback
         Kind = kind;
         if (kind == PlaybackKind.Hold) _hold = clips;
         _play = _leg.Play(clips);
+    }
+
+    /// <summary>
+    /// Plays a flow's prompt: at once when every part has audio; otherwise the text is synthesized off the actor and
+    /// <paramref name="actor"/> gets <see cref="PromptsRendered"/> to play it (<see cref="Rendered"/>) unless overtaken.
+    /// </summary>
+    public void PlayFlow(IReadOnlyList<ResolvedPrompt> prompts, IPromptClipProvider provider, IActorRef actor, ILogger log)
+    {
+        if (prompts.All(p => p.Text is null || provider.Find(p) is not null))
+        {
+            Play(PlaybackKind.Flow, [.. prompts.Select(provider.Find).OfType<AudioClip>()]);
+            return;
+        }
+        var token = BeginRendering();
+        RenderAllAsync(provider, prompts).PipeTo(actor, success: clips => new PromptsRendered(token, clips), failure: ex =>
+        {
+            log.LogWarning(ex, "Prompt synthesis failed; the prompt is skipped");
+            return new PromptsRendered(token, []);
+        });
     }
 
     /// <summary>Loops <paramref name="clips"/> as hold audio; with none, silence.</summary>
@@ -108,5 +130,12 @@ public sealed class CallPlayback
         }
         Kind = PlaybackKind.None;
         return kind;
+    }
+
+    private static async Task<AudioClip?[]> RenderAllAsync(IPromptClipProvider provider, IReadOnlyList<ResolvedPrompt> prompts)
+    {
+        var clips = new AudioClip?[prompts.Count];
+        for (var i = 0; i < clips.Length; i++) clips[i] = await provider.RenderAsync(prompts[i]).ConfigureAwait(false);
+        return clips;
     }
 }

@@ -1,65 +1,125 @@
 using System.Globalization;
-using Ivr.Engine.Media;
+using Akka.Actor;
+using Ivr.Engine.Routing.Live;
+using Ivr.Engine.Routing.Messages;
 using Ivr.Flows.Runtime;
+using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls;
 
 /// <summary>
-/// A call's recordings (the <c>message</c> step): where each goes (<c>data/messages/ID.wav</c> for a skill's message,
-/// else the recordings folder), its finish keys and number (so a stale length limit is recognisable), the WAV writer over
-/// the caller's audio, and the message's metadata once it is stopped. Runs on the owning actor's thread only.
+/// A call's recordings (the <c>message</c> step), run by its actor: the beep, the WAV writer over the caller's audio until a
+/// finish key or the length limit, where each goes (<c>data/messages/ID.wav</c> for a skill's message with a router,
+/// else <c>CALL-N.wav</c> in the recordings folder), and a skill message's metadata stored through the router before the
+/// flow moves on. Runs on the actor's thread only.
 /// </summary>
-internal sealed class CallRecorder(IMediaSession media, string callName, string recordingsFolder, string? messagesFolder, TimeProvider time)
+internal sealed class CallRecorder(CallContext call)
 {
+    private const string LimitTimer = "record-limit";
+
     private CallRecording? _recording;
     private RecordEffect? _effect;
-
-    /// <summary>The number of the current (or last) recording of this call, from 1.</summary>
-    public int Number { get; private set; }
+    private int _number;
+    private string? _messageId;
+    private DateTimeOffset _startedAt;
+    private (string Path, double Seconds)? _pendingMessage;
 
     /// <summary>True while the caller's audio is being written.</summary>
     public bool IsRecording => _recording is not null;
 
-    /// <summary>The id of the skill message being recorded, or null for an ordinary recording.</summary>
-    public string? MessageId { get; private set; }
-
-    /// <summary>When the skill message started.</summary>
-    public DateTimeOffset StartedAt { get; private set; }
-
-    /// <summary>The skill the message is for, or null.</summary>
-    public string? Skill => _effect?.Skill;
-
-    /// <summary>Prepares a recording for <paramref name="effect"/> (it starts with <see cref="Start"/>, after the beep).</summary>
-    public void Prepare(RecordEffect effect) => _effect = effect;
-
-    /// <summary>True when <paramref name="digit"/> ends the recording.</summary>
-    public bool IsFinishKey(char digit) => _effect is { } e && e.FinishKey.Contains(digit, StringComparison.Ordinal);
-
-    /// <summary>The longest the current recording may run.</summary>
-    public TimeSpan MaxLength => _effect?.MaxLength ?? TimeSpan.Zero;
-
-    /// <summary>
-    /// Numbers the next recording and chooses its path: a skill message (<paramref name="asMessage"/>, with a messages
-    /// folder) gets a new message id, anything else <c>CALL-N.wav</c> in the recordings folder.
-    /// </summary>
-    public string Next(bool asMessage)
+    /// <summary>Executes a <c>message</c>/record effect: the beep first when asked for, then the recording.</summary>
+    public void Record(RecordEffect record)
     {
-        Number++;
-        StartedAt = time.GetUtcNow();
-        MessageId = null;
-        if (!asMessage || Skill is null || messagesFolder is null) return Path.Combine(recordingsFolder, $"{callName}-{Number}.wav");
-        MessageId = string.Create(CultureInfo.InvariantCulture, $"{StartedAt:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}");
-        return Path.Combine(messagesFolder, MessageId + ".wav");
+        _effect = record;
+        if (!call.Setup.Negotiated.Receives)
+        {
+            call.Log.LogWarning("The caller sends no audio (SDP direction); the message is not recorded");
+            call.Run!.RecordingFinished(string.Empty, 0);
+            return;
+        }
+        if (record.Beep && call.Services.Prompts.FindSound("common/beep.wav") is { } beep) call.Playback.Play(PlaybackKind.Beep, [beep]);
+        else
+        {
+            call.Playback.Stop();
+            Start();
+        }
     }
 
-    /// <summary>Starts writing the caller's audio to <paramref name="path"/> (IO errors propagate; nothing is left running).</summary>
-    public void Start(string path) => _recording = CallRecording.Start(media, path);
-
-    /// <summary>Stops writing (idempotent); the path and length in seconds, or null when nothing was recording.</summary>
-    public (string Path, double Seconds)? Stop()
+    /// <summary>The beep ended: recording starts.</summary>
+    public void Start()
     {
-        if (_recording is not { } recording) return null;
+        var path = NextPath();
+        try
+        {
+            _recording = CallRecording.Start(call.Leg.Media, path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            call.Log.LogError(ex, "Cannot record to {Path}", path);
+            call.Guard(run => run.RecordingFinished(string.Empty, 0));
+            return;
+        }
+        call.Log.LogInformation("Recording to {Path}", path);
+        call.Timers.StartSingleTimer(LimitTimer, new RecordingLimitReached(_number), _effect!.MaxLength);
+    }
+
+    /// <summary>A key while recording: true when the recorder took it (a finish key ends the recording; others are ignored).</summary>
+    public bool Digit(char digit)
+    {
+        if (!IsRecording) return false;
+        if (_effect!.FinishKey.Contains(digit, StringComparison.Ordinal)) Finish();
+        return true;
+    }
+
+    /// <summary>The length limit of recording <paramref name="m"/> was reached (stale when another recording started since).</summary>
+    public void LimitReached(RecordingLimitReached m)
+    {
+        if (m.Recording == _number) Finish();
+    }
+
+    /// <summary>A skill message's metadata is stored (or could not be): the flow moves on.</summary>
+    public void Saved(MessageSaved m)
+    {
+        if (_pendingMessage is not { } pending) return;
+        _pendingMessage = null;
+        if (!m.Saved) call.Log.LogError("The message's metadata was not stored: {Error}", m.Error);
+        else call.Log.LogInformation("Message {Path} ({Seconds:0.0} s) stored for {Skill}", pending.Path, pending.Seconds, _effect?.Skill);
+        call.Guard(run => run.RecordingFinished(pending.Path, pending.Seconds));
+    }
+
+    /// <summary>Stops writing without telling the flow (the call ends); idempotent.</summary>
+    public void Stop()
+    {
+        _recording?.Stop();
         _recording = null;
-        return (recording.Path, recording.Stop());
+    }
+
+    private void Finish()
+    {
+        if (_recording is not { } recording) return;
+        _recording = null;
+        call.Timers.Cancel(LimitTimer);
+        var seconds = recording.Stop();
+        if (_messageId is { } id && _effect?.Skill is { } skill && call.Services.Router is { } router)
+        {
+            // A skill's message: its metadata is stored through the router before the flow moves on.
+            var caller = string.IsNullOrEmpty(call.Setup.Call.CallerNumber) ? null : call.Setup.Call.CallerNumber;
+            _pendingMessage = (recording.Path, seconds);
+            router.Tell(new SaveMessage(new MessageRecord(id, skill, caller, _startedAt, TimeSpan.FromSeconds(seconds),
+                Path.Combine("messages", Path.GetFileName(recording.Path)))), call.Self);
+            return;
+        }
+        call.Guard(run => run.RecordingFinished(recording.Path, seconds));
+    }
+
+    private string NextPath()
+    {
+        _number++;
+        _startedAt = call.Services.Time.GetUtcNow();
+        _messageId = null;
+        if (_effect?.Skill is null || call.Services.Router is null || call.Services.MessagesFolder is not { } folder)
+            return Path.Combine(call.Services.RecordingsFolder, $"{ActorNames.FromCallId(call.CallId)}-{_number}.wav");
+        _messageId = string.Create(CultureInfo.InvariantCulture, $"{_startedAt:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}");
+        return Path.Combine(folder, _messageId + ".wav");
     }
 }

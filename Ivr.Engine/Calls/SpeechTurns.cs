@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Ivr.Engine.Media;
 using Ivr.Engine.Speech;
 using Ivr.Flows.Runtime;
@@ -8,8 +9,9 @@ namespace Ivr.Engine.Calls;
 /// <summary>
 /// A call's speech input: listening turns over the caller's audio, start-of-speech (barge-in) and results, each tagged
 /// with its turn so stale reports are dropped. Audio is decoded on the media thread by a <see cref="SpeechListener"/>; its
-/// reports reach the actor as <see cref="SpeechStarted"/> / <see cref="SpeechRecognized"/>, which it hands back here.
-/// Runs on the owning actor's thread only.
+/// reports reach the actor as <see cref="SpeechStarted"/> / <see cref="SpeechRecognized"/>, which it hands back here:
+/// start-of-speech barges in on the prompt, a result goes to the flow run (or, for a queue offer, to the queue). Runs on
+/// the owning actor's thread only.
 /// </summary>
 /// <remarks>
 /// A turn opens when a barge-in prompt of a speech step starts or when the step listens, and carries on from the prompt into
@@ -18,9 +20,10 @@ namespace Ivr.Engine.Calls;
 /// </remarks>
 internal sealed class SpeechTurns : IDisposable
 {
+    private readonly CallContext _call;
+    private readonly Action<RecognitionResult> _offerAnswered;
     private readonly CallSpeech _speech;
     private readonly IMediaSession _media;
-    private readonly Func<SpeechListener> _createListener;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private SpeechListener? _listener;
@@ -32,13 +35,15 @@ internal sealed class SpeechTurns : IDisposable
     private TimeSpan? _audioAt;
     private object? _heldTimer;
 
-    public SpeechTurns(CallSpeech speech, IMediaSession media, Func<SpeechListener> createListener, TimeProvider time, ILogger log)
+    /// <summary>Speech input of <paramref name="call"/>; a queue offer's answers go to <paramref name="offerAnswered"/>.</summary>
+    public SpeechTurns(CallContext call, Action<RecognitionResult> offerAnswered)
     {
-        _speech = speech;
-        _media = media;
-        _createListener = createListener;
-        _time = time;
-        _log = log;
+        _call = call;
+        _offerAnswered = offerAnswered;
+        _speech = call.Services.Speech;
+        _media = call.Leg.Media;
+        _time = call.Services.Time;
+        _log = call.Log;
     }
 
     /// <summary>True while a turn listens.</summary>
@@ -84,7 +89,11 @@ internal sealed class SpeechTurns : IDisposable
             return false;
         }
 
-        _listener ??= _createListener();
+        var self = _call.Self;
+        _listener ??= new SpeechListener(
+            _media,
+            (turn, audioAt) => self.Tell(new SpeechStarted(turn, audioAt)),
+            (turn, result) => self.Tell(new SpeechRecognized(turn, result)));
         _grammar = listen;
         ForOffer = forOffer;
         _listener.Start(++_turns, session);
@@ -102,21 +111,51 @@ internal sealed class SpeechTurns : IDisposable
         return TakeHeldTimer();
     }
 
-    /// <summary>Speech started in turn <paramref name="m"/>: true when it is the open turn's (the prompt may be barged in).</summary>
-    public bool Started(SpeechStarted m)
+    /// <summary>Speech started in turn <paramref name="m"/>: when it is the open turn's, a barge-in turn stops the prompt now.</summary>
+    public void Started(SpeechStarted m)
     {
-        if (m.Turn != _turns || _grammar is null) return false;
+        if (m.Turn != _turns || _grammar is null) return;
         _speaking = true;
         _startedAt = _time.GetTimestamp();
         _audioAt = m.AudioAt;
-        return true;
+        var playing = _call.Playback.Kind;
+        if (!BargeIn || (playing != PlaybackKind.Flow && (!ForOffer || playing != PlaybackKind.Announce))) return;
+        // Barge-in: the prompt stops now, at start-of-speech; the run learns of it with the result.
+        _log.LogInformation("Barge-in: the caller speaks during the prompt at step {Step}; prompt stopped", _call.Run?.CurrentStep);
+        _call.Services.Ops.Speech?.BargedIn();
+        _call.Playback.Stop();
+    }
+
+    /// <summary>
+    /// The result of turn <paramref name="m"/> (stale ones dropped): counted, then given to the queue offer it answers or
+    /// to the flow run (<see cref="Deliver"/>); a flow timer held during the speech is delivered after it.
+    /// </summary>
+    public void Completed(SpeechRecognized m)
+    {
+        if (Recognized(m) is not { } turn) return;
+        var result = m.Result;
+        _call.Services.Ops.Speech?.Recognized(result.Text is null && result.Kind == RecognitionKind.Match ? RecognitionKind.NoMatch : result.Kind,
+            result.Confidence, result.SpeechDuration, turn.Delay);
+        if (turn.ForOffer)
+        {
+            _offerAnswered(result);
+            return;
+        }
+        _call.Guard(run => Deliver(run, result, turn.Grammar, turn.AudioAt));
+        if (TakeHeldTimer() is { } held) _call.Self.Tell(held);
+    }
+
+    /// <summary>Ends the open turn; a flow timer held during speech is delivered now.</summary>
+    public void End()
+    {
+        if (Stop() is { } held) _call.Self.Tell(held);
     }
 
     /// <summary>
     /// The result of turn <paramref name="m"/>: the grammar it listened with and where it started in the caller's audio, or
     /// null when stale. The turn is over; Delay is from the end of speech to now (end-of-speech silence plus the final work).
     /// </summary>
-    public (ListenEffect Grammar, string AudioAt, TimeSpan? Delay, bool ForOffer)? Recognized(SpeechRecognized m)
+    private (ListenEffect Grammar, string AudioAt, TimeSpan? Delay, bool ForOffer)? Recognized(SpeechRecognized m)
     {
         if (m.Turn != _turns || _grammar is not { } listen) return null;
         var forOffer = ForOffer;
@@ -130,6 +169,27 @@ internal sealed class SpeechTurns : IDisposable
         var audioAt = AudioAt(_audioAt);
         _audioAt = null;
         return (listen, audioAt, delay, forOffer);
+    }
+
+    /// <summary>
+    /// Gives a flow turn's <paramref name="result"/> to <paramref name="run"/>: a phrase is heard, a spoken digit the step
+    /// has no phrase for is taken as if keyed, anything else (out of grammar, below the confidence floor) is a no-match.
+    /// </summary>
+    private void Deliver(FlowRun run, RecognitionResult result, ListenEffect grammar, string audioAt)
+    {
+        var step = run.CurrentStep;
+        if (result.Kind == RecognitionKind.Match && result.Text is { } text)
+        {
+            var isPhrase = grammar.Phrases.Any(p => string.Equals(p.Trim(), text, StringComparison.OrdinalIgnoreCase));
+            if (!isPhrase && result.Digit is { } digit) run.Digit(digit);
+            else run.Heard(text, result.Confidence);
+            _log.LogInformation("Speech at {Step}: heard '{Text}' ({Confidence:F2}) from {AudioAt} of the caller's audio, now at {Next}",
+                step, text, result.Confidence, audioAt, run.CurrentStep);
+            return;
+        }
+        run.Heard(string.Empty, result.Confidence);
+        _log.LogInformation("Speech at {Step}: no-match ('{Hypothesis}', {Confidence:F2}) from {AudioAt} of the caller's audio, now at {Next}",
+            step, result.Hypothesis, result.Confidence, audioAt, run.CurrentStep);
     }
 
     /// <summary>Holds <paramref name="timer"/> while the caller speaks (true); false when it should fire now.</summary>

@@ -4,7 +4,7 @@
 #
 #   bench/ivr-vs-sipp/run.sh --answerer ivr|sipp [--engine PATH/TO/ivr] --out DIR
 #        [--calls 1000] [--rate 100] [--hold 30] [--warmup 50] [--counters 1]
-#        [--perf-at S --perf-for S] [--trace-at S --trace-for S] [--gcdump-at S]
+#        [--perf-at S --perf-for S] [--trace-at S --trace-for S] [--gcdump-at S (also one idle, before the calls)]
 #
 # Answerer on core 0, caller (and every sampler/tool) on core 1. Loopback, ports of its own: answerer SIP 21060,
 # HTTP 21080, media 22000-27999; caller SIP 21070, media from 28000 (sipp counts up). The caller is
@@ -56,7 +56,7 @@ stop_group() {  # PGID: TERM, then KILL after 20 s
 }
 cleanup() {
   for p in $SAMPLER_PID $COUNTERS_PID $CALLER_PID; do stop_group "$p"; done
-  [[ -n "$ANS_PID" ]] && stop_group "$ANS_PID"
+  if [[ -n "$ANS_PID" ]]; then stop_group "$ANS_PID"; fi
 }
 trap cleanup EXIT
 
@@ -68,8 +68,9 @@ if [[ "$ANSWERER" == ivr ]]; then
   [[ -x "$ENGINE" ]] || { echo "--engine must be an ivr binary" >&2; exit 2; }
   ROOT="$(cd "$(dirname "$ENGINE")/../../../.." && pwd)"
   git -C "$ROOT" log --oneline -1 > "$OUT/commit" 2>/dev/null || true
-  ( cd "$ROOT" && DOTNET_PerfMapEnabled=$([[ -n "$PERF_AT" ]] && echo 1 || echo 0) \
-      exec setsid taskset -c 0 "$ENGINE" serve --port $SIP_A --http "http://127.0.0.1:$HTTP_A" \
+  PROF_ENV=()   # perf needs the JIT's symbol map, and code outside the W^X double mapping to use it
+  [[ -n "$PERF_AT" ]] && PROF_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+  ( cd "$ROOT" && exec env "${PROF_ENV[@]}" setsid taskset -c 0 "$ENGINE" serve --port $SIP_A --http "http://127.0.0.1:$HTTP_A" \
       --max-calls $((CALLS + 100)) --set Flows:Map:hotline=hotline --set "Media:PortRange=$MEDIA_A" ) \
       > "$OUT/answerer.log" 2>&1 &
   ANS_PID=$!
@@ -117,6 +118,10 @@ fi
     > "$OUT/samples.jsonl" 2> "$OUT/sample.err" &
 SAMPLER_PID=$!
 sleep 8   # idle window (samples before the caller starts)
+if [[ -n "$GCDUMP_AT" ]]; then
+  taskset -c 1 dotnet-gcdump collect -p "$ANS_PID" -o "$OUT/idle.gcdump" > "$OUT/gcdump-idle.log" 2>&1
+  sleep 2
+fi
 
 date +%s.%N > "$OUT/caller_t0"
 caller "$OUT/caller" -m "$CALLS" -l "$CALLS" -r "$RATE" -d $((HOLD * 1000)) -timeout $((CALLS / RATE + HOLD + 90))s \

@@ -1,0 +1,346 @@
+using Akka.Actor;
+using Ivr.Engine.Calls.Legs;
+using Ivr.Engine.Routing.Live;
+using Ivr.Engine.Speech;
+using Ivr.Flows.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Calls.Queue;
+
+/// <summary>
+/// A call's side of the skill router, run by its actor: the <c>queue</c> step waits in the router's line on hold audio,
+/// hears what <see cref="QueueWait"/> says to announce or offer as the router pushes its place, chooses by key or speech,
+/// overflows and gives up as the step says; on delivery an <see cref="AgentConnection"/> rings the agent and bridges.
+/// Callback bookings go through the router too. Runs on the actor's thread; its timers and replies come back as messages.
+/// </summary>
+internal sealed class QueueDialogue(CallContext call)
+{
+    private const string WaitTimer = "queue-wait";
+    private const string OverflowTimer = "queue-overflow";
+    private const string OfferKeyTimer = "offer-keys";
+    private const string AnnounceTimer = "queue-announce";
+
+    private QueueWait? _wait;
+    private string? _lastSkill;
+    private DateTimeOffset? _enteredAt;
+    private AgentConnection? _agent;
+    private Action? _afterAnnouncement;
+
+    /// <summary>True while the caller waits in a line (their keys are the queue's).</summary>
+    public bool IsWaiting => _wait is not null;
+
+    /// <summary>True once the caller is bridged to an agent.</summary>
+    public bool IsBridged => _agent is { IsBridged: true };
+
+    private IActorRef Router => call.Services.Router!;
+
+    private DateTimeOffset Now => call.Services.Time.GetUtcNow();
+
+    /// <summary>Executes a <c>queue</c> step: hold audio, then the router's line (or, without a router, a timed hold that fails).</summary>
+    public void Enqueue(EnqueueEffect enqueue)
+    {
+        if (call.Services.Router is null)
+        {
+            var wait = enqueue.MaxWait ?? call.Services.QueueWaitWithoutRouter;
+            call.Log.LogWarning("Router not configured: caller waits on hold for skill {Skill} and the queue step fails after {Wait}", enqueue.Skill, wait);
+            Hold(enqueue.Hold);
+            call.Timers.StartSingleTimer(WaitTimer, QueueWaitExpired.Instance, wait);
+            return;
+        }
+        var now = Now;
+        _wait = QueueWait.Enter(enqueue, now);
+        _lastSkill = enqueue.Skill;
+        _enteredAt = now;
+        Hold(enqueue.Hold);
+        // The router answers with the place and pushes it again whenever it changes (no polling).
+        Router.Tell(new EnqueueCaller(call.CallId, enqueue.Skill, enqueue.Priority, QueueWait.RouterOffer(enqueue.Offer)), call.Self);
+        if (enqueue.MaxWait is { } maxWait) call.Timers.StartSingleTimer(WaitTimer, QueueWaitExpired.Instance, maxWait);
+        if (enqueue.Overflow is { } overflow)
+            call.Timers.StartSingleTimer(OverflowTimer, new QueueOverflowDue(overflow.Skill), TimeSpan.FromSeconds(overflow.After));
+    }
+
+    /// <summary>The router pushed the caller's place.</summary>
+    public void Placed(CallerQueued m)
+    {
+        if (_wait is null) return;
+        (_wait, var say) = _wait.Placed(m, Now, busy: call.Playback.Kind == PlaybackKind.Announce);
+        if (say is not null) Say(say);
+    }
+
+    /// <summary>The step's own announcement cadence: the latest place is said again without asking the router.</summary>
+    public void AnnounceDue()
+    {
+        if (_wait is null) return;
+        (_wait, var say) = _wait.AnnounceIfDue(Now, force: call.Playback.Kind != PlaybackKind.Announce);
+        if (say is not null) Say(say);
+        else if (_wait.AnnounceEvery is { } every) call.Timers.StartSingleTimer(AnnounceTimer, Calls.AnnounceDue.Instance, every);
+    }
+
+    /// <summary>The step's overflow is due: the caller moves to another skill's line, keeping their entry time.</summary>
+    public void Overflow(QueueOverflowDue m)
+    {
+        if (_wait is null) return;
+        call.Log.LogInformation("Overflow: call moves to skill {Skill}", m.Skill);
+        _wait = _wait.MovedTo(m.Skill);
+        _lastSkill = m.Skill;
+        Router.Tell(new MoveCaller(call.CallId, m.Skill), call.Self);
+    }
+
+    /// <summary>The offer's time to answer ran out: hold audio again.</summary>
+    public void OfferTimedOut()
+    {
+        if (_wait is not { Offering: true }) return;
+        _wait = _wait.OfferClosed();
+        StopOfferListening();
+        ResumeHold();
+    }
+
+    /// <summary>The step's <c>maxWait</c> ran out (or, without a router, the hold ended).</summary>
+    public void WaitExpired()
+    {
+        if (_wait is not null)
+        {
+            Leave(QueueOutcome.Failed);
+            return;
+        }
+        if (call.Playback.Kind == PlaybackKind.Hold) call.Playback.Stop();
+        call.Log.LogInformation("Router not configured: the queue step ends as failed");
+        call.Timeline.QueueEvent("wait expired: failed (router not configured)", call.Run?.CurrentFlow, call.Run?.CurrentStep);
+        call.Guard(run => run.QueueResult(QueueOutcome.Failed));
+    }
+
+    /// <summary>A key while queued: the offer's choice, if any; true when the queue took it (the flow does not see it).</summary>
+    public bool Digit(char digit)
+    {
+        if (_wait is null) return false;
+        (_wait, var choice) = _wait.Key(digit);
+        Choose(choice);
+        return true;
+    }
+
+    /// <summary>The result of the offer's listening turn: its choice, or the caller keeps waiting.</summary>
+    public void Answered(RecognitionResult result)
+    {
+        if (_wait is not { Effect.Offer: not null } wait || result.Kind == RecognitionKind.NoInput) return;
+        var text = result.Kind == RecognitionKind.Match ? result.Text : null;
+        (_wait, var choice) = wait.Answered(text, call.Language);
+        call.Log.LogInformation("Offer answered by speech: {Heard} ({Confidence:F2}) → {Choice}", text ?? "(no match)", result.Confidence, choice);
+        call.Timeline.QueueEvent($"offer answered by speech: {text ?? "no match"}", call.Run?.CurrentFlow, call.Run?.CurrentStep);
+        if (choice == QueueChoice.None) ResumeHold();
+        else Choose(choice);
+    }
+
+    /// <summary>What played for the queue ended (an announcement, an offer, a refusal).</summary>
+    public void AnnouncementFinished()
+    {
+        if (_afterAnnouncement is { } next)
+        {
+            _afterAnnouncement = null;
+            next();
+            return;
+        }
+        if (_wait is { Offering: true }) call.Timers.StartSingleTimer(OfferKeyTimer, OfferKeysTimedOut.Instance, call.Services.OfferKeyTimeout);
+        else if (_wait is not null)
+        {
+            (_wait, var pending) = _wait.Resumed(Now);
+            if (pending is not null)
+            {
+                Say(pending);
+                return;
+            }
+        }
+        ResumeHold();
+    }
+
+    /// <summary>The router chose an agent: ring them (the result comes back as <see cref="AgentRang"/>).</summary>
+    public void Deliver(DeliverCall m)
+    {
+        if (_wait is null || call.Services.Outbound is not { } outbound)
+        {
+            Router.Tell(new AgentNotAnswered(m.CallId, m.AgentId, 0), call.Self);
+            return;
+        }
+        call.Log.LogInformation("Ringing agent {Agent} at {Contact}", m.AgentId, m.Contact);
+        _agent?.End();
+        var agent = _agent = new AgentConnection(outbound, m.AgentId, call.Log);
+        var display = string.IsNullOrEmpty(call.Setup.Call.CallerNumber) ? null : call.Setup.Call.CallerNumber;
+        agent.RingAsync(m.Contact, display, m.RingTimeout).PipeTo(call.Self, success: result => new AgentRang(agent, m.CallId, result));
+    }
+
+    /// <summary>The agent answered or not: bridge and leave the line, or tell the router so the caller keeps their place.</summary>
+    public void AgentRang(AgentRang m)
+    {
+        if (!ReferenceEquals(m.Connection, _agent) || _wait is null || call.Leg.IsEnded)
+        {
+            // The caller left (or the step ended) while the agent rang: the agent's leg, if up, is hung up.
+            m.Connection.End(m.Result);
+            return;
+        }
+        if (m.Result.Leg is not { } agentLeg)
+        {
+            call.Log.LogInformation("Agent {Agent} did not answer: {Status} {Code} {Problem}", m.Connection.AgentId, m.Result.Status, m.Result.StatusCode, m.Result.Problem);
+            _agent = null;
+            Router.Tell(new AgentNotAnswered(m.CallId, m.Connection.AgentId, m.Result.StatusCode), call.Self);
+            return;
+        }
+        StopWaiting();
+        call.Playback.Stop();
+        m.Connection.Bridge(call.Leg, agentLeg, new CallLegListener(call.Self, agent: true));
+        Router.Tell(new AgentAnswered(m.CallId, m.Connection.AgentId), call.Self);
+        call.Log.LogInformation("Bridged to agent {Agent} (call {AgentCallId})", m.Connection.AgentId, agentLeg.CallId);
+        call.Timeline.Connected(m.Connection.AgentId, _lastSkill, call.Run?.CurrentFlow, call.Run?.CurrentStep);
+        call.Guard(run => run.QueueResult(QueueOutcome.Connected));
+    }
+
+    /// <summary>The agent hung up: true when the caller's leg should end too (they were bridged).</summary>
+    public bool AgentHungUp()
+    {
+        if (!IsBridged) return false;
+        call.Log.LogInformation("Agent {Agent} hung up: ending the caller's leg", _agent!.AgentId);
+        return true;
+    }
+
+    /// <summary>Ends the agent's side (idempotent): a ring is cancelled; a bridge is undone, the agent hung up and the router told.</summary>
+    public void EndAgent()
+    {
+        if (_agent is not { } agent) return;
+        _agent = null;
+        var bridged = agent.IsBridged;
+        agent.End();
+        if (bridged) call.Services.Router?.Tell(new AgentCallEnded(call.CallId, agent.AgentId), call.Self);
+    }
+
+    /// <summary>The caller hung up: if they waited, that is an abandonment (the router measures its wait).</summary>
+    public void CallerLeft()
+    {
+        if (_wait is null) return;
+        StopWaiting();
+        Router.Tell(new LeaveQueue(call.CallId, QueueExit.Abandoned), call.Self);
+    }
+
+    /// <summary>Books a callback through the router (false and refused at once when it cannot be booked).</summary>
+    public void Book(BookCallbackEffect callback)
+    {
+        var skill = callback.Skill ?? _lastSkill;
+        if (call.Services.Router is null || skill is null)
+        {
+            call.Log.LogWarning("Callback to {Number} for skill {Skill} not booked: {Why}", callback.Number, skill,
+                call.Services.Router is null ? "router not configured" : "it names no skill and the call was never queued");
+            call.Run!.CallbackResult(false, null);
+            return;
+        }
+        Router.Tell(new BookCallback(call.CallId, skill, callback.Number, call.Setup.Call.CallerNumber, _enteredAt ?? Now, call.Run?.Language), call.Self);
+    }
+
+    /// <summary>
+    /// Booked: the row is durable, the flow goes on to its confirmation. Refused (toll-fraud dial plan, daily cap, store
+    /// down): the caller first hears why, then the flow takes the refusal as a failed attempt and asks again.
+    /// </summary>
+    public void Booked(CallbackBookingResult m)
+    {
+        if (m.Booked)
+        {
+            call.Log.LogInformation("Callback {Id} is stored; the caller hears the confirmation", m.CallbackId);
+            call.Guard(run => run.CallbackResult(true, m.Number));
+            return;
+        }
+        call.Log.LogInformation("Callback to {Number} not booked ({Refusal}): {Message}", m.Number, m.Refusal, m.Message);
+        _afterAnnouncement = () => call.Guard(run => run.CallbackResult(false, m.Number));
+        PlayAnnouncement([call.Services.Words.CallbackRefused(call.Language, m.Refusal)]);
+    }
+
+    private void Hold(IReadOnlyList<ResolvedPrompt> holdPrompts)
+    {
+        var hold = call.Clips(holdPrompts);
+        if (holdPrompts.Count == 0 && call.Services.Prompts.FindSound("common/hold.wav") is { } fallback) hold.Add(fallback);
+        call.Playback.Hold(hold);
+    }
+
+    private void Say(QueueAnnouncement say)
+    {
+        var wait = _wait!;
+        var language = call.Language;
+        if (say.Offer is not { } offer)
+        {
+            PlayAnnouncement(call.Services.Words.Announcement(language, say, spokenAnswers: false));
+            if (wait.AnnounceEvery is { } every) call.Timers.StartSingleTimer(AnnounceTimer, Calls.AnnounceDue.Instance, every);
+            return;
+        }
+        call.Log.LogInformation("Offering a callback/message ({Reason}) at position {Position}", say.OfferReason, say.Position);
+        var spoken = call.Services.Speech.CanRecognize(language) && OfferAnswers.Speaks(language);
+        PlayAnnouncement(wait.Effect.OfferPrompt.Count > 0 ? wait.Effect.OfferPrompt : call.Services.Words.Announcement(language, say, spoken));
+        if (_wait is not { Offering: true } || !spoken) return;
+        // The offer is open while it plays and for the key timeout after it: listen that long (a minute at most).
+        var listen = new ListenEffect(true, OfferAnswers.Phrases(offer, language), language, OfferAnswers.MinConfidence);
+        call.Speech.Listen(listen, bargeIn: true, call.Run?.CurrentStep, TimeSpan.FromMinutes(1), forOffer: true);
+    }
+
+    /// <summary>Interrupts hold audio with <paramref name="prompts"/>; when nothing is playable (text without TTS) only logs it.</summary>
+    private void PlayAnnouncement(IReadOnlyList<ResolvedPrompt> prompts)
+    {
+        var clips = call.Clips(prompts);
+        call.Log.LogInformation("Announcement: {Text}", string.Join(" ", prompts.Select(p => p.Text ?? p.Sound)));
+        if (clips.Count > 0)
+        {
+            call.Playback.Play(PlaybackKind.Announce, clips);
+            return;
+        }
+        // Nothing to say aloud: what played is over as if the announcement had interrupted it (hold starts again).
+        call.Playback.Stop();
+        AnnouncementFinished();
+    }
+
+    private void ResumeHold()
+    {
+        if (_wait is null || IsBridged || call.Playback.Kind is PlaybackKind.Hold or PlaybackKind.Announce) return;
+        Hold(_wait.Effect.Hold);
+    }
+
+    private void Choose(QueueChoice choice)
+    {
+        switch (choice)
+        {
+            case QueueChoice.Callback:
+                Leave(QueueOutcome.Callback);
+                break;
+            case QueueChoice.Message:
+                Leave(QueueOutcome.Message);
+                break;
+            case QueueChoice.Stay:
+                StopOfferListening();
+                call.Timers.Cancel(OfferKeyTimer);
+                if (call.Playback.Kind == PlaybackKind.Announce) call.Playback.Stop();
+                ResumeHold();
+                break;
+        }
+    }
+
+    /// <summary>The caller leaves the line without an agent: the router is told why and the flow continues.</summary>
+    private void Leave(QueueOutcome outcome)
+    {
+        var exit = outcome switch
+        {
+            QueueOutcome.Callback => QueueExit.Callback,
+            QueueOutcome.Message => QueueExit.Message,
+            _ => QueueExit.TimedOut,
+        };
+        call.Log.LogInformation("Leaving the {Skill} queue: {Outcome}", _lastSkill, outcome);
+        StopWaiting();
+        EndAgent();
+        Router.Tell(new LeaveQueue(call.CallId, exit), call.Self);
+        call.Playback.Stop();
+        call.Guard(run => run.QueueResult(outcome));
+    }
+
+    private void StopWaiting()
+    {
+        StopOfferListening();
+        _wait = null;
+        foreach (var timer in (ReadOnlySpan<string>)[WaitTimer, OverflowTimer, OfferKeyTimer, AnnounceTimer]) call.Timers.Cancel(timer);
+    }
+
+    private void StopOfferListening()
+    {
+        if (call.SpeechIfAny is { ForOffer: true } speech) speech.End();
+    }
+}

@@ -1,4 +1,3 @@
-using System.Net;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Calls.Legs;
 using Ivr.Engine.Media;
@@ -84,8 +83,7 @@ public class CallPlaybackTests
 
     private static (CallPlayback Playback, InProcessMediaSession Media, LegTests.Recorder Events) Rig(out OutboundLeg leg)
     {
-        var media = new InProcessMediaSession(new NegotiatedMedia(MediaFormat.Default, new IPEndPoint(IPAddress.Loopback, 40000),
-            new IPEndPoint(IPAddress.Loopback, 40001), MediaDirection.SendRecv));
+        var media = new InProcessMediaSession(LegTests.Negotiated());
         leg = new OutboundLeg(new InProcessOutboundCall("c-1"), media);
         var events = new LegTests.Recorder();
         leg.Attach(events);

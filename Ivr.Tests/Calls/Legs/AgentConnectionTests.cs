@@ -1,7 +1,5 @@
-using System.Net;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Calls.Legs;
-using Ivr.Engine.Media;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -93,8 +91,7 @@ public class AgentConnectionTests
     private static (OutboundLeg Leg, InProcessMediaSession Media) Leg(out InProcessOutboundCall call)
     {
         call = new InProcessOutboundCall("c-" + Guid.NewGuid().ToString("N"));
-        var media = new InProcessMediaSession(new NegotiatedMedia(MediaFormat.Default, new IPEndPoint(IPAddress.Loopback, 40000),
-            new IPEndPoint(IPAddress.Loopback, 40001), MediaDirection.SendRecv));
+        var media = new InProcessMediaSession(LegTests.Negotiated());
         return (new OutboundLeg(call, media), media);
     }
 }

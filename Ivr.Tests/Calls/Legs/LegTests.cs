@@ -164,7 +164,8 @@ public class LegTests
         return (leg, media, events);
     }
 
-    private static NegotiatedMedia Negotiated() =>
+    /// <summary>A PCMU/20 send-receive stream to a loopback peer, for in-process media sessions.</summary>
+    internal static NegotiatedMedia Negotiated() =>
         new(MediaFormat.Default, new IPEndPoint(IPAddress.Loopback, 40000), new IPEndPoint(IPAddress.Loopback, 40001), MediaDirection.SendRecv);
 
     /// <summary>What a leg reported.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ivr.Engine.Media;
 
 namespace Ivr.Engine.Calls.Legs;
@@ -11,7 +12,9 @@ public abstract class SipLeg : ILeg
 {
     private readonly Action<char> _onDigit;
     private readonly Action _onPlaybackFinished;
+    private const int MaxEarlyDigits = 32;
     private ILegListener? _listener;
+    private ConcurrentQueue<char>? _early;
     private int _play;
     private int _playing;
     private int _ended;
@@ -24,7 +27,7 @@ public abstract class SipLeg : ILeg
         ArgumentNullException.ThrowIfNull(media);
         CallId = callId;
         Media = media;
-        _onDigit = digit => Volatile.Read(ref _listener)?.DigitReceived(digit);
+        _onDigit = OnDigit;
         _onPlaybackFinished = OnPlaybackFinished;
         media.DtmfReceived += _onDigit;
         media.PlaybackFinished += _onPlaybackFinished;
@@ -43,7 +46,12 @@ public abstract class SipLeg : ILeg
     protected ILegListener? Listener => Volatile.Read(ref _listener);
 
     /// <inheritdoc />
-    public void Attach(ILegListener? listener) => Volatile.Write(ref _listener, listener);
+    /// <remarks>Keys pressed before a listener was attached are kept (up to 32) and given to it first.</remarks>
+    public void Attach(ILegListener? listener)
+    {
+        Volatile.Write(ref _listener, listener);
+        if (listener is not null) FlushEarly(listener);
+    }
 
     /// <inheritdoc />
     public int Play(IReadOnlyList<AudioClip> clips)
@@ -126,6 +134,25 @@ public abstract class SipLeg : ILeg
 
     /// <summary>Marks the leg ended without a BYE (rejected, cancelled, never answered).</summary>
     protected void MarkEnded() => Interlocked.Exchange(ref _ended, 1);
+
+    private void OnDigit(char digit)
+    {
+        if (Volatile.Read(ref _listener) is { } listener)
+        {
+            listener.DigitReceived(digit);
+            return;
+        }
+        var early = Volatile.Read(ref _early) ?? Interlocked.CompareExchange(ref _early, new ConcurrentQueue<char>(), null) ?? _early!;
+        if (early.Count < MaxEarlyDigits) early.Enqueue(digit);
+        // A listener attached meanwhile takes what was kept.
+        if (Volatile.Read(ref _listener) is { } late) FlushEarly(late);
+    }
+
+    private void FlushEarly(ILegListener listener)
+    {
+        if (Volatile.Read(ref _early) is not { } early) return;
+        while (early.TryDequeue(out var digit)) listener.DigitReceived(digit);
+    }
 
     // The media's queue ran empty after its last clip: that is the end of the play current when it was queued, unless it
     // was stopped or replaced since (StopPlayback/Play move _play on, so _playing no longer matches).

@@ -75,6 +75,21 @@ public class LegTests
     }
 
     [Fact]
+    public void Keys_BeforeAListenerIsAttached_AreGivenToItFirst()
+    {
+        var media = new InProcessMediaSession(Negotiated());
+        var leg = new OutboundLeg(new InProcessOutboundCall("early"), media);
+        var events = new Recorder();
+
+        media.Press('1');
+        media.Press('2');
+        leg.Attach(events);
+        media.Press('3');
+
+        Assert.Equal("123", events.Digits);
+    }
+
+    [Fact]
     public async Task HangupAsync_SendsOneBye_ClosesTheMedia_AndPlaysNothingAfter()
     {
         var (leg, media, _) = Outbound(out var call);

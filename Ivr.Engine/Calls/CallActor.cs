@@ -2,6 +2,7 @@ using Akka.Actor;
 using Ivr.Engine.Calls.Legs;
 using Ivr.Engine.Calls.Queue;
 using Ivr.Engine.Media;
+using Ivr.Engine.Metrics;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Speech;
 using Ivr.Flows.Runtime;
@@ -23,7 +24,7 @@ namespace Ivr.Engine.Calls;
 /// reports <see cref="QueueOutcome.Failed"/> after its <c>maxWait</c> (or <see cref="CallServices.QueueWaitWithoutRouter"/>),
 /// a <c>callback</c> booking is refused; a <c>bridge</c> transfer fails either way; each is logged ("router not configured").
 /// </remarks>
-public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
+public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
 {
     /// <summary>The actor type in the actor metrics.</summary>
     public const string ActorType = "call";
@@ -55,12 +56,13 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
 
     /// <summary>Registers the handlers; the call is answered (or rung first) in <see cref="PreStart"/>.</summary>
     public CallActor(CallSetup setup)
+        : base(setup.Services.Ops.Actors, ActorType)
     {
         _setup = setup;
         _services = setup.Services;
-        _leg = new InboundLeg(setup.Session, setup.Media);
-        _playback = new CallPlayback(_leg);
         _log = _services.Logging.CreateLogger<CallActor>();
+        _leg = new InboundLeg(setup.Session, setup.Media, _log);
+        _playback = new CallPlayback(_leg);
         _scope = new CallLogScope(setup.Call.CallId, setup.Flow.Id, setup.Flow.Version);
         _timeline = _services.Ops.Board.Open(setup.Call, setup.Flow.Id, setup.Flow.Version);
         _call = new CallContext(setup, _leg, _playback, create => create ? Speech : _speech, () => Timers, Self, () => _run, Guard, _timeline, _log);
@@ -139,7 +141,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
     protected override void PreStart()
     {
         using var scope = BeginCallScope();
-        _services.Ops.Actors.ActorStarted(ActorType);
+        base.PreStart();
         _leg.Attach(new CallLegListener(Self, agent: false, _answering));
         // A CANCEL right behind the INVITE can land before the listener was attached: its event is gone, its state is not.
         if (_leg.IsCancelled)
@@ -165,7 +167,6 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
     protected override bool AroundReceive(Receive receive, object message)
     {
         using var scope = BeginCallScope();
-        var began = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             return base.AroundReceive(receive, message);
@@ -175,10 +176,6 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
             // Escapes to the parent, whose strategy stops this actor; PostStop then ends the call as failed.
             _crash = ex;
             throw;
-        }
-        finally
-        {
-            _services.Ops.Actors.MessageHandled(ActorType, began);
         }
     }
 
@@ -202,13 +199,13 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
                 _log.LogError(_crash, "Call {CallId} failed in its actor; ending it", _setup.Call.CallId);
             }
             _recorder.Stop();
-            if (_answered) HangUpLeg(pipe: false);
-            else if (!_leg.IsEnded) TryReject(500);
+            if (_answered) _ = _leg.HangupAsync(CancellationToken.None);
+            else if (!_leg.IsEnded) _leg.Reject(500);
             _leg.CloseMedia();
         }
 
         _services.Ops.Board.Close(_timeline, _outcome);
-        _services.Ops.Actors.ActorStopped(ActorType);
+        base.PostStop();
         _log.LogInformation("Call {CallId} ended: {Outcome}", _setup.Call.CallId, _outcome);
         Context.Parent.Tell(new CallEnded(_setup.Call.CallId, _outcome, _failed));
     }
@@ -235,7 +232,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
         Receive<EndCall>(m =>
         {
             _outcome = "ended:" + m.Reason;
-            TryReject(480);
+            _leg.Reject(480);
             Finish();
         });
         // A key pressed as soon as the caller's phone shows the call answered can arrive before the ACK: kept (type-ahead)
@@ -375,25 +372,7 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
         _queue.EndAgent();
         _playback.Stop();
         _recorder.Stop();
-        HangUpLeg(pipe: true);
-    }
-
-    private void HangUpLeg(bool pipe)
-    {
-        var log = _log;
-        var callId = _setup.Call.CallId;
-        var bye = _leg.HangupAsync(CancellationToken.None);
-        if (pipe)
-        {
-            bye.PipeTo(Self, success: () => HangupCompleted.Instance, failure: ex =>
-            {
-                log.LogWarning(ex, "BYE for call {CallId} failed", callId);
-                return HangupCompleted.Instance;
-            });
-            return;
-        }
-        _ = bye.ContinueWith(t => log.LogWarning(t.Exception, "BYE for call {CallId} failed", callId),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        _leg.HangupAsync(CancellationToken.None).PipeTo(Self, success: () => HangupCompleted.Instance);
     }
 
     private void Guard(Action action)
@@ -420,20 +399,8 @@ public sealed class CallActor : ReceiveActor, IWithTimers, IFlowHost
             BeginHangup();
             return;
         }
-        if (!_answered && !_leg.IsEnded) TryReject(500);
+        if (!_answered && !_leg.IsEnded) _leg.Reject(500);
         Finish();
-    }
-
-    private void TryReject(int statusCode)
-    {
-        try
-        {
-            _leg.Reject(statusCode);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
-        {
-            _log.LogWarning(ex, "Could not reject call {CallId} with {Status}", _setup.Call.CallId, statusCode);
-        }
     }
 
     private void Finish()

@@ -11,33 +11,6 @@ public sealed partial class CallManager
 
     private readonly Dictionary<IActorRef, long> _startedAt = [];
 
-    /// <inheritdoc />
-    protected override void PreStart() => _services.Ops.Actors.ActorStarted(ActorType);
-
-    /// <inheritdoc />
-    protected override void PostStop() => _services.Ops.Actors.ActorStopped(ActorType);
-
-    /// <inheritdoc />
-    protected override void PreRestart(Exception reason, object message)
-    {
-        _services.Ops.Actors.ActorRestarted(ActorType);
-        base.PreRestart(reason, message);
-    }
-
-    /// <inheritdoc />
-    protected override bool AroundReceive(Receive receive, object message)
-    {
-        var began = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
-        {
-            return base.AroundReceive(receive, message);
-        }
-        finally
-        {
-            _services.Ops.Actors.MessageHandled(ActorType, began);
-        }
-    }
-
     private void OpsCallStarted(IActorRef child)
     {
         _startedAt[child] = _services.Time.GetTimestamp();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Actor;
 using Ivr.Engine.Media;
+using Ivr.Engine.Metrics;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ namespace Ivr.Engine.Calls;
 /// named after its Call-ID. It watches them, keeps the live count (<see cref="GetLiveCalls"/>) and drains
 /// (<see cref="Drain"/>). A failed call actor is stopped, never restarted, and no other call is touched.
 /// </summary>
-public sealed partial class CallManager : ReceiveActor, IWithTimers
+public sealed partial class CallManager : MeteredActor, IWithTimers
 {
     private const string DrainTimer = "drain";
     private const string DrainGraceTimer = "drain-grace";
@@ -35,6 +36,7 @@ public sealed partial class CallManager : ReceiveActor, IWithTimers
 
     /// <summary>Registers the handlers.</summary>
     public CallManager(CallManagerSettings settings, IFlowCatalog flows, IMediaSessionFactory mediaFactory, CallServices services)
+        : base(services.Ops.Actors, ActorType)
     {
         _settings = settings;
         _flows = flows;

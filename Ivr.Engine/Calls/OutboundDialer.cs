@@ -3,6 +3,7 @@ using Ivr.Engine.Media;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;
 using Ivr.Engine.Sip.Transport;
+using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls;
 
@@ -16,14 +17,16 @@ public sealed class OutboundDialer
     private readonly Func<ISipUserAgent?> _userAgent;
     private readonly IMediaSessionFactory _media;
     private readonly Func<SipUri, SipEndPoint?>? _nextHop;
+    private readonly ILogger? _log;
 
     /// <summary>
     /// Creates the dialer; <paramref name="userAgent"/> yields the UAC once the SIP stack runs (null before);
     /// <paramref name="nextHop"/> says where a target is really reached when it is not the address its URI names (a
     /// registered phone behind NAT: <see cref="Sip.Registrar.IAgentContacts.NextHopFor"/>).
     /// </summary>
-    public OutboundDialer(Func<ISipUserAgent?> userAgent, IMediaSessionFactory media, string fromUser, Func<SipUri, SipEndPoint?>? nextHop = null)
+    public OutboundDialer(Func<ISipUserAgent?> userAgent, IMediaSessionFactory media, string fromUser, Func<SipUri, SipEndPoint?>? nextHop = null, ILogger? log = null)
     {
+        _log = log;
         ArgumentNullException.ThrowIfNull(userAgent);
         ArgumentNullException.ThrowIfNull(media);
         ArgumentException.ThrowIfNullOrEmpty(fromUser);
@@ -69,7 +72,7 @@ public sealed class OutboundDialer
                 await call.HangupAsync(CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
-            return new RingOutResult(OutboundCallStatus.Answered, call.StatusCode, new OutboundLeg(call, media));
+            return new RingOutResult(OutboundCallStatus.Answered, call.StatusCode, new OutboundLeg(call, media, _log));
         }
         catch
         {

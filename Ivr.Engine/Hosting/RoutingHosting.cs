@@ -37,7 +37,8 @@ public static class RoutingHosting
             () => sp.GetService<SipStackService>()?.UserAgent,
             sp.GetRequiredService<IMediaSessionFactory>(),
             routing.FromUser,
-            sp.GetService<IAgentContacts>() is { } registered ? registered.NextHopFor : null));
+            sp.GetService<IAgentContacts>() is { } registered ? registered.NextHopFor : null,
+            sp.GetRequiredService<ILogger<OutboundDialer>>()));
         return services;
     }
 

@@ -92,13 +92,5 @@ public sealed class AgentConnection
         }
     }
 
-    private void HangUp(OutboundLeg leg)
-    {
-        var log = _log;
-        _ = leg.HangupAsync(CancellationToken.None).ContinueWith(
-            t => log.LogWarning(t.Exception, "BYE to the agent failed"),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted,
-            TaskScheduler.Default);
-    }
+    private static void HangUp(OutboundLeg leg) => _ = leg.HangupAsync(CancellationToken.None);
 }

@@ -36,7 +36,10 @@ public interface ILeg
     /// <summary>Joins this leg's audio and keys to <paramref name="other"/>'s both ways until the result is disposed.</summary>
     IDisposable BridgeTo(ILeg other);
 
-    /// <summary>Ends the leg: BYE unless the far end hung up (RFC 3261 §15.1.1), then the media closes. Idempotent.</summary>
+    /// <summary>
+    /// Ends the leg: the media closes, then BYE unless the far end hung up (RFC 3261 §15.1.1). Idempotent; never throws
+    /// (a BYE that fails is logged: the dialog is over for us either way).
+    /// </summary>
     Task HangupAsync(CancellationToken cancellationToken);
 
     /// <summary>Closes the media without signalling (the far end hung up, or the dialog never existed). Idempotent.</summary>

@@ -1,6 +1,7 @@
 using Ivr.Engine.Media;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;
+using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls.Legs;
 
@@ -16,8 +17,8 @@ public sealed class InboundLeg : SipLeg
     private int _detached;
 
     /// <summary>The leg of <paramref name="session"/> on <paramref name="media"/> (not started); subscribes to the session.</summary>
-    public InboundLeg(IInviteSession session, IMediaSession media)
-        : base(session.CallId, media)
+    public InboundLeg(IInviteSession session, IMediaSession media, ILogger? log = null)
+        : base(session.CallId, media, log)
     {
         _session = session;
         _onCancelled = () =>
@@ -46,11 +47,21 @@ public sealed class InboundLeg : SipLeg
         return acknowledged;
     }
 
-    /// <summary>Answers the INVITE with a final non-2xx; <paramref name="extraHeaders"/> such as Retry-After.</summary>
+    /// <summary>
+    /// Answers the INVITE with a final non-2xx (<paramref name="extraHeaders"/> such as Retry-After); one the transaction
+    /// can no longer take (already answered, gone) is logged, not thrown.
+    /// </summary>
     public void Reject(int statusCode, IReadOnlyList<SipHeader>? extraHeaders = null)
     {
         MarkEnded();
-        _session.Reject(statusCode, extraHeaders);
+        try
+        {
+            _session.Reject(statusCode, extraHeaders);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            Log.LogWarning(ex, "Could not reject call {CallId} with {Status}", CallId, statusCode);
+        }
     }
 
     /// <summary>Asks the caller to call <paramref name="target"/> (RFC 3515); true when the REFER was accepted.</summary>

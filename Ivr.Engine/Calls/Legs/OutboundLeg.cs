@@ -1,5 +1,6 @@
 using Ivr.Engine.Media;
 using Ivr.Engine.Sip.Stack;
+using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls.Legs;
 
@@ -9,8 +10,8 @@ public sealed class OutboundLeg : SipLeg
     private readonly IOutboundCall _call;
 
     /// <summary>The answered <paramref name="call"/> on its started <paramref name="media"/>; subscribes to the far end's BYE.</summary>
-    public OutboundLeg(IOutboundCall call, IMediaSession media)
-        : base(call.CallId, media)
+    public OutboundLeg(IOutboundCall call, IMediaSession media, ILogger? log = null)
+        : base(call.CallId, media, log)
     {
         _call = call;
         call.RemoteHangup += OnRemoteHangup;

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Ivr.Engine.Media;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ivr.Engine.Calls.Legs;
 
@@ -21,12 +23,13 @@ public abstract class SipLeg : ILeg
     private int _mediaClosed;
 
     /// <summary>Wraps <paramref name="media"/> for the dialog <paramref name="callId"/>; subscribes to the media's events.</summary>
-    protected SipLeg(string callId, IMediaSession media)
+    protected SipLeg(string callId, IMediaSession media, ILogger? log)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         ArgumentNullException.ThrowIfNull(media);
         CallId = callId;
         Media = media;
+        Log = log ?? NullLogger.Instance;
         _onDigit = OnDigit;
         _onPlaybackFinished = OnPlaybackFinished;
         media.DtmfReceived += _onDigit;
@@ -41,6 +44,9 @@ public abstract class SipLeg : ILeg
 
     /// <inheritdoc />
     public bool IsEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>Where the leg logs what it could not do (a BYE that failed).</summary>
+    protected ILogger Log { get; }
 
     /// <summary>The attached listener, for subclasses' own events.</summary>
     protected ILegListener? Listener => Volatile.Read(ref _listener);
@@ -100,7 +106,16 @@ public abstract class SipLeg : ILeg
             return;
         }
         CloseMedia();
-        await SendByeAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SendByeAsync(cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The dialog is over for us either way; the far end's retransmissions are the stack's.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.LogWarning(ex, "BYE for call {CallId} failed", CallId);
+        }
     }
 
     /// <inheritdoc />

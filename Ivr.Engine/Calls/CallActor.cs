@@ -91,7 +91,7 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
                 // Listening first: speech from the prompt's first packet on can barge in.
                 if (play.Speech is { } promptListen) Speech.Listen(promptListen, bargeIn: true, _run?.CurrentStep);
                 else _speech?.End();
-                _playback.PlayFlow(play.Prompts, _services.Prompts, Self, _log);
+                _playback.PlayPrompts(PlaybackKind.Flow, play.Prompts, _services.Prompts, Self, _log);
                 break;
             case StopPlaybackEffect:
                 if (_playback.Kind == PlaybackKind.Flow) _playback.Stop();
@@ -290,6 +290,7 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
     private void Ending()
     {
         Receive<HangupCompleted>(_ => Finish());
+        Receive<AgentRang>(m => m.Connection.End(m.Result));
         Receive<CallerHungUp>(_ => Finish());
         ReceiveAny(_ => { });
     }

@@ -36,6 +36,7 @@ public sealed class CallPlayback
     private IReadOnlyList<AudioClip> _hold = [];
     private int _play;
     private int _rendering;
+    private PlaybackKind _renderingKind;
 
     /// <summary>Plays on <paramref name="leg"/>.</summary>
     public CallPlayback(ILeg leg)
@@ -58,17 +59,18 @@ public sealed class CallPlayback
     }
 
     /// <summary>
-    /// Plays a flow's prompt: at once when every part has audio; otherwise the text is synthesized off the actor and
-    /// <paramref name="actor"/> gets <see cref="PromptsRendered"/> to play it (<see cref="Rendered"/>) unless overtaken.
+    /// Plays <paramref name="prompts"/> as <paramref name="kind"/>: at once when every part has audio; otherwise the text
+    /// is synthesized off the actor and <paramref name="actor"/> gets <see cref="PromptsRendered"/> to play it
+    /// (<see cref="Rendered"/>) unless overtaken. What played before stops now either way.
     /// </summary>
-    public void PlayFlow(IReadOnlyList<ResolvedPrompt> prompts, IPromptClipProvider provider, IActorRef actor, ILogger log)
+    public void PlayPrompts(PlaybackKind kind, IReadOnlyList<ResolvedPrompt> prompts, IPromptClipProvider provider, IActorRef actor, ILogger log)
     {
         if (prompts.All(p => p.Text is null || provider.Find(p) is not null))
         {
-            Play(PlaybackKind.Flow, [.. prompts.Select(provider.Find).OfType<AudioClip>()]);
+            Play(kind, [.. prompts.Select(provider.Find).OfType<AudioClip>()]);
             return;
         }
-        var token = BeginRendering();
+        var token = BeginRendering(kind);
         RenderAllAsync(provider, prompts).PipeTo(actor, success: clips => new PromptsRendered(token, clips), failure: ex =>
         {
             log.LogWarning(ex, "Prompt synthesis failed; the prompt is skipped");
@@ -88,21 +90,22 @@ public sealed class CallPlayback
     }
 
     /// <summary>
-    /// A flow prompt whose text is being synthesized: what played stops now, and the returned token starts it in
-    /// <see cref="Rendered"/> unless something else was played or stopped meanwhile.
+    /// Prompts of <paramref name="kind"/> whose text is being synthesized: what played stops now, and the returned token
+    /// starts them in <see cref="Rendered"/> unless something else was played or stopped meanwhile.
     /// </summary>
-    public int BeginRendering()
+    public int BeginRendering(PlaybackKind kind = PlaybackKind.Flow)
     {
         Stop();
-        Kind = PlaybackKind.Flow;
+        Kind = kind;
+        _renderingKind = kind;
         return ++_rendering;
     }
 
-    /// <summary>Plays the synthesized clips of token <paramref name="token"/>; false when it was overtaken.</summary>
+    /// <summary>Plays the synthesized clips of token <paramref name="token"/> (none: it ends at once); false when it was overtaken.</summary>
     public bool Rendered(int token, IReadOnlyList<AudioClip> clips)
     {
-        if (token != _rendering || Kind != PlaybackKind.Flow) return false;
-        Play(PlaybackKind.Flow, clips);
+        if (token != _rendering || Kind != _renderingKind) return false;
+        Play(_renderingKind, clips);
         return true;
     }
 

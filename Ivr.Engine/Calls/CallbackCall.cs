@@ -48,8 +48,14 @@ public sealed class CallbackCall : ReceiveActor
     {
         var target = _settings.TargetFor(_job.Callback.Number);
         _log.LogInformation("Callback {Id}: calling {Number} at {Target} (attempt {Attempt})", _job.Callback.Id, _job.Callback.Number, target, _job.Callback.Attempts);
-        _settings.Outbound.DialAsync(target, null, _settings.RingTimeout, _ringing.Token).PipeTo(Self,
-            success: result => new CustomerRang(result),
+        var ringing = _ringing.Token;
+        _settings.Outbound.DialAsync(target, null, _settings.RingTimeout, ringing).PipeTo(Self,
+            success: result =>
+            {
+                // Answered just as the attempt stopped: hung up here, the stopped actor never reads it.
+                if (result.Leg is { } leg) ringing.Register(() => _ = leg.HangupAsync(CancellationToken.None));
+                return new CustomerRang(result);
+            },
             failure: ex => new CustomerRang(RingOutResult.Failed(ex.Message)));
     }
 

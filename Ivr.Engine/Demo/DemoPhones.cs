@@ -69,7 +69,7 @@ internal sealed class DemoPhones(DemoOptions options, IMediaSessionFactory media
             await call.StartAsync(stopping).ConfigureAwait(false);
             var voice = isCustomer ? _customerVoice : _agentVoice;
             var playing = call;
-            call.PlaybackFinished += () => playing.Play(voice);
+            call.PlaybackFinished += _ => playing.Play(voice);
             call.Play(voice);
 
             TimeSpan stay;

@@ -21,8 +21,12 @@ public interface IMediaSession : IAsyncDisposable
     /// <summary>A DTMF digit arrived (RFC 4733), reported once per key press.</summary>
     event Action<char>? DtmfReceived;
 
-    /// <summary>The play queue ran empty after its last clip played to the end (raised once per queue, not when stopped).</summary>
-    event Action? PlaybackFinished;
+    /// <summary>
+    /// The play queue ran empty after its last clip played to the end (raised once per queue, not when stopped), with the
+    /// tag of the last <see cref="Play(IReadOnlyList{AudioClip}, int)"/> (0 after an untagged <see cref="Play(AudioClip)"/>),
+    /// read when the queue ran empty: an owner who started another play meanwhile tells this end is not its own.
+    /// </summary>
+    event Action<int>? PlaybackFinished;
 
     /// <summary>Decoded caller audio, one packet's worth at a time (for recording and speech recognition).</summary>
     event AudioFrameHandler? AudioReceived;
@@ -42,6 +46,12 @@ public interface IMediaSession : IAsyncDisposable
     /// nothing is playing, the first packet carrying the marker bit. To replace what plays, <see cref="StopPlayback"/> first.
     /// </summary>
     void Play(AudioClip clip);
+
+    /// <summary>
+    /// Appends <paramref name="clips"/> in one step (no end of the queue is raised between two of them) as a play tagged
+    /// <paramref name="tag"/>, reported by <see cref="PlaybackFinished"/> when its last clip ends.
+    /// </summary>
+    void Play(IReadOnlyList<AudioClip> clips, int tag);
 
     /// <summary>Stops the current clip and clears the queue without raising <see cref="PlaybackFinished"/>; silence follows.</summary>
     void StopPlayback();

@@ -62,6 +62,7 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     private bool _closed;
     private bool _talking;
     private AudioClip? _current;
+    private int _playTag;
     private int _position;
     private int _liveStart;
     private int _liveCount;
@@ -115,7 +116,7 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     public event Action<char>? DtmfReceived;
 
     /// <summary>Raised once when the play queue runs empty after its last clip played to the end (not after <see cref="StopPlayback"/>).</summary>
-    public event Action? PlaybackFinished;
+    public event Action<int>? PlaybackFinished;
 
     /// <inheritdoc />
     public event AudioFrameHandler? AudioReceived;
@@ -246,21 +247,39 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
         ArgumentNullException.ThrowIfNull(clip);
         lock (_gate)
         {
-            if (_closed)
-            {
-                return;
-            }
+            _playTag = 0;
+            Enqueue(clip);
+        }
+    }
 
-            // Encode once here, off the pacing thread (cached in the clip for every later call).
-            clip.GetEncoded(_format.Codec);
-            if (_current is null)
-            {
-                StartClip(clip);
-            }
-            else
-            {
-                _queue.Enqueue(clip);
-            }
+    /// <inheritdoc />
+    public void Play(IReadOnlyList<AudioClip> clips, int tag)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        lock (_gate)
+        {
+            _playTag = tag;
+            foreach (var clip in clips) Enqueue(clip);
+        }
+    }
+
+    // Under _gate.
+    private void Enqueue(AudioClip clip)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        // Encode once here, off the pacing thread (cached in the clip for every later call).
+        clip.GetEncoded(_format.Codec);
+        if (_current is null)
+        {
+            StartClip(clip);
+        }
+        else
+        {
+            _queue.Enqueue(clip);
         }
     }
 
@@ -410,6 +429,7 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     void IPacedSender.OnTick(MediaPacer pacer, long scheduled)
     {
         var finished = false;
+        var finishedTag = 0;
         lock (_gate)
         {
             if (!_started || _closed || _media is null || !_media.Sends)
@@ -458,11 +478,14 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
                 _rtp!.Skip((int)(missed * _format.SamplesPerPacket));
                 _nextDue += missed * _packetTicks;
             }
+
+            finishedTag = _playTag;
         }
 
         if (finished)
         {
-            PlaybackFinished?.Invoke();
+            // Raised outside the lock with the tag read under it: a play started since carries another tag.
+            PlaybackFinished?.Invoke(finishedTag);
         }
     }
 

@@ -15,6 +15,7 @@ internal sealed class InProcessMediaSession : IMediaSession
     private readonly ConcurrentQueue<short> _sentAudio = new();
     private readonly Lock _queueGate = new();
     private readonly Queue<string> _queue = new();
+    private int _tag;
     private int _stops;
     private int _closed;
 
@@ -57,7 +58,7 @@ internal sealed class InProcessMediaSession : IMediaSession
 
     public event Action<char>? DtmfReceived;
 
-    public event Action? PlaybackFinished;
+    public event Action<int>? PlaybackFinished;
 
     public event AudioFrameHandler? AudioReceived;
 
@@ -71,8 +72,18 @@ internal sealed class InProcessMediaSession : IMediaSession
     public void Play(AudioClip clip)
     {
         if (FailOnPlay is { } failure) throw failure;
-        lock (_queueGate) _queue.Enqueue(clip.Name);
+        lock (_queueGate)
+        {
+            _tag = 0;
+            _queue.Enqueue(clip.Name);
+        }
         _played.Enqueue(clip.Name);
+    }
+
+    public void Play(IReadOnlyList<AudioClip> clips, int tag)
+    {
+        foreach (var clip in clips) Play(clip);
+        lock (_queueGate) _tag = tag;
     }
 
     public void StopPlayback()
@@ -113,13 +124,18 @@ internal sealed class InProcessMediaSession : IMediaSession
     public void FinishClip()
     {
         bool empty;
+        int tag;
         lock (_queueGate)
         {
             _queue.TryDequeue(out _);
             empty = _queue.Count == 0;
+            tag = _tag;
         }
-        if (empty) PlaybackFinished?.Invoke();
+        if (empty) PlaybackFinished?.Invoke(tag);
     }
+
+    /// <summary>Raises the end of play <paramref name="tag"/> now (the RTP session raises an end decided under its lock after releasing it).</summary>
+    public void RaisePlaybackFinished(int tag) => PlaybackFinished?.Invoke(tag);
 
     /// <summary>Caller audio arrives.</summary>
     public void Hear(ReadOnlySpan<short> samples) => AudioReceived?.Invoke(samples);

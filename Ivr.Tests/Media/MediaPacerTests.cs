@@ -207,7 +207,7 @@ public sealed class MediaPacerTests(ITestOutputHelper output)
         var sentBefore = rig.Pacer.PacketsSent;
         foreach (var session in sessions)
         {
-            session.PlaybackFinished += () =>
+            session.PlaybackFinished += _ =>
             {
                 if (Interlocked.Increment(ref finished) == sessions.Count)
                 {

@@ -19,7 +19,7 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
         var heard = new FrameLog(b);
         var finished = 0;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        a.PlaybackFinished += () =>
+        a.PlaybackFinished += _ =>
         {
             Interlocked.Increment(ref finished);
             done.TrySetResult();
@@ -57,7 +57,7 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
         var (a, b) = await rig.PairAsync(MediaRig.Pcma30);
         var heard = new FrameLog(b);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        a.PlaybackFinished += () => done.TrySetResult();
+        a.PlaybackFinished += _ => done.TrySetResult();
 
         a.Play(MediaRig.Tone(440, TimeSpan.FromSeconds(1)));
         await done.Task.WaitAsync(MediaRig.Timeout);
@@ -72,7 +72,7 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
         using var sniffer = new BlockingRtpSniffer();
         var c = await rig.StartAsync(sniffer.EndPoint, MediaRig.Pcma30);
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        c.PlaybackFinished += () => sent.TrySetResult();
+        c.PlaybackFinished += _ => sent.TrySetResult();
         c.Play(MediaRig.Tone(440, TimeSpan.FromSeconds(1)));
         await sent.Task.WaitAsync(MediaRig.Timeout);
         for (var i = 0; i < 100 && sniffer.Count < 34; i++) await Task.Delay(20);
@@ -94,7 +94,7 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
         var heard = new FrameLog(b);
         var finished = 0;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        a.PlaybackFinished += () =>
+        a.PlaybackFinished += _ =>
         {
             Interlocked.Increment(ref finished);
             done.TrySetResult();
@@ -122,7 +122,7 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
         var (a, b) = await rig.PairAsync();
         var heard = new FrameLog(b);
         var finished = false;
-        a.PlaybackFinished += () => finished = true;
+        a.PlaybackFinished += _ => finished = true;
 
         a.Play(MediaRig.Tone(440, TimeSpan.FromSeconds(10)));
         await heard.WaitAsync(l => l.CountLoud(440) >= 10, "ten frames of the prompt");
@@ -164,7 +164,7 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
         var (a, b) = await rig.PairAsync(MediaRig.Pcma30);
         var heard = new FrameLog(b);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        a.PlaybackFinished += () => done.TrySetResult();
+        a.PlaybackFinished += _ => done.TrySetResult();
 
         a.Play(MediaRig.Tone(1000, TimeSpan.FromMilliseconds(600)));
         a.SendDtmf('1');
@@ -391,7 +391,7 @@ public sealed class RtpMediaSessionTests(ITestOutputHelper output)
         var heard = new FrameLog(b);
         var path = temp.PathOf("rec.wav");
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        a.PlaybackFinished += () => done.TrySetResult();
+        a.PlaybackFinished += _ => done.TrySetResult();
 
         b.StartRecording(path);
         a.Play(MediaRig.Tone(440, TimeSpan.FromSeconds(1)));

@@ -45,7 +45,10 @@ public sealed class AgentConnection
     {
         try
         {
-            return await _dialer.DialAsync(contact, callerDisplay, ringTimeout, _ringing.Token).ConfigureAwait(false);
+            var result = await _dialer.DialAsync(contact, callerDisplay, ringTimeout, _ringing.Token).ConfigureAwait(false);
+            // Answered just as the owner gave up (the caller left, the actor stopped): hung up here, whoever reads the result.
+            if (result.Leg is { } leg) _ringing.Token.Register(() => HangUp(leg));
+            return result;
         }
         catch (Exception ex)
         {
@@ -63,7 +66,7 @@ public sealed class AgentConnection
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(agentListener);
-        if (_ended || caller.IsEnded)
+        if (_ended || caller.IsEnded || agent.IsEnded)
         {
             HangUp(agent);
             return false;

@@ -15,6 +15,7 @@ public sealed class InboundLeg : SipLeg
     private readonly Action _onCancelled;
     private readonly Action _onRemoteHangup;
     private int _detached;
+    private Task<bool>? _accepting;
 
     /// <summary>The leg of <paramref name="session"/> on <paramref name="media"/> (not started); subscribes to the session.</summary>
     public InboundLeg(IInviteSession session, IMediaSession media, ILogger? log = null)
@@ -42,17 +43,26 @@ public sealed class InboundLeg : SipLeg
     {
         await Media.StartAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        var acknowledged = await _session.AcceptAsync(sdpAnswer, cancellationToken).ConfigureAwait(false);
+        var accepting = _accepting = _session.AcceptAsync(sdpAnswer, cancellationToken);
+        var acknowledged = await accepting.ConfigureAwait(false);
         if (!acknowledged) MarkEnded();
         return acknowledged;
     }
 
     /// <summary>
     /// Answers the INVITE with a final non-2xx (<paramref name="extraHeaders"/> such as Retry-After); one the transaction
-    /// can no longer take (already answered, gone) is logged, not thrown.
+    /// can no longer take (gone) is logged, not thrown. When the 200 OK already went out, the call is ended with BYE once
+    /// the ACK arrives instead (the stack sends BYE itself when it never does).
     /// </summary>
     public void Reject(int statusCode, IReadOnlyList<SipHeader>? extraHeaders = null)
     {
+        if (_session.IsAnswered && _accepting is { } accepting)
+        {
+            // Too late to reject: the 200 OK is out. RFC 3261 §15: no BYE before the ACK (or the transaction's end), then BYE.
+            _ = accepting.ContinueWith(t => t.IsCompletedSuccessfully && t.Result ? HangupAsync(CancellationToken.None) : Task.CompletedTask,
+                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            return;
+        }
         MarkEnded();
         try
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Ivr.Engine.Media;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,10 +12,13 @@ namespace Ivr.Engine.Calls.Legs;
 public abstract class SipLeg : ILeg
 {
     private readonly Action<char> _onDigit;
-    private readonly Action _onPlaybackFinished;
+    private readonly Action<int> _onPlaybackFinished;
     private const int MaxEarlyDigits = 32;
+    private readonly Lock _listening = new();
     private ILegListener? _listener;
-    private ConcurrentQueue<char>? _early;
+    private Queue<char>? _early;
+    private int _remoteHangup;
+    private int _hangupReported;
     private int _play;
     private int _playing;
     private int _ended;
@@ -49,14 +51,28 @@ public abstract class SipLeg : ILeg
     protected ILogger Log { get; }
 
     /// <summary>The attached listener, for subclasses' own events.</summary>
-    protected ILegListener? Listener => Volatile.Read(ref _listener);
+    protected ILegListener? Listener
+    {
+        get
+        {
+            lock (_listening) return _listener;
+        }
+    }
 
     /// <inheritdoc />
-    /// <remarks>Keys pressed before a listener was attached are kept (up to 32) and given to it first.</remarks>
+    /// <remarks>
+    /// Keys pressed before a listener was attached are kept (up to 32) and given to it first, in order; a far end that
+    /// hung up before is reported to it at once.
+    /// </remarks>
     public void Attach(ILegListener? listener)
     {
-        Volatile.Write(ref _listener, listener);
-        if (listener is not null) FlushEarly(listener);
+        lock (_listening)
+        {
+            _listener = listener;
+            if (listener is null) return;
+            while (_early?.TryDequeue(out var digit) == true) listener.DigitReceived(digit);
+        }
+        if (Volatile.Read(ref _remoteHangup) != 0) ReportHangup(listener);
     }
 
     /// <inheritdoc />
@@ -74,7 +90,7 @@ public abstract class SipLeg : ILeg
             return play;
         }
         Volatile.Write(ref _playing, play);
-        foreach (var clip in clips) Media.Play(clip);
+        Media.Play(clips, play);
         return play;
     }
 
@@ -139,43 +155,44 @@ public abstract class SipLeg : ILeg
     /// <summary>Sends the BYE of an answered dialog (the leg was not ended by the far end).</summary>
     protected abstract Task SendByeAsync(CancellationToken cancellationToken);
 
-    /// <summary>The far end hung up: the leg is ended, its media closed, the listener told.</summary>
+    /// <summary>The far end hung up: the leg is ended, its media closed, the listener told (now, or when one attaches).</summary>
     protected void OnRemoteHangup()
     {
         Interlocked.Exchange(ref _ended, 1);
+        Interlocked.Exchange(ref _remoteHangup, 1);
         CloseMedia();
-        Volatile.Read(ref _listener)?.HungUp();
+        if (Volatile.Read(ref _listener) is { } listener) ReportHangup(listener);
+    }
+
+    private void ReportHangup(ILegListener listener)
+    {
+        if (Interlocked.Exchange(ref _hangupReported, 1) == 0) listener.HungUp();
     }
 
     /// <summary>Marks the leg ended without a BYE (rejected, cancelled, never answered).</summary>
     protected void MarkEnded() => Interlocked.Exchange(ref _ended, 1);
 
+    // Keys are rare (≥ 100 ms apart): one lock keeps them in order across a listener being attached.
     private void OnDigit(char digit)
     {
-        if (Volatile.Read(ref _listener) is { } listener)
+        lock (_listening)
         {
-            listener.DigitReceived(digit);
-            return;
+            if (_listener is { } listener)
+            {
+                listener.DigitReceived(digit);
+                return;
+            }
+            _early ??= new Queue<char>();
+            if (_early.Count < MaxEarlyDigits) _early.Enqueue(digit);
         }
-        var early = Volatile.Read(ref _early) ?? Interlocked.CompareExchange(ref _early, new ConcurrentQueue<char>(), null) ?? _early!;
-        if (early.Count < MaxEarlyDigits) early.Enqueue(digit);
-        // A listener attached meanwhile takes what was kept.
-        if (Volatile.Read(ref _listener) is { } late) FlushEarly(late);
     }
 
-    private void FlushEarly(ILegListener listener)
+    // The media's queue ran empty after the last clip of play `tag`: reported when that play is still the current one
+    // (StopPlayback and Play move _play on and reset _playing, so an end raised for an older play never matches).
+    private void OnPlaybackFinished(int tag)
     {
-        if (Volatile.Read(ref _early) is not { } early) return;
-        while (early.TryDequeue(out var digit)) listener.DigitReceived(digit);
-    }
-
-    // The media's queue ran empty after its last clip: that is the end of the play current when it was queued, unless it
-    // was stopped or replaced since (StopPlayback/Play move _play on, so _playing no longer matches).
-    private void OnPlaybackFinished()
-    {
-        var playing = Volatile.Read(ref _playing);
-        if (playing == 0 || playing != Volatile.Read(ref _play)) return;
-        if (Interlocked.CompareExchange(ref _playing, 0, playing) != playing) return;
-        Volatile.Read(ref _listener)?.PlaybackFinished(playing);
+        if (tag == 0 || tag != Volatile.Read(ref _play)) return;
+        if (Interlocked.CompareExchange(ref _playing, 0, tag) != tag) return;
+        Volatile.Read(ref _listener)?.PlaybackFinished(tag);
     }
 }

@@ -71,7 +71,9 @@ internal sealed class QueueDialogue(CallContext call)
     public void AnnounceDue()
     {
         if (_wait is null) return;
-        (_wait, var say) = _wait.AnnounceIfDue(Now, force: call.Playback.Kind != PlaybackKind.Announce);
+        // Something of the queue's is playing (an offer, an announcement): it is never cut; the cadence goes on.
+        var (next, say) = call.Playback.Kind == PlaybackKind.Announce ? (_wait, null) : _wait.AnnounceIfDue(Now, force: true);
+        _wait = next;
         if (say is not null) Say(say);
         else if (_wait.AnnounceEvery is { } every) call.Timers.StartSingleTimer(AnnounceTimer, Calls.AnnounceDue.Instance, every);
     }
@@ -92,7 +94,7 @@ internal sealed class QueueDialogue(CallContext call)
         if (_wait is not { Offering: true }) return;
         _wait = _wait.OfferClosed();
         StopOfferListening();
-        ResumeHold();
+        AfterOffer();
     }
 
     /// <summary>The step's <c>maxWait</c> ran out (or, without a router, the hold ended).</summary>
@@ -183,9 +185,22 @@ internal sealed class QueueDialogue(CallContext call)
             Router.Tell(new AgentNotAnswered(m.CallId, m.Connection.AgentId, m.Result.StatusCode), call.Self);
             return;
         }
-        StopWaiting();
+        if (agentLeg.IsEnded)
+        {
+            // The agent answered and hung up before the bridge: as not answered; the caller keeps their place.
+            _agent = null;
+            m.Connection.End();
+            Router.Tell(new AgentNotAnswered(m.CallId, m.Connection.AgentId, 487), call.Self);
+            return;
+        }
         call.Playback.Stop();
-        m.Connection.Bridge(call.Leg, agentLeg, new CallLegListener(call.Self, agent: true));
+        if (!m.Connection.Bridge(call.Leg, agentLeg, new CallLegListener(call.Self, agent: true)))
+        {
+            // The caller hung up a moment ago: their BYE is on its way here and counts the abandonment (the agent is freed).
+            _agent = null;
+            return;
+        }
+        StopWaiting();
         Router.Tell(new AgentAnswered(m.CallId, m.Connection.AgentId), call.Self);
         call.Log.LogInformation("Bridged to agent {Agent} (call {AgentCallId})", m.Connection.AgentId, agentLeg.CallId);
         call.Timeline.Connected(m.Connection.AgentId, _lastSkill, call.Run?.CurrentFlow, call.Run?.CurrentStep);
@@ -267,6 +282,8 @@ internal sealed class QueueDialogue(CallContext call)
             return;
         }
         call.Log.LogInformation("Offering a callback/message ({Reason}) at position {Position}", say.OfferReason, say.Position);
+        if (wait.AnnounceEvery is { } cadence && !call.Timers.IsTimerActive(AnnounceTimer))
+            call.Timers.StartSingleTimer(AnnounceTimer, Calls.AnnounceDue.Instance, cadence);
         var spoken = call.Services.Speech.CanRecognize(language) && OfferAnswers.Speaks(language);
         PlayAnnouncement(wait.Effect.OfferPrompt.Count > 0 ? wait.Effect.OfferPrompt : call.Services.Words.Announcement(language, say, spoken));
         if (_wait is not { Offering: true } || !spoken) return;
@@ -275,19 +292,22 @@ internal sealed class QueueDialogue(CallContext call)
         call.Speech.Listen(listen, bargeIn: true, call.Run?.CurrentStep, TimeSpan.FromMinutes(1), forOffer: true);
     }
 
-    /// <summary>Interrupts hold audio with <paramref name="prompts"/>; when nothing is playable (text without TTS) only logs it.</summary>
+    /// <summary>
+    /// Interrupts hold audio with <paramref name="prompts"/>, text synthesized off the actor when not ready yet (a position
+    /// or a wait said for the first time); when nothing is playable (text without TTS) it ends at once and hold resumes.
+    /// </summary>
     private void PlayAnnouncement(IReadOnlyList<ResolvedPrompt> prompts)
     {
-        var clips = call.Clips(prompts);
         call.Log.LogInformation("Announcement: {Text}", string.Join(" ", prompts.Select(p => p.Text ?? p.Sound)));
-        if (clips.Count > 0)
-        {
-            call.Playback.Play(PlaybackKind.Announce, clips);
-            return;
-        }
-        // Nothing to say aloud: what played is over as if the announcement had interrupted it (hold starts again).
-        call.Playback.Stop();
-        AnnouncementFinished();
+        call.Playback.PlayPrompts(PlaybackKind.Announce, prompts, call.Services.Prompts, call.Self, call.Log);
+    }
+
+    /// <summary>The offer closed and the caller waits on: an announcement due now (none was made yet, or its time came) is made, else hold.</summary>
+    private void AfterOffer()
+    {
+        (_wait, var say) = _wait!.AnnounceIfDue(Now);
+        if (say is not null) Say(say);
+        else ResumeHold();
     }
 
     private void ResumeHold()
@@ -310,7 +330,7 @@ internal sealed class QueueDialogue(CallContext call)
                 StopOfferListening();
                 call.Timers.Cancel(OfferKeyTimer);
                 if (call.Playback.Kind == PlaybackKind.Announce) call.Playback.Stop();
-                ResumeHold();
+                AfterOffer();
                 break;
         }
     }

@@ -64,6 +64,20 @@ public class AgentConnectionTests
     }
 
     [Fact]
+    public void Bridge_AnAgentWhoAlreadyHungUp_IsRefused_AndNothingIsSentToIt()
+    {
+        var (caller, callerMedia) = Leg(out _);
+        var (agent, _) = Leg(out var agentCall);
+        agentCall.FarEndHangsUp();
+
+        Assert.False(Connection().Bridge(caller, agent, new LegTests.Recorder()));
+        callerMedia.Hear(new short[160]);
+
+        Assert.Equal(0, agentCall.Byes);
+        Assert.False(callerMedia.IsClosed);
+    }
+
+    [Fact]
     public void End_WithALateAnswer_HangsThatLegUp()
     {
         var (late, _) = Leg(out var lateCall);

@@ -90,6 +90,38 @@ public class LegTests
     }
 
     [Fact]
+    public void FarEndHangsUp_BeforeAListenerIsAttached_IsReportedToItOnce()
+    {
+        var call = new InProcessOutboundCall("gone");
+        var media = new InProcessMediaSession(Negotiated());
+        var leg = new OutboundLeg(call, media);
+        var events = new Recorder();
+
+        call.FarEndHangsUp();
+        leg.Attach(events);
+        leg.Attach(events);
+
+        Assert.Equal(1, events.HangUps);
+        Assert.True(leg.IsEnded);
+        Assert.True(media.IsClosed);
+    }
+
+    [Fact]
+    public void PlaybackEnd_TaggedWithAnEarlierPlay_IsNotTheCurrentOnes()
+    {
+        var (leg, media, events) = Outbound();
+        var first = leg.Play([Hello]);
+
+        // The media decided the first play had ended, then the owner started another before that end was raised.
+        var second = leg.Play([World]);
+        media.RaisePlaybackFinished(first);
+        Assert.Empty(events.Played);
+
+        media.FinishClip();
+        Assert.Equal([second], events.Played);
+    }
+
+    [Fact]
     public async Task HangupAsync_SendsOneBye_ClosesTheMedia_AndPlaysNothingAfter()
     {
         var (leg, media, _) = Outbound(out var call);

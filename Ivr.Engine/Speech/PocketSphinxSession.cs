@@ -21,18 +21,20 @@ internal sealed class PocketSphinxSession : IRecognitionSession
     private readonly CompiledGrammar _grammar;
     private readonly RecognitionOptions _options;
     private readonly EnergyVoiceActivityDetector _vad;
-    private readonly RationalResampler _upsampler = new(InputRate, 16000);
+    // Needed only once speech starts (most listening turns of a waiting caller hear none): made then, not per session.
+    private RationalResampler? _upsampler;
     private readonly WhiteNoise _noise;
     private readonly short[] _preRoll;
     private readonly TaskCompletionSource<RecognitionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private short[] _wide = new short[1024];
+    private short[] _wide = [];
     private int _preRollCount;
     private int _preRollHead;
     private long _samples;
     private long _speechStartSample;
     private long _lastLoudSample;
     private PocketSphinxDecoder? _decoder;
-    private short[] _held;
+    private readonly int _heldCapacity;
+    private short[] _held = [];
     private int _heldCount;
     private bool _holding;
     private float _gain = 1f;
@@ -46,7 +48,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         _vad = new EnergyVoiceActivityDetector(options.Vad, options.EndSilence);
         _noise = new WhiteNoise(options.NoiseSeed, noiseLevel);
         _preRoll = new short[Math.Max(1, (int)(options.PreRoll.TotalSeconds * InputRate))];
-        _held = new short[_preRoll.Length + (int)(options.LevelWindow.TotalSeconds * InputRate) + (2 * SamplesPerFrame)];
+        _heldCapacity = _preRoll.Length + (int)(options.LevelWindow.TotalSeconds * InputRate) + (2 * SamplesPerFrame);
     }
 
     public bool InSpeech => _decoder is not null;
@@ -196,8 +198,9 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         }
 
         _decoder = decoder;
-        _upsampler.Reset();
+        (_upsampler ??= new RationalResampler(InputRate, 16000)).Reset();
         _holding = _options.LevelTarget is not null;
+        if (_holding && _held.Length == 0) _held = new short[_heldCapacity];
         _gain = 1f;
         var start = (_preRollHead - _preRollCount + _preRoll.Length) % _preRoll.Length;
         if (start + _preRollCount <= _preRoll.Length)
@@ -269,7 +272,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
             narrow = _scaled.AsSpan(0, narrow.Length);
         }
 
-        var need = _upsampler.MaxOutput(narrow.Length);
+        var need = _upsampler!.MaxOutput(narrow.Length);
         if (_wide.Length < need)
         {
             _wide = new short[need * 2];

@@ -23,7 +23,7 @@ public static class StatusTable
         Line(sb, "        ended     " + Pairs(c.Ended));
         if (c.Rejected.Count > 0) Line(sb, "        rejected  " + Pairs(c.Rejected));
         var s = r.Sip;
-        Line(sb, $"SIP     in {Pairs(s.Requests)}  out {Pairs(s.Responses)}  retransmissions {s.Retransmissions}  parse errors {s.ParseErrors}  overload 503 {s.RejectedOverload}");
+        Line(sb, $"SIP     in {Pairs(s.Requests)}  out {Pairs(s.Responses)}  retransmissions {s.Retransmissions}  parse errors {s.ParseErrors}  503 without a handler {s.RejectedOverload}");
         var m = r.Media;
         Line(sb, $"Media   RTP in {m.PacketsReceived}  out {m.PacketsSent}  ignored {m.PacketsIgnored}  DTMF in {m.DtmfReceived} out {m.DtmfSent}  late {m.LateSends}  p99 lateness {m.LatenessP99Ms:0.0} ms  sessions {m.Sessions}");
         var a = r.Actors;

@@ -50,7 +50,7 @@ public sealed record CallsStatus(
 /// <param name="Responses">Responses sent by status code.</param>
 /// <param name="Retransmissions">Retransmissions sent or received.</param>
 /// <param name="ParseErrors">Messages the parser refused.</param>
-/// <param name="RejectedOverload">INVITEs the stack answered 503 under overload.</param>
+/// <param name="RejectedOverload">INVITEs the SIP stack answered 503 itself (no call handler yet); capacity and drain 503s are the calls' <c>Rejected["503"]</c>.</param>
 public sealed record SipStatus(
     IReadOnlyDictionary<string, long> Requests,
     IReadOnlyDictionary<string, long> Responses,

@@ -83,7 +83,8 @@ if [[ "$ANSWERER" == ivr ]]; then
   HTTP_ARG=(--http "http://127.0.0.1:$HTTP_A")
 else
   # sipp itself answers and streams prompt.ulaw (headerless µ-law) until BYE.
-  cp /work/shared/bench/uas_prompt.xml "$OUT/uas_prompt.xml"
+  # The shared baseline scenario sits beside the checkout (../shared/bench), or set UAS_PROMPT to it.
+  cp "${UAS_PROMPT:-$HERE/../../../shared/bench/uas_prompt.xml}" "$OUT/uas_prompt.xml"
   sox "$HERE/../../sounds/en-US/main_menu.wav" -r 8000 -c 1 -e mu-law -t raw "$OUT/prompt.ulaw"
   ( cd "$OUT" && exec setsid taskset -c 0 sipp -sf uas_prompt.xml -i 127.0.0.1 -p $SIP_A -mp 22000 -nostdin \
       -trace_err ) > "$OUT/answerer.log" 2>&1 &

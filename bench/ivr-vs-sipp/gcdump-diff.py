@@ -2,6 +2,10 @@
 """Bytes per call by type: `dotnet-gcdump report` of a dump taken under load minus one taken idle, per live call.
 
   gcdump-diff.py IDLE.gcdump LOADED.gcdump LIVE_CALLS [--top 25]
+  gcdump-diff.py IDLE.tsv LOADED.tsv LIVE_CALLS     (per-type true sizes, one "bytes<TAB>count<TAB>type" line each)
+
+The heapstat report's bytes column is not a per-type total for arrays and strings (it stays the same between dumps
+whose counts differ), so prefer the .tsv form, made by any tool that walks the dump's graph.
 
 Types are summed over the report's size buckets ("(Bytes > 1K)" etc.); the report lists what the dump walked from the
 roots (live objects only: collecting a gcdump runs a full GC first). Its bytes column is each row's average object
@@ -16,6 +20,15 @@ tool = os.path.expanduser("~/.dotnet/tools/dotnet-gcdump")
 
 
 def load(path):
+    if path.endswith(".tsv"):   # "bytes<TAB>count<TAB>type" per type with true object sizes (a first "#TOTAL" line)
+        by_type, count, total = collections.Counter(), collections.Counter(), None
+        for line in open(path):
+            b, c, t = line.rstrip("\n").split("\t", 2)
+            if t.startswith("#TOTAL"):
+                total = int(float(b))
+            else:
+                by_type[t] += int(float(b)); count[t] += int(float(c))
+        return by_type, count, total
     out = subprocess.run([tool, "report", path], capture_output=True, text=True).stdout
     by_type, count, total = collections.Counter(), collections.Counter(), None
     for line in out.splitlines():

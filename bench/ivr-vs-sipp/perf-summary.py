@@ -84,7 +84,11 @@ for s in samples:
     k = kind(fr[0])
     if k == "kernel":
         sc = syscall_of(fr)
-        leaf[f"[kernel] sys_{sc}" if sc else "[kernel] (no syscall: irq/softirq/fault)"] += 1
+        if not sc:   # named by the first user-space frame (the libc wrapper), as the VM's timer lands on irq-enable points
+            user = next((f for f in fr if kind(f) != "kernel"), None)
+            sc = f"under {clean(user[0])[:60]}" if user and not user[0].startswith("[unknown]") else None
+        leaf[f"[kernel] sys_{sc}" if sc and not sc.startswith("under") else
+             f"[kernel] {sc}" if sc else "[kernel] (no syscall: irq/softirq/fault)"] += 1
     elif k == "managed":
         leaf[clean(fr[0][0])] += 1
     else:

@@ -56,8 +56,4 @@ internal sealed class CallContext(
 
     /// <summary>Runs <paramref name="action"/> on the flow run; a throw fails the call (BYE, metrics), never the actor.</summary>
     public void Guard(Action<FlowRun> action) => guard(() => action(Run!));
-
-    /// <summary>The playable clips of <paramref name="prompts"/> (those with neither sound nor synthesized text are skipped).</summary>
-    public List<Media.AudioClip> Clips(IEnumerable<ResolvedPrompt> prompts) =>
-        [.. prompts.Select(Services.Prompts.Find).OfType<Media.AudioClip>()];
 }

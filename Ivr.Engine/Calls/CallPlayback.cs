@@ -67,7 +67,7 @@ public sealed class CallPlayback
     {
         if (prompts.All(p => p.Text is null || provider.Find(p) is not null))
         {
-            Play(kind, [.. prompts.Select(provider.Find).OfType<AudioClip>()]);
+            Play(kind, provider.FindAll(prompts));
             return;
         }
         var token = BeginRendering(kind);

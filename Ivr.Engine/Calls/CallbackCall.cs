@@ -50,12 +50,7 @@ public sealed class CallbackCall : ReceiveActor
         _log.LogInformation("Callback {Id}: calling {Number} at {Target} (attempt {Attempt})", _job.Callback.Id, _job.Callback.Number, target, _job.Callback.Attempts);
         var ringing = _ringing.Token;
         _settings.Outbound.DialAsync(target, null, _settings.RingTimeout, ringing).PipeTo(Self,
-            success: result =>
-            {
-                // Answered just as the attempt stopped: hung up here, the stopped actor never reads it.
-                if (result.Leg is { } leg) ringing.Register(() => _ = leg.HangupAsync(CancellationToken.None));
-                return new CustomerRang(result);
-            },
+            success: result => new CustomerRang(result.HangUpWhenCancelled(ringing)),
             failure: ex => new CustomerRang(RingOutResult.Failed(ex.Message)));
     }
 

@@ -12,6 +12,9 @@ public interface IPromptClipProvider
     /// <summary>The clip for <paramref name="prompt"/>, synthesizing its text when it has no playable sound yet (null when nothing can be played).</summary>
     ValueTask<AudioClip?> RenderAsync(ResolvedPrompt prompt, CancellationToken cancellationToken = default) => ValueTask.FromResult(Find(prompt));
 
+    /// <summary>The playable clips of <paramref name="prompts"/>, in order (those with no audio skipped, as <see cref="Find"/> says).</summary>
+    List<AudioClip> FindAll(IEnumerable<ResolvedPrompt> prompts) => [.. prompts.Select(Find).OfType<AudioClip>()];
+
     /// <summary>The clip of a sound file relative to the sounds folder (e.g. <c>common/beep.wav</c>), or null when missing.</summary>
     AudioClip? FindSound(string relativePath);
 }

@@ -46,9 +46,6 @@ internal sealed class SpeechTurns : IDisposable
         _log = call.Log;
     }
 
-    /// <summary>True while a turn listens.</summary>
-    public bool IsListening => _grammar is not null;
-
     /// <summary>True when the open turn lets speech interrupt the prompt.</summary>
     public bool BargeIn { get; private set; }
 
@@ -101,8 +98,8 @@ internal sealed class SpeechTurns : IDisposable
         return true;
     }
 
-    /// <summary>Ends the open turn; returns a flow timer held during speech, to deliver now (or null).</summary>
-    public object? Stop()
+    // Ends the open turn; returns a flow timer held during speech, to deliver now (or null).
+    private object? Stop()
     {
         _grammar = null;
         _speaking = false;
@@ -201,7 +198,7 @@ internal sealed class SpeechTurns : IDisposable
     }
 
     /// <summary>The timer held during speech, now due (or null).</summary>
-    public object? TakeHeldTimer()
+    private object? TakeHeldTimer()
     {
         var held = _heldTimer;
         _heldTimer = null;

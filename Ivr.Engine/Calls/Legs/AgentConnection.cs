@@ -31,9 +31,6 @@ public sealed class AgentConnection
     /// <summary>The agent rung.</summary>
     public string AgentId { get; }
 
-    /// <summary>The agent's leg, once answered and bridged.</summary>
-    public OutboundLeg? AgentLeg => _agent;
-
     /// <summary>True once the two legs are bridged (and until <see cref="End"/>).</summary>
     public bool IsBridged => _bridge is not null && !_ended;
 
@@ -46,9 +43,7 @@ public sealed class AgentConnection
         try
         {
             var result = await _dialer.DialAsync(contact, callerDisplay, ringTimeout, _ringing.Token).ConfigureAwait(false);
-            // Answered just as the owner gave up (the caller left, the actor stopped): hung up here, whoever reads the result.
-            if (result.Leg is { } leg) _ringing.Token.Register(() => HangUp(leg));
-            return result;
+            return result.HangUpWhenCancelled(_ringing.Token);
         }
         catch (Exception ex)
         {

@@ -12,6 +12,16 @@ public sealed record RingOutResult(OutboundCallStatus Status, int StatusCode, Ou
     /// <summary>Answered, with media running.</summary>
     public bool IsUp => Leg is not null;
 
+    /// <summary>
+    /// Ties the answered leg to its owner's <paramref name="owner"/> token: once that is cancelled (the owner gave up or
+    /// stopped, possibly before it read this result) the leg is hung up. Returns this result.
+    /// </summary>
+    public RingOutResult HangUpWhenCancelled(CancellationToken owner)
+    {
+        if (Leg is { } leg) owner.Register(() => _ = leg.HangupAsync(CancellationToken.None));
+        return this;
+    }
+
     /// <summary>A failure before anything was answered (<paramref name="problem"/> says why).</summary>
     public static RingOutResult Failed(string problem, int statusCode = 0) => new(OutboundCallStatus.Rejected, statusCode, null, problem);
 }

@@ -26,9 +26,6 @@ internal sealed class QueueDialogue(CallContext call)
     private AgentConnection? _agent;
     private Action? _afterAnnouncement;
 
-    /// <summary>True while the caller waits in a line (their keys are the queue's).</summary>
-    public bool IsWaiting => _wait is not null;
-
     /// <summary>True once the caller is bridged to an agent.</summary>
     public bool IsBridged => _agent is { IsBridged: true };
 
@@ -266,7 +263,7 @@ internal sealed class QueueDialogue(CallContext call)
 
     private void Hold(IReadOnlyList<ResolvedPrompt> holdPrompts)
     {
-        var hold = call.Clips(holdPrompts);
+        var hold = call.Services.Prompts.FindAll(holdPrompts);
         if (holdPrompts.Count == 0 && call.Services.Prompts.FindSound("common/hold.wav") is { } fallback) hold.Add(fallback);
         call.Playback.Hold(hold);
     }

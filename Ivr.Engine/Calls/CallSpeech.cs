@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Ivr.Engine.Speech;
+using Ivr.Flows.Json;
 using Ivr.Flows.Model.Steps;
 using Ivr.Flows.Runtime;
 
@@ -57,35 +58,49 @@ public sealed class CallSpeech
 
     /// <summary>
     /// Compiles the grammar of every speech menu of <paramref name="flow"/> in each of its locales the recognizer supports,
-    /// so no call waits for a compile; returns the checks (phrases the recognizer cannot listen for are listed as dropped).
+    /// so no call waits for a compile; returns the phrases the recognizer cannot listen for. This is the one check of
+    /// "can this recognizer say this phrase": the engine logs its findings at start and on reload, <c>flow lint</c>
+    /// reports them as IVR312.
     /// </summary>
-    public IReadOnlyList<(string Step, string Locale, GrammarCheck Check)> Precompile(CompiledFlow flow)
+    public IReadOnlyList<UnrecognisablePhrase> Precompile(CompiledFlow flow)
     {
         ArgumentNullException.ThrowIfNull(flow);
-        var checks = new List<(string, string, GrammarCheck)>();
-        if (Recognizer is not { } recognizer) return checks;
+        var found = new List<UnrecognisablePhrase>();
+        if (Recognizer is not { } recognizer) return found;
         foreach (var step in flow.Document.Steps.Values.OfType<MenuStep>().Where(m => m.Speech))
         {
             foreach (var locale in flow.Languages.Where(recognizer.SupportsLocale))
             {
                 var phrases = PhrasesOf(step, locale);
-                if (phrases.Count > 0) checks.Add((step.Name, locale, recognizer.CheckGrammar(SpeechGrammar.Create(phrases, locale))));
+                if (phrases.Count == 0) continue;
+                var check = recognizer.CheckGrammar(SpeechGrammar.Create(phrases.Select(p => p.Phrase), locale));
+                foreach (var dropped in check.Dropped)
+                {
+                    var pointer = phrases.FirstOrDefault(p => SpeechGrammar.Normalize(p.Phrase) == dropped.Phrase).Pointer ?? step.Pointer;
+                    found.Add(new UnrecognisablePhrase(step.Name, locale, dropped.Phrase, dropped.UnknownWords, pointer));
+                }
             }
         }
-        return checks;
+        return found;
     }
 
-    // The same list the runtime's menu builds: choices in order, trimmed, first spelling of a phrase wins.
-    private static List<string> PhrasesOf(MenuStep step, string locale)
+    // The same list the runtime's menu builds: choices in order, trimmed, first spelling of a phrase wins; each with the
+    // JSON pointer of that spelling ("phrases": [...] binds to every locale, "phrases": { "<locale>": [...] } to one).
+    private static List<(string Phrase, string? Pointer)> PhrasesOf(MenuStep step, string locale)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var list = new List<string>();
+        var list = new List<(string, string?)>();
         foreach (var choice in step.Choices)
         {
-            foreach (var p in choice.PhrasesFor(locale))
+            foreach (var key in new[] { "*", locale })
             {
-                var phrase = p.Trim();
-                if (phrase.Length > 0 && seen.Add(phrase)) list.Add(phrase);
+                if (!choice.Phrases.TryGetValue(key, out var own)) continue;
+                for (var i = 0; i < own.Count; i++)
+                {
+                    var phrase = own[i].Trim();
+                    var at = JsonPointer.Append(key == "*" ? choice.Pointer + "/phrases" : JsonPointer.Append(choice.Pointer + "/phrases", key), i);
+                    if (phrase.Length > 0 && seen.Add(phrase)) list.Add((phrase, at));
+                }
             }
         }
         return list;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Ivr.Engine.Routing;
 
@@ -42,8 +41,7 @@ public static class RouterCommands
             Description = "Hysteresis: once on, the abandonment trigger stays on until the rate falls below this (default 0.05)",
         };
         var noPacing = new Option<bool>("--no-pacing") { Description = "Dial callbacks in strict order, without keeping agents for the live line" };
-        var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = OutputFormat.Create();
         var cmd = new Command("simulate", "Simulate one skill with the offer policy off and on, side by side")
         {
             arrivals, handle, patience, agents, minutes, seed, target, abandonOver, releaseBelow, noPacing, format,
@@ -94,6 +92,7 @@ public static class RouterCommands
         return cmd;
     }
 
+    // The help shows the default once, from the default value ("[default: 48]").
     private static Option<double> Number(string name, string description, double value) =>
-        new(name) { Description = $"{description} (default {value.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => value };
+        new(name) { Description = description, DefaultValueFactory = _ => value };
 }

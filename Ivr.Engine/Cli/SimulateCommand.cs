@@ -31,8 +31,7 @@ internal static class SimulateCommand
         var at = new Option<string?>("--at") { Description = "Instant of the call, ISO 8601 (e.g. 2026-11-23T10:00:00+01:00); default now" };
         var language = new Option<string?>("--language") { Description = "Locale to start in (default: the flow's)" };
         var drain = new Option<bool>("--drain") { Description = "When the script is used up, let timers fire until the call ends" };
-        var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = OutputFormat.Create();
         var sounds = new Option<string?>("--sounds") { Description = "Folder sound paths are relative to" };
         var audio = new Option<string[]>("--audio")
         {
@@ -114,7 +113,7 @@ internal static class SimulateCommand
         while (true)
         {
             sim.Settle();
-            for (; shown < sim.Transcript.Count; shown++) output.WriteLine(TranscriptWriter.Line(sim.Transcript[shown], flow.Id));
+            Show(output, sim, flow.Id, ref shown);
             if (sim.IsOver) break;
             output.Write($"[{sim.CurrentStepDisplay}] {Expected(sim)}\n> ");
             var line = console.In.ReadLine();
@@ -132,12 +131,22 @@ internal static class SimulateCommand
             sim.Deliver(token);
             for (; shown < sim.Transcript.Count; shown++)
             {
-                if (sim.Transcript[shown].Kind != TranscriptKind.Input) output.WriteLine(TranscriptWriter.Line(sim.Transcript[shown], flow.Id));
+                var entry = sim.Transcript[shown];
+                if (entry.Kind != TranscriptKind.Input && TranscriptWriter.Shown(entry)) output.WriteLine(TranscriptWriter.Line(entry, flow.Id));
             }
         }
         var result = sim.Finish();
-        for (; shown < sim.Transcript.Count; shown++) output.WriteLine(TranscriptWriter.Line(sim.Transcript[shown], flow.Id));
+        Show(output, sim, flow.Id, ref shown);
         return result;
+    }
+
+    // The transcript's new entries (the outcome is printed once, by the summary).
+    private static void Show(TextWriter output, FlowSimulation sim, string flowId, ref int shown)
+    {
+        for (; shown < sim.Transcript.Count; shown++)
+        {
+            if (TranscriptWriter.Shown(sim.Transcript[shown])) output.WriteLine(TranscriptWriter.Line(sim.Transcript[shown], flowId));
+        }
     }
 
     /// <summary>What the run can take now, in words.</summary>

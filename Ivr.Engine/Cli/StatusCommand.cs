@@ -7,7 +7,7 @@ namespace Ivr.Engine.Cli;
 
 /// <summary>
 /// <c>ivr status</c>: the engine's figures from its HTTP API (<c>/api/status</c>) as a terminal table refreshed every
-/// second until Ctrl-C, or once (<c>--once</c>), as a table or as the API's JSON (<c>--format json</c>).
+/// second until Ctrl-C, or once (<c>--once</c>), as a table (<c>--format text</c>, the default) or as the API's JSON (<c>--format json</c>).
 /// </summary>
 public static class StatusCommand
 {
@@ -20,8 +20,7 @@ public static class StatusCommand
         ArgumentNullException.ThrowIfNull(console);
         var url = new Option<string>("--url") { Description = "The engine's HTTP address", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var once = new Option<bool>("--once") { Description = "Print once and exit (default: refresh every second until Ctrl-C)" };
-        var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = OutputFormat.Create();
         var token = new Option<string?>("--token") { Description = "Admin token, when the engine is not on loopback (or IVR_ADMIN_TOKEN)" };
         var cmd = new Command("status", "Show the engine's calls, SIP, media, actors, flows and skills from its HTTP API") { url, once, format, token };
         cmd.SetAction(async (parse, cancellationToken) =>
@@ -34,7 +33,7 @@ public static class StatusCommand
             using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(5) };
             if ((parse.GetValue(token) ?? Environment.GetEnvironmentVariable("IVR_ADMIN_TOKEN")) is { Length: > 0 } bearer)
                 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-            var json = parse.GetValue(format) == "json";
+            var json = parse.GetValue(format) == OutputFormat.Json;
             if (parse.GetValue(once)) return await ShowAsync(http, console, json, clear: false, cancellationToken) ? 0 : 1;
 
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));

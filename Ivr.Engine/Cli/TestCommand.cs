@@ -10,8 +10,7 @@ internal static class TestCommand
     public static Command Build(CliConsole console)
     {
         var file = new Argument<string>("file") { Description = "Flow file (its scenarios are <name>.tests.json beside it), or a .tests.json file" };
-        var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = OutputFormat.Create();
         var sounds = new Option<string?>("--sounds") { Description = "Folder sound paths are relative to" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print the path of passing scenarios too" };
         var cmd = new Command("test", "Run a flow's scenario file and report step, choice, handler and branch coverage") { file, format, sounds, verbose };

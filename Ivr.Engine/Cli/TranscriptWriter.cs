@@ -21,11 +21,17 @@ internal static class TranscriptWriter
         _ => $"   == {e.Text}",
     };
 
+    /// <summary>False for the run's outcome entry: the text output states the outcome once, on its last line.</summary>
+    public static bool Shown(TranscriptEntry e) => e.Kind != TranscriptKind.Outcome;
+
     public static void WriteText(TextWriter output, SimulationResult result, bool transcript = true)
     {
         if (transcript)
         {
-            foreach (var e in result.Transcript) output.WriteLine(Line(e, result.FlowId));
+            foreach (var e in result.Transcript)
+            {
+                if (Shown(e)) output.WriteLine(Line(e, result.FlowId));
+            }
         }
         output.WriteLine($"path: {string.Join(" > ", result.PathNames)}");
         output.WriteLine($"outcome: {result.Outcome}");

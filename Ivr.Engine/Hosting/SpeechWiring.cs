@@ -94,14 +94,10 @@ internal static class SpeechWiring
     {
         try
         {
-            foreach (var (step, locale, check) in speech.Precompile(flow))
+            foreach (var phrase in speech.Precompile(flow))
             {
-                foreach (var dropped in check.Dropped)
-                {
-                    log.LogWarning(
-                        "Flow {Flow}, step {Step} ({Locale}): phrase '{Phrase}' cannot be recognised (not in the dictionary: {Words}); DTMF still works",
-                        flow, step, locale, dropped.Phrase, string.Join(", ", dropped.UnknownWords));
-                }
+                // The same code and sentence as `ivr flow lint` reports for this phrase.
+                log.LogWarning("{Code} Flow {Flow}, {Finding}", UnrecognisablePhrase.Code, flow, phrase.Message);
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException)

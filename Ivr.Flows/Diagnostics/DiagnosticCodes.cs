@@ -55,4 +55,7 @@ public static class DiagnosticCodes
     public const string UnusedPrompt = "IVR309";
     public const string InvalidHours = "IVR310";
     public const string UnsupportedLanguage = "IVR311";
+
+    /// <summary>A speech menu phrase the configured recognizer cannot listen for (the engine checks it, not <c>FlowLinter</c>).</summary>
+    public const string UnrecognisablePhrase = "IVR312";
 }

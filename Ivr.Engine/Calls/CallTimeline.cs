@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ivr.Flows.Runtime;
 
 namespace Ivr.Engine.Calls;
@@ -70,6 +71,11 @@ public sealed class CallTimeline : IFlowRunObserver
 
     /// <summary>The caller pressed <paramref name="digit"/>.</summary>
     public void Digit(char digit, string? flow, string? step) => Add("input", flow, step, "DTMF " + digit);
+
+    /// <summary>The recognizer heard <paramref name="text"/> (empty: speech that matched nothing) at <paramref name="step"/>.</summary>
+    public void Speech(string text, double confidence, string? flow, string? step) =>
+        Add("input", flow, step, string.Create(CultureInfo.InvariantCulture,
+            $"{(text.Length == 0 ? "speech, no match" : "said '" + text + "'")} (confidence {confidence:0.00})"));
 
     /// <summary>Records what an effect of the run asks for (prompts, queue, transfer, recording, hang-up, the outcome).</summary>
     public void Effect(FlowEffect effect, string? flow, string? step)

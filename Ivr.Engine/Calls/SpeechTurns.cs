@@ -175,6 +175,7 @@ internal sealed class SpeechTurns : IDisposable
     private void Deliver(FlowRun run, RecognitionResult result, ListenEffect grammar, string audioAt)
     {
         var step = run.CurrentStep;
+        _call.Timeline.Speech(result.Kind == RecognitionKind.Match ? result.Text ?? string.Empty : string.Empty, result.Confidence, run.CurrentFlow, step);
         if (result.Kind == RecognitionKind.Match && result.Text is { } text)
         {
             var isPhrase = grammar.Phrases.Any(p => string.Equals(p.Trim(), text, StringComparison.OrdinalIgnoreCase));

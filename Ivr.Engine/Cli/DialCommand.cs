@@ -10,7 +10,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Ivr.Engine.Cli;
 
-/// <summary><c>ivr dial sip:hotline@127.0.0.1:5060 --digits 1,2 --hangup-after 20s</c>: a test caller (see <see cref="TestCaller"/>).</summary>
+/// <summary>
+/// <c>ivr dial sip:hotline@127.0.0.1:5060 --digits 1,2 --hangup-after 20s</c>: a test caller (see <see cref="TestCaller"/>)
+/// that also prints, unless <c>--no-trace</c>, the call's path through the flow from the engine's HTTP API
+/// (<c>--url</c>; by default serve's <c>http://127.0.0.1:8080</c> when the target is on loopback).
+/// </summary>
 public static class DialCommand
 {
     /// <summary>Builds the command; <paramref name="plug"/> registers the SIP stack and media implementations.</summary>
@@ -25,10 +29,14 @@ public static class DialCommand
         var from = new Option<string>("--from") { Description = "Caller number (From user part)", DefaultValueFactory = _ => "ivr-dial" };
         var name = new Option<string?>("--name") { Description = "Caller display name" };
         var address = new Option<string>("--address") { Description = "Local address for SIP and RTP", DefaultValueFactory = _ => "127.0.0.1" };
+        var trace = new Option<bool>("--trace") { Description = "Print the call's path through the flow (steps, prompts, input, branches, outcome) from the engine's HTTP API", DefaultValueFactory = _ => true };
+        var noTrace = new Option<bool>("--no-trace") { Description = "Do not ask the engine for the call's path" };
+        var url = new Option<string?>("--url") { Description = $"The engine's HTTP address, for --trace (default {ServeDefaultHttp} when the target is on loopback)" };
+        var token = new Option<string?>("--token") { Description = "Admin token for --url, when the engine is not on loopback (or IVR_ADMIN_TOKEN)" };
 
         var cmd = new Command("dial", "Call a SIP URI as a test caller: send DTMF, print what is heard")
         {
-            target, digits, interval, hangupAfter, ringTimeout, from, name, address,
+            target, digits, interval, hangupAfter, ringTimeout, from, name, address, trace, noTrace, url, token,
         };
         cmd.SetAction(async (parse, cancellationToken) =>
         {
@@ -63,6 +71,19 @@ public static class DialCommand
                 return 2;
             }
 
+            Uri? engine = null;
+            if (parse.GetValue(trace) && !parse.GetValue(noTrace))
+            {
+                var given = parse.GetValue(url);
+                if (given is not null && (!Uri.TryCreate(given, UriKind.Absolute, out engine) || engine.Scheme is not ("http" or "https")))
+                {
+                    await error.WriteLineAsync($"--url: '{given}' is not an http(s) URL.");
+                    return 2;
+                }
+                engine ??= IsLoopback(uri.Host) ? new Uri(ServeDefaultHttp) : null;
+                if (engine is null) await console.Out.WriteLineAsync($"trace: no HTTP address known for the engine at {uri.Host}; the call's path is not shown (give --url http://HOST:PORT, or --no-trace)");
+            }
+
             var plan = new DialPlan(uri, keys, gap, hangup, parse.GetValue(from) ?? "ivr-dial", parse.GetValue(name), ring);
             var services = new ServiceCollection();
             services.AddLogging();
@@ -75,7 +96,8 @@ public static class DialCommand
             {
                 await using var stack = await provider.GetRequiredService<ISipStackFactory>()
                     .StartAsync(new SipStackOptions(local, 0, [transport]), new RefuseIncomingCalls(), cancellationToken);
-                var caller = new TestCaller(stack.UserAgent, provider.GetRequiredService<IMediaSessionFactory>(), console.Out);
+                using var traceClient = engine is null ? null : new CallTraceClient(engine, parse.GetValue(token) ?? Environment.GetEnvironmentVariable("IVR_ADMIN_TOKEN"));
+                var caller = new TestCaller(stack.UserAgent, provider.GetRequiredService<IMediaSessionFactory>(), console.Out, trace: traceClient);
                 return await caller.RunAsync(plan, cancellationToken);
             }
             catch (InvalidOperationException ex)
@@ -86,6 +108,12 @@ public static class DialCommand
         });
         return cmd;
     }
+
+    // serve's default Http:Urls (appsettings.json), where a local engine answers unless told otherwise.
+    private const string ServeDefaultHttp = "http://127.0.0.1:8080";
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
     private static bool TryDuration(string option, string? text, out TimeSpan value, TextWriter error)
     {

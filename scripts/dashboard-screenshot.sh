@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Renders docs/ops-dashboard.png: runs `ivr serve --demo` (simulated callers and agents over loopback, sped up so the
-# queues, offers and callbacks move within two minutes) and screenshots the dashboard in headless chromium.
-# Usage: scripts/dashboard-screenshot.sh [seconds of demo before the shot, default 120]
+# queues, offers and callbacks move within two minutes) and screenshots the dashboard in headless chromium, 1440 px wide.
+# Usage: scripts/dashboard-screenshot.sh [seconds of demo before the shot, default 120] [viewport width, default 1440]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 wait=${1:-120}
+width=${2:-1440}
 [ -d Ivr.Tests/Browser/node_modules/playwright-core ] || (cd Ivr.Tests/Browser && npm ci --no-audit --no-fund)
 dotnet build Ivr.Engine -c Release -v q -nologo >/dev/null
 data=$(mktemp -d)
@@ -15,6 +16,6 @@ Ivr.Engine/bin/Release/net10.0/ivr serve --demo --port "$port" --http "http://12
 engine=$!
 trap 'kill -INT $engine 2>/dev/null; wait $engine 2>/dev/null; rm -rf "$data"' EXIT
 sleep "$wait"
-node Ivr.Tests/Browser/screenshot.mjs "http://127.0.0.1:$((port + 1))/" docs/ops-dashboard.png
+node Ivr.Tests/Browser/screenshot.mjs "http://127.0.0.1:$((port + 1))/" docs/ops-dashboard.png "$width"
 grep "Demo:" "$data/engine.log" | tail -1
 echo "docs/ops-dashboard.png written"

@@ -14,7 +14,15 @@ Ivr.Engine/bin/Release/net10.0/ivr serve --demo --port "$port" --http "http://12
   --set Demo:CallersPerMinute=30 --set Demo:MeanTalk=00:00:20 --set Demo:MeanPatience=00:01:00 --set Demo:Seed=1 \
   >"$data/engine.log" 2>&1 &
 engine=$!
-trap 'kill -INT $engine 2>/dev/null; wait $engine 2>/dev/null; rm -rf "$data"' EXIT
+# A background job of a script ignores SIGINT, so the engine is stopped with SIGTERM (it drains), killed if still there after 30 s.
+stop() {
+  kill -TERM "$engine" 2>/dev/null || true
+  for _ in $(seq 30); do kill -0 "$engine" 2>/dev/null || break; sleep 1; done
+  kill -KILL "$engine" 2>/dev/null || true
+  wait "$engine" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap stop EXIT
 sleep "$wait"
 node Ivr.Tests/Browser/screenshot.mjs "http://127.0.0.1:$((port + 1))/" docs/ops-dashboard.png "$width"
 grep "Demo:" "$data/engine.log" | tail -1

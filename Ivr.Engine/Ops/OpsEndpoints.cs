@@ -59,6 +59,7 @@ public static class OpsEndpoints
                 ? Results.Json(new FlowDetail(FlowView(entry, versions, ops), entry.Flow.Steps.Select(s => new FlowStepView(s.Name, s.Kind, ops.Flows.StepVisits.Get(id, s.Name))).ToList()), Json)
                 : UnknownFlow(id));
         read.MapGet("/flows/{id}/graph.svg", (string id, LiveFlows flows) => flows.Find(id) is { } flow ? Results.Text(SvgFlowGraph.Render(flow), "image/svg+xml") : UnknownFlow(id));
+        read.MapGet("/flows/{id}/graph.json", (string id, LiveFlows flows) => flows.Find(id) is { } flow ? Results.Json(FlowGraphView.Of(flow), Json) : UnknownFlow(id));
         read.MapGet("/flows/{id}/graph.mmd", (string id, LiveFlows flows) => flows.Find(id) is { } flow ? Results.Text(FlowGraph.ToMermaid(flow), "text/plain") : UnknownFlow(id));
         read.MapGet("/flows/{id}/graph.dot", (string id, LiveFlows flows) => flows.Find(id) is { } flow ? Results.Text(FlowGraph.ToDot(flow), "text/vnd.graphviz") : UnknownFlow(id));
 

@@ -52,8 +52,10 @@ try {
 
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction(() => document.getElementById('node-state').textContent === 'ready', null, { timeout: 30000 });
-  await page.waitForSelector('#flows .flow img', { timeout: 30000 });
-  await page.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 30000 });
+  await page.waitForFunction(() => {
+    const flows = document.querySelectorAll('#flows .flow');
+    return flows.length > 0 && [...flows].every((f) => f.querySelector('svg.flow-graph g.step'));
+  }, null, { timeout: 30000 });
   const flows = await page.$$eval('#flows .flow', (fs) => fs.map((f) => f.dataset.flow));
   const initial = await tiles();
   out({ event: 'loaded', tiles: initial });

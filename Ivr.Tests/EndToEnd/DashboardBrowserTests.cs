@@ -80,6 +80,91 @@ public class DashboardBrowserTests(ITestOutputHelper output)
         Assert.True(new FileInfo(screenshot).Length > 20_000, "the screenshot is a real page");
     }
 
+    [Fact]
+    public async Task Dashboard_At1024And1440_ShowsLoadingFirst_FitsItsPanels_AndDrawsEveryDemoFlowWithoutOverlaps()
+    {
+        var browserDir = BrowserTools.EnsureInstalled();
+        var data = Directory.CreateTempSubdirectory("ivr-dashboard-layout-");
+        try
+        {
+            await using var engine = await EngineProcess.StartAsync(
+                "--demo", "--data", data.FullName,
+                "--set", "Demo:CallersPerMinute=60", "--set", "Demo:MeanTalk=00:00:30", "--set", "Demo:MeanPatience=00:01:00", "--set", "Demo:Seed=5",
+                // No callbacks: a callback's conversation is not on the live-calls board, so it would be talking without a connected call.
+                "--set", "Demo:CallbackShare=0");
+            await engine.WaitForLogAsync("Demo: simulated callers dial sip:demo@", TimeSpan.FromSeconds(30));
+            var url = "http://127.0.0.1:" + engine.HttpPort.ToString(CultureInfo.InvariantCulture) + "/";
+            var shots = Path.Combine(AppContext.BaseDirectory, "dashboard-layout");
+            using var browser = BrowserTools.Start(browserDir, "layout-check.mjs", url, shots, "1024", "1440");
+            foreach (var width in new[] { 1024, 1440 })
+            {
+                var result = await browser.NextEventAsync(Bound);
+                output.WriteLine(result.ToString());
+                Assert.True(result.GetProperty("event").GetString() == "width", "the layout check failed: " + result + "\n" + browser.Errors);
+                Assert.Equal(width, result.GetProperty("width").GetInt32());
+                AssertLayout(result);
+                Assert.True(new FileInfo($"{shots}-{width}.png").Length > 20_000, "the screenshot is a real page");
+            }
+            Assert.Equal("done", (await browser.NextEventAsync(Bound)).GetProperty("event").GetString());
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    private static void AssertLayout(JsonElement result)
+    {
+        var width = result.GetProperty("width").GetInt32();
+        var first = result.GetProperty("firstPaint");
+        Assert.True(first.GetProperty("bodyLoading").GetBoolean(), "the first paint is not marked as loading");
+        Assert.StartsWith("Loading", first.GetProperty("skills").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Loading", first.GetProperty("flows").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Loading", first.GetProperty("liveCalls").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("No router", first.GetProperty("page").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("No skills", first.GetProperty("page").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, first.GetProperty("timelineItems").GetInt32());
+        Assert.StartsWith("Pick a call", first.GetProperty("timelineHint").GetString(), StringComparison.Ordinal);
+
+        var live = result.GetProperty("live");
+        Assert.Equal((0, true), (live.GetProperty("timelineItems").GetInt32(), live.GetProperty("hintShown").GetBoolean()));
+        var picked = result.GetProperty("picked");
+        Assert.True(picked.GetProperty("timelineItems").GetInt32() > 0, "a picked call shows its timeline");
+        Assert.False(picked.GetProperty("hintShown").GetBoolean(), "the hint goes once a timeline shows");
+
+        foreach (var name in new[] { "layoutLive", "layoutPicked" })
+        {
+            var layout = result.GetProperty(name);
+            Assert.True(layout.GetProperty("figures").GetInt32() > 20, $"{width} px {name}: the figures were measured");
+            Assert.True(layout.GetProperty("overflow").GetArrayLength() == 0, $"{width} px {name}: elements overflow their panel: {layout.GetProperty("overflow")}");
+            Assert.True(layout.GetProperty("wrapped").GetArrayLength() == 0, $"{width} px {name}: figures wrap: {layout.GetProperty("wrapped")}");
+        }
+
+        var graphs = result.GetProperty("graphs").EnumerateArray().ToList();
+        Assert.Equal(["collect-account", "demo", "hotline"], graphs.Select(g => g.GetProperty("flow").GetString()!).Order(StringComparer.Ordinal));
+        foreach (var graph in graphs)
+        {
+            var flow = graph.GetProperty("flow").GetString();
+            Assert.True(graph.GetProperty("drawn").GetBoolean(), $"{width} px: {flow} is not drawn");
+            Assert.True(graph.GetProperty("steps").GetInt32() > 3, $"{width} px: {flow} has its steps");
+            Assert.True(graph.GetProperty("graphInPanel").GetBoolean(), $"{width} px: {flow} sticks out of its panel");
+            Assert.True(graph.GetProperty("startAtTop").GetBoolean(), $"{width} px: {flow}'s start is not at the top");
+            Assert.True(graph.GetProperty("problems").GetArrayLength() == 0, $"{width} px: {flow}: {graph.GetProperty("problems")}");
+            Assert.True(graph.GetProperty("overlaps").GetArrayLength() == 0, $"{width} px: {flow} overlaps: {graph.GetProperty("overlaps")}");
+            // Scaled to its panel, never below 60 % (the 40-step hotline at 1024 px: 12 px names drawn at 7.7 px).
+            Assert.True(graph.GetProperty("scale").GetDouble() >= 0.6, $"{width} px: {flow} is shrunk to {graph.GetProperty("scale")}");
+        }
+        Assert.Contains(graphs, g => g.GetProperty("labels").GetInt32() > 5);
+
+        // Agents busy with a call count under that call's skill only: the per-skill "talking" figures add up to at most
+        // the calls connected (one agent answering between the two reads may show on one side first).
+        var samples = result.GetProperty("skills").EnumerateArray().Select(s => (Talking: s.GetProperty("talking").GetInt32(), Connected: s.GetProperty("connected").GetInt32())).ToList();
+        Assert.Contains(samples, s => s.Talking > 0);
+        Assert.All(samples, s => Assert.True(s.Talking <= s.Connected + 1, $"{width} px: talking {s.Talking} > connected {s.Connected}: {string.Join(", ", samples)}"));
+        Assert.True(samples.Count(s => s.Talking > s.Connected) <= samples.Count / 4, $"{width} px: talking above connected too often: {string.Join(", ", samples)}");
+        Assert.Empty(result.GetProperty("problems").EnumerateArray());
+    }
+
     private static Dictionary<string, string> Tiles(JsonElement result, string name) =>
         result.GetProperty(name).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
 

@@ -200,6 +200,8 @@ public class OpsApiTests
         var detail = await GetAsync<FlowDetail>(host, "/api/flows/hotline");
         var svg = XDocument.Parse(await host.Http.GetStringAsync(new Uri("/api/flows/hotline/graph.svg", UriKind.Relative)));
         var mermaid = await host.Http.GetStringAsync(new Uri("/api/flows/hotline/graph.mmd", UriKind.Relative));
+        var graph = await GetAsync<FlowGraphView>(host, "/api/flows/hotline/graph.json");
+        var unknownGraph = await host.Http.GetAsync(new Uri("/api/flows/nope/graph.json", UriKind.Relative));
         var unknown = await host.Http.GetAsync(new Uri("/api/flows/nope/graph.svg", UriKind.Relative));
         var reload = await PostAsync(host, "/api/flows/reload", OpsHost.AdminToken);
         var report = JsonSerializer.Deserialize<ReloadView>(await reload.Content.ReadAsStringAsync(), Json)!;
@@ -213,7 +215,14 @@ public class OpsApiTests
         var boxes = svg.Descendants(ns + "g").Where(g => (string?)g.Attribute("class") == "step").Select(g => (string)g.Attribute("data-step")!).ToList();
         Assert.Equal(detail.Steps.Select(s => s.Name).Order(StringComparer.Ordinal), boxes.Order(StringComparer.Ordinal));
         Assert.StartsWith("flowchart TD", mermaid, StringComparison.Ordinal);
+        Assert.Equal(("hotline", "welcome"), (graph.Id, graph.Start));
+        Assert.Equal(detail.Steps.Select(s => (s.Name, s.Kind)), graph.Steps.Select(s => (s.Name, s.Kind)));
+        var names = graph.Steps.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.True(graph.Edges.Count >= graph.Steps.Count - 1, "every step but the start is reached by an edge");
+        Assert.All(graph.Edges, e => Assert.True(names.Contains(e.From) && names.Contains(e.To) && e.Label.Length > 0, e.ToString()));
+        Assert.Contains(new FlowGraphEdge("main_menu", "connect_sales", "3/sales"), graph.Edges);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownGraph.StatusCode);
         Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
         Assert.Empty(report.Refused);
         Assert.Empty(report.Removed);
@@ -227,13 +236,19 @@ public class OpsApiTests
         var page = await host.Http.GetStringAsync(new Uri("/", UriKind.Relative));
         var script = await host.Http.GetAsync(new Uri("/dashboard/dashboard.js", UriKind.Relative));
         var missing = await host.Http.GetAsync(new Uri("/dashboard/nope.js", UriKind.Relative));
+        var layout = await host.Http.GetStringAsync(new Uri("/dashboard/dagre.min.js", UriKind.Relative));
 
         Assert.Contains("<script src=\"/dashboard/dashboard.js\"></script>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("http://", page.Replace("http://www.w3.org", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("https://", page, StringComparison.Ordinal);
         Assert.Equal("text/javascript", script.Content.Headers.ContentType!.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Equal(["dashboard.css", "dashboard.js", "index.html"], OpsEndpoints.Assets().Order(StringComparer.Ordinal));
+        Assert.Equal(["dagre.min.js", "dashboard.css", "dashboard.js", "index.html"], OpsEndpoints.Assets().Order(StringComparer.Ordinal));
+        // The bundled layout engine (npm @dagrejs/dagre, MIT) is served with its licence notice.
+        Assert.Contains("<script src=\"/dashboard/dagre.min.js\"></script>", page, StringComparison.Ordinal);
+        Assert.StartsWith("/* @dagrejs/dagre ", layout, StringComparison.Ordinal);
+        Assert.Contains("Copyright (c) 2012-2014 Chris Pettitt", layout, StringComparison.Ordinal);
+        Assert.Contains("Permission is hereby granted, free of charge", layout, StringComparison.Ordinal);
     }
 
     private static async Task<StatusReport> StatusAsync(OpsHost host) => await GetAsync<StatusReport>(host, "/api/status");

@@ -18,8 +18,20 @@ const el = (tag, attrs = {}, ...children) => {
 };
 const sum = (o) => Object.values(o || {}).reduce((a, b) => a + b, 0);
 const secs = (s) => s == null ? '–' : s < 90 ? `${Math.round(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+// A call's age in a compact form that fits its column: 42 s, 3:07, 1:02:09.
+const age = (s) => {
+  const t = Math.max(0, Math.round(s));
+  const p2 = (n) => String(n).padStart(2, '0');
+  return t < 60 ? `${t} s` : t < 3600 ? `${Math.floor(t / 60)}:${p2(t % 60)}` : `${Math.floor(t / 3600)}:${p2(Math.floor(t / 60) % 60)}:${p2(t % 60)}`;
+};
 const pct = (r) => r == null ? '–' : `${(r * 100).toFixed(1)} %`;
 const time = (iso) => new Date(iso).toLocaleTimeString();
+// Large counters shortened so a tile keeps one line: 12 345 678 → 12.3 M.
+const compact = (n) => n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : String(n);
+// One figure with its unit, never broken across lines (the CSS keeps .fig on one line).
+const fig = (text, attrs = {}) => el('span', { ...attrs, class: 'fig' + (attrs.class ? ' ' + attrs.class : '') }, text);
+// Several figures in one cell: lines may break between them, never inside one.
+const figs = (parts, separator = ' · ') => parts.flatMap((p, i) => (i === 0 ? [fig(p)] : [separator, fig(p)]));
 
 function setText(id, text) {
   const node = $(id);
@@ -27,6 +39,7 @@ function setText(id, text) {
 }
 
 function renderStatus(s) {
+  document.body.classList.remove('loading');
   const state = $('node-state');
   state.textContent = s.node.draining ? 'draining' : s.node.ready ? 'ready' : 'not ready';
   state.className = 'badge ' + (s.node.draining ? 'draining' : s.node.ready ? 'ready' : 'down');
@@ -41,9 +54,9 @@ function renderStatus(s) {
   setText('calls-ended', sum(c.ended));
   setText('calls-failed', c.failed);
   setText('calls-rejected', sum(c.rejected));
-  setText('media-rtp', `${s.media.packetsReceived} / ${s.media.packetsSent}`);
-  setText('media-late', `${s.media.lateSends} · ${s.media.latenessP99Ms.toFixed(1)} ms`);
-  setText('sip-invites', `${s.sip.requests.INVITE || 0} · ${s.sip.responses['503'] || 0}`);
+  setText('media-rtp', `${compact(s.media.packetsReceived)} / ${compact(s.media.packetsSent)}`);
+  setText('media-late', `${compact(s.media.lateSends)} · ${s.media.latenessP99Ms.toFixed(1)} ms`);
+  setText('sip-invites', `${compact(s.sip.requests.INVITE || 0)} · ${compact(s.sip.responses['503'] || 0)}`);
   setText('actors-dead', s.actors.deadLetters);
   renderBars('by-state', c.byState);
   renderBars('by-flow', c.byFlow);
@@ -64,7 +77,7 @@ function renderBars(id, counts) {
 function renderSkills(skills) {
   const box = $('skills');
   if (!skills || skills.length === 0) {
-    box.replaceChildren(el('p', { class: 'muted' }, 'No router running: no skills.'));
+    box.replaceChildren(el('p', { class: 'muted' }, 'No skills: this engine runs no router.'));
     return;
   }
   box.replaceChildren(...skills.map((k) => el('div', { class: 'skill', 'data-skill': k.skill },
@@ -76,21 +89,24 @@ function renderSkills(skills) {
       el('dt', {}, 'abandonment'), el('dd', { class: 'abandonment' }, pct(k.arrivals ? k.abandonmentRate : null)),
       el('dt', {}, 'service level'), el('dd', { class: 'sl' }, pct(k.serviceLevel)),
       el('dt', {}, 'ASA'), el('dd', { class: 'asa' }, secs(k.asaSeconds)),
-      el('dt', {}, 'agents'), el('dd', { class: 'agents' }, Object.entries(k.agents).filter(([, n]) => n > 0).map(([st, n]) => `${st} ${n}`).join(', ') || 'none'),
-      el('dt', {}, 'callbacks'), el('dd', { class: 'callbacks' }, `${k.callbacksPending} pending · ${k.callbacksDialled} dialled · ${k.callbacksFailed} failed`),
+      el('dt', { title: 'agents with this skill by state; an agent busy with a call counts under that call\'s skill only' }, 'agents'),
+      el('dd', { class: 'agents' }, ...(Object.entries(k.agents).some(([, n]) => n > 0) ? figs(Object.entries(k.agents).filter(([, n]) => n > 0).map(([st, n]) => `${st} ${n}`), ', ') : ['none'])),
+      el('dt', {}, 'callbacks'), el('dd', { class: 'callbacks' }, ...figs([`${k.callbacksPending} pending`, `${k.callbacksDialled} dialled`, `${k.callbacksFailed} failed`])),
       el('dt', {}, 'messages'), el('dd', { class: 'messages' }, k.messages)))));
 }
 
 function renderCalls(live, recent) {
   const now = Date.now();
   $('live-calls').tBodies[0].replaceChildren(...live.map((c) => row(c.callId,
-    [c.callId, c.from, `${c.flow}@${c.version}`, c.state, c.step || '–', secs((now - Date.parse(c.startedAt)) / 1000)])));
+    [c.callId, c.from, `${c.flow}@${c.version}`, c.state, c.step || '–', age((now - Date.parse(c.startedAt)) / 1000)])));
   $('recent-calls').tBodies[0].replaceChildren(...recent.map((c) => row(c.callId,
     [c.callId, c.flow, c.outcome, time(c.endedAt)])));
+  setText('live-empty', live.length === 0 ? 'No call in progress.' : '');
+  setText('recent-empty', recent.length === 0 ? 'No call has ended yet.' : '');
 }
 
 function row(callId, cells) {
-  const tr = el('tr', { 'data-call': callId }, ...cells.map((v) => el('td', { title: String(v) }, v)));
+  const tr = el('tr', { 'data-call': callId }, ...cells.map((v, i) => el('td', { title: String(v), class: i === cells.length - 1 ? 'num' : '' }, v)));
   tr.addEventListener('click', () => { selectedCall = callId; loadTimeline(); });
   return tr;
 }
@@ -98,11 +114,20 @@ function row(callId, cells) {
 async function loadTimeline() {
   if (!selectedCall) return;
   const response = await fetch(`/api/calls/${encodeURIComponent(selectedCall)}`);
-  if (!response.ok) { $('timeline').replaceChildren(el('li', { class: 'muted' }, 'This call is no longer kept.')); return; }
+  if (!response.ok) { showTimeline([], 'This call is no longer kept.'); return; }
   const view = await response.json();
   setText('timeline-call', `${view.call.callId} · ${view.call.state}${view.call.outcome ? ' · ' + view.call.outcome : ''}`);
-  $('timeline').replaceChildren(...view.timeline.map((e) => el('li', {},
-    el('span', { class: 't' }, time(e.at)), el('span', { class: 'k' }, e.kind), `${e.step ? e.step + ': ' : ''}${e.detail}`)));
+  showTimeline(view.timeline.map((e) => el('li', {},
+    el('span', { class: 't' }, time(e.at)), el('span', { class: 'k' }, e.kind), `${e.step ? e.step + ': ' : ''}${e.detail}`)),
+  'This call has no timeline entries yet.');
+}
+
+// The timeline's entries, or a plain hint (not a list item) when there are none.
+function showTimeline(items, hint) {
+  $('timeline').replaceChildren(...items);
+  $('timeline').hidden = items.length === 0;
+  $('timeline-hint').hidden = items.length !== 0;
+  setText('timeline-hint', hint);
 }
 
 function addPoint(p) {
@@ -111,8 +136,13 @@ function addPoint(p) {
 }
 
 function drawChart(canvas, series, title) {
+  // Drawn at the size the canvas is shown (and the screen's pixel ratio), so its text is never scaled down.
+  const ratio = window.devicePixelRatio || 1;
+  const w = Math.max(200, canvas.clientWidth); const h = Number(canvas.dataset.height);
+  if (canvas.width !== Math.round(w * ratio)) { canvas.width = Math.round(w * ratio); canvas.height = Math.round(h * ratio); }
   const ctx = canvas.getContext('2d');
-  const w = canvas.width; const h = canvas.height; const left = 34; const top = 18; const bottom = 16;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const left = 34; const top = 18; const bottom = 16;
   ctx.clearRect(0, 0, w, h);
   ctx.font = '11px sans-serif';
   ctx.fillStyle = '#6b7280';
@@ -154,12 +184,110 @@ function drawCharts() {
 
 async function loadFlows() {
   const response = await fetch('/api/flows');
-  if (!response.ok) return;
+  if (!response.ok) { $('flows').replaceChildren(el('p', { class: 'muted' }, `Flows could not be read (${response.status}).`)); return; }
   const flows = await response.json();
+  if (flows.length === 0) { $('flows').replaceChildren(el('p', { class: 'muted' }, 'No flow is loaded.')); return; }
   $('flows').replaceChildren(...flows.map((f) => el('div', { class: 'flow', 'data-flow': f.id },
     el('h3', {}, `${f.id} ${f.version}`),
     el('p', { class: 'muted' }, `${f.file} · ${f.steps} steps · start ${f.start} · ${f.calls} calls · live since ${time(f.loadedAt)} · versions seen: ${f.versions.map((v) => v.version).join(', ')}`),
-    el('div', { class: 'graph' }, el('img', { src: `/api/flows/${encodeURIComponent(f.id)}/graph.svg`, alt: `graph of ${f.id}` })))));
+    el('div', { class: 'graph' }, el('p', { class: 'muted' }, 'Drawing…')))));
+  for (const f of flows) {
+    const box = document.querySelector(`.flow[data-flow="${CSS.escape(f.id)}"] .graph`);
+    const graph = await fetch(`/api/flows/${encodeURIComponent(f.id)}/graph.json`);
+    box.replaceChildren(graph.ok ? drawFlowGraph(await graph.json()) : el('p', { class: 'muted' }, `No graph (${graph.status}).`));
+  }
+}
+
+// Flow graphs are laid out by dagre (bundled: /dashboard/dagre.min.js, MIT) from /api/flows/{id}/graph.json: boxes sized
+// to their measured text, edge labels placed by the layout as nodes of their own so nothing overlaps, start at the top.
+const SVG = 'http://www.w3.org/2000/svg';
+const KIND_FILL = { menu: '#dbeafe', digits: '#e0e7ff', play: '#dcfce7', branch: '#fef9c3', set: '#fef9c3', goto: '#fef9c3',
+  queue: '#ffedd5', callback: '#fce7f3', message: '#fce7f3', transfer: '#ede9fe', hangup: '#e5e7eb', return: '#e5e7eb' };
+const svg = (tag, attrs = {}, ...children) => {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+};
+let measureContext = null;
+function textWidth(text, font) {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  measureContext.font = font;
+  return measureContext.measureText(text).width;
+}
+const NAME_FONT = 'bold 12px system-ui, sans-serif';
+const KIND_FONT = '10px system-ui, sans-serif';
+const LABEL_FONT = '10px system-ui, sans-serif';
+
+// A long step name on two lines, cut after an underscore or hyphen near its middle, so wide ranks stay narrow.
+function nameLines(name) {
+  if (name.length <= 12) return [name];
+  const half = Math.ceil(name.length / 2);
+  let cut = -1;
+  for (let i = 0; i < name.length - 1; i++) if ((name[i] === '_' || name[i] === '-') && (cut < 0 || Math.abs(i + 1 - half) < Math.abs(cut - half))) cut = i + 1;
+  return cut > 0 ? [name.slice(0, cut), name.slice(cut)] : [name];
+}
+
+function drawFlowGraph(flow) {
+  const g = new dagre.graphlib.Graph({ multigraph: true });
+  g.setGraph({ rankdir: 'TB', nodesep: 8, ranksep: 22, edgesep: 4, marginx: 4, marginy: 4 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const step of flow.steps) {
+    const lines = nameLines(step.name);
+    const width = Math.ceil(Math.max(...lines.map((l) => textWidth(l, NAME_FONT)), textWidth(step.kind, KIND_FONT))) + 14;
+    g.setNode(step.name, { step, lines, width, height: 18 + 14 * lines.length });
+  }
+  flow.edges.forEach((e, i) => {
+    const label = e.label || '';
+    g.setEdge(e.from, e.to, { label, width: label ? Math.ceil(textWidth(label, LABEL_FONT)) + 4 : 0, height: label ? 13 : 0, labelpos: 'c' }, `e${i}`);
+  });
+  dagre.layout(g);
+  const { width, height } = g.graph();
+  const root = svg('svg', { class: 'flow-graph', viewBox: `0 0 ${Math.ceil(width)} ${Math.ceil(height)}`, width: Math.ceil(width),
+    'font-family': 'system-ui, sans-serif', role: 'img', 'aria-label': `graph of ${flow.id} ${flow.version}` });
+  root.style.setProperty('--natural-width', `${Math.ceil(width)}px`);
+  const id = `arrow-${flow.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  root.append(svg('defs', {}, svg('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+    svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#667' }))));
+  const edges = svg('g', { class: 'edges' });
+  const labels = svg('g', { class: 'edge-labels' });
+  for (const e of g.edges()) {
+    const edge = g.edge(e);
+    edges.append(svg('path', { class: 'edge', d: curve(edge.points), fill: 'none', stroke: '#667', 'stroke-width': 1.2, 'marker-end': `url(#${id})` }));
+    if (edge.label) {
+      const label = svg('g', { class: 'edge-label', 'data-from': e.v, 'data-to': e.w });
+      label.append(svg('rect', { x: edge.x - edge.width / 2, y: edge.y - edge.height / 2, width: edge.width, height: edge.height, rx: 3, fill: '#fff', 'fill-opacity': 0.9 }));
+      label.append(svg('text', { x: edge.x, y: edge.y + 3.5, 'text-anchor': 'middle', 'font-size': 10, fill: '#334' }, edge.label));
+      label.append(svg('title', {}, `${e.v} → ${e.w}: ${edge.label}`));
+      labels.append(label);
+    }
+  }
+  const nodes = svg('g', { class: 'steps' });
+  for (const name of g.nodes()) {
+    const n = g.node(name);
+    const start = name === flow.start;
+    const x = n.x - n.width / 2; const y = n.y - n.height / 2;
+    nodes.append(svg('g', { class: start ? 'step start' : 'step', 'data-step': name },
+      svg('rect', { x, y, width: n.width, height: n.height, rx: 8, fill: KIND_FILL[n.step.kind] || '#f3f4f6', stroke: start ? '#1d4ed8' : '#667', 'stroke-width': start ? 2 : 1 }),
+      ...n.lines.map((line, i) => svg('text', { x: n.x, y: y + 15 + 14 * i, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 'bold', fill: '#111' }, line)),
+      svg('text', { x: n.x, y: y + 15 + 14 * n.lines.length, 'text-anchor': 'middle', 'font-size': 10, fill: '#445' }, n.step.kind),
+      svg('title', {}, `${name} (${n.step.kind})${start ? ', start' : ''}`)));
+  }
+  root.append(edges, nodes, labels);
+  return root;
+}
+
+// A smooth path through dagre's edge points: straight to the first midpoint, then quadratic curves through each point.
+function curve(points) {
+  const f = (v) => v.toFixed(1);
+  if (points.length < 3) return `M${f(points[0].x)},${f(points[0].y)} L${f(points[points.length - 1].x)},${f(points[points.length - 1].y)}`;
+  let d = `M${f(points[0].x)},${f(points[0].y)}`;
+  for (let i = 1; i < points.length - 1; i++) {
+    const p = points[i]; const q = points[i + 1];
+    const mid = i === points.length - 2 ? q : { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+    d += ` Q${f(p.x)},${f(p.y)} ${f(mid.x)},${f(mid.y)}`;
+  }
+  return d;
 }
 
 function setupDrain() {

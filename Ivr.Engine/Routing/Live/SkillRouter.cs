@@ -36,6 +36,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _callActors = [];
     private readonly Dictionary<string, Talk> _talks = new(StringComparer.Ordinal);
     private readonly Dictionary<long, Talk> _callbackTalks = [];
+    private readonly Dictionary<string, string> _wrapUpSkill = new(StringComparer.Ordinal);
     private AgentsConfig _config;
     private CallbackDialPlan _dialPlan;
     private ICallbackStore? _callbacks;
@@ -210,6 +211,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         if (wrapUp > TimeSpan.Zero && _agents.ContainsKey(talk.AgentId))
         {
             ReleaseAgent(talk.AgentId, AgentState.WrapUp);
+            _wrapUpSkill[talk.AgentId] = talk.Skill;
             Timers.StartSingleTimer("wrap-" + talk.AgentId, new WrapUpEnded(talk.AgentId), wrapUp);
         }
         else
@@ -442,12 +444,21 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         var now = Now;
         var states = Enum.GetValues<AgentState>();
         var list = new List<SkillStatus>(_lines.Count);
+        var engaged = EngagedSkills();
         foreach (var line in _lines.Values.OrderBy(l => l.Skill, StringComparer.Ordinal))
         {
             var queue = _selector.Queue(line.Skill);
             var byState = states.ToDictionary(s => s, _ => 0);
             foreach (var agent in _agents.Values)
-                if (agent.Skills.Any(s => s.Skill == line.Skill)) byState[_pool.StateOf(agent.Id)]++;
+            {
+                // An agent busy with a call counts under the skill of that call only, so the per-skill "talking" figures
+                // add up to the calls connected; an idle agent counts under every skill it has.
+                var state = _pool.StateOf(agent.Id);
+                var counts = engaged.TryGetValue(agent.Id, out var skills) && IsEngaged(state)
+                    ? skills.Contains(line.Skill)
+                    : agent.Skills.Any(s => s.Skill == line.Skill);
+                if (counts) byState[state]++;
+            }
             list.Add(new SkillStatus(
                 line.Skill,
                 now,
@@ -462,6 +473,26 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
                 line.MessagesRecorded));
         }
         _settings.Status.Publish(list);
+    }
+
+    private static bool IsEngaged(AgentState state) =>
+        state is AgentState.Reserved or AgentState.Ringing or AgentState.Talking or AgentState.WrapUp;
+
+    /// <summary>The skills each agent is busy with now: calls ringing or connected to it, callbacks it dials, its wrap-up.</summary>
+    private Dictionary<string, HashSet<string>> EngagedSkills()
+    {
+        var engaged = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        void Add(string agentId, string skill)
+        {
+            if (!engaged.TryGetValue(agentId, out var skills)) engaged[agentId] = skills = new HashSet<string>(StringComparer.Ordinal);
+            skills.Add(skill);
+        }
+        foreach (var talk in _talks.Values) Add(talk.AgentId, talk.Skill);
+        foreach (var talk in _callbackTalks.Values) Add(talk.AgentId, talk.Skill);
+        foreach (var waiter in _waiters.Values) if (waiter.AgentId is { } agentId) Add(agentId, waiter.Skill);
+        foreach (var dialling in _dialling.Values) Add(dialling.AgentId, dialling.Skill);
+        foreach (var (agentId, skill) in _wrapUpSkill) if (_pool.StateOf(agentId) == AgentState.WrapUp) Add(agentId, skill);
+        return engaged;
     }
 
     private sealed class Waiter(string callId, IActorRef caller, string skill, QueuedCaller place, OfferPolicy? policy)

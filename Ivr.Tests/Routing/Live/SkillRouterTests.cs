@@ -105,7 +105,32 @@ public sealed class SkillRouterTests : Akka.TestKit.Xunit2.TestKit
         y.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
-    private IActorRef StartRouter(CallbackPacer pacer)
+    [Fact]
+    public void AgentWithTwoSkills_TalkingOnABillingCall_CountsAsTalkingForBillingOnly()
+    {
+        // m has both skills: while it talks to a billing caller, support shows it neither talking nor ready, so the
+        // per-skill "talking" figures add up to the one call connected.
+        var status = new RouterStatus();
+        var router = StartRouter(new CallbackPacer(0), status);
+        var call = Enqueue(router, "B1", priority: 5);
+        SetState(router, "m", AgentState.Ready);
+        Assert.Equal("m", call.ExpectMsg<DeliverCall>().AgentId);
+        router.Tell(new AgentAnswered("B1", "m"));
+        SetState(router, "s1", AgentState.Away);
+
+        var talking = status.Snapshot().ToDictionary(s => s.Skill, s => s.AgentsByState[AgentState.Talking], StringComparer.Ordinal);
+        Assert.Equal(1, talking["billing"]);
+        Assert.Equal(0, talking["support"]);
+        var support = status.Snapshot().Single(s => s.Skill == "support").AgentsByState;
+        Assert.Equal((0, 1), (support[AgentState.Ready], support[AgentState.Away]));
+
+        router.Tell(new AgentCallEnded("B1", "m"));
+        SetState(router, "s1", AgentState.Away);
+        Assert.All(status.Snapshot(), s => Assert.Equal(0, s.AgentsByState[AgentState.Talking]));
+        Assert.All(status.Snapshot(), s => Assert.Equal(1, s.AgentsByState[AgentState.Ready]));
+    }
+
+    private IActorRef StartRouter(CallbackPacer pacer, RouterStatus? status = null)
     {
         var agents = new AgentsConfig
         {
@@ -115,9 +140,14 @@ public sealed class SkillRouterTests : Akka.TestKit.Xunit2.TestKit
             [
                 new AgentConfig { Id = "a1", Contact = "sip:a1@127.0.0.1:5091", Skills = [new AgentSkillConfig { Skill = "billing", Level = 5 }] },
                 new AgentConfig { Id = "s1", Contact = "sip:s1@127.0.0.1:5092", Skills = [new AgentSkillConfig { Skill = "support", Level = 5 }] },
+                new AgentConfig
+                {
+                    Id = "m", Contact = "sip:m@127.0.0.1:5093",
+                    Skills = [new AgentSkillConfig { Skill = "billing", Level = 5 }, new AgentSkillConfig { Skill = "support", Level = 5 }],
+                },
             ],
         };
-        return Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, new RouterStatus())
+        return Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, status ?? new RouterStatus())
         {
             InitialState = AgentState.Away,
             Time = _time,

@@ -36,7 +36,7 @@ public static class CallAdmission
         var text = Encoding.UTF8.GetString(invite.Body.Span);
         if (!SdpSession.TryParse(text, out var offer, out var error)) return Admission.Reject(488, "SDP offer unreadable: " + error, Warning("bad SDP"));
 
-        var sdp = SdpNegotiator.Choose(offer);
+        var sdp = SdpNegotiator.Choose(offer, srtp: settings.Srtp);
         if (!sdp.IsSuccess) return Admission.Reject(sdp.StatusCode, sdp.Reason, Warning(sdp.Reason));
 
         var from = invite.From;

@@ -1,3 +1,5 @@
+using Ivr.Engine.Media;
+
 namespace Ivr.Engine.Calls;
 
 /// <summary>What the <see cref="CallManager"/> admits and how it drains.</summary>
@@ -20,4 +22,7 @@ public sealed record CallManagerSettings
 
     /// <summary>The Retry-After value sent with 503 (RFC 3261 §20.33).</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether offers must, may or must not carry SRTP keys (<c>Media:Srtp</c>); required refuses plain offers with 488.</summary>
+    public SrtpPolicy Srtp { get; init; } = SrtpPolicy.Off;
 }

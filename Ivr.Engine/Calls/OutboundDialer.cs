@@ -18,15 +18,18 @@ public sealed class OutboundDialer
     private readonly IMediaSessionFactory _media;
     private readonly Func<SipUri, SipEndPoint?>? _nextHop;
     private readonly ILogger? _log;
+    private readonly SrtpPolicy _srtp;
 
     /// <summary>
     /// Creates the dialer; <paramref name="userAgent"/> yields the UAC once the SIP stack runs (null before);
     /// <paramref name="nextHop"/> says where a target is really reached when it is not the address its URI names (a
-    /// registered phone behind NAT: <see cref="Sip.Registrar.IAgentContacts.NextHopFor"/>).
+    /// registered phone behind NAT: <see cref="Sip.Registrar.IAgentContacts.NextHopFor"/>); <paramref name="srtp"/> puts SDES
+    /// crypto in the offers (RTP/SAVP when required).
     /// </summary>
-    public OutboundDialer(Func<ISipUserAgent?> userAgent, IMediaSessionFactory media, string fromUser, Func<SipUri, SipEndPoint?>? nextHop = null, ILogger? log = null)
+    public OutboundDialer(Func<ISipUserAgent?> userAgent, IMediaSessionFactory media, string fromUser, Func<SipUri, SipEndPoint?>? nextHop = null, ILogger? log = null, SrtpPolicy srtp = SrtpPolicy.Off)
     {
         _log = log;
+        _srtp = srtp;
         ArgumentNullException.ThrowIfNull(userAgent);
         ArgumentNullException.ThrowIfNull(media);
         ArgumentException.ThrowIfNullOrEmpty(fromUser);
@@ -49,7 +52,7 @@ public sealed class OutboundDialer
         try
         {
             var local = reservation.LocalEndPoint;
-            var offer = SdpNegotiator.CreateOffer(local.Address, local.Port);
+            var offer = SdpNegotiator.CreateOffer(local.Address, local.Port, srtp: _srtp);
             var call = await userAgent.InviteAsync(uri, FromUser, displayName, offer.ToString(), ringTimeout, cancellationToken, _nextHop?.Invoke(uri)).ConfigureAwait(false);
             if (call.Status != OutboundCallStatus.Answered)
             {

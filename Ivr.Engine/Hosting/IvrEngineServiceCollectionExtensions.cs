@@ -76,6 +76,7 @@ public static class IvrEngineServiceCollectionExtensions
             MaxCalls = options.Calls.MaxCalls,
             DrainTimeout = options.Calls.DrainTimeout,
             RetryAfter = options.Calls.RetryAfter,
+            Srtp = options.Media.Srtp,
         };
         services.AddAkka(ActorSystemName, (builder, sp) =>
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ivr.Engine.Media;
 
 namespace Ivr.Engine.Hosting;
 
@@ -10,6 +11,13 @@ public sealed class MediaOptions
 
     /// <summary>The address RTP binds to and SDP advertises; null uses <see cref="SipOptions.Address"/>.</summary>
     public string? Address { get; set; }
+
+    /// <summary>
+    /// SRTP keyed by SDES (RFC 3711, RFC 4568): <c>off</c> (plain RTP; <c>RTP/SAVP</c> offers get 488), <c>optional</c>
+    /// (SRTP when the caller offers <c>a=crypto</c>, plain otherwise; outbound offers carry crypto over <c>RTP/AVP</c>) or
+    /// <c>required</c> (offers without usable crypto get 488; outbound offers are <c>RTP/SAVP</c>).
+    /// </summary>
+    public SrtpPolicy Srtp { get; set; } = SrtpPolicy.Off;
 
     /// <summary>Parses <see cref="PortRange"/>; throws <see cref="FormatException"/> when it is not <c>first-last</c> within 1024-65535.</summary>
     public (int First, int Last) GetPortRange()

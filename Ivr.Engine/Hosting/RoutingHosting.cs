@@ -38,7 +38,8 @@ public static class RoutingHosting
             sp.GetRequiredService<IMediaSessionFactory>(),
             routing.FromUser,
             sp.GetService<IAgentContacts>() is { } registered ? registered.NextHopFor : null,
-            sp.GetRequiredService<ILogger<OutboundDialer>>()));
+            sp.GetRequiredService<ILogger<OutboundDialer>>(),
+            options.Media.Srtp));
         return services;
     }
 

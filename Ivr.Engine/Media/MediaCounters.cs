@@ -11,6 +11,8 @@ public sealed class MediaCounters
     private long _dtmfReceived;
     private long _dtmfSent;
     private long _natLatched;
+    private long _srtpAuthFailures;
+    private long _srtpReplays;
 
     /// <summary>RTP packets accepted from the expected source.</summary>
     public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
@@ -32,6 +34,18 @@ public sealed class MediaCounters
 
     /// <summary>Counts one dropped datagram.</summary>
     public void PacketIgnored() => Interlocked.Increment(ref _packetsIgnored);
+
+    /// <summary>SRTP packets dropped because their tag did not authenticate (tampered, wrongly keyed, malformed, key expired).</summary>
+    public long SrtpAuthenticationFailures => Interlocked.Read(ref _srtpAuthFailures);
+
+    /// <summary>SRTP packets dropped as replays (RFC 3711 §3.3.2).</summary>
+    public long SrtpReplays => Interlocked.Read(ref _srtpReplays);
+
+    /// <summary>Counts one SRTP packet that failed authentication.</summary>
+    public void SrtpAuthenticationFailed() => Interlocked.Increment(ref _srtpAuthFailures);
+
+    /// <summary>Counts one replayed SRTP packet.</summary>
+    public void SrtpReplayed() => Interlocked.Increment(ref _srtpReplays);
 
     /// <summary>Counts one received key press.</summary>
     public void DigitReceived() => Interlocked.Increment(ref _dtmfReceived);

@@ -8,6 +8,9 @@ namespace Ivr.Engine.Media;
 /// </summary>
 public sealed record NegotiatedMedia(MediaFormat Format, IPEndPoint RemoteEndPoint, IPEndPoint RemoteRtcpEndPoint, MediaDirection Direction)
 {
+    /// <summary>SRTP keyed by SDES (RFC 4568), or null for plain RTP.</summary>
+    public NegotiatedSrtp? Srtp { get; init; }
+
     /// <summary>True when we should send RTP (sendrecv or sendonly from our side).</summary>
     public bool Sends => Direction is MediaDirection.SendRecv or MediaDirection.SendOnly;
 

@@ -17,6 +17,9 @@ namespace Ivr.Engine.Media;
 /// (<c>0.0.0.0</c>) or the port is 0, the session instead latches to the source of the first RTP packet and sends
 /// there too (symmetric RTP, RFC 4961), and nothing is sent until then. Packets are handled on the receive loop, sends
 /// happen on the pacer thread; events are raised on those threads and must return quickly.
+/// With SRTP negotiated (<see cref="NegotiatedMedia.Srtp"/>), each packet is protected in the send buffer just before it
+/// leaves and unprotected in the receive buffer before anything reads it (RFC 3711 §3.3); a packet that fails
+/// authentication or is a replay is dropped and counted.
 /// </remarks>
 public sealed class RtpMediaSession : IMediaSession, IPacedSender
 {
@@ -35,7 +38,8 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     private readonly Socket _socket;
     private readonly Lock _gate = new();
     private readonly Lock _recordGate = new();
-    private readonly byte[] _sendBuffer = new byte[RtpPacket.FixedHeaderSize + MaxPacketSamples];
+    // Room past the largest packet for the SRTP authentication tag.
+    private readonly byte[] _sendBuffer = new byte[RtpPacket.FixedHeaderSize + MaxPacketSamples + SrtpContext.MaxTagLength];
     private readonly byte[] _payload = new byte[MaxPacketSamples];
     // Allocated on first use (most calls only play prompts): they would otherwise live, and be copied by the GC, for
     // the whole call.
@@ -70,10 +74,13 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     private int _dtmfIndex;
     private int _dtmfSlots;
     private int _gapSlots;
+    private NegotiatedSrtp? _srtp;
+    private SrtpContext? _srtpSend;
 
     // Receive state: owned by the receive loop, except the expected source (set under _gate, read volatile).
     private volatile SocketAddress? _expectedSource;
     private volatile MediaFormat _receiveFormat = MediaFormat.Default;
+    private volatile SrtpContext? _srtpReceive;
     private RtpReceiverStats? _stats;
     private uint _remoteSsrc;
     private long _audioPosition; // samples of the caller's stream before the last audio packet (RTP time)
@@ -88,6 +95,8 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     private long _packetsIgnored;
     private long _packetsFromUnexpectedSource;
     private long _faults;
+    private long _srtpAuthFailures;
+    private long _srtpReplays;
 
     /// <summary>
     /// Binds a socket on a port from <paramref name="ports"/>; call <see cref="Configure"/> with the negotiated media, then
@@ -172,6 +181,15 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
     /// <summary>RTP packets dropped because they came from another address or port than the negotiated one.</summary>
     public long PacketsFromUnexpectedSource => Interlocked.Read(ref _packetsFromUnexpectedSource);
 
+    /// <summary>SRTP packets dropped because they did not authenticate (tampered, keyed otherwise, malformed, key expired).</summary>
+    public long SrtpAuthenticationFailures => Interlocked.Read(ref _srtpAuthFailures);
+
+    /// <summary>SRTP packets dropped as replays (RFC 3711 §3.3.2).</summary>
+    public long SrtpReplays => Interlocked.Read(ref _srtpReplays);
+
+    /// <summary>True when the media is SRTP (keys agreed by SDES).</summary>
+    public bool IsSecure => _srtpReceive is not null;
+
     /// <summary>Exceptions thrown by event handlers on the receive loop (contained and counted).</summary>
     public long Faults => Interlocked.Read(ref _faults);
 
@@ -180,7 +198,8 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
 
     /// <summary>
     /// Applies the outcome of offer/answer (RFC 3264): codec, payload types, packet time and remote address. May be
-    /// called again (re-INVITE); the RTP stream keeps its SSRC, sequence numbers and timestamps (RFC 3550 §5.1).
+    /// called again (re-INVITE); the RTP stream keeps its SSRC, sequence numbers and timestamps (RFC 3550 §5.1), and SRTP
+    /// keeps its crypto contexts (ROC, replay list) while the keys stay the same.
     /// </summary>
     public void Configure(NegotiatedMedia media)
     {
@@ -210,6 +229,14 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
             _sendAddress = unspecified ? null : media.RemoteEndPoint.Serialize();
             _expectedSource = _latch ? null : _sendAddress;
             _receiveFormat = format;
+            if (media.Srtp is null || !media.Srtp.SameKeys(_srtp))
+            {
+                // A context being replaced may still be in use on the receive loop: it is left to the finalizer.
+                _srtpSend?.Dispose();
+                _srtpSend = media.Srtp?.CreateSendContext();
+                _srtpReceive = media.Srtp?.CreateReceiveContext();
+                _srtp = media.Srtp;
+            }
         }
     }
 
@@ -407,6 +434,8 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
             _current = null;
             _queue.Clear();
             _digits.Clear();
+            _srtpSend?.Dispose();
+            _srtpSend = null;
         }
 
         _pacer.Unregister(this);
@@ -423,6 +452,8 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
         {
             await _receiveTask.ConfigureAwait(false);
         }
+
+        _srtpReceive?.Dispose();
     }
 
     /// <summary>Sends every packet due by <paramref name="scheduled"/> (see <see cref="IPacedSender.OnTick"/>).</summary>
@@ -453,6 +484,12 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
                 }
 
                 var length = BuildPacket(ref finished);
+                if (length > 0 && _srtpSend is { } srtp)
+                {
+                    // RFC 3711 §3.3: encrypt the payload in place, the tag appended in the buffer's spare room.
+                    length = srtp.Protect(_sendBuffer, length);
+                }
+
                 if (length > 0)
                 {
                     try
@@ -630,7 +667,13 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
 
                 try
                 {
-                    OnDatagram(buffer.AsSpan(0, received), source);
+                    var datagram = buffer.AsSpan(0, received);
+                    if (_srtpReceive is { } srtp && !TryUnprotect(srtp, ref datagram))
+                    {
+                        continue;
+                    }
+
+                    OnDatagram(datagram, source);
                 }
 #pragma warning disable CA1031 // A handler's bug must not stop this call's media; it is counted.
                 catch (Exception)
@@ -644,6 +687,35 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    // RFC 3711 §3.3: authenticate, check replay and decrypt in place before the packet is read. What is not RTP (and
+    // RTCP multiplexed on the port) passes through to be ignored as it is without SRTP.
+    private bool TryUnprotect(SrtpContext srtp, ref Span<byte> datagram)
+    {
+        if (datagram.Length < RtpPacket.FixedHeaderSize || datagram[0] >> 6 != RtpPacket.RtpVersion
+            || (datagram[1] & 0x7F) is >= 72 and <= 76)
+        {
+            return true;
+        }
+
+        switch (srtp.Unprotect(datagram, out var length))
+        {
+            case SrtpUnprotectResult.Ok:
+                datagram = datagram[..length];
+                return true;
+            case SrtpUnprotectResult.Replayed:
+                Interlocked.Increment(ref _srtpReplays);
+                _counters.SrtpReplayed();
+                break;
+            default:
+                Interlocked.Increment(ref _srtpAuthFailures);
+                _counters.SrtpAuthenticationFailed();
+                break;
+        }
+
+        _counters.PacketIgnored();
+        return false;
     }
 
     internal void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source)

@@ -6,12 +6,15 @@ namespace Ivr.Engine.Media;
 
 /// <summary>
 /// SDP offer/answer (RFC 3264) for one G.711 audio stream with RFC 4733 telephone-events: answering offers
-/// (UAS), creating offers and processing their answers (UAC legs).
+/// (UAS), creating offers and processing their answers (UAC legs). With an <see cref="SrtpPolicy"/> other than off, SDES
+/// keys (RFC 4568 §5–§7) travel in <c>a=crypto</c> lines and the stream is SRTP (<c>RTP/SAVP</c>, RFC 3711).
 /// </summary>
 public static class SdpNegotiator
 {
     private const string TelephoneEvent = "telephone-event";
     private const string DtmfEvents = "0-15";
+    private const string PlainProfile = "RTP/AVP";
+    private const string SecureProfile = "RTP/SAVP";
     private static readonly AudioCodec[] AllCodecs = [AudioCodec.Pcmu, AudioCodec.Pcma];
 
     /// <summary>
@@ -24,13 +27,14 @@ public static class SdpNegotiator
         int localPort,
         IReadOnlyCollection<AudioCodec>? supported = null,
         long? sessionId = null,
-        long? sessionVersion = null)
+        long? sessionVersion = null,
+        SrtpPolicy srtp = SrtpPolicy.Off)
     {
         ArgumentNullException.ThrowIfNull(offer);
         ArgumentNullException.ThrowIfNull(localAddress);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(localPort);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(localPort, 65535);
-        var choice = Choose(offer, supported);
+        var choice = Choose(offer, supported, srtp);
         return choice.IsSuccess
             ? SdpNegotiationResult.Success(choice.Media, WriteAnswer(choice, localAddress, localPort, sessionId, sessionVersion))
             : SdpNegotiationResult.Failure(choice.Reason);
@@ -42,16 +46,24 @@ public static class SdpNegotiator
     /// telephone-event at the offerer's PT and ptime 30 if asked (else 20); our direction mirrors the offer's (§6.1). No
     /// acceptable audio stream yields a 488 choice saying why.
     /// </summary>
-    public static SdpOfferChoice Choose(SdpSession offer, IReadOnlyCollection<AudioCodec>? supported = null)
+    /// <remarks>
+    /// SRTP (<paramref name="srtp"/>): off accepts <c>RTP/AVP</c> only and ignores <c>a=crypto</c>; optional also accepts
+    /// <c>RTP/SAVP</c> and answers the first usable <c>a=crypto</c> of either profile with a fresh key of our own
+    /// (RFC 4568 §7.1.2), plain RTP when an <c>RTP/AVP</c> stream has none; required accepts only a stream with a usable
+    /// <c>a=crypto</c>. A line with MKI, an unsupported suite, lifetime or session parameter is passed over for the next.
+    /// </remarks>
+    public static SdpOfferChoice Choose(SdpSession offer, IReadOnlyCollection<AudioCodec>? supported = null, SrtpPolicy srtp = SrtpPolicy.Off)
     {
         ArgumentNullException.ThrowIfNull(offer);
         supported ??= AllCodecs;
         var reasons = new List<string>();
         for (var i = 0; i < offer.Media.Count; i++)
         {
-            if (TryAccept(offer, offer.Media[i], supported, reasons, out var negotiated))
+            var media = offer.Media[i];
+            if (TryAccept(offer, media, supported, reasons, srtp != SrtpPolicy.Off, out var negotiated)
+                && TryAgreeSrtp(media, srtp, reasons, out var keys))
             {
-                return SdpOfferChoice.Accepted(offer, i, negotiated with { Direction = Mirror(negotiated.Direction) });
+                return SdpOfferChoice.Accepted(offer, i, negotiated with { Direction = Mirror(negotiated.Direction), Srtp = keys });
             }
         }
 
@@ -86,7 +98,7 @@ public static class SdpNegotiator
         {
             var media = offered[i];
             answerMedia.Add(i == choice.StreamIndex
-                ? BuildAudio(localPort, choice.Media.Format, choice.Media.Direction)
+                ? BuildAudio(localPort, choice.Media.Format, choice.Media.Direction, media.Protocol, choice.Media.Srtp)
                 : new SdpMediaDescription
                 {
                     // RFC 3264 §6: a rejected stream keeps its m-line, with port 0 and the offered formats.
@@ -109,7 +121,9 @@ public static class SdpNegotiator
     /// <summary>
     /// Creates an offer for a UAC leg (RFC 3264 §5): one audio stream with <paramref name="codecs"/> (PCMU then PCMA by
     /// default), telephone-event/8000 at <paramref name="dtmfPayloadType"/> with events 0-15, and ptime. A re-offer keeps
-    /// the session id and increments the version (RFC 3264 §8); sendonly puts the peer on hold (§8.4).
+    /// the session id and increments the version (RFC 3264 §8); sendonly puts the peer on hold (§8.4). With
+    /// <paramref name="srtp"/> optional or required the stream carries one <c>a=crypto</c> per suite, each with a fresh key
+    /// (RFC 4568 §7.1.1), over <c>RTP/AVP</c> (optional: a peer without SRTP can still answer) or <c>RTP/SAVP</c> (required).
     /// </summary>
     public static SdpSession CreateOffer(
         IPAddress localAddress,
@@ -119,7 +133,8 @@ public static class SdpNegotiator
         IReadOnlyList<AudioCodec>? codecs = null,
         long? sessionId = null,
         long? sessionVersion = null,
-        MediaDirection direction = MediaDirection.SendRecv)
+        MediaDirection direction = MediaDirection.SendRecv,
+        SrtpPolicy srtp = SrtpPolicy.Off)
     {
         ArgumentNullException.ThrowIfNull(localAddress);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(localPort);
@@ -134,6 +149,9 @@ public static class SdpNegotiator
 
         var maps = codecs.Select(c => SdpRtpMap.ForStaticPayloadType((int)c)!).ToList();
         maps.Add(new SdpRtpMap(dtmfPayloadType, TelephoneEvent, MediaFormat.ClockRate));
+        var crypto = srtp == SrtpPolicy.Off
+            ? []
+            : SrtpSuites.All.Select((suite, i) => new SdpLine('a', SdpCrypto.ForKey(i + 1, suite, NegotiatedSrtp.NewKey()).ToString())).ToArray();
         return new SdpSession
         {
             Origin = Origin(localAddress, sessionId, sessionVersion),
@@ -145,7 +163,7 @@ public static class SdpNegotiator
                 {
                     Media = "audio",
                     Port = localPort,
-                    Protocol = "RTP/AVP",
+                    Protocol = srtp == SrtpPolicy.Required ? SecureProfile : PlainProfile,
                     Formats = maps.Select(m => m.PayloadType.ToString(CultureInfo.InvariantCulture)).ToArray(),
                     RtpMaps = maps,
                     FormatParameters = new Dictionary<string, string>
@@ -154,6 +172,7 @@ public static class SdpNegotiator
                     },
                     Ptime = packetTimeMs,
                     Direction = direction,
+                    OtherLines = crypto,
                 },
             ],
         };
@@ -162,7 +181,9 @@ public static class SdpNegotiator
     /// <summary>
     /// Applies the answer to our offer (RFC 3264 §5, §6): same number of m-lines, our audio stream not rejected, a codec
     /// we offered; DTMF at the answerer's telephone-event PT; our direction is what both our offer and the mirrored
-    /// answer allow (RFC 3264 §6.1). Failure otherwise.
+    /// answer allow (RFC 3264 §6.1). When we offered <c>a=crypto</c>, the answer's line with one of our tags and its suite
+    /// keys SRTP (RFC 4568 §7.1.3); no such line is a failure if we offered <c>RTP/SAVP</c> or the answer says
+    /// <c>RTP/SAVP</c>, plain RTP otherwise. Failure otherwise.
     /// </summary>
     public static SdpNegotiationResult ProcessAnswer(SdpSession offer, SdpSession answer)
     {
@@ -190,13 +211,20 @@ public static class SdpNegotiator
 
             var offeredCodecs = ours.PayloadTypes.Select(pt => ToCodec(ours.GetRtpMap(pt))).OfType<AudioCodec>().ToArray();
             var reasons = new List<string>();
-            if (!TryAccept(answer, theirs, offeredCodecs, reasons, out var negotiated))
+            var ourCrypto = SdpCrypto.From(ours);
+            if (!TryAccept(answer, theirs, offeredCodecs, reasons, ourCrypto.Count > 0, out var negotiated))
             {
                 return SdpNegotiationResult.Failure($"Unusable answer: {string.Join("; ", reasons)}.");
             }
 
+            NegotiatedSrtp? keys = null;
+            if (ourCrypto.Count > 0 && !TryReadAnsweredCrypto(ours, theirs, ourCrypto, out keys, out var problem))
+            {
+                return SdpNegotiationResult.Failure($"Unusable answer: {problem}.");
+            }
+
             var offered = ours.Direction ?? offer.Direction ?? MediaDirection.SendRecv;
-            return SdpNegotiationResult.Success(negotiated with { Direction = Intersect(offered, Mirror(negotiated.Direction)) });
+            return SdpNegotiationResult.Success(negotiated with { Direction = Intersect(offered, Mirror(negotiated.Direction)), Srtp = keys });
         }
 
         return SdpNegotiationResult.Failure("The offer has no audio stream.");
@@ -208,6 +236,7 @@ public static class SdpNegotiator
         SdpMediaDescription media,
         IReadOnlyCollection<AudioCodec> supported,
         List<string> reasons,
+        bool allowSecure,
         out NegotiatedMedia negotiated)
     {
         negotiated = null!;
@@ -223,9 +252,10 @@ public static class SdpNegotiator
             return false;
         }
 
-        if (!string.Equals(media.Protocol, "RTP/AVP", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(media.Protocol, PlainProfile, StringComparison.OrdinalIgnoreCase)
+            && !(allowSecure && string.Equals(media.Protocol, SecureProfile, StringComparison.OrdinalIgnoreCase)))
         {
-            reasons.Add($"{label}: only RTP/AVP is supported");
+            reasons.Add(allowSecure ? $"{label}: only RTP/AVP and RTP/SAVP are supported" : $"{label}: only RTP/AVP is supported");
             return false;
         }
 
@@ -281,7 +311,80 @@ public static class SdpNegotiator
         return true;
     }
 
-    private static SdpMediaDescription BuildAudio(int port, MediaFormat format, MediaDirection direction)
+    // RFC 4568 §7.1.2: the first offered a=crypto we can use is answered with its tag and suite and our own key.
+    private static bool TryAgreeSrtp(SdpMediaDescription media, SrtpPolicy policy, List<string> reasons, out NegotiatedSrtp? keys)
+    {
+        keys = null;
+        if (policy == SrtpPolicy.Off)
+        {
+            return true;
+        }
+
+        var problems = new List<string>();
+        foreach (var crypto in SdpCrypto.From(media))
+        {
+            if (crypto.TryGetKey(out var suite, out var key, out var lifetime, out var problem))
+            {
+                keys = new NegotiatedSrtp(crypto.Tag, suite, NegotiatedSrtp.NewKey(), key, lifetime);
+                return true;
+            }
+
+            problems.Add(problem);
+        }
+
+        var secure = string.Equals(media.Protocol, SecureProfile, StringComparison.OrdinalIgnoreCase);
+        if (!secure && policy == SrtpPolicy.Optional)
+        {
+            return true;
+        }
+
+        var why = problems.Count == 0 ? "no a=crypto" : string.Join(", ", problems);
+        reasons.Add($"audio stream {media.Port} {media.Protocol}: SRTP {(secure ? "offered" : "required")} but {why} (RFC 4568)");
+        return false;
+    }
+
+    // RFC 4568 §7.1.3: the answer names one of our tags with the same suite, and carries the key the answerer sends with.
+    private static bool TryReadAnsweredCrypto(
+        SdpMediaDescription ours,
+        SdpMediaDescription theirs,
+        IReadOnlyList<SdpCrypto> ourCrypto,
+        out NegotiatedSrtp? keys,
+        out string problem)
+    {
+        keys = null;
+        problem = string.Empty;
+        var answered = SdpCrypto.From(theirs);
+        foreach (var crypto in answered)
+        {
+            var offered = ourCrypto.FirstOrDefault(c => c.Tag == crypto.Tag && c.Suite == crypto.Suite);
+            if (offered is null)
+            {
+                continue;
+            }
+
+            if (!crypto.TryGetKey(out var suite, out var receiveKey, out var lifetime, out problem)
+                || !offered.TryGetKey(out _, out var sendKey, out _, out problem))
+            {
+                return false;
+            }
+
+            keys = new NegotiatedSrtp(crypto.Tag, suite, sendKey, receiveKey, lifetime);
+            return true;
+        }
+
+        if (string.Equals(ours.Protocol, SecureProfile, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(theirs.Protocol, SecureProfile, StringComparison.OrdinalIgnoreCase))
+        {
+            problem = answered.Count == 0
+                ? "SRTP was offered but the answer has no a=crypto (RFC 4568 §7.1.3)"
+                : "no a=crypto of the answer matches an offered tag and suite (RFC 4568 §7.1.3)";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static SdpMediaDescription BuildAudio(int port, MediaFormat format, MediaDirection direction, string offeredProtocol, NegotiatedSrtp? srtp)
     {
         var maps = new List<SdpRtpMap>
         {
@@ -298,12 +401,14 @@ public static class SdpNegotiator
         {
             Media = "audio",
             Port = port,
-            Protocol = "RTP/AVP",
+            // An SRTP answer keeps the offered profile (RTP/SAVP, or RTP/AVP with crypto); plain RTP answers RTP/AVP.
+            Protocol = srtp is null ? PlainProfile : offeredProtocol,
             Formats = maps.Select(m => m.PayloadType.ToString(CultureInfo.InvariantCulture)).ToArray(),
             RtpMaps = maps,
             FormatParameters = fmtp,
             Ptime = format.PacketTimeMs,
             Direction = direction,
+            OtherLines = srtp is null ? [] : [new SdpLine('a', SdpCrypto.ForKey(srtp.Tag, srtp.Suite, srtp.SendKey.Span).ToString())],
         };
     }
 

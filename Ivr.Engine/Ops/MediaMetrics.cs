@@ -33,6 +33,8 @@ public sealed class MediaMetrics : IDisposable
         _meter.CreateObservableCounter("ivr.media.rtp.packets_sent", () => Pacer?.PacketsSent ?? 0, description: "RTP packets sent by the pacer");
         _meter.CreateObservableCounter("ivr.media.rtp.packets_ignored", () => Counters?.PacketsIgnored ?? 0, description: "Datagrams dropped on RTP ports (not RTP, RTCP, unexpected source)");
         _meter.CreateObservableCounter("ivr.media.rtp.nat_latched", () => Counters?.NatLatched ?? 0, description: "Calls whose peer's RTP came from another address than its SDP named (behind NAT): sent there since");
+        _meter.CreateObservableCounter("ivr.media.srtp.auth_failures", () => Counters?.SrtpAuthenticationFailures ?? 0, description: "SRTP packets dropped: authentication tag did not match");
+        _meter.CreateObservableCounter("ivr.media.srtp.replays", () => Counters?.SrtpReplays ?? 0, description: "SRTP packets dropped as replays (RFC 3711 §3.3.2)");
         _meter.CreateObservableCounter("ivr.media.dtmf.received", () => Counters?.DtmfReceived ?? 0, description: "RFC 4733 key presses received");
         _meter.CreateObservableCounter("ivr.media.dtmf.sent", () => Counters?.DtmfSent ?? 0, description: "RFC 4733 digits sent");
         _meter.CreateObservableCounter("ivr.media.pacing.late_sends", () => Pacer?.LateSends ?? 0, description: "Packets sent more than 5 ms after their due time");

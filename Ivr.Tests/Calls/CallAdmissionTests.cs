@@ -47,6 +47,20 @@ public class CallAdmissionTests
     }
 
     [Fact]
+    public void Decide_SrtpRequiredAndAPlainOffer_Is488SayingSrtpIsRequired_OptionalTakesItPlain()
+    {
+        var session = new InProcessInviteSession("x");
+
+        var required = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings with { Srtp = SrtpPolicy.Required }, CallTestFlows.Catalog, 0, draining: false);
+        var optional = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings with { Srtp = SrtpPolicy.Optional }, CallTestFlows.Catalog, 0, draining: false);
+
+        Assert.Equal((488, false), (required.StatusCode, required.IsAccepted));
+        Assert.Contains(required.Headers, h => h.Name == "Warning" && h.Value.Contains("SRTP required but no a=crypto", StringComparison.Ordinal));
+        Assert.True(optional.IsAccepted);
+        Assert.Null(optional.Media!.Srtp);
+    }
+
+    [Fact]
     public void Decide_UnreadableOffer_Is488BadSdp()
     {
         var session = new InProcessInviteSession("x", sdpOffer: "not sdp at all");

@@ -49,9 +49,10 @@ internal sealed class BaresipProcess : IAsyncDisposable
     /// Writes a config folder in <paramref name="folder"/> whose audio source is <paramref name="sourceWav"/> (8 kHz mono
     /// PCM16; the call ends when it ends), starts <c>baresip -f folder -t 30</c> with stdin closed, waits (bounded)
     /// until it is ready and connects to its <c>ctrl_tcp</c> port. <paramref name="account"/> replaces the default account line
-    /// (a caller that does not register).
+    /// (a caller that does not register). <paramref name="modules"/> are loaded besides the default ones (e.g. <c>srtp.so</c>);
+    /// <paramref name="rtpPorts"/> is baresip's RTP port range.
     /// </summary>
-    public static async Task<BaresipProcess> StartAsync(string folder, string sourceWav, TimeSpan timeout, string? account = null)
+    public static async Task<BaresipProcess> StartAsync(string folder, string sourceWav, TimeSpan timeout, string? account = null, IReadOnlyList<string>? modules = null, string rtpPorts = "30000-30100")
     {
         var sipPort = FreeSipPort();
         var controlPort = FreeTcpPort();
@@ -61,7 +62,8 @@ internal sealed class BaresipProcess : IAsyncDisposable
         // net_interface pins the address baresip puts in its SDP: by default it is the default-route interface's, while
         // its RTP to 127.0.0.1 leaves from 127.0.0.1, and the engine only accepts RTP from the address the SDP gave.
         // baresip also listens for SIP/TLS on sip_listen's port + 1 (hence FreeSipPort).
-        await File.WriteAllTextAsync(Path.Combine(folder, "config"), string.Join('\n',
+        string[] config =
+        [
             "poll_method epoll",
             $"sip_listen 127.0.0.1:{sipPort.ToString(inv)}",
             "net_interface 127.0.0.1",
@@ -70,19 +72,22 @@ internal sealed class BaresipProcess : IAsyncDisposable
             $"audio_source aufile,{sourceWav}",
             "audio_srate 8000",
             "audio_channels 1",
-            "rtp_ports 30000-30100",
+            $"rtp_ports {rtpPorts}",
             "module_path /usr/lib/baresip/modules",
             "module g711.so",
             "module aufile.so",
             "module aubridge.so",
             "module sndfile.so",
+            .. (modules ?? []).Select(m => "module " + m),
             $"snd_path {Path.Combine(folder, "rec")}",
             "module_app account.so",
             "module_app contact.so",
             "module_app menu.so",
             "module_app ctrl_tcp.so",
             $"ctrl_tcp_listen 127.0.0.1:{controlPort.ToString(inv)}",
-            string.Empty));
+            string.Empty,
+        ];
+        await File.WriteAllTextAsync(Path.Combine(folder, "config"), string.Join('\n', config));
         await File.WriteAllTextAsync(Path.Combine(folder, "accounts"), (account ?? "<sip:caller@127.0.0.1>;regint=0;audio_codecs=PCMU") + "\n");
 
         var psi = new ProcessStartInfo("baresip")

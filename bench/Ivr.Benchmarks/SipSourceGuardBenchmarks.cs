@@ -35,8 +35,8 @@ public class SipSourceGuardBenchmarks
             Trusted = AddressRanges.Parse("10.0.0.0/8, 172.16.0.0/12, 203.0.113.0/24", "bench"),
         };
         _quiet = new SipSourceGuard(limits, TimeProvider.System, NullLogger.Instance);
-        _withBan = new SipSourceGuard(limits with { Invite = new SipRate(1e9, 5) }, TimeProvider.System, NullLogger.Instance);
-        for (var i = 0; i < 10; i++) _withBan.Admit(Flooder, SipTrafficClass.Invite);
+        _withBan = new SipSourceGuard(limits with { Options = new SipRate(1, 5) }, TimeProvider.System, NullLogger.Instance);
+        for (var i = 0; i < 10; i++) _withBan.Admit(Flooder, SipTrafficClass.Options);
         for (var i = 0; i < 1000; i++) _withBan.Admit(new IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(0x64400000u + (uint)i)), SipTrafficClass.Options);
         if (_withBan.Check(Flooder) != SipSourceVerdict.Drop) throw new InvalidOperationException("the flooder is not banned");
         _quiet.Admit(Caller, SipTrafficClass.Invite);

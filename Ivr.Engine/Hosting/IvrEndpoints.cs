@@ -21,6 +21,7 @@ public static class IvrEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapOpsEndpoints();
+        app.MapSecurityEndpoints();
         app.MapGet("/readyz", async (SipStackService sip, Flows.LiveFlows flows, CancellationToken ct) =>
         {
             if (!sip.IsReady || sip.Manager is not { } manager) return Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -18,6 +18,7 @@ public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvid
             EnableUdp = options.Transports.Contains(SipProtocol.Udp),
             EnableTcp = options.Transports.Contains(SipProtocol.Tcp),
             NatNetworks = options.NatNetworks,
+            SourceLimits = options.SourceLimits,
             MeterFactory = meterFactory,
         };
         var stack = new SipStack(settings, loggerFactory, time) { IncomingCallHandler = handler, Registrar = registrar };

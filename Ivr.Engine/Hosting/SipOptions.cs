@@ -16,6 +16,9 @@ public sealed class SipOptions
     /// </summary>
     public string NatNetworks { get; set; } = Net.NatNetworks.DefaultList;
 
+    /// <summary>Per-source rate limits and bans (docs/sip-stack.md).</summary>
+    public SipLimitsOptions Limits { get; set; } = new();
+
     /// <summary>Transports to listen on: <c>udp</c>, <c>tcp</c> (both when none is configured).</summary>
     public List<string> Transports { get; set; } = [];
 }

@@ -13,6 +13,9 @@ public sealed record SipStackOptions(IPAddress Address, int Port, IReadOnlyList<
     /// <summary>The ranges a peer behind NAT advertises (<see cref="SipOptions.NatNetworks"/>).</summary>
     public NatNetworks NatNetworks { get; init; } = NatNetworks.Default;
 
+    /// <summary>Per-source rate limits and bans (<see cref="SipOptions.Limits"/>).</summary>
+    public Sip.Stack.SipSourceLimits SourceLimits { get; init; } = Sip.Stack.SipSourceLimits.Default;
+
     /// <summary>The stack options of <paramref name="sip"/>; throws <see cref="FormatException"/> on a bad address or transport.</summary>
     public static SipStackOptions From(SipOptions sip)
     {
@@ -22,6 +25,6 @@ public sealed record SipStackOptions(IPAddress Address, int Port, IReadOnlyList<
             .Select(t => Enum.TryParse<SipProtocol>(t, ignoreCase: true, out var p) ? p : throw new FormatException($"Sip:Transports: unknown transport '{t}'."))
             .Distinct()
             .ToArray();
-        return new SipStackOptions(address, sip.Port, transports) { NatNetworks = NatNetworks.Parse(sip.NatNetworks) };
+        return new SipStackOptions(address, sip.Port, transports) { NatNetworks = NatNetworks.Parse(sip.NatNetworks), SourceLimits = sip.Limits.ToLimits() };
     }
 }

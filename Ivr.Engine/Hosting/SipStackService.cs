@@ -52,6 +52,9 @@ public sealed class SipStackService : IHostedService
     /// <summary>The running stack's counters (requests, responses, retransmissions…), null before start or with a plugged stack.</summary>
     public SipStackCounters? SipCounters => (_stack?.UserAgent as SipStack)?.Counters;
 
+    /// <summary>The running stack's per-source limits and bans, null before start or with a plugged stack.</summary>
+    public SipSourceGuard? SourceGuard => (_stack?.UserAgent as SipStack)?.Sources;
+
     /// <summary>Where SIP listens, empty before start.</summary>
     public IReadOnlyList<string> EndPoints => _stack?.LocalEndPoints.Select(e => e.ToString()).ToArray() ?? [];
 

@@ -13,18 +13,18 @@ public sealed class NatNetworks
     /// <summary>RFC 1918 private, RFC 6598 shared (carrier-grade NAT), IPv4 and IPv6 link-local, RFC 4193 unique local.</summary>
     public const string DefaultList = "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16, fc00::/7, fe80::/10";
 
-    private readonly IPNetwork[] _networks;
+    private readonly AddressRanges _ranges;
 
-    private NatNetworks(IPNetwork[] networks) => _networks = networks;
+    private NatNetworks(AddressRanges ranges) => _ranges = ranges;
 
     /// <summary>The <see cref="DefaultList"/>.</summary>
     public static NatNetworks Default { get; } = Parse(DefaultList);
 
     /// <summary>No network: every advertised address is taken as reachable (NAT handling off).</summary>
-    public static NatNetworks None { get; } = new([]);
+    public static NatNetworks None { get; } = new(AddressRanges.None);
 
     /// <summary>The ranges, as parsed.</summary>
-    public IReadOnlyList<IPNetwork> Networks => _networks;
+    public IReadOnlyList<IPNetwork> Networks => _ranges.Networks;
 
     /// <summary>
     /// Parses a comma- or space-separated list of CIDR ranges (<c>10.0.0.0/8, fc00::/7</c>); empty gives <see cref="None"/>.
@@ -32,29 +32,12 @@ public sealed class NatNetworks
     /// </summary>
     public static NatNetworks Parse(string? list)
     {
-        var entries = (list ?? string.Empty).Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var networks = new IPNetwork[entries.Length];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            if (!IPNetwork.TryParse(entries[i], out networks[i]))
-            {
-                throw new FormatException($"Sip:NatNetworks: '{entries[i]}' is not an address range in CIDR form (like 10.0.0.0/8 or fc00::/7).");
-            }
-        }
-        return networks.Length == 0 ? None : new NatNetworks(networks);
+        var ranges = AddressRanges.Parse(list, "Sip:NatNetworks");
+        return ranges.IsEmpty ? None : new NatNetworks(ranges);
     }
 
     /// <summary>True when <paramref name="address"/> (IPv4-mapped IPv6 included) lies in one of the ranges.</summary>
-    public bool Contains(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        address = Normal(address);
-        foreach (var network in _networks)
-        {
-            if (network.Contains(address)) return true;
-        }
-        return false;
-    }
+    public bool Contains(IPAddress address) => _ranges.Contains(address);
 
     /// <summary>
     /// True when a peer that advertised <paramref name="advertisedHost"/> sends from <paramref name="source"/> through a
@@ -65,12 +48,12 @@ public sealed class NatNetworks
     {
         ArgumentNullException.ThrowIfNull(advertisedHost);
         ArgumentNullException.ThrowIfNull(source);
-        if (_networks.Length == 0 || !IPAddress.TryParse(advertisedHost.Trim('[', ']'), out var advertised)) return false;
+        if (_ranges.IsEmpty || !IPAddress.TryParse(advertisedHost.Trim('[', ']'), out var advertised)) return false;
         return Contains(advertised) && !Normal(advertised).Equals(Normal(source));
     }
 
     /// <inheritdoc />
-    public override string ToString() => string.Join(", ", _networks);
+    public override string ToString() => _ranges.ToString();
 
     private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

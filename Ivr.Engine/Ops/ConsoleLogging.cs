@@ -1,8 +1,13 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Ivr.Engine.Ops;
 
-/// <summary>The engine's console log: one line per event, as text or as JSON (<c>Logging:Format=json</c>), scopes included.</summary>
+/// <summary>
+/// The engine's console log: one line per event, as text or as JSON (<c>Logging:Format=json</c>), scopes included. Control
+/// characters a peer sent never reach the log raw: the text formatter escapes them (<see cref="EscapingConsoleFormatter"/>),
+/// the JSON writer escapes them as JSON does (<c>\u0000</c>).
+/// </summary>
 public static class ConsoleLogging
 {
     /// <summary>Replaces the providers of <paramref name="logging"/> with the console in the format of <paramref name="options"/>.</summary>
@@ -23,9 +28,9 @@ public static class ConsoleLogging
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
         }
-        return logging.AddSimpleConsole(o =>
+        logging.AddConsole(o => o.FormatterName = EscapingConsoleFormatter.FormatterName);
+        return logging.AddConsoleFormatter<EscapingConsoleFormatter, ConsoleFormatterOptions>(o =>
         {
-            o.SingleLine = true;
             o.IncludeScopes = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });

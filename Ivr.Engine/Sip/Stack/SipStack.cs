@@ -41,6 +41,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         Time = timeProvider ?? TimeProvider.System;
         Logger = loggerFactory.CreateLogger<SipStack>();
         _validator = new SipRequestValidator(options.Validator);
+        Sources = new SipSourceGuard(options.SourceLimits, Time, loggerFactory.CreateLogger<SipSourceGuard>(), Counters);
         _stopToken = _stop.Token;
         if (channels is not null)
         {
@@ -70,6 +71,9 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
 
     /// <summary>Counters (requests by method, responses by code, retransmissions, parse errors, 503s).</summary>
     public SipStackCounters Counters { get; }
+
+    /// <summary>The per-source limits and bans.</summary>
+    public SipSourceGuard Sources { get; }
 
     /// <summary>Incoming calls not yet ended.</summary>
     public int ActiveCalls => Volatile.Read(ref _activeCalls);
@@ -125,9 +129,12 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
 
     private void OnReceived(ReadOnlySpan<byte> data, SipEndPoint remote, SipEndPoint local)
     {
+        // A banned source costs a lookup, not a parse.
+        var verdict = Sources.Check(remote.EndPoint.Address);
+        if (verdict == SipSourceVerdict.Drop) return;
         if (!SipParser.Default.TryParse(data, remote.Protocol != SipProtocol.Udp, out var message, out var error))
         {
-            if (error.Code == SipParseErrorCode.Empty) return;
+            if (error.Code == SipParseErrorCode.Empty || !Sources.Admit(remote.EndPoint.Address, SipTrafficClass.Other)) return;
             Counters.ParseError();
             Logger.LogDebug("Unparseable message from {Remote}: {Detail}", remote, error.Detail);
             if (error.CanRespond && message is SipRequest bad && bad.Method != "ACK")
@@ -136,8 +143,32 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
             }
             return;
         }
-        if (message is SipResponse response) OnResponse(response);
+        if (verdict == SipSourceVerdict.Refuse)
+        {
+            if (message is SipRequest refused) RefuseBanned(refused, remote);
+            return;
+        }
+        if (message is SipResponse response) OnResponse(response, remote);
         else OnRequest((SipRequest)message!, remote);
+    }
+
+    // RFC 3261 §21.5.4: 503 with Retry-After, the ban's remaining seconds; an ACK gets nothing (§17.2.1).
+    private void RefuseBanned(SipRequest request, SipEndPoint remote)
+    {
+        if (request.Method == "ACK" || request.TopVia is null || request.CallId is null || request.CSeq is null) return;
+        var busy = SipResponse.CreateFor(request, 503, null, SipIds.NewTag());
+        busy.Headers.Add(SipHeaderNames.RetryAfter, Sources.RetryAfterSeconds(remote.EndPoint.Address).ToString(CultureInfo.InvariantCulture));
+        SendStateless(busy, remote);
+    }
+
+    // Retransmissions and requests inside a live dialog (ACK, BYE, re-INVITE, INFO…) are a known caller's own call: never
+    // counted, so a busy trunk is limited by the calls it starts, not by the traffic of calls already up.
+    private bool AdmitFrom(SipRequest request, string key, SipEndPoint remote)
+    {
+        if (_serverTransactions.ContainsKey(key)) return true;
+        if (request.To?.Tag is { } toTag && request.CallId is { } callId
+            && _dialogs.ContainsKey(SipDialog.DialogKey(callId, toTag, request.From?.Tag ?? ""))) return true;
+        return Sources.Admit(remote.EndPoint.Address, SipSourceGuard.ClassOf(request.Method));
     }
 
     private static string ReasonOf(string detail)
@@ -147,9 +178,13 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         return sb.Length == 0 ? "Bad Request" : sb.ToString();
     }
 
-    private void OnResponse(SipResponse response)
+    private void OnResponse(SipResponse response, SipEndPoint remote)
     {
-        if (SipRequestValidator.ShouldDiscardResponse(response) || response.CSeq is null) return;
+        if (SipRequestValidator.ShouldDiscardResponse(response) || response.CSeq is null)
+        {
+            Sources.Admit(remote.EndPoint.Address, SipTrafficClass.Other);
+            return;
+        }
         if (_clientTransactions.TryGetValue(InviteClientTransaction.ClientKey(response), out var tx))
         {
             if (tx is InviteClientTransaction ict) ict.OnResponse(response);
@@ -161,7 +196,10 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
             && _dialogs.TryGetValue(SipDialog.DialogKey(response.CallId ?? "", response.From?.Tag ?? "", response.To?.Tag ?? ""), out var user))
         {
             user.On2xxRetransmission(response);
+            return;
         }
+        // A response to nothing we sent: counted like any other stray packet.
+        Sources.Admit(remote.EndPoint.Address, SipTrafficClass.Other);
     }
 
     private void OnRequest(SipRequest request, SipEndPoint remote)
@@ -170,10 +208,11 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         var via = request.TopVia;
         if (via is null || request.CSeq is null || request.CallId is null || request.From is null || request.To is null)
         {
-            RespondInvalid(request, remote);
+            if (Sources.Admit(remote.EndPoint.Address, SipTrafficClass.Other)) RespondInvalid(request, remote);
             return;
         }
         var key = ServerKey(request, via, request.Method == "ACK" ? "INVITE" : request.Method);
+        if (!AdmitFrom(request, key, remote)) return;
         StampReceived(request, via, remote);
         if (request.Method == "ACK")
         {

@@ -7,7 +7,8 @@ namespace Ivr.Engine.Sip.Stack;
 /// <summary>
 /// Simple counters of a <see cref="SipStack"/>, also published on a <see cref="Meter"/> named <c>Ivr.Sip</c>
 /// (<c>ivr.sip.requests</c>, <c>ivr.sip.responses</c>, <c>ivr.sip.retransmissions</c>, <c>ivr.sip.parse_errors</c>,
-/// <c>ivr.sip.rejected_overload</c>).
+/// <c>ivr.sip.rejected_overload</c>, and for the per-source limits <c>ivr.sip.source_bans</c>, <c>ivr.sip.source_limited</c>,
+/// <c>ivr.sip.banned_sources</c>).
 /// </summary>
 public sealed class SipStackCounters : IDisposable
 {
@@ -19,6 +20,12 @@ public sealed class SipStackCounters : IDisposable
     private readonly Counter<long> _retransmissionCounter;
     private readonly Counter<long> _parseErrorCounter;
     private readonly Counter<long> _overloadCounter;
+    private readonly Counter<long> _banCounter;
+    private readonly Counter<long> _limitedCounter;
+    private Func<int>? _bannedNow;
+    private long _bans;
+    private long _limitedDropped;
+    private long _limitedRefused;
     private long _retransmissions;
     private long _parseErrors;
     private long _overloaded;
@@ -35,6 +42,9 @@ public sealed class SipStackCounters : IDisposable
         _retransmissionCounter = _meter.CreateCounter<long>("ivr.sip.retransmissions", description: "Messages sent again by timers or received again");
         _parseErrorCounter = _meter.CreateCounter<long>("ivr.sip.parse_errors", description: "Messages refused by the parser");
         _overloadCounter = _meter.CreateCounter<long>("ivr.sip.rejected_overload", description: "INVITEs the SIP stack answered 503 itself (no call handler); capacity and drain refusals are in ivr.calls.rejected");
+        _banCounter = _meter.CreateCounter<long>("ivr.sip.source_bans", description: "Sources banned for going over a per-source limit, by the limit's method");
+        _limitedCounter = _meter.CreateCounter<long>("ivr.sip.source_limited", description: "Packets refused (503) or dropped by a per-source limit or ban, by action");
+        _meter.CreateObservableGauge("ivr.sip.banned_sources", () => _bannedNow?.Invoke() ?? 0, description: "Sources banned now");
     }
 
     /// <summary>A message was received or sent.</summary>
@@ -48,6 +58,15 @@ public sealed class SipStackCounters : IDisposable
 
     /// <summary>INVITEs the stack answered 503 itself because no call handler was set (capacity and drain are decided by the call layer).</summary>
     public long Rejected503 => Interlocked.Read(ref _overloaded);
+
+    /// <summary>Sources banned so far (a source banned twice counts twice).</summary>
+    public long SourceBans => Interlocked.Read(ref _bans);
+
+    /// <summary>Packets dropped by a per-source limit or ban.</summary>
+    public long SourceDropped => Interlocked.Read(ref _limitedDropped);
+
+    /// <summary>Requests answered 503 because their source is banned (<see cref="SipBannedAction.Refuse"/>).</summary>
+    public long SourceRefused => Interlocked.Read(ref _limitedRefused);
 
     /// <summary>Requests received with this method.</summary>
     public long RequestsReceived(string method) => _requests.TryGetValue(method, out var n) ? n : 0;
@@ -94,6 +113,21 @@ public sealed class SipStackCounters : IDisposable
         Interlocked.Increment(ref _overloaded);
         _overloadCounter.Add(1);
         Counted?.Invoke("overloaded");
+    }
+
+    internal void ObserveBannedSources(Func<int> bannedNow) => _bannedNow = bannedNow;
+
+    internal void SourceBanned(string method)
+    {
+        Interlocked.Increment(ref _bans);
+        _banCounter.Add(1, new KeyValuePair<string, object?>("method", method));
+        Counted?.Invoke("source_ban");
+    }
+
+    internal void SourceLimited(bool refused)
+    {
+        Interlocked.Increment(ref refused ? ref _limitedRefused : ref _limitedDropped);
+        _limitedCounter.Add(1, new KeyValuePair<string, object?>("action", refused ? "refused" : "dropped"));
     }
 
     /// <summary>Disposes the meter.</summary>

@@ -43,6 +43,9 @@ public sealed record SipStackSettings
     /// <summary>The host's meter factory for the stack's counters (null: counted, not exported).</summary>
     public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
 
+    /// <summary>Per-source rate limits and bans (default <see cref="SipSourceLimits.Default"/>).</summary>
+    public SipSourceLimits SourceLimits { get; init; } = SipSourceLimits.Default;
+
     /// <summary>What the request validator accepts.</summary>
     public SipValidatorOptions Validator { get; init; } = SipValidatorOptions.Default;
 }

@@ -56,7 +56,10 @@ internal sealed class SippProcess : IDisposable
     public static SippProcess Start(int port, params string[] args) => Start(port, TimeSpan.FromSeconds(30), args);
 
     /// <summary>As <see cref="Start(int, string[])"/>, with sipp's global <c>-timeout</c> set to <paramref name="timeout"/> (long calls).</summary>
-    public static SippProcess Start(int port, TimeSpan timeout, params string[] args)
+    public static SippProcess Start(int port, TimeSpan timeout, params string[] args) => StartOn("127.0.0.1", port, timeout, args);
+
+    /// <summary>As <see cref="Start(int, TimeSpan, string[])"/>, sending from <paramref name="localAddress"/> (another loopback address is another source).</summary>
+    public static SippProcess StartOn(string localAddress, int port, TimeSpan timeout, params string[] args)
     {
         var workDir = Directory.CreateTempSubdirectory("ivr-sipp-").FullName;
         var psi = new ProcessStartInfo("sipp")
@@ -67,7 +70,7 @@ internal sealed class SippProcess : IDisposable
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var a in new[] { "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-mp", FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture), "-nostdin", "-trace_err" })
+        foreach (var a in new[] { "-i", localAddress, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-mp", FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture), "-nostdin", "-trace_err" })
         {
             psi.ArgumentList.Add(a);
         }

@@ -75,8 +75,10 @@ public sealed class RegisterLockout
             SweepIfDue(now);
             if (IsKnownLocked(user, source, now)) return [];
             var started = new List<Lockout>(2);
-            if (Count(_sources, source, now) is { } sourceLock) started.Add(new Lockout(LockScope.Source, user, source, sourceLock.Until, sourceLock.Level));
-            if (Count(_users, user, now) is { } userLock) started.Add(new Lockout(LockScope.User, user, source, userLock.Until, userLock.Level));
+            if (Count(_sources, source, now) is { } sourceLock)
+                started.Add(new Lockout(LockScope.Source, user, source, sourceLock.Until, sourceLock.Until - now, sourceLock.Level));
+            if (Count(_users, user, now) is { } userLock)
+                started.Add(new Lockout(LockScope.User, user, source, userLock.Until, userLock.Until - now, userLock.Level));
             return started;
         }
     }

@@ -239,7 +239,7 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
 
     private void LogLockout(Lockout lockout, SipEndPoint remote)
     {
-        var length = lockout.Until - _time.GetUtcNow();
+        var length = lockout.Length;
         if (lockout.Scope == LockScope.Source)
         {
             _log.LogWarning("Registrar: source {Source} locked out for {Length} after {Failures} failed REGISTER authentications (lockout {Level}; last as {User} from {Remote})",

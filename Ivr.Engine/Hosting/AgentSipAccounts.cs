@@ -12,7 +12,7 @@ public static class AgentSipAccounts
         ArgumentNullException.ThrowIfNull(agents);
         foreach (var agent in agents)
         {
-            if (agent.Sip is { } sip) yield return new AgentSipAccount(agent.Id, sip.User, sip.Password, sip.Ha1Md5, sip.Ha1Sha256);
+            if (agent.Sip is { } sip) yield return new AgentSipAccount(agent.Id, sip.User, sip.Password, sip.Ha1Md5, sip.Ha1Sha256, sip.AllowedNetworks);
         }
     }
 }

@@ -40,7 +40,8 @@ public static class IvrRegistrarServiceCollectionExtensions
             return credentials;
         });
         services.AddSingleton(sp => new SipRegistrar(options, sp.GetRequiredService<AgentSipCredentials>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SipRegistrar>>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SipRegistrar>>(),
+            meterFactory: sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<ISipRegistrar>(sp => sp.GetRequiredService<SipRegistrar>());
         services.AddSingleton<IAgentContacts>(sp => sp.GetRequiredService<SipRegistrar>());
         return services;

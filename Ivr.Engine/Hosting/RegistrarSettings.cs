@@ -36,6 +36,24 @@ public sealed class RegistrarSettings
     /// <summary>Contacts one agent may register at once.</summary>
     public int MaxContactsPerAor { get; set; } = 5;
 
+    /// <summary>Failed Digest attempts within <see cref="FailureWindow"/> that lock out the source address, and (counted apart) the user.</summary>
+    public int MaxAuthFailures { get; set; } = 5;
+
+    /// <summary>Failures older than this are forgotten.</summary>
+    public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The first lockout's length; it doubles with each further lockout, up to <see cref="MaxLockoutTime"/>.</summary>
+    public TimeSpan LockoutTime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest lockout.</summary>
+    public TimeSpan MaxLockoutTime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>After this long without a failure, lockouts start again at <see cref="LockoutTime"/>.</summary>
+    public TimeSpan LockoutMemory { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long a user and address that authenticated together stay exempt from that user's and that address's lockouts.</summary>
+    public TimeSpan KnownSourceTime { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>The registrar's options from these settings.</summary>
     public RegistrarOptions ToOptions() => new()
     {
@@ -45,6 +63,12 @@ public sealed class RegistrarSettings
         DefaultExpires = DefaultExpires,
         NonceLifetime = NonceLifetime,
         MaxContactsPerAor = MaxContactsPerAor,
+        MaxAuthFailures = MaxAuthFailures,
+        FailureWindow = FailureWindow,
+        LockoutTime = LockoutTime,
+        MaxLockoutTime = MaxLockoutTime,
+        LockoutMemory = LockoutMemory,
+        KnownSourceTime = KnownSourceTime,
         Algorithms = Algorithms.Count == 0 ? new RegistrarOptions().Algorithms : Algorithms.Select(ParseAlgorithm).ToArray(),
     };
 

@@ -25,7 +25,7 @@ public static class RoutingHosting
         // The router's live snapshot, unless a source was registered before (a test's, or another node's); off: none.
         if (routing.Enabled) services.TryAddSingleton<ISkillStatusSource>(sp => sp.GetRequiredService<RouterStatus>());
         services.AddSingleton(sp => new RoutingStores(dataFolder, sp.GetRequiredService<TimeProvider>(),
-            new CallbackRetryPolicy(routing.CallbackMaxAttempts, routing.CallbackRetryBackoff)));
+            new CallbackRetryPolicy(routing.CallbackMaxAttempts, routing.CallbackRetryBackoff) { ServedAfter = routing.CallbackServedAfter }));
         services.AddSingleton(sp =>
         {
             var path = LocateFile(routing.AgentsFile);

@@ -31,6 +31,12 @@ public sealed class RoutingOptions
     public TimeSpan CallbackRetryBackoff { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// A callback whose customer and agent had been talking this long when the engine died (crash, kill -9) counts as
+    /// served after the restart and is not dialled again; a shorter one is dialled again.
+    /// </summary>
+    public TimeSpan CallbackServedAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Past this time since its original entry, a callback at the head of its line is dialled in strict order even if
     /// live callers wait; null: callbacks are served only from spare agents (<see cref="Routing.CallbackPacer"/>).
     /// </summary>

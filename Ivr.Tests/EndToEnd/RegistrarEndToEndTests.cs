@@ -126,6 +126,62 @@ public sealed class RegistrarEndToEndTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Password guessing over UDP against the real engine (issue 14): ten wrong passwords for agent4 from 127.0.0.7 all get
+    /// 403, but only five reach the password check — the fifth locks the address and the user (one log line each); the
+    /// right password from there is refused with the same 403 until the lockout (10 s here) ends, then it registers. Meanwhile
+    /// agent2 registers from 127.0.0.8, agent4 from 127.0.0.8 is held by the user lock, and <c>/metrics</c> counts it all.
+    /// </summary>
+    [Fact]
+    public async Task TenWrongPasswords_LockTheSourceAndUserFromTheSixthTry_TheRightPasswordWaitsForTheEnd_OthersRegister()
+    {
+        await using var engine = await EngineProcess.StartAsync([.. AgentsFile, "--set", "Registrar:LockoutTime=00:00:10"]);
+        var server = new IPEndPoint(IPAddress.Loopback, engine.SipPort);
+        using var attacker = RawSipClient.Udp(server, IPAddress.Parse("127.0.0.7"));
+        using var other = RawSipClient.Udp(server, IPAddress.Parse("127.0.0.8"));
+
+        var refused = new List<SipResponse>();
+        for (var i = 1; i <= 10; i++) refused.Add(await RegisterAsync(attacker, "agent4", "guess-" + i.ToString(CultureInfo.InvariantCulture), i));
+        var right = await RegisterAsync(attacker, "agent4", "plain-secret", 11);
+        var lockedAt = DateTime.UtcNow;
+        var otherUser = await RegisterAsync(other, "agent2", "md5-only", 1);
+        var lockedUser = await RegisterAsync(other, "agent4", "plain-secret", 2);
+
+        Assert.All(refused, r => Assert.Equal(403, r.StatusCode));
+        Assert.Equal(403, right.StatusCode);
+        Assert.Equal(refused[0].ReasonPhrase, right.ReasonPhrase);
+        Assert.Equal(refused[0].Headers.Count, right.Headers.Count);
+        await engine.WaitForLogAsync("source 127.0.0.7 locked out for 00:00:10 after 5 failed", Bound);
+        await engine.WaitForLogAsync("user agent4 locked out for 00:00:10 after 5 failed", Bound);
+        Assert.Equal(5, engine.Log.Split('\n').Count(l => l.Contains("wrong password for 'agent4'", StringComparison.Ordinal)));
+        Assert.Equal(1, engine.Log.Split('\n').Count(l => l.Contains("source 127.0.0.7 locked out", StringComparison.Ordinal)));
+        Assert.DoesNotContain("Agent agent4 registered", engine.Log, StringComparison.Ordinal);
+
+        Assert.Equal(200, otherUser.StatusCode);
+        Assert.Equal(403, lockedUser.StatusCode);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{engine.HttpPort.ToString(CultureInfo.InvariantCulture)}") };
+        var metrics = Ops.PrometheusText.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        Assert.Equal(1, Ops.PrometheusText.Get(metrics, "ivr_registrar_lockouts_total{scope=\"source\"}"));
+        Assert.Equal(1, Ops.PrometheusText.Get(metrics, "ivr_registrar_lockouts_total{scope=\"user\"}"));
+        Assert.Equal(5, Ops.PrometheusText.Get(metrics, "ivr_registrar_auth_failures_total{reason=\"credentials\"}"));
+        Assert.Equal(7, Ops.PrometheusText.Get(metrics, "ivr_registrar_auth_failures_total{reason=\"locked\"}"));
+
+        // The lockout ends after its 10 s (bounded: the engine may be slow), and then the right password registers.
+        SipResponse? registered = null;
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        for (var attempt = 0; attempt < 150 && registered is null; attempt++)
+        {
+            await pace.WaitForNextTickAsync();
+            if (DateTime.UtcNow - lockedAt < TimeSpan.FromSeconds(8)) continue;
+            var answer = await RegisterAsync(attacker, "agent4", "plain-secret", 20 + attempt);
+            if (answer.StatusCode == 200) registered = answer;
+            else Assert.Equal(403, answer.StatusCode);
+        }
+        Assert.NotNull(registered);
+        await engine.WaitForLogAsync("Agent agent4 registered", Bound);
+    }
+
     /// <summary>Removes the config folders.</summary>
     public void Dispose()
     {
@@ -143,6 +199,38 @@ public sealed class RegistrarEndToEndTests : IDisposable
         using var sipp = SippProcess.Start(port, engine.Target, "-sf", SippProcess.Scenario(scenario), "-s", user, "-au", user, "-ap", password, "-m", "1");
         var exit = await sipp.WaitAsync(Bound);
         Assert.True(exit == 0, $"sipp {scenario} as {user} failed:\n{sipp.Output}\nengine:\n{engine.Log}");
+    }
+
+    // REGISTER, 401, REGISTER answering the first challenge: the answer to the second.
+    private static async Task<SipResponse> RegisterAsync(RawSipClient phone, string user, string password, int round)
+    {
+        var callId = "guess-" + user + "-" + phone.Port.ToString(CultureInfo.InvariantCulture) + "@127.0.0.1";
+        var r = round.ToString(CultureInfo.InvariantCulture);
+        phone.Send(Register(phone, user, callId, 2 * round, "z9hG4bKa" + r, null));
+        var challenge = (await phone.ExpectResponseAsync(401)).Headers.GetValues(SipHeaderNames.WwwAuthenticate)[0];
+        var auth = Sip.Auth.TestDigestClient.Authorization(challenge, user, password, "REGISTER", "sip:127.0.0.1");
+        phone.Send(Register(phone, user, callId, 2 * round + 1, "z9hG4bKb" + r, auth));
+        while (true)
+        {
+            var answer = await phone.ReceiveAsync(Bound) ?? throw new TimeoutException($"no answer to {user}'s REGISTER {r}");
+            if (answer is SipResponse { StatusCode: >= 200 } final) return final;
+        }
+    }
+
+    private static string Register(RawSipClient phone, string user, string callId, int cseq, string branch, string? authorization)
+    {
+        var port = phone.Port.ToString(CultureInfo.InvariantCulture);
+        return "REGISTER sip:127.0.0.1 SIP/2.0\r\n" +
+            $"Via: SIP/2.0/UDP 127.0.0.1:{port};branch={branch};rport\r\n" +
+            "Max-Forwards: 70\r\n" +
+            $"From: <sip:{user}@127.0.0.1>;tag=g{cseq.ToString(CultureInfo.InvariantCulture)}\r\n" +
+            $"To: <sip:{user}@127.0.0.1>\r\n" +
+            $"Call-ID: {callId}\r\n" +
+            $"CSeq: {cseq.ToString(CultureInfo.InvariantCulture)} REGISTER\r\n" +
+            $"Contact: <sip:{user}@127.0.0.1:{port}>\r\n" +
+            "Expires: 300\r\n" +
+            (authorization is null ? "" : $"Authorization: {authorization}\r\n") +
+            "Content-Length: 0\r\n\r\n";
     }
 
     private static string RawRegister(int port, string branch, string? to = "<sip:agent2@127.0.0.1>", string contact = "<sip:agent2@127.0.0.1:5099>") =>

@@ -101,6 +101,42 @@ public class RouterCallbackTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Issue 14: a callback whose customer and agent are talking when the engine is killed (SIGKILL) is not rung again
+    /// once the talk had lasted <c>Routing:CallbackServedAfter</c> (2 s here): the row is on file as such before the kill,
+    /// and the restarted engine counts it served, with the reason in its last outcome.
+    /// </summary>
+    [Fact]
+    public async Task CallbackInConversationAtKillNine_PastServedAfter_CountsAsServed_AndIsNotDialledAgain()
+    {
+        var agentPort = SippProcess.FreeUdpPort();
+        var customerPort = SippProcess.FreeUdpPort();
+        string[] servedAfter = ["--set", "Routing:CallbackServedAfter=00:00:02"];
+        await using var rig = await RouterRig.StartAsync([("a1", agentPort, 5)], [.. Trunk(customerPort), .. servedAfter]);
+        await AcceptCallbackByDtmfAsync(rig);
+        await rig.Engine.WaitForLogAsync("for billing stored", Bound);
+
+        // The agent would talk a minute: the engine dies mid-conversation.
+        using var agent = SippProcess.Start(agentPort, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", "1", "-d", "60000", "-rtp_echo");
+        using var customer = SippProcess.Start(customerPort, "-sf", SippProcess.Scenario("uas_agent_answer_wait_bye.xml"), "-m", "1", "-rtp_echo");
+        using (var ready = await rig.SetAgentStateAsync("a1", "ready")) Assert.True(ready.IsSuccessStatusCode);
+        await rig.Engine.WaitForLogAsync("Callback 1: customer bridged to agent a1", Bound);
+        var store = await OpenStoreAsync(rig);
+        await WaitForRowsAsync(store, rows => rows.Count == 1 && rows[0].ConversationSeenAt - rows[0].ConversationStartedAt >= TimeSpan.FromSeconds(2),
+            "the talk on file as lasting 2 s", rig.Engine);
+        Assert.Equal(CallbackState.Dialling, (await ReadAsync(rig, 1)).State);
+        await rig.Engine.DisposeAsync(); // SIGKILL mid-conversation: no outcome is written
+
+        await using var second = await rig.StartEngineAsync([.. Trunk(customerPort), .. servedAfter, "--set", "Routing:InitialAgentState=Ready"]);
+        await second.WaitForLogAsync("Callbacks: 0 pending (0 interrupted by a restart and put back, 1 served before it)", Bound);
+        var row = await ReadAsync(rig, 1);
+        Assert.Equal(CallbackState.Connected, row.State);
+        Assert.Equal("Served: in conversation for at least 2 s when the engine stopped", row.LastOutcome);
+        Assert.Equal(1, row.Attempts);
+        Assert.Empty((await rig.GetAsync("/api/callbacks")).EnumerateArray());
+        Assert.DoesNotContain("Callback 1: calling", second.Log, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The durability must-show. The 50 bookings are written through the real <see cref="SqliteCallbackStore"/> into the
     /// engine's own <c>data/ivr.db</c> before the first start: booking through the engine is shown row-before-confirmation
     /// by the DTMF test above, and 50 sipp callers each spending ten seconds in a flow would test the shared machine's

@@ -14,6 +14,8 @@ namespace Ivr.Engine.Routing.Callbacks;
 /// <param name="LastOutcome">The last attempt's outcome or a note (e.g. "interrupted by restart"), if any.</param>
 /// <param name="UpdatedAt">Last change.</param>
 /// <param name="Language">The caller's language when booked (null: booked before languages were kept, or unknown).</param>
+/// <param name="ConversationStartedAt">When the current attempt's customer and agent were bridged, if they were.</param>
+/// <param name="ConversationSeenAt">The last time that conversation was recorded as still going.</param>
 public sealed record CallbackRecord(
     long Id,
     string IdempotencyKey,
@@ -27,4 +29,6 @@ public sealed record CallbackRecord(
     DateTimeOffset NextAttemptAt,
     string? LastOutcome,
     DateTimeOffset UpdatedAt,
-    string? Language = null);
+    string? Language = null,
+    DateTimeOffset? ConversationStartedAt = null,
+    DateTimeOffset? ConversationSeenAt = null);

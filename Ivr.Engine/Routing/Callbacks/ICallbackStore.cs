@@ -8,7 +8,9 @@ namespace Ivr.Engine.Routing.Callbacks;
 /// <remarks>
 /// Delivery is at-least-once with a bound: a callback leased (Dialling) when the engine died cannot be known to have
 /// rung or not, so <see cref="RecoverAsync"/> puts it back to Pending and it is dialled again, once; the attempt
-/// counter (incremented at lease) keeps the total within the retry policy's maximum. Two dialers never dial the same
+/// counter (incremented at lease) keeps the total within the retry policy's maximum. The exception is a callback whose
+/// conversation had been recorded (<see cref="RecordConversationAsync"/>) as lasting the policy's <c>ServedAfter</c>: the
+/// customer was served, so it is not dialled again. Two dialers never dial the same
 /// callback at once: leasing is a single atomic Pending → Dialling transition.
 /// </remarks>
 public interface ICallbackStore
@@ -34,6 +36,14 @@ public interface ICallbackStore
     /// </summary>
     Task<CallbackRecord?> CompleteAsync(long id, CallbackAttemptResult result, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Durably records that the leased callback <paramref name="id"/>'s customer and agent have been talking since
+    /// <paramref name="startedAt"/>, as still seen at <paramref name="now"/>: at the bridge, and again once the talk has
+    /// lasted <c>ServedAfter</c>, so recovery after a crash can tell a served customer from one cut off early. False if
+    /// it is not Dialling.
+    /// </summary>
+    Task<bool> RecordConversationAsync(long id, DateTimeOffset startedAt, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a Pending callback; false if it is not Pending.</summary>
     Task<bool> CancelAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default);
 
@@ -47,8 +57,9 @@ public interface ICallbackStore
     Task<int> CountBookedAsync(string number, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// On startup: callbacks left Dialling by a crash go back to Pending, due at once (or Failed if they used their last
-    /// attempt). Returns how many were recovered.
+    /// On startup: callbacks left Dialling by a crash whose recorded conversation had lasted <c>ServedAfter</c> become
+    /// Connected (served, the reason in their last outcome); the others go back to Pending, due at once (or Failed if they
+    /// used their last attempt).
     /// </summary>
-    Task<int> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+    Task<CallbackRecovery> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 }

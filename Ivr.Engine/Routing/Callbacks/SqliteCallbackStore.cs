@@ -12,7 +12,7 @@ namespace Ivr.Engine.Routing.Callbacks;
 public sealed class SqliteCallbackStore : ICallbackStore
 {
     private const string Columns =
-        "id, idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, last_outcome, updated_at, language";
+        "id, idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, last_outcome, updated_at, language, talk_started_at, talk_seen_at";
 
     internal static readonly (string Id, string Sql)[] Migrations =
     [
@@ -35,6 +35,9 @@ public sealed class SqliteCallbackStore : ICallbackStore
             """),
         // The caller's language, so the callback greets them in it; rows booked before stay NULL (the default greeting).
         ("callbacks-002", "ALTER TABLE callbacks ADD COLUMN language TEXT NULL;"),
+        // The current attempt's conversation (bridge time, last time seen going), so recovery after a crash knows a
+        // customer who was served from one cut off early.
+        ("callbacks-003", "ALTER TABLE callbacks ADD COLUMN talk_started_at INTEGER NULL; ALTER TABLE callbacks ADD COLUMN talk_seen_at INTEGER NULL;"),
     ];
 
     private readonly SqliteDatabase _database;
@@ -93,7 +96,7 @@ public sealed class SqliteCallbackStore : ICallbackStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var lease = connection.CreateCommand();
         lease.CommandText = $"""
-            UPDATE callbacks SET state = 'Dialling', attempts = attempts + 1, updated_at = $now
+            UPDATE callbacks SET state = 'Dialling', attempts = attempts + 1, updated_at = $now, talk_started_at = NULL, talk_seen_at = NULL
             WHERE state = 'Pending' AND id = (
                 SELECT id FROM callbacks
                 WHERE skill = $skill AND state = 'Pending' AND next_attempt_at <= $now
@@ -111,7 +114,7 @@ public sealed class SqliteCallbackStore : ICallbackStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var lease = connection.CreateCommand();
         lease.CommandText = $"""
-            UPDATE callbacks SET state = 'Dialling', attempts = attempts + 1, updated_at = $now
+            UPDATE callbacks SET state = 'Dialling', attempts = attempts + 1, updated_at = $now, talk_started_at = NULL, talk_seen_at = NULL
             WHERE id = $id AND state = 'Pending' AND next_attempt_at <= $now
             RETURNING {Columns}
             """;
@@ -146,6 +149,21 @@ public sealed class SqliteCallbackStore : ICallbackStore
         complete.Parameters.AddWithValue("$max", _retry.MaxAttempts);
         complete.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
         return await ReadOneAsync(complete, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RecordConversationAsync(long id, DateTimeOffset startedAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var record = connection.CreateCommand();
+        record.CommandText = """
+            UPDATE callbacks SET talk_started_at = COALESCE(talk_started_at, $started), talk_seen_at = $now, updated_at = $now
+            WHERE id = $id AND state = 'Dialling'
+            """;
+        record.Parameters.AddWithValue("$id", id);
+        record.Parameters.AddWithValue("$started", SqliteDatabase.ToStored(startedAt));
+        record.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        return await record.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <inheritdoc />
@@ -195,10 +213,25 @@ public sealed class SqliteCallbackStore : ICallbackStore
     }
 
     /// <inheritdoc />
-    public async Task<int> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<CallbackRecovery> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        // Only what was durably seen counts: a conversation recorded at the bridge alone may have lasted a second, however
+        // long the engine then stayed down.
+        using var served = connection.CreateCommand();
+        served.Transaction = transaction;
+        served.CommandText = """
+            UPDATE callbacks SET state = 'Connected', last_outcome = $reason, updated_at = $now
+            WHERE state = 'Dialling' AND talk_started_at IS NOT NULL AND talk_seen_at - talk_started_at >= $servedAfter
+            """;
+        served.Parameters.AddWithValue("$servedAfter", (long)_retry.ServedAfter.TotalMilliseconds);
+        served.Parameters.AddWithValue("$reason",
+            $"Served: in conversation for at least {_retry.ServedAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s when the engine stopped");
+        served.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        var servedCount = await served.ExecuteNonQueryAsync(cancellationToken);
         using var recover = connection.CreateCommand();
+        recover.Transaction = transaction;
         recover.CommandText = """
             UPDATE callbacks SET
                 state = CASE WHEN attempts >= $max THEN 'Failed' ELSE 'Pending' END,
@@ -209,7 +242,9 @@ public sealed class SqliteCallbackStore : ICallbackStore
             """;
         recover.Parameters.AddWithValue("$max", _retry.MaxAttempts);
         recover.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
-        return await recover.ExecuteNonQueryAsync(cancellationToken);
+        var putBack = await recover.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CallbackRecovery(putBack, servedCount);
     }
 
     // The back-off after k attempts, as a CASE over the attempt counter (SQLite builds may lack pow()).
@@ -240,5 +275,7 @@ public sealed class SqliteCallbackStore : ICallbackStore
         NextAttemptAt: SqliteDatabase.FromStored(r.GetInt64(9)),
         LastOutcome: r.IsDBNull(10) ? null : r.GetString(10),
         UpdatedAt: SqliteDatabase.FromStored(r.GetInt64(11)),
-        Language: r.IsDBNull(12) ? null : r.GetString(12));
+        Language: r.IsDBNull(12) ? null : r.GetString(12),
+        ConversationStartedAt: r.IsDBNull(13) ? null : SqliteDatabase.FromStored(r.GetInt64(13)),
+        ConversationSeenAt: r.IsDBNull(14) ? null : SqliteDatabase.FromStored(r.GetInt64(14)));
 }

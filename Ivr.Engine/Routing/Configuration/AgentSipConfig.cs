@@ -17,4 +17,10 @@ public sealed record AgentSipConfig
 
     /// <summary>Lower-case hex SHA-256(user:realm:password) (RFC 7616 §3.4.2).</summary>
     public string? Ha1Sha256 { get; init; }
+
+    /// <summary>
+    /// CIDR ranges the softphone may register from (e.g. <c>192.0.2.0/24</c>); null or empty: anywhere. A REGISTER from
+    /// elsewhere is refused with 403 even with the right password, and logged.
+    /// </summary>
+    public IReadOnlyList<string>? AllowedNetworks { get; init; }
 }

@@ -29,6 +29,9 @@ public static class AgentsConfigLoader
     /// <summary>Code of a missing or unusable schema file.</summary>
     public const string SchemaMissing = "AGT004";
 
+    /// <summary>Code of an <c>allowedNetworks</c> entry that is not an address range in CIDR form.</summary>
+    public const string InvalidNetwork = "AGT005";
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -105,6 +108,12 @@ public static class AgentsConfigLoader
                         "Known skills: " + string.Join(", ", skills.Order(StringComparer.Ordinal)) + ".");
                 else if (!own.Add(name))
                     yield return Error(DuplicateId, file, skillNode, $"The agent lists the skill '{name}' more than once.");
+            }
+            foreach (var network in agent["sip"]?["allowedNetworks"]?.Items ?? [])
+            {
+                if (network.String is { } cidr && !System.Net.IPNetwork.TryParse(cidr, out _))
+                    yield return Error(InvalidNetwork, file, network, $"'{cidr}' is not an address range in CIDR form.",
+                        "Write a network and prefix length, like 192.0.2.0/24, 203.0.113.7/32 or 2001:db8::/32.");
             }
         }
 

@@ -14,6 +14,7 @@ public sealed class RoutingStores
     {
         ArgumentNullException.ThrowIfNull(time);
         DataFolder = dataFolder;
+        Retry = retry;
         _open = new(async () =>
         {
             Directory.CreateDirectory(dataFolder);
@@ -24,6 +25,9 @@ public sealed class RoutingStores
             return (callbacks, messages);
         });
     }
+
+    /// <summary>The callbacks' retry policy (attempts, back-off, when an interrupted conversation counts as served).</summary>
+    public CallbackRetryPolicy Retry { get; }
 
     /// <summary>The data folder.</summary>
     public string DataFolder { get; }

@@ -22,6 +22,8 @@ public sealed partial class SkillRouter
         Receive<BookDone>(OnBookDone);
         Receive<CallbackLeased>(OnLeased);
         Receive<CallbackBridged>(OnCallbackBridged);
+        Receive<CallbackTalkLasted>(OnTalkLasted);
+        Receive<CallbackConversationRecorded>(_ => { });
         Receive<CallbackDialFinished>(OnDialFinished);
         Receive<CallbackStored>(OnCallbackStored);
         Receive<CallbackDue>(m =>
@@ -57,7 +59,8 @@ public sealed partial class SkillRouter
     {
         _callbacks = m.Callbacks;
         _messages = m.Messages;
-        _log.LogInformation("Callbacks: {Pending} pending ({Recovered} interrupted by a restart and put back)", m.Pending.Count, m.Recovered);
+        _log.LogInformation("Callbacks: {Pending} pending ({Recovered} interrupted by a restart and put back, {Served} served before it)",
+            m.Pending.Count, m.Recovered.PutBack, m.Recovered.Served);
         var now = Now;
         foreach (var callback in m.Pending)
         {
@@ -156,12 +159,29 @@ public sealed partial class SkillRouter
     {
         if (!_dialling.TryGetValue(m.CallbackId, out var dialling)) return;
         if (_agents.ContainsKey(m.AgentId)) _pool.SetState(m.AgentId, AgentState.Talking, Now);
-        _callbackTalks[m.CallbackId] = new Talk(m.AgentId, dialling.Skill, Now);
+        var now = Now;
+        _callbackTalks[m.CallbackId] = new Talk(m.AgentId, dialling.Skill, now);
+        // Durably: the bridge, then (if it lasts) that the customer was served, so a crash mid-talk does not ring them again.
+        RecordConversation(m.CallbackId, now, now);
+        Timers.StartSingleTimer(TalkTimer(m.CallbackId), new CallbackTalkLasted(m.CallbackId), _settings.Stores?.Retry.ServedAfter ?? CallbackRetryPolicy.Default.ServedAfter);
     }
+
+    private void OnTalkLasted(CallbackTalkLasted m)
+    {
+        if (_callbackTalks.TryGetValue(m.CallbackId, out var talk)) RecordConversation(m.CallbackId, talk.StartedAt, Now);
+    }
+
+    private void RecordConversation(long id, DateTimeOffset startedAt, DateTimeOffset now) =>
+        _callbacks?.RecordConversationAsync(id, startedAt, now).PipeTo(Self,
+            success: _ => new CallbackConversationRecorded(id),
+            failure: ex => new StoreFailed($"recording callback {id}'s conversation", ex));
+
+    private static string TalkTimer(long id) => "callback-talk-" + id.ToString(CultureInfo.InvariantCulture);
 
     private void OnDialFinished(CallbackDialFinished m)
     {
         if (!_dialling.Remove(m.CallbackId, out var dialling)) return;
+        Timers.Cancel(TalkTimer(m.CallbackId));
         if (_callbackTalks.Remove(m.CallbackId, out var talk)) FinishTalk(talk);
         else ReleaseAgent(m.AgentId, m.AgentMissed ? AgentState.Away : AgentState.Ready);
         _log.LogInformation("Callback {Id} attempt ended: {Result}", m.CallbackId, m.Result);
@@ -216,7 +236,11 @@ public sealed partial class SkillRouter
 
     private sealed record Dialling(string AgentId, string Skill);
 
-    private sealed record StoresOpened(ICallbackStore Callbacks, IMessageStore Messages, int Recovered, IReadOnlyList<CallbackRecord> Pending);
+    private sealed record StoresOpened(ICallbackStore Callbacks, IMessageStore Messages, CallbackRecovery Recovered, IReadOnlyList<CallbackRecord> Pending);
+
+    private sealed record CallbackTalkLasted(long CallbackId);
+
+    private sealed record CallbackConversationRecorded(long CallbackId);
 
     private sealed record StoreFailed(string During, Exception Cause);
 

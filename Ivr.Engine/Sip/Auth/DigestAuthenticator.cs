@@ -29,18 +29,23 @@ public sealed class DigestAuthenticator
 
     /// <summary>
     /// WWW-Authenticate values, most preferred first (RFC 8760 §2.4): one per algorithm that can be verified for
-    /// <paramref name="user"/> (both when the user is unknown, so a challenge reveals nothing), all with one new nonce.
+    /// <paramref name="user"/> (for an unknown user, the set of a known one: <see cref="ISipCredentialSource.DecoyAlgorithms"/>),
+    /// all with one new nonce. Every algorithm was left out (a decoy set outside <c>Registrar:Algorithms</c>): all of them.
     /// </summary>
     public IReadOnlyList<string> Challenges(string? user, bool stale)
     {
         var credential = user is null ? null : _credentials.Find(user);
+        // An unknown user is challenged like some known one, so the set of challenges does not tell them apart.
+        var decoy = credential is null && user is not null ? _credentials.DecoyAlgorithms(user) : null;
         var nonce = _nonces.Issue();
         var values = new List<string>(2);
         foreach (var algorithm in _preference)
         {
             if (credential is not null && !credential.Supports(algorithm)) continue;
+            if (decoy is not null && !decoy.Contains(algorithm)) continue;
             values.Add($"Digest realm=\"{Realm}\", nonce=\"{nonce}\", algorithm={Digest.Token(algorithm)}, qop=\"auth\"" + (stale ? ", stale=true" : ""));
         }
+        if (values.Count == 0 && decoy is not null) return Challenges(null, stale);
         return values;
     }
 
@@ -79,16 +84,17 @@ public sealed class DigestAuthenticator
 
         var credential = _credentials.Find(credentials.Username);
         var ha1 = credential?.Ha1(algorithm, Realm);
-        // An unknown user costs the same hashing as a known one, so timing does not tell them apart.
-        var expected = Digest.Response(algorithm, ha1 ?? new string('0', Digest.HexLength(algorithm)), credentials.Nonce,
+        // An unknown user costs the same hashing as a known one with a plain password (an HA1 of a throwaway secret, then
+        // the response), so timing does not tell them apart; it is refused below whatever the comparison says.
+        var expected = Digest.Response(algorithm, ha1 ?? Digest.Ha1(algorithm, credentials.Username, Realm, credentials.Cnonce), credentials.Nonce,
             credentials.NonceCount, credentials.Cnonce, "auth", request.Method, credentials.Uri);
         var matches = Digest.FixedTimeEquals(expected, credentials.Response);
         if (credential is null || ha1 is null || !matches)
-            return new(DigestOutcome.Rejected, null, credential is null ? $"unknown user '{credentials.Username}'" : $"wrong password for '{credentials.Username}'");
+            return new(DigestOutcome.Rejected, null, credential is null ? $"unknown user '{credentials.Username}'" : $"wrong password for '{credentials.Username}'", credentials.Username);
 
-        if (nonce == NonceCheck.Stale) return new(DigestOutcome.Stale, credential, "nonce expired");
+        if (nonce == NonceCheck.Stale) return new(DigestOutcome.Stale, credential, "nonce expired", credentials.Username);
         if (!_nonces.TryUseCount(credentials.Nonce, credentials.NonceCount))
             return new(DigestOutcome.Unusable, null, $"nonce count {credentials.NonceCount} replayed or malformed");
-        return new(DigestOutcome.Authenticated, credential, "");
+        return new(DigestOutcome.Authenticated, credential, "", credentials.Username);
     }
 }

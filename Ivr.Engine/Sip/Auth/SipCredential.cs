@@ -21,6 +21,22 @@ public sealed record SipCredential
     /// <summary>SHA-256(user:realm:password) in hex, or null.</summary>
     public string? Ha1Sha256 { get; init; }
 
+    /// <summary>Address ranges the user may authenticate from; empty: any address.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> AllowedNetworks { get; init; } = [];
+
+    /// <summary>True when <paramref name="source"/> (IPv4-mapped IPv6 included) lies in <see cref="AllowedNetworks"/>, or that list is empty.</summary>
+    public bool AllowsSource(System.Net.IPAddress source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (AllowedNetworks.Count == 0) return true;
+        if (source.IsIPv4MappedToIPv6) source = source.MapToIPv4();
+        foreach (var network in AllowedNetworks)
+        {
+            if (network.Contains(source)) return true;
+        }
+        return false;
+    }
+
     /// <summary>True if a response made with <paramref name="algorithm"/> can be verified.</summary>
     public bool Supports(DigestAlgorithm algorithm) =>
         Password is not null || (algorithm == DigestAlgorithm.Md5 ? Ha1Md5 : Ha1Sha256) is not null;

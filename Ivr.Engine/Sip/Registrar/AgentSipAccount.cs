@@ -9,4 +9,6 @@ namespace Ivr.Engine.Sip.Registrar;
 /// <param name="Password">The plain password, or null.</param>
 /// <param name="Ha1Md5">Hex MD5(user:realm:password), or null.</param>
 /// <param name="Ha1Sha256">Hex SHA-256(user:realm:password) (RFC 7616 §3.4.2), or null.</param>
-public sealed record AgentSipAccount(string AgentId, string? User = null, string? Password = null, string? Ha1Md5 = null, string? Ha1Sha256 = null);
+/// <param name="AllowedNetworks">CIDR ranges the phone may register from; null or empty: anywhere.</param>
+public sealed record AgentSipAccount(string AgentId, string? User = null, string? Password = null, string? Ha1Md5 = null, string? Ha1Sha256 = null,
+    IReadOnlyList<string>? AllowedNetworks = null);

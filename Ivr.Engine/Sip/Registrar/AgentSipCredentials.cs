@@ -8,7 +8,9 @@ namespace Ivr.Engine.Sip.Registrar;
 /// </summary>
 public sealed class AgentSipCredentials : ISipCredentialSource
 {
+    private readonly byte[] _decoyKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
     private volatile IReadOnlyDictionary<string, SipCredential> _byUser = new Dictionary<string, SipCredential>(StringComparer.Ordinal);
+    private volatile DigestAlgorithm[][] _algorithmSets = [];
 
     /// <summary>SIP users known now.</summary>
     public int Count => _byUser.Count;
@@ -18,6 +20,22 @@ public sealed class AgentSipCredentials : ISipCredentialSource
     {
         ArgumentNullException.ThrowIfNull(user);
         return _byUser.TryGetValue(user, out var c) ? c : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A keyed hash of the name picks one known user's set (users in name order), so a name is challenged the same way
+    /// every time and the sets come in the proportions the real users have: an agent holding only an MD5 HA1 is no
+    /// longer told apart from a name that does not exist.
+    /// </remarks>
+    public IReadOnlyList<DigestAlgorithm>? DecoyAlgorithms(string user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var sets = _algorithmSets;
+        if (sets.Length == 0) return null;
+        Span<byte> mac = stackalloc byte[32];
+        System.Security.Cryptography.HMACSHA256.HashData(_decoyKey, System.Text.Encoding.UTF8.GetBytes(user), mac);
+        return sets[(int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mac) % (uint)sets.Length)];
     }
 
     /// <summary>
@@ -38,8 +56,18 @@ public sealed class AgentSipCredentials : ISipCredentialSource
                 problems.Add($"Agent '{sip.AgentId}' has a sip object without password or HA1 hashes; it cannot register.");
                 continue;
             }
+            var networks = new List<System.Net.IPNetwork>();
+            var badNetwork = sip.AllowedNetworks?.FirstOrDefault(n => !System.Net.IPNetwork.TryParse(n, out _));
+            if (badNetwork is not null)
+            {
+                // Refused rather than let in from anywhere: the file meant to restrict this agent.
+                problems.Add($"Agent '{sip.AgentId}' has allowedNetworks entry '{badNetwork}' that is not a CIDR range; it cannot register until it is fixed.");
+                continue;
+            }
+            foreach (var n in sip.AllowedNetworks ?? []) networks.Add(System.Net.IPNetwork.Parse(n));
             var credential = new SipCredential
             {
+                AllowedNetworks = networks,
                 User = user,
                 AgentId = sip.AgentId,
                 Password = sip.Password,
@@ -55,6 +83,8 @@ public sealed class AgentSipCredentials : ISipCredentialSource
             }
             byUser[user] = credential;
         }
+        _algorithmSets = byUser.Values.OrderBy(c => c.User, StringComparer.Ordinal)
+            .Select(c => new[] { DigestAlgorithm.Sha256, DigestAlgorithm.Md5 }.Where(c.Supports).ToArray()).ToArray();
         _byUser = byUser;
         return problems;
     }

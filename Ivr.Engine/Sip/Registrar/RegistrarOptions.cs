@@ -34,6 +34,27 @@ public sealed record RegistrarOptions
     /// </summary>
     public Net.NatNetworks NatNetworks { get; init; } = Net.NatNetworks.Default;
 
+    /// <summary>Failed Digest attempts (wrong password or unknown user) within <see cref="FailureWindow"/> that lock a source address, and apart from it a user.</summary>
+    public int MaxAuthFailures { get; init; } = 5;
+
+    /// <summary>Failures older than this (since the last one) are forgotten.</summary>
+    public TimeSpan FailureWindow { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The first lockout's length; each further lockout of the same key doubles it, up to <see cref="MaxLockoutTime"/>.</summary>
+    public TimeSpan LockoutTime { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest lockout.</summary>
+    public TimeSpan MaxLockoutTime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>A key without a failure for this long starts again at the first lockout length.</summary>
+    public TimeSpan LockoutMemory { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long a (user, address) pair that authenticated stays exempt from lockouts of that user and that address.</summary>
+    public TimeSpan KnownSourceTime { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Users, addresses and known pairs remembered at most (each table); beyond it new keys are not tracked.</summary>
+    public int MaxTrackedAuthKeys { get; init; } = 100_000;
+
     /// <summary>Throws <see cref="ArgumentException"/> with a clear message when the settings contradict each other.</summary>
     public void Validate()
     {
@@ -47,5 +68,10 @@ public sealed record RegistrarOptions
         if (Algorithms.Count == 0 || Algorithms.Distinct().Count() != Algorithms.Count)
             throw new ArgumentException("Registrar Algorithms must name SHA-256 and/or MD5, each once.");
         if (MaxContactsPerAor < 1) throw new ArgumentException("Registrar MaxContactsPerAor must be at least 1.");
+        if (MaxAuthFailures < 1) throw new ArgumentException("Registrar MaxAuthFailures must be at least 1.");
+        if (FailureWindow <= TimeSpan.Zero || LockoutTime <= TimeSpan.Zero || LockoutMemory <= TimeSpan.Zero || KnownSourceTime < TimeSpan.Zero)
+            throw new ArgumentException("Registrar FailureWindow, LockoutTime and LockoutMemory must be positive, KnownSourceTime not negative.");
+        if (MaxLockoutTime < LockoutTime) throw new ArgumentException($"Registrar MaxLockoutTime ({MaxLockoutTime}) is shorter than LockoutTime ({LockoutTime}).");
+        if (MaxTrackedAuthKeys < 1) throw new ArgumentException("Registrar MaxTrackedAuthKeys must be at least 1.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Ivr.Engine.Sip.Auth;
 using Ivr.Engine.Sip.Stack;
 using Ivr.Engine.Sip.Transport;
@@ -10,6 +11,8 @@ namespace Ivr.Engine.Sip.Registrar;
 /// The engine's registrar (RFC 3261 §10.3) for agents' softphones: Digest authentication (RFC 7616, RFC 8760),
 /// bindings per address-of-record with expiry, refresh and removal, and the <see cref="IAgentContacts"/> the router
 /// delivers calls with. Bindings live in memory: after a restart softphones register again at their next refresh.
+/// Password guessing is locked out per source address and per user (<see cref="RegisterLockout"/>), an unknown user is
+/// answered exactly like a known one, and an agent may be held to its <c>allowedNetworks</c>.
 /// </summary>
 public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
 {
@@ -21,9 +24,14 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Aor> _byAgent = new(StringComparer.Ordinal);
     private readonly ITimer _expiry;
+    private readonly RegisterLockout _lockout;
 
-    /// <summary>Creates a registrar; <paramref name="nonceKey"/> null draws a random key (nonces then die with the process).</summary>
-    public SipRegistrar(RegistrarOptions options, ISipCredentialSource credentials, TimeProvider time, ILogger<SipRegistrar> log, byte[]? nonceKey = null)
+    /// <summary>
+    /// Creates a registrar; <paramref name="nonceKey"/> null draws a random key (nonces then die with the process);
+    /// its counters go on a meter from <paramref name="meterFactory"/> (the host's), or a detached one without it.
+    /// </summary>
+    public SipRegistrar(RegistrarOptions options, ISipCredentialSource credentials, TimeProvider time, ILogger<SipRegistrar> log, byte[]? nonceKey = null,
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -37,7 +45,15 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         Nonces = new DigestNonces(options.Realm, options.NonceLifetime, time, nonceKey);
         _authenticator = new DigestAuthenticator(options.Realm, Nonces, credentials, options.Algorithms);
         _expiry = time.CreateTimer(_ => OnExpiryTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _lockout = new RegisterLockout(options, time);
+        Metrics = new RegistrarMetrics(meterFactory);
     }
+
+    /// <summary>The registrar's counters (auth failures, lockouts, contact moves).</summary>
+    public RegistrarMetrics Metrics { get; }
+
+    /// <summary>The lockout state (exposed for tests).</summary>
+    public RegisterLockout Lockout => _lockout;
 
     /// <summary>The nonces this registrar issues (exposed for metrics and tests).</summary>
     public DigestNonces Nonces { get; }
@@ -55,6 +71,16 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
             return Reply(register, 400, "Bad Contact");
 
         var verdict = _authenticator.Verify(register);
+        var source = remote.EndPoint.Address;
+        // During a lockout an answer that depends on the password (403, stale 401, 200) is the wrong password's 403,
+        // even for the right one: the guesser learns nothing until it ends. Counted, not logged (one line per lockout).
+        if (verdict.Username is { } claimed && verdict.Outcome is DigestOutcome.Rejected or DigestOutcome.Stale or DigestOutcome.Authenticated
+            && _lockout.Check(claimed, source) is var locked and not LockScope.None)
+        {
+            _log.LogDebug("REGISTER for {User} from {Remote} refused: {Scope} locked out", claimed, remote, locked);
+            Metrics.AuthFailed("locked");
+            return Reply(register, 403, "Forbidden");
+        }
         switch (verdict.Outcome)
         {
             case DigestOutcome.Missing:
@@ -69,6 +95,8 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
                 return Reply(register, 400, verdict.Detail);
             case DigestOutcome.Rejected:
                 _log.LogWarning("REGISTER for {User} from {Remote} refused: {Detail}", user, remote, verdict.Detail);
+                Metrics.AuthFailed("credentials");
+                foreach (var lockout in _lockout.Failed(verdict.Username!, source)) LogLockout(lockout, remote);
                 return Reply(register, 403, "Forbidden");
         }
 
@@ -79,6 +107,15 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
             _log.LogWarning("{AuthUser} from {Remote} tried to register {User}'s address-of-record", credential.User, remote, user);
             return Reply(register, 403, "Not allowed to register this address-of-record");
         }
+        // The same 403 as a wrong password: from outside, the right one is not confirmed either.
+        if (!credential.AllowsSource(source))
+        {
+            _log.LogWarning("REGISTER for agent {AgentId} ({User}) from {Remote} refused: outside its allowedNetworks ({Networks})",
+                credential.AgentId, credential.User, remote, string.Join(", ", credential.AllowedNetworks));
+            Metrics.AuthFailed("network");
+            return Reply(register, 403, "Forbidden");
+        }
+        _lockout.Succeeded(credential.User, source);
 
         var update = new RegisterUpdate
         {
@@ -92,6 +129,7 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         };
         RegisterResult result;
         AgentContactChange? change = null;
+        IPNetwork? movedFrom = null;
         var now = _time.GetUtcNow();
         lock (_gate)
         {
@@ -103,6 +141,7 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
                 else _byAgent[credential.AgentId] = new Aor(credential.User, result.Bindings);
                 // A query (no Contact) changes nothing and is not announced.
                 change = update.Contacts.Count == 0 && !update.IsWildcard ? null : Describe(credential.AgentId, before, result.Bindings);
+                movedFrom = MovedFrom(before, result.Bindings, remote);
                 RearmLocked(now);
             }
         }
@@ -126,6 +165,11 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         }
         // RFC 3261 §10.3 step 8: a Date header lets a user agent without a clock learn the time.
         ok.Headers.Add(SipHeaderNames.Date, now.ToString("r", CultureInfo.InvariantCulture));
+        if (movedFrom is { } old)
+        {
+            _log.LogWarning("Agent {AgentId} contact moved: network {Old} → {New} (REGISTER from {Remote})", credential.AgentId, old, NetworkOf(source), remote);
+            Metrics.ContactMoved();
+        }
         if (change is not null)
         {
             if (change.Current?.NextHop is { } flow)
@@ -187,7 +231,47 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _expiry.Dispose();
+    public void Dispose()
+    {
+        _expiry.Dispose();
+        Metrics.Dispose();
+    }
+
+    private void LogLockout(Lockout lockout, SipEndPoint remote)
+    {
+        var length = lockout.Length;
+        if (lockout.Scope == LockScope.Source)
+        {
+            _log.LogWarning("Registrar: source {Source} locked out for {Length} after {Failures} failed REGISTER authentications (lockout {Level}; last as {User} from {Remote})",
+                lockout.Source, length, _options.MaxAuthFailures, lockout.Level, lockout.User, remote);
+        }
+        else
+        {
+            _log.LogWarning("Registrar: user {User} locked out for {Length} after {Failures} failed REGISTER authentications (lockout {Level}; last from {Remote}); addresses it registered from stay allowed",
+                lockout.User, length, _options.MaxAuthFailures, lockout.Level, remote);
+        }
+        Metrics.LockedOut(lockout.Scope);
+    }
+
+    // The network the agent's newest other binding came from, when this REGISTER adds or refreshes a contact from
+    // another one (a phone that changed networks, or someone else holding its password); null otherwise.
+    private static IPNetwork? MovedFrom(IReadOnlyList<RegistrationBinding> before, IReadOnlyList<RegistrationBinding> after, SipEndPoint remote)
+    {
+        if (before.Count == 0 || !after.Any(b => b.Received == remote)) return null;
+        var now = NetworkOf(remote.EndPoint.Address);
+        if (before.Any(b => NetworkOf(b.Received.EndPoint.Address) == now)) return null;
+        return NetworkOf(before.MaxBy(b => b.Registered)!.Received.EndPoint.Address);
+    }
+
+    // A source's network: its /24 (IPv4) or /64 (IPv6), so a phone changing port or address within its LAN is not a move.
+    private static IPNetwork NetworkOf(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        var prefix = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 24 : 64;
+        var bytes = address.GetAddressBytes();
+        for (var bit = prefix; bit < bytes.Length * 8; bit++) bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+        return new IPNetwork(new IPAddress(bytes), prefix);
+    }
 
     private SipResponse Challenge(SipRequest register, string user, bool stale)
     {

@@ -40,7 +40,7 @@ public sealed class CallbackDurabilityTests : IDisposable
         SqliteConnection.ClearAllPools();
         var now = TimeProvider.System.GetUtcNow().AddMinutes(1);
         var store = await SqliteCallbackStore.OpenAsync(_db.Database, now);
-        Assert.Equal(0, await store.RecoverAsync(now));
+        Assert.Equal(new CallbackRecovery(0, 0), await store.RecoverAsync(now));
         Assert.Equal(50, (await store.ListPendingAsync("support")).Count);
 
         var leased = new List<long>();

@@ -1,5 +1,6 @@
 using Ivr.Engine.Routing.Callbacks;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ivr.Tests.Routing.Callbacks;
 
@@ -182,8 +183,8 @@ public sealed class SqliteCallbackStoreTests : IDisposable
         // The engine dies here: nothing completes. A new process opens the same file.
         SqliteConnection.ClearAllPools();
         var reopened = await SqliteCallbackStore.OpenAsync(_db.Database, now.AddMinutes(10), new CallbackRetryPolicy(2, TimeSpan.FromMinutes(1)));
-        Assert.Equal(2, await reopened.RecoverAsync(now.AddMinutes(10)));
-        Assert.Equal(0, await reopened.RecoverAsync(now.AddMinutes(10)));
+        Assert.Equal(new CallbackRecovery(2, 0), await reopened.RecoverAsync(now.AddMinutes(10)));
+        Assert.Equal(new CallbackRecovery(0, 0), await reopened.RecoverAsync(now.AddMinutes(10)));
 
         var pending = await reopened.ListPendingAsync("support");
         Assert.Equal(["mid-dial", "waiting"], pending.Select(p => p.IdempotencyKey));
@@ -193,6 +194,52 @@ public sealed class SqliteCallbackStoreTests : IDisposable
         var redial = await reopened.LeaseNextDueAsync("support", now.AddMinutes(10));
         Assert.Equal(midDial!.Id, redial!.Id);
         Assert.Equal(2, redial.Attempts);
+    }
+
+    [Fact]
+    public async Task RecoverAsync_ConversationRecordedAsLastingServedAfter_CountsAsServed_AShorterOneIsDialledAgain()
+    {
+        var clock = new FakeTimeProvider(T0.AddMinutes(5));
+        var retry = new CallbackRetryPolicy(3, TimeSpan.FromMinutes(2)) { ServedAfter = TimeSpan.FromSeconds(30) };
+        var store = await Open(retry);
+        foreach (var key in new[] { "talked-long", "talked-briefly", "bridged-then-silence", "still-ringing" }) await store.BookAsync(Booking(key));
+        var leases = new Dictionary<string, CallbackRecord>(StringComparer.Ordinal);
+        for (var i = 0; i < 4; i++)
+        {
+            var lease = (await store.LeaseNextDueAsync("support", clock.GetUtcNow()))!;
+            leases[lease.IdempotencyKey] = lease;
+        }
+
+        // What the router records: the bridge, then (for the one that lasts) that it is still going 30 s later.
+        var bridged = clock.GetUtcNow();
+        Assert.True(await store.RecordConversationAsync(leases["talked-long"].Id, bridged, bridged));
+        Assert.True(await store.RecordConversationAsync(leases["talked-briefly"].Id, bridged, bridged));
+        Assert.True(await store.RecordConversationAsync(leases["bridged-then-silence"].Id, bridged, bridged));
+        clock.Advance(TimeSpan.FromSeconds(12));
+        Assert.True(await store.RecordConversationAsync(leases["talked-briefly"].Id, bridged, clock.GetUtcNow()));
+        clock.Advance(TimeSpan.FromSeconds(18));
+        Assert.True(await store.RecordConversationAsync(leases["talked-long"].Id, bridged, clock.GetUtcNow()));
+
+        // kill -9, and the engine is down for ten minutes: "bridged-then-silence" is not served because of the downtime.
+        clock.Advance(TimeSpan.FromMinutes(10));
+        SqliteConnection.ClearAllPools();
+        var restarted = await SqliteCallbackStore.OpenAsync(_db.Database, clock.GetUtcNow(), retry);
+        var recovery = await restarted.RecoverAsync(clock.GetUtcNow());
+
+        Assert.Equal(new CallbackRecovery(PutBack: 3, Served: 1), recovery);
+        var served = (await restarted.GetAsync(leases["talked-long"].Id))!;
+        Assert.Equal(CallbackState.Connected, served.State);
+        Assert.Equal("Served: in conversation for at least 30 s when the engine stopped", served.LastOutcome);
+        Assert.Equal(1, served.Attempts);
+        Assert.Equal(["talked-briefly", "bridged-then-silence", "still-ringing"],
+            (await restarted.ListPendingAsync("support")).Select(p => p.IdempotencyKey));
+        Assert.Equal(new CallbackRecovery(0, 0), await restarted.RecoverAsync(clock.GetUtcNow()));
+
+        // The next attempt starts with no conversation: a crash in it is judged on its own talk.
+        var redial = (await restarted.LeaseAsync(leases["talked-briefly"].Id, clock.GetUtcNow()))!;
+        Assert.Null(redial.ConversationStartedAt);
+        Assert.Null(redial.ConversationSeenAt);
+        Assert.False(await restarted.RecordConversationAsync(served.Id, clock.GetUtcNow(), clock.GetUtcNow()));
     }
 
     [Fact]

@@ -89,6 +89,41 @@ public sealed class SkillRouterTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task BridgedCallback_IsRecordedDurably_AndOnceItLastsServedAfter_ARestartCountsItServed()
+    {
+        // ServedAfter is an Akka timer on the real scheduler here: 3 s, so the test does not wait 30; the talk's length is
+        // measured on the router's (fake) clock, moved on 45 s once the bridge is on file and before the timer fires.
+        var retry = CallbackRetryPolicy.Default with { ServedAfter = TimeSpan.FromSeconds(3) };
+        var router = StartRouter(new CallbackPacer(0, TimeSpan.Zero), retry: retry);
+        await RouterStoreProbe.AwaitOpenAsync(router, "billing");
+        var callback = await BookAsync(router, T0);
+        SetState(router, "a1", AgentState.Ready);
+        Assert.Equal(callback, _dialer.ExpectMsg<DialCallback>().Callback.Id);
+        var bridgedAt = _time.GetUtcNow();
+
+        router.Tell(new CallbackBridged(callback, "a1"));
+        var callbacks = await new RoutingStores(_data, _time, retry).CallbacksAsync();
+        await AwaitAssertAsync(async () =>
+        {
+            var row = (await callbacks.GetAsync(callback))!;
+            Assert.Equal(bridgedAt, row.ConversationStartedAt);
+            Assert.Equal(bridgedAt, row.ConversationSeenAt);
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
+        _time.Advance(TimeSpan.FromSeconds(45));
+
+        await AwaitAssertAsync(async () =>
+        {
+            var row = (await callbacks.GetAsync(callback))!;
+            Assert.Equal(bridgedAt, row.ConversationStartedAt);
+            Assert.Equal(bridgedAt.AddSeconds(45), row.ConversationSeenAt);
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
+
+        // The engine dies here: the router never hears the end of the call; the restarted engine's recovery reads the file.
+        Assert.Equal(new CallbackRecovery(0, 1), await callbacks.RecoverAsync(_time.GetUtcNow()));
+        Assert.Equal(CallbackState.Connected, (await callbacks.GetAsync(callback))!.State);
+    }
+
+    [Fact]
     public void Overflow_MovesTheCallerToTheSecondSkill_KeepingItsEntryTime()
     {
         // X waits for billing since 9:00 (its agent is away); Y waits for support since 9:01. X overflows to support and,
@@ -130,7 +165,7 @@ public sealed class SkillRouterTests : Akka.TestKit.Xunit2.TestKit
         Assert.All(status.Snapshot(), s => Assert.Equal(1, s.AgentsByState[AgentState.Ready]));
     }
 
-    private IActorRef StartRouter(CallbackPacer pacer, RouterStatus? status = null)
+    private IActorRef StartRouter(CallbackPacer pacer, RouterStatus? status = null, CallbackRetryPolicy? retry = null)
     {
         var agents = new AgentsConfig
         {
@@ -152,7 +187,7 @@ public sealed class SkillRouterTests : Akka.TestKit.Xunit2.TestKit
             InitialState = AgentState.Away,
             Time = _time,
             Pacer = pacer,
-            Stores = new RoutingStores(_data, _time, CallbackRetryPolicy.Default),
+            Stores = new RoutingStores(_data, _time, retry ?? CallbackRetryPolicy.Default),
             Dialer = _dialer.Ref,
         }));
     }

@@ -24,10 +24,11 @@ internal sealed class RawSipClient : IDisposable
 
     public IPEndPoint? Server { get; private init; }
 
-    public static RawSipClient Udp(IPEndPoint server)
+    /// <summary>A UDP peer sending from <paramref name="local"/> (another loopback address, like 127.0.0.7, is another source; default 127.0.0.1).</summary>
+    public static RawSipClient Udp(IPEndPoint server, IPAddress? local = null)
     {
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        s.Bind(new IPEndPoint(local ?? IPAddress.Loopback, 0));
         return new RawSipClient(s, false) { Server = server };
     }
 

@@ -1,0 +1,163 @@
+using System.Net;
+
+namespace Ivr.Engine.Sip.Registrar;
+
+/// <summary>
+/// Locks out Digest password guessing: <see cref="RegistrarOptions.MaxAuthFailures"/> failures within
+/// <see cref="RegistrarOptions.FailureWindow"/> lock the <b>source address</b> (for every user) and, counted apart, the
+/// <b>user</b> (from every source), each for <see cref="RegistrarOptions.LockoutTime"/>, doubling with each further lockout
+/// up to <see cref="RegistrarOptions.MaxLockoutTime"/>. A pair (user, address) that authenticated within
+/// <see cref="RegistrarOptions.KnownSourceTime"/> is exempt from both locks, so an attacker can neither lock an agent's
+/// own phone out by guessing its password from elsewhere nor lock a whole office behind one NAT. Thread-safe; memory is
+/// bounded by <see cref="RegistrarOptions.MaxTrackedAuthKeys"/>.
+/// </summary>
+public sealed class RegisterLockout
+{
+    private readonly RegistrarOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Tally> _users = new(StringComparer.Ordinal);
+    private readonly Dictionary<IPAddress, Tally> _sources = [];
+    private readonly Dictionary<(string User, IPAddress Source), DateTimeOffset> _known = [];
+    private DateTimeOffset _lastSweep;
+
+    /// <summary>Creates the lockout state for <paramref name="options"/>, reading time from <paramref name="time"/>.</summary>
+    public RegisterLockout(RegistrarOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        _options = options;
+        _time = time;
+        _lastSweep = time.GetUtcNow();
+    }
+
+    /// <summary>Users and addresses whose failures are remembered right now (for tests and the bound).</summary>
+    public int Tracked
+    {
+        get
+        {
+            lock (_gate) return _users.Count + _sources.Count + _known.Count;
+        }
+    }
+
+    /// <summary>
+    /// What locks <paramref name="user"/> from <paramref name="source"/> now: <see cref="LockScope.None"/> when it may
+    /// try; a pair that authenticated recently is never locked.
+    /// </summary>
+    public LockScope Check(string user, IPAddress source)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(source);
+        source = Normal(source);
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (IsKnownLocked(user, source, now)) return LockScope.None;
+            var scope = LockScope.None;
+            if (_sources.TryGetValue(source, out var s) && s.LockedUntil > now) scope |= LockScope.Source;
+            if (_users.TryGetValue(user, out var u) && u.LockedUntil > now) scope |= LockScope.User;
+            return scope;
+        }
+    }
+
+    /// <summary>
+    /// Counts a failed attempt by <paramref name="user"/> from <paramref name="source"/> and returns the lockouts it
+    /// starts (none while already locked: attempts during a lockout neither extend nor escalate it).
+    /// </summary>
+    public IReadOnlyList<Lockout> Failed(string user, IPAddress source)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(source);
+        source = Normal(source);
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            SweepIfDue(now);
+            if (IsKnownLocked(user, source, now)) return [];
+            var started = new List<Lockout>(2);
+            if (Count(_sources, source, now) is { } sourceLock)
+                started.Add(new Lockout(LockScope.Source, user, source, sourceLock.Until, sourceLock.Until - now, sourceLock.Level));
+            if (Count(_users, user, now) is { } userLock)
+                started.Add(new Lockout(LockScope.User, user, source, userLock.Until, userLock.Until - now, userLock.Level));
+            return started;
+        }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="user"/> authenticated from <paramref name="source"/>: that pair is exempt from locks for
+    /// <see cref="RegistrarOptions.KnownSourceTime"/>, and the user's failure count starts again (its escalation level stays).
+    /// </summary>
+    public void Succeeded(string user, IPAddress source)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(source);
+        source = Normal(source);
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            SweepIfDue(now);
+            if (_known.Count < _options.MaxTrackedAuthKeys || _known.ContainsKey((user, source))) _known[(user, source)] = now + _options.KnownSourceTime;
+            if (_users.TryGetValue(user, out var u) && u.LockedUntil <= now) u.Failures = 0;
+        }
+    }
+
+    private bool IsKnownLocked(string user, IPAddress source, DateTimeOffset now) =>
+        _known.TryGetValue((user, source), out var until) && until > now;
+
+    // One more failure on a key; a new lockout when it reaches the limit. A full table stops tracking new keys rather
+    // than growing: the other key of the pair (and the keys already tracked) still count.
+    private (DateTimeOffset Until, int Level)? Count<TKey>(Dictionary<TKey, Tally> tallies, TKey key, DateTimeOffset now)
+        where TKey : notnull
+    {
+        if (!tallies.TryGetValue(key, out var tally))
+        {
+            if (tallies.Count >= _options.MaxTrackedAuthKeys) return null;
+            tallies[key] = tally = new Tally();
+        }
+        if (tally.LockedUntil > now) return null;
+        if (tally.LastFailure + _options.LockoutMemory <= now) tally.Level = 0;
+        if (tally.LastFailure + _options.FailureWindow <= now) tally.Failures = 0;
+        tally.LastFailure = now;
+        if (++tally.Failures < _options.MaxAuthFailures) return null;
+        tally.Failures = 0;
+        var length = TimeSpan.FromTicks((long)Math.Min(_options.MaxLockoutTime.Ticks, _options.LockoutTime.Ticks * Math.Pow(2, tally.Level)));
+        tally.Level++;
+        tally.LockedUntil = now + length;
+        return (tally.LockedUntil, tally.Level);
+    }
+
+    private void SweepIfDue(DateTimeOffset now)
+    {
+        var full = _users.Count >= _options.MaxTrackedAuthKeys || _sources.Count >= _options.MaxTrackedAuthKeys || _known.Count >= _options.MaxTrackedAuthKeys;
+        if (!full && now - _lastSweep < _options.FailureWindow) return;
+        _lastSweep = now;
+        Sweep(_users, now);
+        Sweep(_sources, now);
+        foreach (var (key, until) in _known.ToArray())
+        {
+            if (until <= now) _known.Remove(key);
+        }
+    }
+
+    // A key is forgotten once it is not locked and neither its failures nor its escalation level still count.
+    private void Sweep<TKey>(Dictionary<TKey, Tally> tallies, DateTimeOffset now)
+        where TKey : notnull
+    {
+        foreach (var (key, tally) in tallies.ToArray())
+        {
+            if (tally.LockedUntil <= now && tally.LastFailure + _options.LockoutMemory <= now
+                || tally.LockedUntil <= now && tally.Level == 0 && tally.LastFailure + _options.FailureWindow <= now)
+                tallies.Remove(key);
+        }
+    }
+
+    private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private sealed class Tally
+    {
+        public int Failures;
+        public int Level;
+        public DateTimeOffset LastFailure = DateTimeOffset.MinValue;
+        public DateTimeOffset LockedUntil = DateTimeOffset.MinValue;
+    }
+}

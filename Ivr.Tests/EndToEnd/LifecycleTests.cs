@@ -67,8 +67,8 @@ public class LifecycleTests
         await using var engine = await EngineProcess.StartAsync("--data", data, "--agents", agentsFile, "--drain-timeout", "120s",
             "--flows", "Ivr.Tests/TestData/flows/ops", "--set", "Flows:Map:hotline=queue-wait");
         using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:" + engine.HttpPort.ToString(CultureInfo.InvariantCulture)), Timeout = TimeSpan.FromSeconds(30) };
-        // One caller on hold for 20 s, then it hangs up itself.
-        using var sipp = SippProcess.Start(SippProcess.FreeUdpPort(), engine.Target, "-sn", "uac", "-s", "hotline", "-m", "1", "-d", "20000", "-rtp_echo");
+        // One caller on hold for 30 s (long enough for the checks below on a loaded machine), then it hangs up itself.
+        using var sipp = SippProcess.Start(SippProcess.FreeUdpPort(), Bound, engine.Target, "-sn", "uac", "-s", "hotline", "-m", "1", "-d", "30000", "-rtp_echo");
         var before = await PollAsync(() => GetAsync(http, "/readyz"), r => r.Body.StartsWith("ready: 1 live calls", StringComparison.Ordinal));
 
         using (var term = Process.Start("kill", ["-TERM", engine.Id.ToString(CultureInfo.InvariantCulture)]))
@@ -87,6 +87,8 @@ public class LifecycleTests
         Assert.Equal((HttpStatusCode.ServiceUnavailable, "draining\n"), (readyz.Status, readyz.Body));
         Assert.Equal(HttpStatusCode.OK, metrics.Status);
         Assert.Equal(1.0, PrometheusText.Parse(metrics.Body)["ivr_calls_active"]);
+        Assert.Contains($"service_name=\"ivr\",service_version=\"{OpsServiceCollectionExtensions.Version}\",service_instance_id=\"{Environment.MachineName}/{engine.Target}\"",
+            metrics.Body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, dashboard.Status);
         Assert.Contains("<html", dashboard.Body, StringComparison.OrdinalIgnoreCase);
         Assert.Equal((true, false, 1L), (apiStatus.Node.Draining, apiStatus.Node.Ready, apiStatus.Calls.Active));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Ivr.Engine.Media;
 using Ivr.Engine.Metrics;
+using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.Logging;
@@ -134,10 +135,16 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
 
     private void OnDrain(Drain m)
     {
-        if (!_draining) _log.LogInformation("Draining: new calls get 503; {Live} live calls", _calls.Count);
+        if (!_draining)
+        {
+            _log.LogInformation("Draining: new calls get 503; {Live} live calls", _calls.Count);
+            // A node that stops taking calls dials no new callback either: the router keeps them for the next node or start.
+            _services.Router?.Tell(StopDiallingCallbacks.Instance);
+        }
         _draining = true;
-        _drainWaiters.Add(Sender);
-        if (!_drainTimerStarted)
+        if (!Sender.IsNobody()) _drainWaiters.Add(Sender);
+        // A drain asked with no time left (a second Ctrl-C) hangs up at once, whatever timer the first one started.
+        if (!_drainTimerStarted || m.Timeout == TimeSpan.Zero)
         {
             _drainTimerStarted = true;
             Timers.StartSingleTimer(DrainTimer, DrainTimedOut.Instance, m.Timeout ?? _settings.DrainTimeout);

@@ -24,6 +24,8 @@ public static class CliApp
         var root = Build(console);
         var parsed = root.Parse(args);
         var config = new InvocationConfiguration { Output = console.Out, Error = console.Error };
+        // serve owns SIGINT and SIGTERM (it drains, then exits 0); the others stop on Ctrl-C through their cancellation token.
+        if (parsed.CommandResult.Command.Name == ServeCommand.Name) config.ProcessTerminationTimeout = null;
         return await parsed.InvokeAsync(config, cancellationToken);
     }
 }

@@ -3,23 +3,30 @@ using System.Globalization;
 using Ivr.Engine.Demo;
 using Ivr.Engine.Hosting;
 using Ivr.Engine.Ops;
+using Ivr.Engine.Sip.Transport;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Cli;
 
 /// <summary>
-/// <c>ivr serve</c>: runs the engine (actors, SIP, media, HTTP health, metrics, API and dashboard) until Ctrl-C, then drains:
-/// new INVITEs get 503, live calls finish (bounded by <c>Calls:DrainTimeout</c>), and the process exits.
+/// <c>ivr serve</c>: runs the engine (actors, SIP, media, HTTP health, metrics, API and dashboard) until SIGINT (Ctrl-C) or
+/// SIGTERM, then drains while the HTTP server still answers: new INVITEs get 503, <c>/readyz</c> says <c>draining</c>, live
+/// calls finish (bounded by <c>Calls:DrainTimeout</c>), and the process exits 0 (<see cref="DrainOnSignalLifetime"/>).
 /// </summary>
 /// <remarks>
-/// System.CommandLine stops waiting for an action two seconds after Ctrl-C and lets <c>Main</c> return; a process-exit
-/// handler then holds the process (bounded by the host's shutdown timeout) until the drain and shutdown are done.
+/// The command owns the signals (System.CommandLine's own Ctrl-C handling is off for it, see <see cref="CliApp"/>). A port
+/// that cannot be bound is one line on stderr naming the address, the protocol and the option to change, and exit code 2.
 /// </remarks>
 public static class ServeCommand
 {
+    /// <summary>The command's name.</summary>
+    public const string Name = "serve";
+
     /// <summary>Builds the command; <paramref name="plug"/> registers the SIP stack and media implementations (tests, wiring).</summary>
     public static Command Build(CliConsole console, Action<IServiceCollection>? plug = null)
     {
@@ -30,15 +37,16 @@ public static class ServeCommand
         var http = new Option<string?>("--http") { Description = "HTTP URLs, ';'-separated (Http:Urls)" };
         var flows = new Option<string?>("--flows") { Description = "Flow folder (Flows:Folder)" };
         var sounds = new Option<string?>("--sounds") { Description = "Sound folder (Sounds:Folder)" };
-        var data = new Option<string?>("--data") { Description = "Data folder for recordings (Data:Folder)" };
+        var data = new Option<string?>("--data") { Description = "Data folder: the SQLite store of callbacks and messages, recordings (Data:Folder)" };
+        var agents = new Option<string?>("--agents") { Description = "Agents and skills file (Routing:AgentsFile)" };
         var maxCalls = new Option<int?>("--max-calls") { Description = "Live calls beyond which INVITEs get 503 (Calls:MaxCalls)" };
-        var drain = new Option<string?>("--drain-timeout") { Description = "How long Ctrl-C lets calls finish, e.g. 30s (Calls:DrainTimeout)" };
+        var drain = new Option<string?>("--drain-timeout") { Description = "How long SIGINT/SIGTERM (Ctrl-C) lets calls finish, e.g. 30s (Calls:DrainTimeout)" };
         var demo = new Option<bool>("--demo") { Description = "Also run simulated callers and agents over loopback (flows/demo.json; Demo section)" };
         var set = new Option<string[]>("--set") { Description = "Any setting as Section:Key=value (repeatable)", Arity = ArgumentArity.ZeroOrMore };
 
-        var cmd = new Command("serve", "Answer calls: SIP, media and flows, with /healthz and /readyz; Ctrl-C drains")
+        var cmd = new Command(Name, "Answer calls: SIP, media and flows, with /healthz and /readyz; Ctrl-C or SIGTERM drains, then exits")
         {
-            config, address, port, http, flows, sounds, data, maxCalls, drain, demo, set,
+            config, address, port, http, flows, sounds, data, agents, maxCalls, drain, demo, set,
         };
         cmd.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,6 +62,7 @@ public static class ServeCommand
             Put("Flows:Folder", parse.GetValue(flows));
             Put("Sounds:Folder", parse.GetValue(sounds));
             Put("Data:Folder", parse.GetValue(data));
+            Put("Routing:AgentsFile", parse.GetValue(agents));
             Put("Calls:MaxCalls", parse.GetValue(maxCalls)?.ToString(CultureInfo.InvariantCulture));
             if (parse.GetValue(demo)) Put("Demo:Enabled", "true");
             if (parse.GetValue(drain) is { } drainText)
@@ -88,13 +97,13 @@ public static class ServeCommand
                 return 2;
             }
 
-            return await RunAsync(options, plug, cancellationToken);
+            return await RunAsync(options, plug, cancellationToken, console);
         });
         return cmd;
     }
 
     /// <summary>Runs the engine host with <paramref name="options"/> until <paramref name="cancellationToken"/> or Ctrl-C; returns the exit code.</summary>
-    public static async Task<int> RunAsync(EngineOptions options, Action<IServiceCollection>? plug, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(EngineOptions options, Action<IServiceCollection>? plug, CancellationToken cancellationToken, CliConsole? console = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
@@ -107,28 +116,15 @@ public static class ServeCommand
         builder.Services.AddIvrEngine(options);
         builder.Services.AddIvrDemo(options);
 
-        await using var app = builder.Build();
-        using var stopped = new ManualResetEventSlim();
-        var shutdownTimeout = options.Calls.DrainTimeout + TimeSpan.FromSeconds(30);
-        void HoldExit(object? sender, EventArgs e)
-        {
-            // Runs when Main returns early (Ctrl-C): waiting here lets live calls finish instead of dying with the process.
-            if (stopped.Wait(shutdownTimeout)) Environment.ExitCode = 0;
-        }
+        // SIGINT and SIGTERM drain with the HTTP server up, then stop the host (instead of the console lifetime's stop at once).
+        builder.Services.AddSingleton<DrainOnSignalLifetime>();
+        builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<DrainOnSignalLifetime>());
 
-        AppDomain.CurrentDomain.ProcessExit += HoldExit;
-        try
-        {
-            return await ServeAsync(app, options, cancellationToken);
-        }
-        finally
-        {
-            stopped.Set();
-            AppDomain.CurrentDomain.ProcessExit -= HoldExit;
-        }
+        await using var app = builder.Build();
+        return await ServeAsync(app, options, console ?? CliConsole.System, cancellationToken);
     }
 
-    private static async Task<int> ServeAsync(WebApplication app, EngineOptions options, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(WebApplication app, EngineOptions options, CliConsole console, CancellationToken cancellationToken)
     {
         app.MapIvrEndpoints();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServeCommand));
@@ -136,16 +132,42 @@ public static class ServeCommand
         {
             await app.StartAsync(cancellationToken);
         }
+        catch (Exception ex) when (BindFailure(ex, options) is { } line)
+        {
+            await console.Error.WriteLineAsync("ivr serve: " + line);
+            await app.StopAsync(CancellationToken.None);
+            return 2;
+        }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or FormatException or OperationCanceledException)
         {
             log.LogCritical("Cannot serve: {Error}", ex.Message);
             await app.StopAsync(CancellationToken.None);
             return ex is OperationCanceledException ? 0 : 1;
         }
+        catch (Exception ex)
+        {
+            // The host's own "failed to start" line is filtered out (ConsoleLogging): this is the one report.
+            log.LogCritical(ex, "Cannot serve");
+            await app.StopAsync(CancellationToken.None);
+            return 1;
+        }
 
-        log.LogInformation("HTTP listening on {Urls}; Ctrl-C drains and stops", options.Http.Urls);
-        // Returns once the host has stopped: the SIP service drains first, then Akka shuts down.
-        await app.WaitForShutdownAsync(cancellationToken);
+        log.LogInformation("HTTP listening on {Urls}; Ctrl-C or SIGTERM drains, then exits", options.Http.Urls);
+        // A caller's cancellation (tests, an embedding host) drains like a signal.
+        var lifetime = app.Services.GetRequiredService<DrainOnSignalLifetime>();
+        using var stop = cancellationToken.Register(() => lifetime.RequestStop("Stop requested"));
+        // Returns once the host has stopped: after the drain, the web server, the SIP transports, then Akka.
+        await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
+
+    /// <summary>The one line for a port that cannot be bound (SIP UDP/TCP or HTTP), naming the option to change; null for other failures.</summary>
+    private static string? BindFailure(Exception ex, EngineOptions options) => ex switch
+    {
+        SipBindException sip => $"{sip.Message}; choose another port with --port (Sip:Port) or address with --address (Sip:Address)",
+        IOException { InnerException: AddressInUseException } => $"HTTP (TCP) {options.Http.Urls}: address already in use; choose another with --http URL (Http:Urls)",
+        IOException { InnerException: System.Net.Sockets.SocketException socket } when ex.Message.StartsWith("Failed to bind", StringComparison.Ordinal)
+            => $"HTTP (TCP) {options.Http.Urls}: {socket.Message}; choose another with --http URL (Http:Urls)",
+        _ => null,
+    };
 }

@@ -24,6 +24,7 @@ public static class IvrEndpoints
         app.MapSecurityEndpoints();
         app.MapGet("/readyz", async (SipStackService sip, Flows.LiveFlows flows, CancellationToken ct) =>
         {
+            if (sip.IsDraining) return Results.Text("draining\n", statusCode: StatusCodes.Status503ServiceUnavailable);
             if (!sip.IsReady || sip.Manager is not { } manager) return Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable);
             if (flows.Ids.Count == 0) return Results.Text("no flows loaded\n", statusCode: StatusCodes.Status503ServiceUnavailable);
             var live = await manager.Ask<LiveCallsResult>(GetLiveCalls.Instance, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);

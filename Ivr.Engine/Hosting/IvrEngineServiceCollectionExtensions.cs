@@ -62,7 +62,8 @@ public static class IvrEngineServiceCollectionExtensions
             Speech = sp.GetRequiredService<CallSpeech>(),
         });
         services.AddIvrRouting(options, dataFolder);
-        services.AddIvrOps(options.Ops);
+        // The node on /metrics' target_info: the host and where its SIP listens (what an operator tells nodes apart by).
+        services.AddIvrOps(options.Ops, $"{Environment.MachineName}/{options.Sip.Address}:{options.Sip.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         services.AddSingleton<IEngineNode>(sp => new SipStackNode(sp.GetRequiredService<SipStackService>()));
         services.AddSingleton(sp => new MediaMetrics(
             () => (sp.GetService<IMediaSessionFactory>() as RtpMediaSessionFactory)?.Counters,

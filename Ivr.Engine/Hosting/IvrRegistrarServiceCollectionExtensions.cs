@@ -74,6 +74,15 @@ public static class IvrRegistrarServiceCollectionExtensions
     {
         if (config is null) return;
         foreach (var problem in credentials.Replace(AgentSipAccounts.From(config.Agents))) log.LogError("Registrar: {Problem}", problem);
-        log.LogInformation("Registrar: {Count} agents can register in realm {Realm} (from {Path})", credentials.Count, realm, path);
+        var withoutSip = config.Agents.Count(a => a.Sip is null);
+        if (withoutSip == 0)
+        {
+            log.LogInformation("Registrar: {Count} agents can register in realm {Realm} (from {Path})", credentials.Count, realm, path);
+            return;
+        }
+        // Say why, next to the router's "Agents loaded": registering needs a "sip" user and password per agent.
+        log.LogInformation(
+            "Registrar: {Count} of {Agents} agents can register in realm {Realm} (from {Path}); {Without} have no \"sip\" user and password there and are rung at their \"contact\" only",
+            credentials.Count, config.Agents.Count, realm, path, withoutSip);
     }
 }

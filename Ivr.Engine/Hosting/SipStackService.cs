@@ -11,6 +11,7 @@ namespace Ivr.Engine.Hosting;
 /// <summary>
 /// Starts the SIP stack once the actor system runs, and on shutdown drains: new INVITEs get 503 while live calls finish
 /// (bounded by <see cref="CallsOptions.DrainTimeout"/>), then the transports close. Registered after Akka, so it stops first.
+/// <c>serve</c> drains earlier, on the signal (<see cref="DrainOnSignalLifetime"/>), while the HTTP server still answers.
 /// </summary>
 public sealed class SipStackService : IHostedService
 {
@@ -24,6 +25,7 @@ public sealed class SipStackService : IHostedService
     private IActorRef? _manager;
     private readonly Lock _gate = new();
     private Task? _stopping;
+    private Task? _draining;
     private volatile bool _ready;
 
     /// <summary>Creates the service.</summary>
@@ -76,35 +78,60 @@ public sealed class SipStackService : IHostedService
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        // The host may ask twice (Ctrl-C and the command's own cancellation): drain once.
+        // The host may ask twice (Ctrl-C and the command's own cancellation): drain and close once.
         lock (_gate)
         {
-            return _stopping ??= DrainAndStopAsync(cancellationToken);
+            return _stopping ??= StopCoreAsync(cancellationToken);
         }
     }
 
-    private async Task DrainAndStopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Begins the drain (new INVITEs get 503, <c>/readyz</c> says <c>draining</c>) and completes when the live calls have
+    /// ended or were hung up after <see cref="CallsOptions.DrainTimeout"/>. The stack keeps running; once only.
+    /// </summary>
+    public Task DrainAsync(CancellationToken cancellationToken)
     {
-        _ready = false;
-        if (_manager is not null && _stack is not null)
+        lock (_gate)
         {
-            _log.LogInformation("Draining: new calls get 503, live calls have up to {Timeout} to finish", _options.Calls.DrainTimeout);
-            try
-            {
-                var bound = _options.Calls.DrainTimeout + TimeSpan.FromSeconds(10);
-                var done = await _manager.Ask<DrainCompleted>(new Drain(_options.Calls.DrainTimeout), bound, cancellationToken).ConfigureAwait(false);
-                _log.LogInformation("Drained ({Remaining} calls left, timed out: {TimedOut})", done.Remaining, done.TimedOut);
-            }
-            catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException or OperationCanceledException)
-            {
-                _log.LogWarning("Drain did not complete in time");
-            }
+            return _draining ??= DrainCoreAsync(cancellationToken);
         }
+    }
 
+    /// <summary>True once a drain has begun.</summary>
+    public bool IsDraining => _draining is not null;
+
+    /// <summary>Hangs up the live calls now (a second Ctrl-C during a drain); the drain then completes.</summary>
+    public void EndCallsNow()
+    {
+        if (_manager is null) return;
+        _log.LogWarning("Hanging up the live calls now");
+        _manager.Tell(new Drain(TimeSpan.Zero));
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
         if (_stack is not null)
         {
             await _stack.DisposeAsync().ConfigureAwait(false);
             _stack = null;
+        }
+    }
+
+    private async Task DrainCoreAsync(CancellationToken cancellationToken)
+    {
+        _ready = false;
+        if (_manager is null || _stack is null) return;
+        _log.LogInformation("Draining: new calls get 503, live calls have up to {Timeout} to finish", _options.Calls.DrainTimeout);
+        try
+        {
+            var bound = _options.Calls.DrainTimeout + TimeSpan.FromSeconds(10);
+            var done = await _manager.Ask<DrainCompleted>(new Drain(_options.Calls.DrainTimeout), bound, cancellationToken).ConfigureAwait(false);
+            _log.LogInformation("Drained ({Remaining} calls left, timed out: {TimedOut})", done.Remaining, done.TimedOut);
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException or OperationCanceledException)
+        {
+            _log.LogWarning("Drain did not complete in time");
         }
     }
 }

@@ -18,6 +18,9 @@ public static class ConsoleLogging
         logging.ClearProviders();
         // A request log line per scrape, dashboard event and status poll would drown the calls' lines.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The host logs a start-up failure with its stack trace, and serve reports it itself (one line for a busy port);
+        // a faulted background service still shows, as the host's critical "stopping" line.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (IsJson(options))
         {
             // Scopes become fields of each line: a call's lines carry CallId, Flow and FlowVersion.

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Reflection;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
 using Ivr.Engine.Metrics;
@@ -7,6 +8,7 @@ using Ivr.Engine.Speech;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Ivr.Engine.Ops;
 
@@ -16,11 +18,15 @@ public static class OpsServiceCollectionExtensions
     /// <summary>Every engine meter starts with this (Ivr.Calls, Ivr.Sip, Ivr.Media, Ivr.Flows, Ivr.Actors, Ivr.Skills).</summary>
     public const string MeterPrefix = "Ivr.";
 
+    /// <summary>The service name on <c>/metrics</c>' <c>target_info</c> (OpenTelemetry's <c>service.name</c>).</summary>
+    public const string ServiceName = "ivr";
+
     /// <summary>
     /// Adds the ops services with <paramref name="ops"/> (called by <c>AddIvrEngine</c>, which also registers what they
-    /// read of the node: the <see cref="IEngineNode"/> and the <see cref="MediaMetrics"/>).
+    /// read of the node: the <see cref="IEngineNode"/> and the <see cref="MediaMetrics"/>). <paramref name="instanceId"/>
+    /// names this node on <c>target_info</c> (<c>service_instance_id</c>).
     /// </summary>
-    public static IServiceCollection AddIvrOps(this IServiceCollection services, OpsOptions ops)
+    public static IServiceCollection AddIvrOps(this IServiceCollection services, OpsOptions ops, string? instanceId = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(ops);
@@ -43,7 +49,10 @@ public static class OpsServiceCollectionExtensions
         services.AddSingleton<OpsSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<OpsSampler>());
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        // target_info says which engine this is (without it: service_name="unknown_service:ivr").
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: Version, serviceInstanceId: instanceId, autoGenerateServiceInstanceId: instanceId is null))
+            .WithMetrics(metrics => metrics
             .AddMeter(MeterPrefix + "*")
             // Scrapes read live values: no cached response, so /metrics and /api/status agree at any quiet moment.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
@@ -56,4 +65,9 @@ public static class OpsServiceCollectionExtensions
         });
         return services;
     }
+
+    /// <summary>The engine's version: the informational version without its source-revision suffix.</summary>
+    internal static string Version { get; } = typeof(OpsServiceCollectionExtensions).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(OpsServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 }

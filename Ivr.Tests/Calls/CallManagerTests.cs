@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Akka.Actor;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;
 using Ivr.Tests.Media;
@@ -143,6 +144,37 @@ public class CallManagerTests(ITestOutputHelper output) : CallTestKit(output)
 
         manager.Tell(new Drain(TimeSpan.FromMilliseconds(100)), TestActor);
 
+        Assert.Equal(new DrainCompleted(0, true), ExpectMsg<DrainCompleted>(Wait));
+        Assert.Equal(["200", "BYE"], call.Events);
+    }
+
+    [Fact]
+    public void Drain_TellsTheRouterToDialNoNewCallback_Once()
+    {
+        var router = CreateTestProbe("router");
+        var manager = StartManager(router: router.Ref);
+
+        manager.Tell(new Drain(TimeSpan.FromMinutes(5)), TestActor);
+        manager.Tell(new Drain(TimeSpan.FromMinutes(5)), TestActor);
+
+        router.ExpectMsg<StopDiallingCallbacks>(Wait);
+        router.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.True(LiveCalls(manager).Draining);
+    }
+
+    [Fact]
+    public void Drain_AskedAgainWithNoTimeLeft_HangsUpTheLiveCallsAtOnce()
+    {
+        // A second Ctrl-C or SIGTERM during a long drain.
+        var manager = StartManager();
+        var call = Call(manager);
+        AwaitPlaying(MediaOf(0), "en-US/welcome.wav");
+        manager.Tell(new Drain(TimeSpan.FromMinutes(5)), TestActor);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        manager.Tell(new Drain(TimeSpan.Zero), TestActor);
+
+        Assert.Equal(new DrainCompleted(0, true), ExpectMsg<DrainCompleted>(Wait));
         Assert.Equal(new DrainCompleted(0, true), ExpectMsg<DrainCompleted>(Wait));
         Assert.Equal(["200", "BYE"], call.Events);
     }

@@ -47,6 +47,11 @@ public sealed class DemoTests : IDisposable
 
         Assert.Equal(0, await engine.InterruptAsync(TimeSpan.FromSeconds(90)));
         Assert.Contains("Demo stopped:", engine.Log, StringComparison.Ordinal);
+        // Once the drain has begun the callback dialler starts nothing: no callback place reaches an agent after it.
+        var log = engine.Log;
+        var drained = log.IndexOf("Callbacks: no new callback is dialled (draining)", StringComparison.Ordinal);
+        Assert.True(drained >= 0, "the router was not told that the node drains:\n" + log);
+        Assert.DoesNotContain("reaches the head of", log[drained..], StringComparison.Ordinal);
     }
 
     /// <summary>Removes the demo's data folder.</summary>

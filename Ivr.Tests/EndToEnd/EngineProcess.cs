@@ -39,20 +39,28 @@ internal sealed class EngineProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>ivr serve</c> with extra arguments and waits (bounded) until SIP and HTTP listen.</summary>
-    public static async Task<EngineProcess> StartAsync(params string[] args)
+    public static Task<EngineProcess> StartAsync(params string[] args) =>
+        StartCommandAsync(Path.Combine(AppContext.BaseDirectory, "ivr"), RepoPaths.Root, ["serve", .. args]);
+
+    /// <summary>
+    /// Starts <paramref name="command"/> (the <c>ivr</c> binary, or a script that runs <c>serve</c>, e.g. <c>run.sh</c>) in
+    /// <paramref name="workingDirectory"/> with <paramref name="args"/> then <c>--port</c> and <c>--http</c> on free loopback
+    /// ports, and waits (bounded) until SIP and HTTP listen.
+    /// </summary>
+    public static async Task<EngineProcess> StartCommandAsync(string command, string workingDirectory, IEnumerable<string> args)
     {
         var sipPort = SippProcess.FreeUdpPort();
         var httpPort = SippProcess.FreeUdpPort();
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "ivr"))
+        var psi = new ProcessStartInfo(command)
         {
-            WorkingDirectory = RepoPaths.Root,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "serve", "--port", sipPort.ToString(CultureInfo.InvariantCulture), "--http", $"http://127.0.0.1:{httpPort}" })
-            psi.ArgumentList.Add(a);
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "--port", sipPort.ToString(CultureInfo.InvariantCulture), "--http", $"http://127.0.0.1:{httpPort}" })
+            psi.ArgumentList.Add(a);
         var engine = new EngineProcess(new Process { StartInfo = psi }, sipPort, httpPort);
         engine._process.OutputDataReceived += (_, e) => engine.Append(e.Data);
         engine._process.ErrorDataReceived += (_, e) => engine.Append(e.Data);
@@ -105,10 +113,19 @@ internal sealed class EngineProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The PID of the process started (for a script that execs the engine, the engine's).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Asks the engine to stop as Ctrl-C does (SIGINT → drain) and waits, bounded, for its exit code.</summary>
-    public async Task<int> InterruptAsync(TimeSpan timeout)
+    public Task<int> InterruptAsync(TimeSpan timeout) => SignalAsync("INT", timeout);
+
+    /// <summary>Sends <paramref name="signal"/> (<c>INT</c>, <c>TERM</c>) to the PID started and waits, bounded, for its exit code.</summary>
+    public async Task<int> SignalAsync(string signal, TimeSpan timeout)
     {
-        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]))
             await kill.WaitForExitAsync();
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);

@@ -12,7 +12,9 @@ public sealed partial class SkillRouter
 {
     private readonly Dictionary<long, Dialling> _dialling = [];
 
-    private bool CanDialCallbacks => _callbacks is not null && _settings.Dialer is not null;
+    private bool _callbacksStopped;
+
+    private bool CanDialCallbacks => _callbacks is not null && _settings.Dialer is not null && !_callbacksStopped;
 
     private void CallbackHandlers()
     {
@@ -33,6 +35,11 @@ public sealed partial class SkillRouter
             Dispatch(m.Callback.Skill);
         });
         Receive<SaveMessage>(OnSaveMessage);
+        Receive<StopDiallingCallbacks>(_ =>
+        {
+            _callbacksStopped = true;
+            _log.LogInformation("Callbacks: no new callback is dialled (draining); pending ones stay booked");
+        });
         Receive<MessageStored>(m =>
         {
             if (m.Saved) Line(m.Skill).MessagesRecorded++;
@@ -145,6 +152,14 @@ public sealed partial class SkillRouter
             // Settled elsewhere (cancelled, not yet due, another dialer): the agent goes back to work.
             if (m.Error is not null) _log.LogError(m.Error, "Leasing callback {Id} failed", m.Id);
             else _log.LogInformation("Callback {Id} is no longer pending; not dialled", m.Id);
+            _dialling.Remove(m.Id);
+            ReleaseAgent(dialling.AgentId, AgentState.Ready);
+            return;
+        }
+        if (_callbacksStopped)
+        {
+            // Leased just before the drain began: not dialled now; the next start's recovery puts it back in line.
+            _log.LogInformation("Callback {Id} not dialled: draining", m.Id);
             _dialling.Remove(m.Id);
             ReleaseAgent(dialling.AgentId, AgentState.Ready);
             return;

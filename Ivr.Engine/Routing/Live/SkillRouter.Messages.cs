@@ -160,3 +160,13 @@ public sealed record CallbackBridged(long CallbackId, string AgentId);
 /// <param name="Result">The attempt's result for the store.</param>
 /// <param name="AgentMissed">The customer answered but the agent did not: the agent is set away.</param>
 public sealed record CallbackDialFinished(long CallbackId, string AgentId, CallbackAttemptResult Result, bool AgentMissed);
+
+/// <summary>
+/// The node drains: start no new callback (live callers are still served). Callbacks stay pending in the store for the
+/// next start; one leased but not yet dialled is left to that start's recovery.
+/// </summary>
+public sealed record StopDiallingCallbacks
+{
+    /// <summary>The single instance.</summary>
+    public static readonly StopDiallingCallbacks Instance = new();
+}

@@ -34,8 +34,16 @@ public sealed class TcpSipChannel : ISipChannel
         _time = timeProvider ?? TimeProvider.System;
         _listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Bind(bind);
-        _listener.Listen(512);
+        try
+        {
+            _listener.Bind(bind);
+            _listener.Listen(512);
+        }
+        catch (SocketException ex)
+        {
+            _listener.Dispose();
+            throw new SipBindException(SipProtocol.Tcp, bind, ex);
+        }
         LocalEndPoint = new SipEndPoint(SipProtocol.Tcp, (IPEndPoint)_listener.LocalEndPoint!);
     }
 

@@ -20,7 +20,15 @@ public sealed class UdpSipChannel : ISipChannel
         _socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket.ReceiveBufferSize = 4 * 1024 * 1024;
         _socket.SendBufferSize = 4 * 1024 * 1024;
-        _socket.Bind(bind);
+        try
+        {
+            _socket.Bind(bind);
+        }
+        catch (SocketException ex)
+        {
+            _socket.Dispose();
+            throw new SipBindException(SipProtocol.Udp, bind, ex);
+        }
         LocalEndPoint = new SipEndPoint(SipProtocol.Udp, (IPEndPoint)_socket.LocalEndPoint!);
     }
 

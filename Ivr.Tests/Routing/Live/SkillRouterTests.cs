@@ -141,6 +141,26 @@ public sealed class SkillRouterTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task StopDiallingCallbacks_ADueCallbackIsNotDialled_LiveCallersAreStillServed_AndTheCallbackStaysPending()
+    {
+        // Strict place order: the callback (9:00) is ahead of L1 (9:01), so without the drain a1 would dial it first.
+        var router = StartRouter(new CallbackPacer(0, TimeSpan.Zero));
+        await RouterStoreProbe.AwaitOpenAsync(router, "billing");
+        var callback = await BookAsync(router, T0);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var live = Enqueue(router, "L1", priority: 5);
+
+        router.Tell(StopDiallingCallbacks.Instance);
+        SetState(router, "a1", AgentState.Ready);
+        Serve(router, live, "L1");
+        SetState(router, "a1", AgentState.Ready);
+
+        _dialer.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        var pending = await (await new RoutingStores(_data, _time, CallbackRetryPolicy.Default).CallbacksAsync()).ListPendingAsync();
+        Assert.Equal((callback, CallbackState.Pending, 0), pending.Select(c => (c.Id, c.State, c.Attempts)).Single());
+    }
+
+    [Fact]
     public void AgentWithTwoSkills_TalkingOnABillingCall_CountsAsTalkingForBillingOnly()
     {
         // m has both skills: while it talks to a billing caller, support shows it neither talking nor ready, so the

@@ -136,22 +136,24 @@ public sealed class TcpSipChannel : ISipChannel
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout + (_tls?.Timeout ?? TimeSpan.Zero), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _stop.Token);
-        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        Stream? stream = null;
         try
         {
             await socket.ConnectAsync(remote, linked.Token);
+            stream = new NetworkStream(socket, ownsSocket: true);
             // RFC 3261 §26.3.1: the server's certificate is checked before anything is sent to it.
             if (_tls is not null) stream = await _tls.ConnectAsync(stream, remote, linked.Token);
         }
         catch (AuthenticationException ex)
         {
             _logger.LogWarning("{Protocol} to {Remote} refused: {Error}", Protocol, remote, ex.Message);
-            await stream.DisposeAsync();
+            socket.Dispose();
             throw;
         }
         catch
         {
-            await stream.DisposeAsync();
+            if (stream is not null) await stream.DisposeAsync();
+            socket.Dispose();
             throw;
         }
         var conn = new Connection(this, socket, stream, remote, secured: true);

@@ -49,9 +49,10 @@ internal sealed class BaresipProcess : IAsyncDisposable
     /// Writes a config folder in <paramref name="folder"/> whose audio source is <paramref name="sourceWav"/> (8 kHz mono
     /// PCM16; the call ends when it ends), starts <c>baresip -f folder -t 30</c> with stdin closed, waits (bounded)
     /// until it is ready and connects to its <c>ctrl_tcp</c> port. <paramref name="account"/> replaces the default account line
-    /// (a caller that does not register).
+    /// (a caller that does not register). <paramref name="trustedCaFile"/> (PEM) is the CA baresip trusts for SIP over TLS
+    /// (<c>sip_cafile</c>).
     /// </summary>
-    public static async Task<BaresipProcess> StartAsync(string folder, string sourceWav, TimeSpan timeout, string? account = null)
+    public static async Task<BaresipProcess> StartAsync(string folder, string sourceWav, TimeSpan timeout, string? account = null, string? trustedCaFile = null)
     {
         var sipPort = FreeSipPort();
         var controlPort = FreeTcpPort();
@@ -82,6 +83,7 @@ internal sealed class BaresipProcess : IAsyncDisposable
             "module_app menu.so",
             "module_app ctrl_tcp.so",
             $"ctrl_tcp_listen 127.0.0.1:{controlPort.ToString(inv)}",
+            trustedCaFile is null ? string.Empty : $"sip_cafile {trustedCaFile}",
             string.Empty));
         await File.WriteAllTextAsync(Path.Combine(folder, "accounts"), (account ?? "<sip:caller@127.0.0.1>;regint=0;audio_codecs=PCMU") + "\n");
 
@@ -250,7 +252,8 @@ internal sealed class BaresipProcess : IAsyncDisposable
         }
     }
 
-    private static int FreeTcpPort()
+    /// <summary>A TCP port free on 127.0.0.1 just now.</summary>
+    internal static int FreeTcpPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -27,11 +27,15 @@ internal sealed class BaresipProcess : IAsyncDisposable
     private Task? _readLoop;
     private int _nextToken;
 
-    private BaresipProcess(Process process, string folder)
+    private BaresipProcess(Process process, string folder, int sipPort)
     {
         _process = process;
         _folder = folder;
+        TlsPort = sipPort + 1;
     }
+
+    /// <summary>Where baresip listens for SIP over TLS (its <c>sip_listen</c> port + 1).</summary>
+    public int TlsPort { get; }
 
     /// <summary>Where the <c>sndfile</c> module writes <c>dump-*-enc.wav</c> (what it sent) and <c>dump-*-dec.wav</c> (what it heard).</summary>
     public string RecordingFolder => Path.Combine(_folder, "rec");
@@ -96,7 +100,7 @@ internal sealed class BaresipProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var a in new[] { "-f", folder, "-t", "30" }) psi.ArgumentList.Add(a);
-        var baresip = new BaresipProcess(new Process { StartInfo = psi }, folder);
+        var baresip = new BaresipProcess(new Process { StartInfo = psi }, folder, sipPort);
         baresip._process.OutputDataReceived += (_, e) => baresip.Append(e.Data);
         baresip._process.ErrorDataReceived += (_, e) => baresip.Append(e.Data);
         baresip._process.Start();

@@ -81,6 +81,8 @@ public sealed class EngineOptions
             throw new FormatException($"Calls:RingFor must be between 00:00:00 and {CallsOptions.MaxRingFor:c}, got {options.Calls.RingFor:c}.");
         }
         _ = Net.NatNetworks.Parse(options.Sip.NatNetworks);
+        // A TLS certificate that cannot be used stops the start with one line naming the setting and the file.
+        if (options.Sip.Transports.Any(t => string.Equals(t, "tls", StringComparison.OrdinalIgnoreCase))) _ = options.Sip.Tls.Load(TimeProvider.System);
         Ivr.Engine.Ops.ConsoleLogging.Validate(options.Logging);
         Ivr.Engine.Ops.OpsAccess.Validate(options.Ops);
         return options;

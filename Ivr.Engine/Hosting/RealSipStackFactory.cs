@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Hosting;
 
-/// <summary>The real SIP plug: our RFC 3261 <see cref="SipStack"/> on UDP and/or TCP, answering REGISTER with <paramref name="registrar"/> when one is given.</summary>
+/// <summary>The real SIP plug: our RFC 3261 <see cref="SipStack"/> on UDP, TCP and/or TLS, answering REGISTER with <paramref name="registrar"/> when one is given.</summary>
 public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvider time, ISipRegistrar? registrar = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null) : ISipStackFactory
 {
     /// <inheritdoc />
@@ -17,6 +17,9 @@ public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvid
             Port = options.Port,
             EnableUdp = options.Transports.Contains(SipProtocol.Udp),
             EnableTcp = options.Transports.Contains(SipProtocol.Tcp),
+            EnableTls = options.Transports.Contains(SipProtocol.Tls),
+            TlsPort = options.TlsPort,
+            Tls = options.Tls,
             NatNetworks = options.NatNetworks,
             SourceLimits = options.SourceLimits,
             MeterFactory = meterFactory,
@@ -29,7 +32,7 @@ public sealed class RealSipStackFactory(ILoggerFactory loggerFactory, TimeProvid
     private sealed class Started(SipStack stack) : ISipStack
     {
         public IReadOnlyList<SipEndPoint> LocalEndPoints =>
-            new[] { stack.UdpEndPoint, stack.TcpEndPoint }.Where(e => e is not null).Select(e => e!.Value).ToArray();
+            new[] { stack.UdpEndPoint, stack.TcpEndPoint, stack.TlsEndPoint }.Where(e => e is not null).Select(e => e!.Value).ToArray();
 
         public ISipUserAgent UserAgent => stack;
 

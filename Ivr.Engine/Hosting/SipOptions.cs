@@ -19,6 +19,12 @@ public sealed class SipOptions
     /// <summary>Per-source rate limits and bans (docs/sip-stack.md).</summary>
     public SipLimitsOptions Limits { get; set; } = new();
 
-    /// <summary>Transports to listen on: <c>udp</c>, <c>tcp</c> (both when none is configured).</summary>
+    /// <summary>Transports to listen on: <c>udp</c>, <c>tcp</c>, <c>tls</c> (udp and tcp when none is configured; tls needs <see cref="Tls"/>).</summary>
     public List<string> Transports { get; set; } = [];
+
+    /// <summary>The SIP over TLS port (RFC 3261 §26.2.2: 5061 by default).</summary>
+    public int TlsPort { get; set; } = 5061;
+
+    /// <summary>Certificate, key, trusted CA and handshake timeout for TLS.</summary>
+    public SipTlsOptions Tls { get; set; } = new();
 }

@@ -66,11 +66,15 @@ public sealed class SipUri
     /// <summary>The <c>transport</c> URI parameter, if any.</summary>
     public string? Transport => Parameters.Get("transport");
 
-    /// <summary>The transport the <c>transport</c> parameter names (UDP or TCP), else <paramref name="fallback"/>.</summary>
-    public SipProtocol TransportOr(SipProtocol fallback) => Transport?.ToLowerInvariant() switch
+    /// <summary>
+    /// The transport this URI asks for: TLS for a <c>sips:</c> URI (RFC 3261 §26.2.2, RFC 5630 §3.1), else the one the
+    /// <c>transport</c> parameter names (<c>udp</c>, <c>tcp</c>, <c>tls</c>), else <paramref name="fallback"/>.
+    /// </summary>
+    public SipProtocol TransportOr(SipProtocol fallback) => Scheme == "sips" ? SipProtocol.Tls : Transport?.ToLowerInvariant() switch
     {
         "tcp" => SipProtocol.Tcp,
         "udp" => SipProtocol.Udp,
+        "tls" => SipProtocol.Tls,
         _ => fallback,
     };
 

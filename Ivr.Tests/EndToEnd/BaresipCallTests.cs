@@ -61,9 +61,11 @@ public sealed class BaresipCallTests : IDisposable
         }
     }
 
-    // Quiet noise (about -50 dBFS), so baresip's source never triggers the engine's speech handling and the call lasts
-    // until the engine hangs up; baresip ends its call when the file ends.
-    private static void WriteQuietNoise(string path, TimeSpan duration)
+    /// <summary>
+    /// Quiet noise (about -50 dBFS), so baresip's source never triggers the engine's speech handling and the call lasts
+    /// until the engine hangs up; baresip ends its call when the file ends.
+    /// </summary>
+    internal static void WriteQuietNoise(string path, TimeSpan duration)
     {
         var random = new Random(4733);
         var samples = new short[(int)(WavFile.TargetSampleRate * duration.TotalSeconds)];

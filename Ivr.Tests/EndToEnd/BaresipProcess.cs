@@ -27,11 +27,15 @@ internal sealed class BaresipProcess : IAsyncDisposable
     private Task? _readLoop;
     private int _nextToken;
 
-    private BaresipProcess(Process process, string folder)
+    private BaresipProcess(Process process, string folder, int sipPort)
     {
         _process = process;
         _folder = folder;
+        TlsPort = sipPort + 1;
     }
+
+    /// <summary>Where baresip listens for SIP over TLS (its <c>sip_listen</c> port + 1).</summary>
+    public int TlsPort { get; }
 
     /// <summary>Where the <c>sndfile</c> module writes <c>dump-*-enc.wav</c> (what it sent) and <c>dump-*-dec.wav</c> (what it heard).</summary>
     public string RecordingFolder => Path.Combine(_folder, "rec");
@@ -50,9 +54,10 @@ internal sealed class BaresipProcess : IAsyncDisposable
     /// PCM16; the call ends when it ends), starts <c>baresip -f folder -t 30</c> with stdin closed, waits (bounded)
     /// until it is ready and connects to its <c>ctrl_tcp</c> port. <paramref name="account"/> replaces the default account line
     /// (a caller that does not register). <paramref name="modules"/> are loaded besides the default ones (e.g. <c>srtp.so</c>);
-    /// <paramref name="rtpPorts"/> is baresip's RTP port range.
+    /// <paramref name="rtpPorts"/> is baresip's RTP port range. <paramref name="trustedCaFile"/> (PEM) is the CA baresip trusts
+    /// for SIP over TLS (<c>sip_cafile</c>).
     /// </summary>
-    public static async Task<BaresipProcess> StartAsync(string folder, string sourceWav, TimeSpan timeout, string? account = null, IReadOnlyList<string>? modules = null, string rtpPorts = "30000-30100")
+    public static async Task<BaresipProcess> StartAsync(string folder, string sourceWav, TimeSpan timeout, string? account = null, IReadOnlyList<string>? modules = null, string rtpPorts = "30000-30100", string? trustedCaFile = null)
     {
         var sipPort = FreeSipPort();
         var controlPort = FreeTcpPort();
@@ -85,6 +90,7 @@ internal sealed class BaresipProcess : IAsyncDisposable
             "module_app menu.so",
             "module_app ctrl_tcp.so",
             $"ctrl_tcp_listen 127.0.0.1:{controlPort.ToString(inv)}",
+            trustedCaFile is null ? string.Empty : $"sip_cafile {trustedCaFile}",
             string.Empty,
         ];
         await File.WriteAllTextAsync(Path.Combine(folder, "config"), string.Join('\n', config));
@@ -99,7 +105,7 @@ internal sealed class BaresipProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var a in new[] { "-f", folder, "-t", "30" }) psi.ArgumentList.Add(a);
-        var baresip = new BaresipProcess(new Process { StartInfo = psi }, folder);
+        var baresip = new BaresipProcess(new Process { StartInfo = psi }, folder, sipPort);
         baresip._process.OutputDataReceived += (_, e) => baresip.Append(e.Data);
         baresip._process.ErrorDataReceived += (_, e) => baresip.Append(e.Data);
         baresip._process.Start();
@@ -255,7 +261,8 @@ internal sealed class BaresipProcess : IAsyncDisposable
         }
     }
 
-    private static int FreeTcpPort()
+    /// <summary>A TCP port free on 127.0.0.1 just now.</summary>
+    internal static int FreeTcpPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -304,10 +304,10 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
     }
 
     // A phone behind NAT registers a private contact from its public (mapped) address: requests go to that address,
-    // the way responses go to received/rport (RFC 3581). A phone registered over TCP is reached over the connection it
+    // the way responses go to received/rport (RFC 3581). A phone registered over TCP or TLS is reached over the connection it
     // keeps open (phones seldom accept incoming TCP, and a NAT never does), as RFC 5626 does with its flows.
     private SipEndPoint? NextHop(RegistrationBinding binding) =>
-        (TransportOf(binding) == SipProtocol.Tcp && binding.Received.Protocol == SipProtocol.Tcp)
+        (TransportOf(binding) != SipProtocol.Udp && binding.Received.Protocol == TransportOf(binding))
         || _options.NatNetworks.IsBehindNat(binding.Contact.Host, binding.Received.EndPoint.Address)
             ? binding.Received
             : null;

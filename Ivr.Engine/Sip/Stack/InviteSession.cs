@@ -94,7 +94,7 @@ public sealed class InviteSession : IInviteSession, IDialogUser
             if (_state != SessionState.Offered) return;
         }
         var response = SipResponse.CreateFor(Invite, statusCode, null, LocalTag);
-        response.Headers.Add(SipHeaderNames.Contact, _stack.ContactFor(Remote.Protocol));
+        response.Headers.Add(SipHeaderNames.Contact, _stack.ContactFor(Remote.Protocol, sips: Invite.RequestUri.Scheme == "sips"));
         _transaction.Respond(response);
     }
 
@@ -126,7 +126,7 @@ public sealed class InviteSession : IInviteSession, IDialogUser
     {
         var ok = SipResponse.CreateFor(request, 200, null, LocalTag);
         foreach (var rr in request.Headers.GetValues(SipHeaderNames.RecordRoute)) ok.Headers.Add(SipHeaderNames.RecordRoute, rr);
-        ok.Headers.Add(SipHeaderNames.Contact, _stack.ContactFor(Remote.Protocol));
+        ok.Headers.Add(SipHeaderNames.Contact, _stack.ContactFor(Remote.Protocol, sips: Invite.RequestUri.Scheme == "sips"));
         ok.Headers.Add(SipHeaderNames.Allow, _stack.Allow);
         ok.Headers.Add(SipHeaderNames.Supported, "replaces");
         ok.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
@@ -248,7 +248,7 @@ public sealed class InviteSession : IInviteSession, IDialogUser
         {
             dialog = _dialog ?? throw new InvalidOperationException("The call has no dialog yet");
             var (transport, host, port) = _stack.ViaFor(Remote.Protocol);
-            request = dialog.CreateRequest(method, transport, host, port, _stack.ContactFor(Remote.Protocol));
+            request = dialog.CreateRequest(method, transport, host, port, _stack.ContactFor(Remote.Protocol, sips: Invite.RequestUri.Scheme == "sips"));
             decorate?.Invoke(request);
         }
         var destination = await _stack.DialogDestinationAsync(dialog, Remote, cancellationToken);

@@ -91,7 +91,7 @@ internal sealed class OutboundCall : IOutboundCall, IDialogUser
             if (_dialog is not null) return;
             _dialog = SipDialog.CreateUac(_invite, response);
             var (transport, host, port) = _stack.ViaFor(_remote.Protocol);
-            var ack = _dialog.CreateRequest("ACK", transport, host, port, _stack.ContactFor(_remote.Protocol), _invite.CSeq!.Value.Number);
+            var ack = _dialog.CreateRequest("ACK", transport, host, port, _stack.ContactFor(_remote.Protocol, sips: _invite.RequestUri.Scheme == "sips"), _invite.CSeq!.Value.Number);
             _ack = ack.ToBytes();
             SdpAnswer = response.Body.IsEmpty ? null : Encoding.UTF8.GetString(response.Body.Span);
             cancelled = _cancelReason;
@@ -175,7 +175,7 @@ internal sealed class OutboundCall : IOutboundCall, IDialogUser
             _ended = true;
             dialog = _dialog;
             var (transport, host, port) = _stack.ViaFor(_remote.Protocol);
-            bye = dialog.CreateRequest("BYE", transport, host, port, _stack.ContactFor(_remote.Protocol));
+            bye = dialog.CreateRequest("BYE", transport, host, port, _stack.ContactFor(_remote.Protocol, sips: _invite.RequestUri.Scheme == "sips"));
         }
         try
         {

@@ -60,6 +60,11 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
             {
                 _channels.Add(new TcpSipChannel(new IPEndPoint(options.ListenAddress, port), loggerFactory.CreateLogger<TcpSipChannel>(), options.Tcp, Time));
             }
+            if (options.EnableTls)
+            {
+                var tls = options.Tls ?? throw new ArgumentException("EnableTls needs Tls settings (a certificate).", nameof(options));
+                _channels.Add(new TlsSipChannel(new IPEndPoint(options.ListenAddress, options.TlsPort), tls, loggerFactory.CreateLogger<TlsSipChannel>(), options.Tcp, Time));
+            }
         }
     }
 
@@ -83,6 +88,9 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
 
     /// <summary>The TCP address, when TCP is enabled.</summary>
     public SipEndPoint? TcpEndPoint => _channels.FirstOrDefault(c => c.Protocol == SipProtocol.Tcp)?.LocalEndPoint;
+
+    /// <summary>The TLS address, when TLS is enabled.</summary>
+    public SipEndPoint? TlsEndPoint => _channels.FirstOrDefault(c => c.Protocol == SipProtocol.Tls)?.LocalEndPoint;
 
     /// <summary>The Allow header value (RFC 3261 §20.5).</summary>
     public string Allow => _validator.Allow;
@@ -118,7 +126,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         h.Add(SipHeaderNames.To, new SipNameAddr(target).ToString());
         h.Add(SipHeaderNames.CallId, SipIds.NewCallId(host));
         h.Add(SipHeaderNames.CSeq, "1 INVITE");
-        h.Add(SipHeaderNames.Contact, ContactFor(remote.Protocol, fromUser));
+        h.Add(SipHeaderNames.Contact, ContactFor(remote.Protocol, fromUser, target.Scheme == "sips"));
         h.Add(SipHeaderNames.Allow, Allow);
         h.Add(SipHeaderNames.UserAgent, _options.UserAgent);
         h.Add(SipHeaderNames.ContentType, "application/sdp");
@@ -461,7 +469,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     internal async Task<SipEndPoint> DialogDestinationAsync(SipDialog dialog, SipEndPoint original, CancellationToken cancellationToken)
     {
         if (dialog.RouteSet.Count == 0
-            && (original.Protocol == SipProtocol.Tcp || _options.NatNetworks.IsBehindNat(dialog.RemoteTarget.Host, original.EndPoint.Address)))
+            && (original.Protocol != SipProtocol.Udp || _options.NatNetworks.IsBehindNat(dialog.RemoteTarget.Host, original.EndPoint.Address)))
         {
             return original;
         }
@@ -476,7 +484,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         }
     }
 
-    /// <summary>RFC 3263 simplified: an IP literal or an A record, the URI port or 5060, transport from the URI.</summary>
+    /// <summary>RFC 3263 simplified: an IP literal or an A record, transport from the URI (TLS for sips:), the URI port or 5060 (5061 for TLS).</summary>
     internal static async Task<SipEndPoint> ResolveAsync(SipUri uri, SipProtocol defaultProtocol, CancellationToken cancellationToken)
     {
         var protocol = uri.TransportOr(defaultProtocol);
@@ -487,26 +495,31 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
             address = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
                 ?? throw new FormatException("No address for " + host);
         }
-        return new SipEndPoint(protocol, new IPEndPoint(address, uri.Port ?? 5060));
+        return new SipEndPoint(protocol, new IPEndPoint(address, uri.Port ?? (protocol == SipProtocol.Tls ? 5061 : 5060)));
     }
 
+    // A message meant for TLS never falls back to a plaintext channel (RFC 5630 §3.1.3).
     private ISipChannel ChannelFor(SipProtocol protocol) =>
-        _channels.FirstOrDefault(c => c.Protocol == protocol) ?? _channels.FirstOrDefault()
+        _channels.FirstOrDefault(c => c.Protocol == protocol)
+        ?? (protocol == SipProtocol.Tls ? throw new InvalidOperationException("The SIP stack has no TLS channel (Sip:Transports lacks tls)") : _channels.FirstOrDefault())
         ?? throw new InvalidOperationException("The SIP stack has no channel");
 
     /// <summary>Transport token, host and port for a Via we send (RFC 3261 §18.1.1).</summary>
     internal (string Transport, string Host, int Port) ViaFor(SipProtocol protocol)
     {
         var ep = ChannelFor(protocol).LocalEndPoint;
-        return (protocol == SipProtocol.Tcp ? "TCP" : "UDP", HostOf(ep.EndPoint.Address), ep.EndPoint.Port);
+        return (protocol.ToString().ToUpperInvariant(), HostOf(ep.EndPoint.Address), ep.EndPoint.Port);
     }
 
-    /// <summary>Our Contact header value for this transport (RFC 3261 §8.1.1.8).</summary>
-    internal string ContactFor(SipProtocol protocol, string? user = null)
+    /// <summary>
+    /// Our Contact header value for this transport (RFC 3261 §8.1.1.8); a <c>sips:</c> URI when <paramref name="sips"/>
+    /// (the request was for a sips: URI, §8.2.6.2 and RFC 5630 §3.1.3), else <c>;transport=</c> for TCP and TLS.
+    /// </summary>
+    internal string ContactFor(SipProtocol protocol, string? user = null, bool sips = false)
     {
         var ep = ChannelFor(protocol).LocalEndPoint;
-        var uri = new SipUri("sip", user ?? _options.ContactUser, HostOf(ep.EndPoint.Address), ep.EndPoint.Port);
-        if (protocol == SipProtocol.Tcp) uri = uri.WithParameter("transport", "tcp");
+        var uri = new SipUri(sips ? "sips" : "sip", user ?? _options.ContactUser, HostOf(ep.EndPoint.Address), ep.EndPoint.Port);
+        if (!sips && protocol != SipProtocol.Udp) uri = uri.WithParameter("transport", protocol.ToString().ToLowerInvariant());
         return "<" + uri + ">";
     }
 

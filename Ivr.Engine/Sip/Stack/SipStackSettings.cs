@@ -18,6 +18,15 @@ public sealed record SipStackSettings
     /// <summary>Listen on TCP.</summary>
     public bool EnableTcp { get; init; } = true;
 
+    /// <summary>Listen on TLS (RFC 3261 §26.2) on <see cref="TlsPort"/>; needs <see cref="Tls"/>.</summary>
+    public bool EnableTls { get; init; }
+
+    /// <summary>Port for TLS (default 5061, RFC 3261 §26.2.2; 0 picks a free port).</summary>
+    public int TlsPort { get; init; } = 5061;
+
+    /// <summary>Our certificate, trusted roots and handshake timeout for TLS; the TLS channel shares the <see cref="Tcp"/> limits.</summary>
+    public Transport.SipTlsSettings? Tls { get; init; }
+
     /// <summary>Seconds put in Retry-After on the 503 sent when no <see cref="SipStack.IncomingCallHandler"/> is set (RFC 3261 §20.33).</summary>
     public int RetryAfterSeconds { get; init; } = 30;
 

@@ -4,5 +4,9 @@ namespace Ivr.Engine.Sip.Transport;
 public enum SipProtocol
 {
     Udp,
+
     Tcp,
+
+    /// <summary>TLS over TCP (RFC 3261 §26.2): Via token <c>TLS</c>, <c>sips:</c> URIs or <c>;transport=tls</c>.</summary>
+    Tls,
 }

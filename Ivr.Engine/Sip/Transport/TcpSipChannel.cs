@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Sip.Transport;
@@ -10,7 +11,8 @@ namespace Ivr.Engine.Sip.Transport;
 /// SIP over TCP (RFC 3261 §18): a listener, one read loop per connection framed by Content-Length (§18.3), CRLF
 /// keep-alives answered (RFC 5626 §4.4.1), a connection table so responses leave on the connection the request came in
 /// on (§18.2.2), outbound connects for new targets, idle cleanup and a connection limit. A bad stream closes only its
-/// own connection.
+/// own connection. With TLS settings it is the stream half of <see cref="TlsSipChannel"/>: each connection is secured
+/// before it carries SIP, and a handshake that does not finish in time frees its slot.
 /// </summary>
 public sealed class TcpSipChannel : ISipChannel
 {
@@ -19,6 +21,7 @@ public sealed class TcpSipChannel : ISipChannel
     private readonly ILogger _logger;
     private readonly TcpSipChannelOptions _options;
     private readonly TimeProvider _time;
+    private readonly SipTlsHandshake? _tls;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<IPEndPoint, Connection> _connections = new();
     private SipDatagramHandler? _handler;
@@ -27,8 +30,16 @@ public sealed class TcpSipChannel : ISipChannel
 
     /// <summary>Binds a listening socket on <paramref name="bind"/> (port 0 picks a free port).</summary>
     public TcpSipChannel(IPEndPoint bind, ILogger logger, TcpSipChannelOptions? options = null, TimeProvider? timeProvider = null)
+        : this(bind, null, logger, options, timeProvider)
+    {
+    }
+
+    /// <summary>Binds a listening socket whose connections are secured by <paramref name="tls"/> when given (SIP over TLS).</summary>
+    internal TcpSipChannel(IPEndPoint bind, SipTlsHandshake? tls, ILogger logger, TcpSipChannelOptions? options, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(bind);
+        _tls = tls;
+        Protocol = tls is null ? SipProtocol.Tcp : SipProtocol.Tls;
         _logger = logger;
         _options = options ?? new TcpSipChannelOptions();
         _time = timeProvider ?? TimeProvider.System;
@@ -42,13 +53,13 @@ public sealed class TcpSipChannel : ISipChannel
         catch (SocketException ex)
         {
             _listener.Dispose();
-            throw new SipBindException(SipProtocol.Tcp, bind, ex);
+            throw new SipBindException(Protocol, bind, ex);
         }
-        LocalEndPoint = new SipEndPoint(SipProtocol.Tcp, (IPEndPoint)_listener.LocalEndPoint!);
+        LocalEndPoint = new SipEndPoint(Protocol, (IPEndPoint)_listener.LocalEndPoint!);
     }
 
     /// <inheritdoc />
-    public SipProtocol Protocol => SipProtocol.Tcp;
+    public SipProtocol Protocol { get; }
 
     /// <inheritdoc />
     public SipEndPoint LocalEndPoint { get; }
@@ -87,17 +98,18 @@ public sealed class TcpSipChannel : ISipChannel
             }
             catch (SocketException ex)
             {
-                _logger.LogDebug(ex, "TCP accept error {Error}", ex.SocketErrorCode);
+                _logger.LogDebug(ex, "{Protocol} accept error {Error}", Protocol, ex.SocketErrorCode);
                 continue;
             }
             if (_connections.Count >= _options.MaxConnections)
             {
-                _logger.LogWarning("TCP connection limit {Max} reached; closing a new connection", _options.MaxConnections);
+                _logger.LogWarning("{Protocol} connection limit {Max} reached; closing a new connection", Protocol, _options.MaxConnections);
                 socket.Dispose();
                 continue;
             }
             socket.NoDelay = true;
-            var conn = new Connection(this, socket, (IPEndPoint)socket.RemoteEndPoint!);
+            // The slot is taken before the TLS handshake, so half-open handshakes count against the limit until they time out.
+            var conn = new Connection(this, socket, new NetworkStream(socket, ownsSocket: true), (IPEndPoint)socket.RemoteEndPoint!, secured: _tls is null);
             if (!_connections.TryAdd(conn.Remote.EndPoint, conn))
             {
                 socket.Dispose();
@@ -116,9 +128,9 @@ public sealed class TcpSipChannel : ISipChannel
             if (conn is null) return;
             await conn.SendAsync(message, cancellationToken);
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or IOException or AuthenticationException)
         {
-            _logger.LogDebug(ex, "TCP send to {Remote} failed", remote);
+            _logger.LogDebug(ex, "{Protocol} send to {Remote} failed", Protocol, remote);
         }
     }
 
@@ -126,26 +138,37 @@ public sealed class TcpSipChannel : ISipChannel
     {
         if (_connections.Count >= _options.MaxConnections)
         {
-            _logger.LogWarning("TCP connection limit {Max} reached; not connecting to {Remote}", _options.MaxConnections, remote);
+            _logger.LogWarning("{Protocol} connection limit {Max} reached; not connecting to {Remote}", Protocol, _options.MaxConnections, remote);
             return null;
         }
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+        using var timeout = new CancellationTokenSource(_options.ConnectTimeout + (_tls?.Timeout ?? TimeSpan.Zero), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _stop.Token);
+        Stream? stream = null;
         try
         {
             await socket.ConnectAsync(remote, linked.Token);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            // RFC 3261 §26.3.1: the server's certificate is checked before anything is sent to it.
+            if (_tls is not null) stream = await _tls.ConnectAsync(stream, remote, linked.Token);
         }
-        catch
+        catch (AuthenticationException ex)
         {
+            _logger.LogWarning("{Protocol} to {Remote} refused: {Error}", Protocol, remote, ex.Message);
             socket.Dispose();
             throw;
         }
-        var conn = new Connection(this, socket, remote);
+        catch
+        {
+            if (stream is not null) await stream.DisposeAsync();
+            socket.Dispose();
+            throw;
+        }
+        var conn = new Connection(this, socket, stream, remote, secured: true);
         var winner = _connections.GetOrAdd(remote, conn);
         if (winner != conn)
         {
-            socket.Dispose();
+            await stream.DisposeAsync();
             return winner;
         }
         conn.StartReading(_stop.Token);
@@ -159,7 +182,7 @@ public sealed class TcpSipChannel : ISipChannel
         {
             if (_time.GetElapsedTime(conn.LastActivity, now) >= _options.IdleTimeout)
             {
-                _logger.LogDebug("Closing idle TCP connection {Remote}", conn.Remote);
+                _logger.LogDebug("Closing idle {Protocol} connection {Remote}", Protocol, conn.Remote);
                 _ = conn.CloseAsync();
             }
         }
@@ -183,14 +206,18 @@ public sealed class TcpSipChannel : ISipChannel
         private readonly TcpSipChannel _owner;
         private readonly Socket _socket;
         private readonly SemaphoreSlim _sendLock = new(1, 1);
+        private readonly TaskCompletionSource _secured = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Stream _stream;
         private int _closed;
 
-        public Connection(TcpSipChannel owner, Socket socket, IPEndPoint remote)
+        public Connection(TcpSipChannel owner, Socket socket, Stream stream, IPEndPoint remote, bool secured)
         {
             _owner = owner;
             _socket = socket;
-            Remote = new SipEndPoint(SipProtocol.Tcp, remote);
+            _stream = stream;
+            Remote = new SipEndPoint(owner.Protocol, remote);
             LastActivity = owner._time.GetTimestamp();
+            if (secured) _secured.SetResult();
         }
 
         public SipEndPoint Remote { get; }
@@ -205,22 +232,45 @@ public sealed class TcpSipChannel : ISipChannel
             using var framer = new SipStreamFramer(_owner._options.MaxMessageSize);
             try
             {
+                if (!_secured.Task.IsCompleted && !await SecureAsync(token)) return;
                 while (!token.IsCancellationRequested)
                 {
-                    var n = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, token);
+                    var n = await _stream.ReadAsync(buffer.AsMemory(), token);
                     if (n == 0) break;
                     LastActivity = _owner._time.GetTimestamp();
                     if (!framer.Append(buffer.AsSpan(0, n)) || !await DrainAsync(framer, token)) break;
                 }
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or IOException)
             {
-                _owner._logger.LogDebug("TCP connection {Remote} ended: {Error}", Remote, ex.Message);
+                _owner._logger.LogDebug("{Protocol} connection {Remote} ended: {Error}", _owner.Protocol, Remote, ex.Message);
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
                 await CloseAsync();
+            }
+        }
+
+        // RFC 3261 §26.2.1: the server side of the TLS handshake, bounded so a peer that never finishes it loses its slot.
+        private async Task<bool> SecureAsync(CancellationToken token)
+        {
+            using var timeout = new CancellationTokenSource(_owner._tls!.Timeout, _owner._time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, token);
+            // A cancelled read is not always noticed by the handshake; closing the socket always is.
+            await using var abort = timeout.Token.Register(static c => ((Socket)c!).Dispose(), _socket);
+            try
+            {
+                _stream = await _owner._tls.AcceptAsync(_stream, linked.Token);
+                _secured.TrySetResult();
+                LastActivity = _owner._time.GetTimestamp();
+                return true;
+            }
+            catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                var why = timeout.IsCancellationRequested ? "handshake timed out after " + _owner._tls.Timeout : ex.Message;
+                _owner._logger.LogInformation("TLS handshake with {Remote} failed: {Error}", Remote, why);
+                return false;
             }
         }
 
@@ -236,7 +286,7 @@ public sealed class TcpSipChannel : ISipChannel
                         await SendAsync(Pong, token);
                         continue;
                     case SipFrameResult.Error:
-                        _owner._logger.LogInformation("Closing TCP connection {Remote}: {Detail}", Remote, error.Detail);
+                        _owner._logger.LogInformation("Closing {Protocol} connection {Remote}: {Detail}", _owner.Protocol, Remote, error.Detail);
                         return false;
                     default:
                         try
@@ -254,15 +304,12 @@ public sealed class TcpSipChannel : ISipChannel
 
         public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken token)
         {
+            if (!_secured.Task.IsCompleted) await _secured.Task.WaitAsync(token);
             await _sendLock.WaitAsync(token);
             try
             {
                 if (Volatile.Read(ref _closed) != 0) throw new ObjectDisposedException(nameof(Connection));
-                while (!data.IsEmpty)
-                {
-                    var sent = await _socket.SendAsync(data, SocketFlags.None, token);
-                    data = data[sent..];
-                }
+                await _stream.WriteAsync(data, token);
                 LastActivity = _owner._time.GetTimestamp();
             }
             finally
@@ -275,13 +322,21 @@ public sealed class TcpSipChannel : ISipChannel
         {
             if (Interlocked.Exchange(ref _closed, 1) != 0) return;
             _owner.Remove(this);
+            _secured.TrySetCanceled();
             // Let a response being written finish before the socket goes (RFC 3261 §18.2.2: answer on this connection).
             var held = await _sendLock.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             try
             {
                 _socket.Shutdown(SocketShutdown.Both);
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+            try
+            {
+                await _stream.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
             }
             _socket.Dispose();

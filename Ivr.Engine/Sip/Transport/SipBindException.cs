@@ -23,7 +23,7 @@ public sealed class SipBindException : IOException
     /// <summary>The kind of failure, from the socket error.</summary>
     public SocketError Error => ((SocketException)InnerException!).SocketErrorCode;
 
-    private static string Name(SipProtocol protocol) => protocol == SipProtocol.Udp ? "UDP" : "TCP";
+    private static string Name(SipProtocol protocol) => protocol.ToString().ToUpperInvariant();
 
     private static string Reason(SocketException cause) => cause.SocketErrorCode switch
     {

@@ -11,6 +11,7 @@
 # Environment:
 #   FUZZ_OUT=DIR         where AFL++ writes (default /tmp/ivr-fuzz/TARGET; a previous run there is replaced)
 #   FUZZ_TIMEOUT_MS=N    AFL++ per-input timeout; slower inputs are counted as hangs (default 5000)
+#   FUZZ_BIN=DIR         reuse the instrumented bin/ of an earlier run (e.g. /tmp/ivr-fuzz/sip/bin) instead of building
 #   FUZZ_CMIN=1          after the run, minimise AFL's queue with afl-cmin into Ivr.Tests/TestData/fuzz/TARGET/corpus/
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,16 +38,22 @@ if ! command -v sharpfuzz >/dev/null; then
   dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0 >/dev/null
 fi
 
-# A private build: instrumenting rewrites the assemblies in place, so never the ones the tests use.
-bin=$out/bin
+# A private build: instrumenting rewrites the assemblies in place, so never the ones the tests use. The harness holds every
+# target, so FUZZ_BIN may name the bin/ of an earlier run of the same commit to skip building and instrumenting again.
 rm -rf "$out"
-mkdir -p "$bin" "$out/in"
-dotnet build fuzz/Ivr.Fuzz -c Release -nologo -v quiet
-cp -r fuzz/Ivr.Fuzz/bin/Release/net10.0/. "$bin/"
-# ivr.dll is Ivr.Engine (its assembly name).
-for dll in ivr.dll Ivr.Flows.dll; do
-  sharpfuzz "$bin/$dll" >/dev/null
-done
+mkdir -p "$out/in"
+if [ -n "${FUZZ_BIN:-}" ]; then
+  bin=$(cd "$FUZZ_BIN" && pwd)
+else
+  bin=$out/bin
+  mkdir -p "$bin"
+  dotnet build fuzz/Ivr.Fuzz -c Release -nologo -v quiet
+  cp -r fuzz/Ivr.Fuzz/bin/Release/net10.0/. "$bin/"
+  # ivr.dll is Ivr.Engine (its assembly name).
+  for dll in ivr.dll Ivr.Flows.dll; do
+    sharpfuzz "$bin/$dll" >/dev/null
+  done
+fi
 
 for dir in seeds corpus regressions; do
   [ -d "$data/$dir" ] && find "$data/$dir" -maxdepth 1 -type f -exec cp {} "$out/in/" \;
@@ -54,7 +61,8 @@ done
 echo "fuzz.sh: $target for ${seconds}s from $(ls "$out/in" | wc -l) inputs, output in $out"
 
 # In a container: no CPU governor to check, no core to pin, no core_pattern to change.
-export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1
+# afl-cmin refuses /tmp unless told that the folder is ours (it is: FUZZ_OUT is created afresh above).
+export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_ALLOW_TMP=1
 set +e
 afl-fuzz -i "$out/in" -o "$out/afl" -t "$timeout_ms" -m none -V "$seconds" -- dotnet "$bin/Ivr.Fuzz.dll" "$target" \
   >"$out/afl-fuzz.log" 2>&1
@@ -78,8 +86,12 @@ done
 
 if [ "${FUZZ_CMIN:-0}" = 1 ]; then
   rm -rf "$out/cmin"
-  afl-cmin -i "$out/afl/default/queue" -o "$out/cmin" -t "$timeout_ms" -m none -- dotnet "$bin/Ivr.Fuzz.dll" "$target" \
-    >"$out/afl-cmin.log" 2>&1
+  if ! afl-cmin -i "$out/afl/default/queue" -o "$out/cmin" -t "$timeout_ms" -m none -- "$(command -v dotnet)" "$bin/Ivr.Fuzz.dll" "$target" \
+    >"$out/afl-cmin.log" 2>&1; then
+    echo "fuzz.sh: afl-cmin failed; the end of $out/afl-cmin.log:" >&2
+    tail -n 20 "$out/afl-cmin.log" >&2
+    exit 1
+  fi
   rm -rf "$data/corpus"
   mkdir -p "$data/corpus"
   # AFL's queue names (id:000123,src:…,op:…) hold colons; keep the id and a content hash.

@@ -1,5 +1,5 @@
 using Ivr.Flows.Diagnostics;
-using Ivr.Flows.Graph;
+using FlowExport = Ivr.Flows.Graph.FlowGraph;
 using Ivr.Flows.Linting;
 using Ivr.Flows.Loading;
 using Ivr.Flows.Runtime;
@@ -46,7 +46,7 @@ public static class FlowTarget
             return;
         }
 
-        FuzzInvariantException.Check(!string.IsNullOrEmpty(FlowGraph.ToDot(flow)), "a compiled flow exports to DOT");
-        FuzzInvariantException.Check(!string.IsNullOrEmpty(FlowGraph.ToMermaid(flow)), "a compiled flow exports to Mermaid");
+        FuzzInvariantException.Check(!string.IsNullOrEmpty(FlowExport.ToDot(flow)), "a compiled flow exports to DOT");
+        FuzzInvariantException.Check(!string.IsNullOrEmpty(FlowExport.ToMermaid(flow)), "a compiled flow exports to Mermaid");
     }
 }

@@ -53,6 +53,8 @@ public static class SipTarget
             _ = SipRequestValidator.ShouldDiscardResponse((SipResponse)message);
         }
 
+        Typed(message);
+
         // Parse → serialize → parse is stable (Rfc4475Tests.Serialize_ValidMessage_RoundTrips promises it for the torture set).
         var first = message.ToBytes();
         var again = Reparse(first, "the serialized message", requireContentLength);
@@ -62,6 +64,46 @@ public static class SipTarget
             "a re-parsed message keeps its headers (Content-Length is recomputed)");
         FuzzInvariantException.Check(again.Body.Span.SequenceEqual(message.Body.Span), "a re-parsed message keeps its body");
         FuzzInvariantException.Check(first.AsSpan().SequenceEqual(again.ToBytes()), "serialize → parse → serialize is stable");
+    }
+
+    private static void Typed(SipMessage message)
+    {
+        // The typed accessors parse lazily: every one must read whatever the parser let through.
+        foreach (var via in message.Via)
+        {
+            var text = via.ToString();
+            FuzzInvariantException.Check(SipVia.TryParse(text, out var again) && again.ToString() == text, "a Via prints as it parses");
+            _ = (via.HasRfc3261Branch, via.Rport, via.Received, via.Maddr);
+        }
+
+        NameAddr(message.From);
+        NameAddr(message.To);
+        foreach (var list in new[] { message.Contact, message.Route, message.RecordRoute })
+        {
+            foreach (var nameAddr in list) NameAddr(nameAddr);
+        }
+
+        _ = (message.CallId, message.CSeq, message.MaxForwards, message.IsContactWildcard, message.ContentMediaType);
+        _ = (message.ContentLength, message.Expires, message.Require, message.Supported, message.Unsupported);
+        if (message is SipRequest request) Uri(request.RequestUri);
+    }
+
+    private static void NameAddr(SipNameAddr? nameAddr)
+    {
+        if (nameAddr is null) return;
+        var text = nameAddr.ToString();
+        FuzzInvariantException.Check(SipNameAddr.TryParse(text, out var again) && again.ToString() == text, "a name-addr prints as it parses");
+        Uri(nameAddr.Uri);
+    }
+
+    private static void Uri(SipUri uri)
+    {
+        // RFC 3261 §19.1.4: comparison is reflexive, and a printed URI compares equal to what it was printed from.
+        var text = uri.ToString();
+        FuzzInvariantException.Check(uri.EqualsRfc(uri), "a URI equals itself (RFC 3261 §19.1.4)");
+        FuzzInvariantException.Check(SipUri.TryParse(text, out var again) && again.ToString() == text, "a URI prints as it parses");
+        FuzzInvariantException.Check(again!.EqualsRfc(uri) && uri.EqualsRfc(again), "a re-parsed URI equals the original (RFC 3261 §19.1.4)");
+        _ = (uri.UserUnescaped, uri.Transport);
     }
 
     private static SipMessage Reparse(byte[] bytes, string what, bool requireContentLength = true)

@@ -42,6 +42,7 @@ public sealed class CallTrace
             _ when where.Length == 0 => entry.Detail,
             _ => $"{where}: {entry.Detail}",
         };
-        return $"[{at}s] ivr {kind,-8}{text}";
+        // What the engine recorded can carry what a caller or peer sent: printed to a terminal, control characters are escaped.
+        return $"[{at}s] ivr {kind,-8}{LogText.Escape(text)}";
     }
 }

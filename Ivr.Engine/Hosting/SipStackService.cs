@@ -69,6 +69,13 @@ public sealed class SipStackService : IHostedService
         }
 
         _manager = await _registry.GetAsync<CallManager>(cancellationToken).ConfigureAwait(false);
+        // A signal that arrived while the host was starting has already "drained" nothing and stopping is under way:
+        // opening the SIP ports now would take calls that the stop then cuts without a drain.
+        if (IsDraining)
+        {
+            _log.LogInformation("Stop requested during start-up: SIP not started");
+            return;
+        }
         var stackOptions = SipStackOptions.From(_options.Sip);
         _stack = await _stackFactory.StartAsync(stackOptions, _services.GetRequiredService<IIncomingCallHandler>(), cancellationToken).ConfigureAwait(false);
         foreach (var endPoint in _stack.LocalEndPoints) _log.LogInformation("SIP listening on {EndPoint}", endPoint);
@@ -121,7 +128,7 @@ public sealed class SipStackService : IHostedService
     private async Task DrainCoreAsync(CancellationToken cancellationToken)
     {
         _ready = false;
-        if (_manager is null || _stack is null) return;
+        if (_manager is null) return;
         _log.LogInformation("Draining: new calls get 503, live calls have up to {Timeout} to finish", _options.Calls.DrainTimeout);
         try
         {

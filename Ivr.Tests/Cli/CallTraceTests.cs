@@ -33,6 +33,18 @@ public class CallTraceTests
         Assert.Empty(third);
     }
 
+    [Fact]
+    public void Line_WhatACallerSent_HasItsControlCharactersEscaped()
+    {
+        // A From display name or a recognised text comes from the network: it must not drive the user's terminal.
+        var entry = new TimelineEntry(Zero, "call", null, null, "INVITE from \u001b[2Jevil\u0007 to hotline");
+
+        var line = CallTrace.Line(entry, Zero, "main");
+
+        Assert.Equal("[  0.0s] ivr call    INVITE from \\x1B[2Jevil\\x07 to hotline", line);
+        Assert.DoesNotContain(line, char.IsControl);
+    }
+
     private static CallTimelineView View(List<TimelineEntry> entries) =>
         new(new CallSummary("c1", "a", "hotline", "main", "1", "in-flow", "menu", Zero.AddSeconds(-0.2), Zero, null, null), entries.ToList(), 0);
 }

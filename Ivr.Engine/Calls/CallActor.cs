@@ -11,12 +11,12 @@ using Microsoft.Extensions.Logging;
 namespace Ivr.Engine.Calls;
 
 /// <summary>
-/// One live call end to end, as a thin shell: it owns the caller's <see cref="InboundLeg"/>, the <see cref="FlowRun"/> (on
-/// the flow version it started with), the timers and the call's lifetime, and maps the run's effects to leg operations
-/// through plain components on its thread — <see cref="CallPlayback"/> (what the caller hears), <see cref="SpeechTurns"/>
-/// (speech input), <see cref="QueueDialogue"/> (the wait in a skill's line over <see cref="QueueWait"/>, the offer, the
-/// agent via <see cref="AgentConnection"/>, callback bookings) and <see cref="CallRecorder"/> (messages). Leg events arrive
-/// as messages; nothing here is touched from another thread. A fault ends this call only: BYE when answered, 500 otherwise, media closed, <c>ivr.calls.failed</c>
+/// One live call end to end, as a thin shell: it owns the caller's <see cref="InboundLeg"/>, the timers, the call's lifetime
+/// and the dispatch of its messages to plain components on its thread — <see cref="CallFlowHost"/> (the <see cref="FlowRun"/>
+/// on the flow version it started with, whose effects it executes), <see cref="CallPlayback"/> (what the caller hears),
+/// <see cref="SpeechTurns"/> (speech input), <see cref="QueueDialogue"/> (the wait in a skill's line over <see cref="QueueWait"/>,
+/// the offer, the agent via <see cref="AgentConnection"/>, callback bookings) and <see cref="CallRecorder"/> (messages). Leg
+/// events arrive as messages; nothing here is touched from another thread. A fault ends this call only: BYE when answered, 500 otherwise, media closed, <c>ivr.calls.failed</c>
 /// incremented; the parent stops (never restarts) a failed call actor.
 /// </summary>
 /// <remarks>
@@ -24,12 +24,11 @@ namespace Ivr.Engine.Calls;
 /// reports <see cref="QueueOutcome.Failed"/> after its <c>maxWait</c> (or <see cref="CallServices.QueueWaitWithoutRouter"/>),
 /// a <c>callback</c> booking is refused; a <c>bridge</c> transfer fails either way; each is logged ("router not configured").
 /// </remarks>
-public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
+public sealed class CallActor : MeteredActor, IWithTimers
 {
     /// <summary>The actor type in the actor metrics.</summary>
     public const string ActorType = "call";
 
-    private const string FlowTimer = "flow-timer";
     private const string RingTimer = "ring";
     private const string HangupTimer = "hangup-timeout";
     private const int MaxEarlyDigits = 32;
@@ -46,8 +45,8 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
     private readonly CallContext _call;
     private readonly QueueDialogue _queue;
     private readonly CallRecorder _recorder;
-    private SpeechTurns? _speech;
-    private FlowRun? _run;
+    private readonly CallFlowHost _flow;
+    private readonly SpeechTurns _speech;
     private bool _answered;
     private bool _finished;
     private bool _failed;
@@ -65,9 +64,11 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
         _playback = new CallPlayback(_leg);
         _scope = new CallLogScope(setup.Call.CallId, setup.Flow.Id, setup.Flow.Version);
         _timeline = _services.Ops.Board.Open(setup.Call, setup.Flow.Id, setup.Flow.Version);
-        _call = new CallContext(setup, _leg, _playback, create => create ? Speech : _speech, () => Timers, Self, () => _run, Guard, _timeline, _log);
+        _call = new CallContext(setup, _leg, _playback, () => _speech!, () => Timers, Self, () => _flow!.Run, Guard, _timeline, _log);
         _queue = new QueueDialogue(_call);
+        _speech = new SpeechTurns(_call, _queue.Answered);
         _recorder = new CallRecorder(_call);
+        _flow = new CallFlowHost(_call, _queue, _recorder, OnFlowEnded);
         Answering();
     }
 
@@ -79,62 +80,6 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
     {
         ArgumentNullException.ThrowIfNull(setup);
         return Akka.Actor.Props.Create(() => new CallActor(setup));
-    }
-
-    /// <summary>Executes one effect of the flow run (called synchronously from inside the run's event methods).</summary>
-    void IFlowHost.Execute(FlowEffect effect)
-    {
-        _timeline.Effect(effect, _run?.CurrentFlow, _run?.CurrentStep);
-        switch (effect)
-        {
-            case PlayEffect play:
-                // Listening first: speech from the prompt's first packet on can barge in.
-                if (play.Speech is { } promptListen) Speech.Listen(promptListen, bargeIn: true, _run?.CurrentStep);
-                else _speech?.End();
-                _playback.PlayPrompts(PlaybackKind.Flow, play.Prompts, _services.Prompts, Self, _log);
-                break;
-            case StopPlaybackEffect:
-                if (_playback.Kind == PlaybackKind.Flow) _playback.Stop();
-                break;
-            case ListenEffect listen when listen.Phrases.Count > 0:
-                Speech.Listen(listen, bargeIn: false, _run?.CurrentStep);
-                break;
-            case ListenEffect or StopListeningEffect:
-                _speech?.End();
-                break;
-            case StartTimerEffect timer:
-                Timers.StartSingleTimer(FlowTimer, new FlowTimerFired(timer.Token), timer.After);
-                break;
-            case CancelTimerEffect:
-                Timers.Cancel(FlowTimer);
-                break;
-            case EnqueueEffect enqueue:
-                _queue.Enqueue(enqueue);
-                break;
-            case TransferEffect { Method: Ivr.Flows.Model.Steps.TransferMethod.Refer } transfer:
-                _leg.ReferAsync(transfer.Uri, CancellationToken.None).PipeTo(Self, success: accepted => new ReferCompleted(accepted, null),
-                    failure: ex => new ReferCompleted(false, ex));
-                break;
-            case TransferEffect transfer:
-                _log.LogWarning("Bridged transfer to {Target} needs the router and media bridge; not available, the transfer fails", transfer.Uri);
-                _run!.TransferResult(false);
-                break;
-            case RecordEffect record:
-                _recorder.Record(record);
-                break;
-            case BookCallbackEffect callback:
-                _queue.Book(callback);
-                break;
-            case HangupEffect hangup:
-                _log.LogDebug("Flow hangs up: {Reason}", hangup.Reason);
-                break;
-            case EndedEffect ended:
-                OnFlowEnded(ended.Outcome);
-                break;
-            default:
-                _log.LogWarning("Effect {Effect} is not supported by the call actor; ignored", effect.GetType().Name);
-                break;
-        }
     }
 
     /// <inheritdoc />
@@ -184,7 +129,7 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
     {
         using var scope = BeginCallScope();
         _leg.Detach();
-        _speech?.Dispose();
+        _speech.Dispose();
         // Not disposed: the answering task may still observe its token after the actor is gone.
         _answering.Cancel();
         _queue.EndAgent();
@@ -209,8 +154,6 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
         _log.LogInformation("Call {CallId} ended: {Outcome}", _setup.Call.CallId, _outcome);
         Context.Parent.Tell(new CallEnded(_setup.Call.CallId, _outcome, _failed));
     }
-
-    private SpeechTurns Speech => _speech ??= new SpeechTurns(_call, _queue.Answered);
 
     private void Answer()
     {
@@ -249,33 +192,21 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
         Receive<DtmfDetected>(m => OnDigit(m.Digit));
         Receive<LegPlayed>(OnPlayed);
         Receive<PromptsRendered>(m => _playback.Rendered(m.Token, [.. m.Clips.OfType<AudioClip>()]));
-        Receive<FlowTimerFired>(OnFlowTimer);
-        Receive<SpeechStarted>(m => _speech?.Started(m));
-        Receive<SpeechRecognized>(m => _speech?.Completed(m));
-        Receive<RecordingLimitReached>(_recorder.LimitReached);
-        Receive<MessageSaved>(_recorder.Saved);
-        Receive<ReferCompleted>(m =>
-        {
-            if (m.Failure is not null) _log.LogWarning(m.Failure, "REFER failed");
-            Guard(() => _run!.TransferResult(m.Accepted));
-        });
-        Receive<CallerQueued>(_queue.Placed);
-        Receive<AnnounceDue>(_ => _queue.AnnounceDue());
-        Receive<QueueOverflowDue>(_queue.Overflow);
-        Receive<OfferKeysTimedOut>(_ => _queue.OfferTimedOut());
-        Receive<QueueWaitExpired>(_ => _queue.WaitExpired());
-        Receive<DeliverCall>(_queue.Deliver);
-        Receive<AgentRang>(_queue.AgentRang);
+        Receive<FlowTimerFired>(_flow.TimerFired);
+        Receive<SpeechStarted>(m => _speech.Started(m));
+        Receive<SpeechRecognized>(m => _speech.Completed(m));
+        // The replies, pushes and timers of the queue's and the recorder's: each component handles its own.
+        Receive<object>(m => _queue.Handle(m) || _recorder.Handle(m));
+        Receive<ReferCompleted>(_flow.ReferCompleted);
         Receive<AgentHungUp>(_ =>
         {
             if (_queue.AgentHungUp()) BeginHangup();
         });
-        Receive<CallbackBookingResult>(_queue.Booked);
         Receive<CallerHungUp>(_ =>
         {
             _queue.CallerLeft();
             _playback.Stop();
-            Guard(() => _run!.Hangup());
+            Guard(() => _flow.Run!.Hangup());
             Finish();
         });
         Receive<EndCall>(m =>
@@ -311,12 +242,7 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
         Become(Active);
         _services.Metrics.CallAnswered();
         _timeline.Answered();
-        Guard(() =>
-        {
-            _run = _setup.Flow.CreateRun(this, _setup.Call, _services.Time);
-            _run.Observer = _timeline;
-            _run.Start();
-        });
+        Guard(_flow.Start);
         foreach (var digit in _earlyDigits) OnDigit(digit);
         _earlyDigits.Clear();
     }
@@ -331,9 +257,9 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
     private void OnDigit(char digit)
     {
         _log.LogDebug("DTMF {Digit}", digit);
-        _timeline.Digit(digit, _run?.CurrentFlow, _run?.CurrentStep);
+        _timeline.Digit(digit, _flow.Run?.CurrentFlow, _flow.Run?.CurrentStep);
         if (_recorder.Digit(digit) || _queue.Digit(digit) || _queue.IsBridged) return;
-        Guard(() => _run!.Digit(digit));
+        Guard(() => _flow.Run!.Digit(digit));
     }
 
     private void OnPlayed(LegPlayed m)
@@ -341,7 +267,7 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
         switch (_playback.Finished(m.Play))
         {
             case PlaybackKind.Flow:
-                Guard(() => _run!.PromptFinished());
+                Guard(() => _flow.Run!.PromptFinished());
                 break;
             case PlaybackKind.Beep:
                 _recorder.Start();
@@ -358,7 +284,7 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
         // Connected to an agent: the call lives on, bridged, until either side hangs up.
         if (_queue.IsBridged && !_leg.IsEnded) return;
         _playback.Stop();
-        _speech?.End();
+        _speech.End();
         _recorder.Stop();
         Timers.CancelAll();
         if (_leg.IsEnded || !_answered) Finish();
@@ -413,14 +339,6 @@ public sealed class CallActor : MeteredActor, IWithTimers, IFlowHost
         _recorder.Stop();
         _leg.CloseMedia();
         Context.Stop(Self);
-    }
-
-    private void OnFlowTimer(FlowTimerFired m)
-    {
-        if (_speech?.HoldTimer(m) == true || _run is not { } run) return;
-        if (run.ActiveTimer == m.Token)
-            _log.LogInformation("Timeout at {Step}: no input (at {AudioAt} of the caller's audio)", run.CurrentStep, _speech?.AudioNow() ?? "-");
-        Guard(() => run.TimerExpired(m.Token));
     }
 
     // Every line a call logs carries its Call-ID and its flow (CallLogScope).

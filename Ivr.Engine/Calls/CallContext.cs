@@ -14,7 +14,7 @@ internal sealed class CallContext(
     CallSetup setup,
     InboundLeg leg,
     CallPlayback playback,
-    Func<bool, SpeechTurns?> speech,
+    Func<SpeechTurns> speech,
     Func<ITimerScheduler> timers,
     IActorRef self,
     Func<FlowRun?> run,
@@ -32,11 +32,8 @@ internal sealed class CallContext(
 
     public CallPlayback Playback { get; } = playback;
 
-    /// <summary>The call's speech turns (created on first use).</summary>
-    public SpeechTurns Speech => speech(true)!;
-
-    /// <summary>The call's speech turns if any were needed yet, else null.</summary>
-    public SpeechTurns? SpeechIfAny => speech(false);
+    /// <summary>The call's speech turns (a recognizer session opens only when a turn listens).</summary>
+    public SpeechTurns Speech => speech();
 
     /// <summary>The actor's timers (set by Akka after the actor is constructed, so read when used).</summary>
     public ITimerScheduler Timers => timers();

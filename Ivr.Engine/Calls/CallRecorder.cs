@@ -27,6 +27,18 @@ internal sealed class CallRecorder(CallContext call)
     /// <summary>True while the caller's audio is being written.</summary>
     public bool IsRecording => _recording is not null;
 
+    /// <summary>Handles a message of the recorder's (its length limit, the message's metadata stored); false for any other.</summary>
+    public bool Handle(object message)
+    {
+        switch (message)
+        {
+            case RecordingLimitReached m: LimitReached(m); break;
+            case MessageSaved m: Saved(m); break;
+            default: return false;
+        }
+        return true;
+    }
+
     /// <summary>Executes a <c>message</c>/record effect: the beep first when asked for, then the recording.</summary>
     public void Record(RecordEffect record)
     {

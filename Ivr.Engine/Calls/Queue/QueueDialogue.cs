@@ -33,6 +33,24 @@ internal sealed class QueueDialogue(CallContext call)
 
     private DateTimeOffset Now => call.Services.Time.GetUtcNow();
 
+    /// <summary>Handles a message of the queue's (the router's pushes and replies, the queue's timers); false for any other.</summary>
+    public bool Handle(object message)
+    {
+        switch (message)
+        {
+            case CallerQueued m: Placed(m); break;
+            case Calls.AnnounceDue: AnnounceDue(); break;
+            case QueueOverflowDue m: Overflow(m); break;
+            case OfferKeysTimedOut: OfferTimedOut(); break;
+            case QueueWaitExpired: WaitExpired(); break;
+            case DeliverCall m: Deliver(m); break;
+            case AgentRang m: AgentRang(m); break;
+            case CallbackBookingResult m: Booked(m); break;
+            default: return false;
+        }
+        return true;
+    }
+
     /// <summary>Executes a <c>queue</c> step: hold audio, then the router's line (or, without a router, a timed hold that fails).</summary>
     public void Enqueue(EnqueueEffect enqueue)
     {
@@ -358,6 +376,6 @@ internal sealed class QueueDialogue(CallContext call)
 
     private void StopOfferListening()
     {
-        if (call.SpeechIfAny is { ForOffer: true } speech) speech.End();
+        if (call.Speech is { ForOffer: true } speech) speech.End();
     }
 }

@@ -1,0 +1,106 @@
+using Akka.Actor;
+using Ivr.Engine.Calls.Queue;
+using Ivr.Flows.Model.Steps;
+using Ivr.Flows.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Calls;
+
+/// <summary>
+/// The host of a call's <see cref="FlowRun"/>: executes each effect of the run through the call's components — prompts on
+/// <see cref="CallPlayback"/>, listening on <see cref="SpeechTurns"/>, the queue and callback bookings on
+/// <see cref="QueueDialogue"/>, messages on <see cref="CallRecorder"/> — and owns the flow's timer and REFER transfers,
+/// whose results come back as messages that the actor hands here. Runs on the actor's thread only.
+/// </summary>
+/// <param name="call">The call's shared context.</param>
+/// <param name="queue">The call's side of the skill router.</param>
+/// <param name="recorder">The call's recordings.</param>
+/// <param name="ended">Called when the run ends, with its outcome (the actor ends or keeps the call).</param>
+internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRecorder recorder, Action<FlowOutcome> ended) : IFlowHost
+{
+    private const string FlowTimer = "flow-timer";
+
+    /// <summary>The flow run (null before <see cref="Start"/>).</summary>
+    public FlowRun? Run { get; private set; }
+
+    /// <summary>Creates the run on the call's flow version and starts it (the call is answered).</summary>
+    public void Start()
+    {
+        Run = call.Setup.Flow.CreateRun(this, call.Setup.Call, call.Services.Time);
+        Run.Observer = call.Timeline;
+        Run.Start();
+    }
+
+    /// <summary>Executes one effect of the flow run (called synchronously from inside the run's event methods).</summary>
+    public void Execute(FlowEffect effect)
+    {
+        var run = Run;
+        call.Timeline.Effect(effect, run?.CurrentFlow, run?.CurrentStep);
+        switch (effect)
+        {
+            case PlayEffect play:
+                // Listening first: speech from the prompt's first packet on can barge in.
+                if (play.Speech is { } promptListen) call.Speech.Listen(promptListen, bargeIn: true, run?.CurrentStep);
+                else call.Speech.End();
+                call.Playback.PlayPrompts(PlaybackKind.Flow, play.Prompts, call.Services.Prompts, call.Self, call.Log);
+                break;
+            case StopPlaybackEffect:
+                if (call.Playback.Kind == PlaybackKind.Flow) call.Playback.Stop();
+                break;
+            case ListenEffect listen when listen.Phrases.Count > 0:
+                call.Speech.Listen(listen, bargeIn: false, run?.CurrentStep);
+                break;
+            case ListenEffect or StopListeningEffect:
+                call.Speech.End();
+                break;
+            case StartTimerEffect timer:
+                call.Timers.StartSingleTimer(FlowTimer, new FlowTimerFired(timer.Token), timer.After);
+                break;
+            case CancelTimerEffect:
+                call.Timers.Cancel(FlowTimer);
+                break;
+            case EnqueueEffect enqueue:
+                queue.Enqueue(enqueue);
+                break;
+            case TransferEffect { Method: TransferMethod.Refer } transfer:
+                call.Leg.ReferAsync(transfer.Uri, CancellationToken.None).PipeTo(call.Self,
+                    success: accepted => new ReferCompleted(accepted, null), failure: ex => new ReferCompleted(false, ex));
+                break;
+            case TransferEffect transfer:
+                call.Log.LogWarning("Bridged transfer to {Target} needs the router and media bridge; not available, the transfer fails", transfer.Uri);
+                run!.TransferResult(false);
+                break;
+            case RecordEffect record:
+                recorder.Record(record);
+                break;
+            case BookCallbackEffect callback:
+                queue.Book(callback);
+                break;
+            case HangupEffect hangup:
+                call.Log.LogDebug("Flow hangs up: {Reason}", hangup.Reason);
+                break;
+            case EndedEffect end:
+                ended(end.Outcome);
+                break;
+            default:
+                call.Log.LogWarning("Effect {Effect} is not supported by the call actor; ignored", effect.GetType().Name);
+                break;
+        }
+    }
+
+    /// <summary>The flow's timer fired: held while the caller speaks (the result decides), else given to the run.</summary>
+    public void TimerFired(FlowTimerFired m)
+    {
+        if (call.Speech.HoldTimer(m) || Run is not { } run) return;
+        if (run.ActiveTimer == m.Token)
+            call.Log.LogInformation("Timeout at {Step}: no input (at {AudioAt} of the caller's audio)", run.CurrentStep, call.Speech.AudioNow());
+        call.Guard(r => r.TimerExpired(m.Token));
+    }
+
+    /// <summary>The REFER was answered (or failed): the run learns whether the caller was transferred.</summary>
+    public void ReferCompleted(ReferCompleted m)
+    {
+        if (m.Failure is not null) call.Log.LogWarning(m.Failure, "REFER failed");
+        call.Guard(run => run.TransferResult(m.Accepted));
+    }
+}

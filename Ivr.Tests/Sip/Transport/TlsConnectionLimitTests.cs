@@ -171,4 +171,40 @@ public sealed class TlsConnectionLimitTests : IAsyncLifetime
         Assert.Equal(delivered, inbox.TryTake(out _, delivered ? Bound : TimeSpan.FromSeconds(1)));
         Assert.Equal(delivered ? 1 : 0, client.ConnectionCount);
     }
+
+    [Fact]
+    public async Task OutboundHandshake_ToAServerThatNeverAnswers_EndsAtItsTimeout()
+    {
+        using var mute = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        mute.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        mute.Listen(4);
+        var clock = new FakeTimeProvider();
+        var options = new TcpSipChannelOptions { ConnectTimeout = TimeSpan.FromSeconds(5) };
+        await using var client = new TlsSipChannel(new IPEndPoint(IPAddress.Loopback, 0),
+            new SipTlsSettings { Certificate = _certificate.Certificate, HandshakeTimeout = TimeSpan.FromSeconds(5) }, NullLogger.Instance, options, clock);
+        await client.StartAsync((_, _, _) => { }, CancellationToken.None);
+
+        var send = client.SendAsync(Encoding.UTF8.GetBytes(Message("mute")), new SipEndPoint(SipProtocol.Tls, (IPEndPoint)mute.LocalEndPoint!), CancellationToken.None).AsTask();
+        using var accepted = await mute.AcceptAsync().WaitAsync(Bound);
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        await send.WaitAsync(Bound);
+        Assert.Equal(0, client.ConnectionCount);
+        using var cts = new CancellationTokenSource(Bound);
+        var buffer = new byte[4096];
+        int n;
+        // The client's hello may be there; after it the socket must end.
+        do
+        {
+            try
+            {
+                n = await accepted.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                n = 0;
+            }
+        }
+        while (n > 0);
+    }
 }

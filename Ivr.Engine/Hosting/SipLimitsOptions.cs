@@ -39,6 +39,12 @@ public sealed class SipLimitsOptions
     /// <summary>The most sources tracked at once.</summary>
     public int MaxSources { get; set; } = SipSourceLimits.Default.MaxSources;
 
+    /// <summary>503s per second a banned source gets in '503' mode (<see cref="SipSourceLimits.BannedAnswersPerSecond"/>).</summary>
+    public int BannedAnswersPerSecond { get; set; } = SipSourceLimits.Default.BannedAnswersPerSecond;
+
+    /// <summary>TCP/TLS connections one untrusted source may hold (<see cref="SipSourceLimits.MaxConnectionsPerSource"/>).</summary>
+    public int MaxConnectionsPerSource { get; set; } = SipSourceLimits.Default.MaxConnectionsPerSource;
+
     /// <summary>A source not seen for this long is forgotten (unless banned, or banned within <see cref="ForgetAfter"/>).</summary>
     public TimeSpan IdleAfter { get; set; } = SipSourceLimits.Default.IdleAfter;
 
@@ -53,6 +59,8 @@ public sealed class SipLimitsOptions
         FirstBan = FirstBan,
         MaxBan = MaxBan,
         ForgetAfter = ForgetAfter,
+        BannedAnswersPerSecond = BannedAnswersPerSecond,
+        MaxConnectionsPerSource = MaxConnectionsPerSource,
         Banned = Banned.Trim().ToLowerInvariant() switch
         {
             "drop" => SipBannedAction.Drop,

@@ -56,6 +56,7 @@ public sealed class SipTlsOptions
         {
             throw new InvalidOperationException($"Sip:Tls:CertificateFile '{CertificateFile}': the certificate is not valid before {certificate.NotBefore.ToUniversalTime():u}.");
         }
+        var chain = LoadChain(certificate);
         var roots = new X509Certificate2Collection();
         if (!string.IsNullOrWhiteSpace(TrustedCaFile))
         {
@@ -70,7 +71,28 @@ public sealed class SipTlsOptions
             }
             if (roots.Count == 0) throw new InvalidOperationException($"Sip:Tls:TrustedCaFile '{TrustedCaFile}' holds no PEM certificate.");
         }
-        return new SipTlsSettings { Certificate = certificate, TrustedRoots = roots, HandshakeTimeout = HandshakeTimeout };
+        return new SipTlsSettings { Certificate = certificate, Chain = chain, TrustedRoots = roots, HandshakeTimeout = HandshakeTimeout };
+    }
+
+    // Every certificate in CertificateFile other than ours is its chain (intermediates, perhaps the root), sent as it is.
+    private X509Certificate2Collection LoadChain(X509Certificate2 leaf)
+    {
+        var all = new X509Certificate2Collection();
+        try
+        {
+            all.ImportFromPemFile(CertificateFile);
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Sip:Tls:CertificateFile '{CertificateFile}': the certificates after the first cannot be loaded: {OneLine(ex.Message)}", ex);
+        }
+        var chain = new X509Certificate2Collection();
+        foreach (var cert in all)
+        {
+            if (cert.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span)) cert.Dispose();
+            else chain.Add(cert);
+        }
+        return chain;
     }
 
     private static void Require(string setting, string path)

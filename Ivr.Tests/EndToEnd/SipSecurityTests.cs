@@ -21,16 +21,18 @@ public class SipSecurityTests(ITestOutputHelper output)
 {
     private const string Flooder = "127.0.0.2";
     private const string Caller = "127.0.0.3";
+    private const string AdminToken = "sip-security-admin";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
     /// <summary>
     /// 127.0.0.2 floods 1,000 INVITEs/s for 10 s while 127.0.0.3 places 100 calls at 5/s: at least 99 of the 100 succeed,
-    /// the flooder gets at most 2,500 calls in and is banned within 2 s of the flood's start; afterwards a call goes through.
+    /// the flooder gets at most 2,500 calls in and is banned within 2 s of the flood's start; afterwards a call goes through,
+    /// and an operator lifts the ban with <c>DELETE /api/security/bans/{source}</c> (admin token required).
     /// </summary>
     [Fact]
     public async Task Flood_FromOneSource_IsBannedWithin2s_WhileAnotherSourcesCallsSucceed()
     {
-        await using var engine = await EngineProcess.StartAsync("--flows", "Ivr.Tests/TestData/flows/e2e", "--set", "Flows:Map:hotline=greet");
+        await using var engine = await EngineProcess.StartAsync("--flows", "Ivr.Tests/TestData/flows/e2e", "--set", "Flows:Map:hotline=greet", "--set", "Ops:AdminToken=" + AdminToken);
 
         using var caller = SippProcess.StartOn(Caller, SippProcess.FreeUdpPort(), Bound,
             engine.Target, "-sf", SippProcess.Scenario("uac_wait_bye.xml"), "-s", "hotline", "-m", "100", "-r", "5", "-trace_stat", "-fd", "1");
@@ -70,6 +72,21 @@ public class SipSecurityTests(ITestOutputHelper output)
         using var after = SippProcess.StartOn(Caller, SippProcess.FreeUdpPort(), TimeSpan.FromSeconds(60),
             engine.Target, "-sf", SippProcess.Scenario("uac_wait_bye.xml"), "-s", "hotline", "-m", "1");
         Assert.True(await after.WaitAsync(TimeSpan.FromSeconds(90)) == 0, "the call after the flood failed:\n" + after.Output);
+
+        // Lifting the ban: refused without the admin token, done with it, and then the list is empty.
+        var lift = new Uri("/api/security/bans/" + Flooder, UriKind.Relative);
+        using var anonymous = await http.DeleteAsync(lift);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, lift);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        using var lifted = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, lifted.StatusCode);
+        using var afterLift = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/security/bans", UriKind.Relative)));
+        Assert.Empty(afterLift.RootElement.GetProperty("bans").EnumerateArray());
+        using var again = new HttpRequestMessage(HttpMethod.Delete, lift);
+        again.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        using var notBanned = await http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotFound, notBanned.StatusCode);
     }
 
     /// <summary>

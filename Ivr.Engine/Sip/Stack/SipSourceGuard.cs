@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Ivr.Engine.Sip.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Sip.Stack;
@@ -12,7 +13,7 @@ namespace Ivr.Engine.Sip.Stack;
 /// starts something new and bans the source when the bucket is empty. An IPv6 source is counted by its /64 network (one
 /// host holds a whole /64). Allocates nothing per packet once a source is known; the table is bounded.
 /// </summary>
-public sealed class SipSourceGuard
+public sealed class SipSourceGuard : ISipSourceGate
 {
     private static readonly string[] Labels = ["INVITE", "REGISTER", "OPTIONS", "other requests"];
 
@@ -77,7 +78,8 @@ public sealed class SipSourceGuard
             if (now < s.BannedUntil)
             {
                 s.Refused++;
-                var refuse = _limits.Banned == SipBannedAction.Refuse;
+                // A 503 for every packet would make a banned (perhaps spoofed) source a reflector: a few a second, the rest dropped.
+                var refuse = _limits.Banned == SipBannedAction.Refuse && s.TakeAnswer(now, _time.TimestampFrequency, _limits.BannedAnswersPerSecond);
                 _counters?.SourceLimited(refuse);
                 return refuse ? SipSourceVerdict.Refuse : SipSourceVerdict.Drop;
             }
@@ -107,32 +109,81 @@ public sealed class SipSourceGuard
         var now = _time.GetTimestamp();
         if (now >= Volatile.Read(ref _nextSweep)) Sweep(now, full: false);
         var key = SourceKey.Of(source);
-        if (!_sources.TryGetValue(key, out var s)) s = Add(key, source, now);
         var rate = _limits.RateOf(traffic);
         BanNotice? notice = null;
-        lock (s)
+        while (true)
         {
-            s.LastSeen = now;
-            if (s.BannedUntil != 0)
+            if (!_sources.TryGetValue(key, out var s)) s = Add(key, source, now);
+            lock (s)
             {
-                if (now < s.BannedUntil)
-                {
-                    s.Refused++;
-                    _counters?.SourceLimited(refused: false);
-                    return false;
-                }
-                EndBan(s);
+                // A sweep removed this entry between the lookup and the lock: its ban history must not go with it.
+                if (s.Removed) continue;
+                if (!Count(s, traffic, rate, now, ref notice)) break;
+                return true;
             }
-            if (s.Take(traffic, rate, now, _time.TimestampFrequency)) return true;
-            _counters?.SourceLimited(refused: false);
-            if (s.IsOverflow) return false;
-            notice = Ban(s, traffic, rate, now);
         }
+        if (notice is null) return false;
         _counters?.SourceBanned(Labels[(int)traffic]);
         _log.LogWarning(
             "SIP source {Source} banned for {Duration} (ban {Count}): {Method} over {Rate}",
             notice.Source, notice.Duration, notice.Count, Labels[(int)traffic], rate);
         return false;
+    }
+
+    // Under lock(s): true to serve; false when banned already or banned now (then notice says so).
+    private bool Count(Source s, SipTrafficClass traffic, SipRate rate, long now, ref BanNotice? notice)
+    {
+        s.LastSeen = now;
+        if (s.BannedUntil != 0)
+        {
+            if (now < s.BannedUntil)
+            {
+                s.Refused++;
+                _counters?.SourceLimited(refused: false);
+                return false;
+            }
+            EndBan(s);
+        }
+        if (s.Take(traffic, rate, now, _time.TimestampFrequency)) return true;
+        _counters?.SourceLimited(refused: false);
+        if (s.IsOverflow) return false;
+        notice = Ban(s, traffic, rate, now);
+        return false;
+    }
+
+    /// <inheritdoc />
+    public bool IsBanned(IPAddress source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (Volatile.Read(ref _bannedCount) == 0 || !_banned.TryGetValue(SourceKey.Of(source), out var s)) return false;
+        return _time.GetTimestamp() < Volatile.Read(ref s.BannedUntil);
+    }
+
+    /// <inheritdoc />
+    public int ConnectionLimit(IPAddress source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return !_limits.Enabled || _limits.Trusted.Contains(source) ? 0 : _limits.MaxConnectionsPerSource;
+    }
+
+    /// <summary>
+    /// Lifts <paramref name="source"/>'s ban now (an operator's decision) and forgets its escalation, so a later ban starts
+    /// again at <see cref="SipSourceLimits.FirstBan"/>. False when it was not banned.
+    /// </summary>
+    public bool Lift(IPAddress source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!_banned.TryGetValue(SourceKey.Of(source), out var s)) return false;
+        bool lifted;
+        lock (s)
+        {
+            lifted = s.BannedUntil != 0 && _time.GetTimestamp() < s.BannedUntil;
+            if (s.BannedUntil != 0) EndBan(s);
+            s.Streak = 0;
+            s.ResetBuckets();
+        }
+        if (lifted) _log.LogWarning("SIP source {Source}: ban lifted by an operator", s.Display);
+        return lifted;
     }
 
     /// <summary>The bucket a request of <paramref name="method"/> outside any dialog is counted in.</summary>
@@ -194,8 +245,11 @@ public sealed class SipSourceGuard
                 if (s.BannedUntil != 0 && now >= s.BannedUntil) EndBan(s);
                 if (s.BannedUntil != 0 || now - s.LastSeen < _idleTicks) continue;
                 if (s.Bans > 0 && now - s.LastBanEnd < _forgetTicks) continue;
+                // Removed under the lock, so an Admit that already holds this entry sees it went and looks again.
+                if (!_sources.TryRemove(new KeyValuePair<SourceKey, Source>(key, s))) continue;
+                s.Removed = true;
             }
-            if (_sources.TryRemove(new KeyValuePair<SourceKey, Source>(key, s))) Interlocked.Decrement(ref _count);
+            Interlocked.Decrement(ref _count);
         }
     }
 
@@ -258,6 +312,9 @@ public sealed class SipSourceGuard
         public bool IsOverflow { get; } = overflow;
 
         public long LastSeen;
+        public bool Removed;
+        public long AnswerWindow;
+        public int Answered;
         public long BannedUntil;
         public long LastBanEnd;
         public int Streak;
@@ -266,6 +323,21 @@ public sealed class SipSourceGuard
         public string Reason = "";
         public DateTimeOffset Since;
         public DateTimeOffset Until;
+
+        // At most perSecond answers in each one-second window of a ban.
+        public bool TakeAnswer(long now, long frequency, int perSecond)
+        {
+            if (now - AnswerWindow >= frequency)
+            {
+                AnswerWindow = now;
+                Answered = 0;
+            }
+            if (Answered >= perSecond) return false;
+            Answered++;
+            return true;
+        }
+
+        public void ResetBuckets() => Array.Clear(_buckets);
 
         public bool Take(SipTrafficClass traffic, SipRate rate, long now, long frequency)
         {

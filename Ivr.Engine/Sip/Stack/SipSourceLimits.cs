@@ -46,6 +46,18 @@ public sealed record SipSourceLimits
     /// <summary>What a banned source's packets get (default <see cref="SipBannedAction.Drop"/>).</summary>
     public SipBannedAction Banned { get; init; } = SipBannedAction.Drop;
 
+    /// <summary>
+    /// In <see cref="SipBannedAction.Refuse"/> mode, the 503s a banned source gets per second (default 5); its other packets
+    /// are dropped unparsed, so a spoofed flood cannot turn the engine into a reflector.
+    /// </summary>
+    public int BannedAnswersPerSecond { get; init; } = 5;
+
+    /// <summary>
+    /// TCP and TLS connections one source may hold open at once (default 32; trusted sources: no limit). A connection
+    /// over it, or from a banned source, is closed as soon as it is accepted, before any TLS handshake.
+    /// </summary>
+    public int MaxConnectionsPerSource { get; init; } = 32;
+
     /// <summary>Sources never limited: trunks, the cluster's proxy (default <see cref="DefaultTrusted"/>).</summary>
     public AddressRanges Trusted { get; init; } = AddressRanges.Parse(DefaultTrusted, "Sip:Limits:Trusted");
 
@@ -78,6 +90,8 @@ public sealed record SipSourceLimits
         if (MaxBan < FirstBan) throw new FormatException($"Sip:Limits:MaxBan ({MaxBan}) must not be shorter than FirstBan ({FirstBan}).");
         if (ForgetAfter < TimeSpan.Zero) throw new FormatException($"Sip:Limits:ForgetAfter must not be negative, not {ForgetAfter}.");
         if (MaxSources < 1) throw new FormatException($"Sip:Limits:MaxSources must be at least 1, not {MaxSources}.");
+        if (BannedAnswersPerSecond < 1) throw new FormatException($"Sip:Limits:BannedAnswersPerSecond must be at least 1, not {BannedAnswersPerSecond}.");
+        if (MaxConnectionsPerSource < 1) throw new FormatException($"Sip:Limits:MaxConnectionsPerSource must be at least 1, not {MaxConnectionsPerSource}.");
         if (IdleAfter <= TimeSpan.Zero) throw new FormatException($"Sip:Limits:IdleAfter must be positive, not {IdleAfter}.");
         return this;
     }

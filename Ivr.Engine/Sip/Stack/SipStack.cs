@@ -50,6 +50,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         else
         {
             var port = options.Port;
+            var streams = options.Tcp with { Sources = options.Tcp.Sources ?? Sources };
             if (options.EnableUdp)
             {
                 var udp = new UdpSipChannel(new IPEndPoint(options.ListenAddress, port), loggerFactory.CreateLogger<UdpSipChannel>());
@@ -58,12 +59,12 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
             }
             if (options.EnableTcp)
             {
-                _channels.Add(new TcpSipChannel(new IPEndPoint(options.ListenAddress, port), loggerFactory.CreateLogger<TcpSipChannel>(), options.Tcp, Time));
+                _channels.Add(new TcpSipChannel(new IPEndPoint(options.ListenAddress, port), loggerFactory.CreateLogger<TcpSipChannel>(), streams, Time));
             }
             if (options.EnableTls)
             {
                 var tls = options.Tls ?? throw new ArgumentException("EnableTls needs Tls settings (a certificate).", nameof(options));
-                _channels.Add(new TlsSipChannel(new IPEndPoint(options.ListenAddress, options.TlsPort), tls, loggerFactory.CreateLogger<TlsSipChannel>(), options.Tcp, Time));
+                _channels.Add(new TlsSipChannel(new IPEndPoint(options.ListenAddress, options.TlsPort), tls, loggerFactory.CreateLogger<TlsSipChannel>(), streams, Time));
             }
         }
     }
@@ -495,7 +496,8 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
             address = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
                 ?? throw new FormatException("No address for " + host);
         }
-        return new SipEndPoint(protocol, new IPEndPoint(address, uri.Port ?? (protocol == SipProtocol.Tls ? 5061 : 5060)));
+        // A name (not an IP literal) is what a TLS server's certificate must carry (RFC 5922 §4).
+        return new SipEndPoint(protocol, new IPEndPoint(address, uri.Port ?? (protocol == SipProtocol.Tls ? 5061 : 5060))) { Host = IPAddress.TryParse(host, out _) ? null : host };
     }
 
     // A message meant for TLS never falls back to a plaintext channel (RFC 5630 §3.1.3).
@@ -517,6 +519,13 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     /// </summary>
     internal string ContactFor(SipProtocol protocol, string? user = null, bool sips = false)
     {
+        // A sips: request that came over UDP or TCP: a sips: Contact must be reachable over TLS (RFC 5630 §3.1.3), so it
+        // names our TLS address when we have one; without TLS a sips: Contact would be a lie, so it is a plain sip: one.
+        if (sips && protocol != SipProtocol.Tls)
+        {
+            if (_channels.Any(c => c.Protocol == SipProtocol.Tls)) protocol = SipProtocol.Tls;
+            else sips = false;
+        }
         var ep = ChannelFor(protocol).LocalEndPoint;
         var uri = new SipUri(sips ? "sips" : "sip", user ?? _options.ContactUser, HostOf(ep.EndPoint.Address), ep.EndPoint.Port);
         if (!sips && protocol != SipProtocol.Udp) uri = uri.WithParameter("transport", protocol.ToString().ToLowerInvariant());

@@ -21,7 +21,7 @@ internal sealed class SipTlsHandshake
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
-        _serverContext = SslStreamCertificateContext.Create(settings.Certificate, additionalCertificates: null, offline: true);
+        _serverContext = SslStreamCertificateContext.Create(settings.Certificate, additionalCertificates: settings.Chain, offline: true);
     }
 
     public TimeSpan Timeout => _settings.HandshakeTimeout;
@@ -50,14 +50,15 @@ internal sealed class SipTlsHandshake
 
     /// <summary>
     /// Authenticates as the client toward <paramref name="remote"/>: the server's certificate must chain to a trusted root
-    /// (<see cref="SipTlsSettings.TrustedRoots"/> or the system's) and name the address we connect to.
+    /// (<see cref="SipTlsSettings.TrustedRoots"/> or the system's) and name <paramref name="host"/>, the target's domain
+    /// (RFC 5922 §4), or the address we connect to when the target was an IP literal (null).
     /// </summary>
-    public async Task<SslStream> ConnectAsync(Stream inner, IPEndPoint remote, CancellationToken cancellationToken)
+    public async Task<SslStream> ConnectAsync(Stream inner, IPEndPoint remote, string? host, CancellationToken cancellationToken)
     {
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         var options = new SslClientAuthenticationOptions
         {
-            TargetHost = remote.Address.ToString(),
+            TargetHost = host ?? remote.Address.ToString(),
             EnabledSslProtocols = Protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             ClientCertificates = [_settings.Certificate],

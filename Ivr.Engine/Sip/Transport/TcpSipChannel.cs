@@ -12,7 +12,10 @@ namespace Ivr.Engine.Sip.Transport;
 /// keep-alives answered (RFC 5626 §4.4.1), a connection table so responses leave on the connection the request came in
 /// on (§18.2.2), outbound connects for new targets, idle cleanup and a connection limit. A bad stream closes only its
 /// own connection. With TLS settings it is the stream half of <see cref="TlsSipChannel"/>: each connection is secured
-/// before it carries SIP, and a handshake that does not finish in time frees its slot.
+/// before it carries SIP, and a handshake that does not finish in time frees its slot. A banned source's connection, or
+/// one over its source's limit (<see cref="TcpSipChannelOptions.Sources"/>), is closed as it is accepted, before any
+/// handshake. Connections the peer opened (inbound) and those we opened and verified (outbound) are kept apart: a new
+/// request to a TLS target rides only a verified one (RFC 5923 §4).
 /// </summary>
 public sealed class TcpSipChannel : ISipChannel
 {
@@ -23,7 +26,9 @@ public sealed class TcpSipChannel : ISipChannel
     private readonly TimeProvider _time;
     private readonly SipTlsHandshake? _tls;
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<IPEndPoint, Connection> _connections = new();
+    private readonly ConcurrentDictionary<ConnectionKey, Connection> _connections = new();
+    private readonly ConcurrentDictionary<IPAddress, int> _perSource = new();
+    private long _refused;
     private SipDatagramHandler? _handler;
     private Task? _acceptLoop;
     private ITimer? _idleTimer;
@@ -67,6 +72,9 @@ public sealed class TcpSipChannel : ISipChannel
     /// <summary>Open connections, accepted and outbound.</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>Accepted connections closed at once: the source banned, over its own limit, or the channel full.</summary>
+    public long RefusedConnections => Interlocked.Read(ref _refused);
+
     /// <inheritdoc />
     public Task StartAsync(SipDatagramHandler handler, CancellationToken cancellationToken)
     {
@@ -101,17 +109,28 @@ public sealed class TcpSipChannel : ISipChannel
                 _logger.LogDebug(ex, "{Protocol} accept error {Error}", Protocol, ex.SocketErrorCode);
                 continue;
             }
+            var remote = (IPEndPoint)socket.RemoteEndPoint!;
+            if (!TakeSourceSlot(remote.Address))
+            {
+                Interlocked.Increment(ref _refused);
+                socket.Dispose();
+                continue;
+            }
             if (_connections.Count >= _options.MaxConnections)
             {
+                Interlocked.Increment(ref _refused);
+                ReleaseSourceSlot(remote.Address);
                 _logger.LogWarning("{Protocol} connection limit {Max} reached; closing a new connection", Protocol, _options.MaxConnections);
                 socket.Dispose();
                 continue;
             }
             socket.NoDelay = true;
-            // The slot is taken before the TLS handshake, so half-open handshakes count against the limit until they time out.
-            var conn = new Connection(this, socket, new NetworkStream(socket, ownsSocket: true), (IPEndPoint)socket.RemoteEndPoint!, secured: _tls is null);
-            if (!_connections.TryAdd(conn.Remote.EndPoint, conn))
+            // The slot is taken before the TLS handshake, so half-open handshakes count against the limits until they time out;
+            // the per-source limit keeps one source from holding every slot that way.
+            var conn = new Connection(this, socket, new NetworkStream(socket, ownsSocket: true), remote, secured: _tls is null, inbound: true, host: null);
+            if (!_connections.TryAdd(conn.Key, conn))
             {
+                ReleaseSourceSlot(remote.Address);
                 socket.Dispose();
                 continue;
             }
@@ -119,12 +138,50 @@ public sealed class TcpSipChannel : ISipChannel
         }
     }
 
+    // Before any handshake: a banned source, or one holding its limit of connections already, is refused.
+    private bool TakeSourceSlot(IPAddress source)
+    {
+        var gate = _options.Sources;
+        if (gate is null) return true;
+        if (gate.IsBanned(source))
+        {
+            _logger.LogDebug("{Protocol} connection from banned source {Source} closed", Protocol, source);
+            return false;
+        }
+        var limit = gate.ConnectionLimit(source);
+        if (limit <= 0) return true;
+        if (_perSource.AddOrUpdate(source, 1, static (_, n) => n + 1) <= limit) return true;
+        ReleaseSourceSlot(source);
+        _logger.LogDebug("{Protocol} source {Source} holds {Limit} connections already; a new one closed", Protocol, source, limit);
+        return false;
+    }
+
+    private void ReleaseSourceSlot(IPAddress source)
+    {
+        if (_options.Sources is null) return;
+        while (_perSource.TryGetValue(source, out var n))
+        {
+            if (n <= 1 ? _perSource.TryRemove(new KeyValuePair<IPAddress, int>(source, n)) : _perSource.TryUpdate(source, n - 1, n)) return;
+        }
+    }
+
+    // The connection a message to remote may take: the very flow it came on (a response or an in-dialog request), a
+    // connection we opened to it, or over plain TCP (which proves nothing of the peer either way) any connection to it.
+    private Connection? Find(SipEndPoint remote)
+    {
+        var host = _tls is null ? null : remote.Host;
+        if (remote.Flow && _connections.TryGetValue(new ConnectionKey(remote.EndPoint, Inbound: true, null), out var inbound)) return inbound;
+        if (_connections.TryGetValue(new ConnectionKey(remote.EndPoint, Inbound: false, host), out var outbound)) return outbound;
+        if (_tls is null && _connections.TryGetValue(new ConnectionKey(remote.EndPoint, Inbound: true, null), out inbound)) return inbound;
+        return null;
+    }
+
     /// <inheritdoc />
     public async ValueTask SendAsync(ReadOnlyMemory<byte> message, SipEndPoint remote, CancellationToken cancellationToken)
     {
         try
         {
-            var conn = _connections.TryGetValue(remote.EndPoint, out var existing) ? existing : await ConnectAsync(remote.EndPoint, cancellationToken);
+            var conn = Find(remote) ?? await ConnectAsync(remote.EndPoint, _tls is null ? null : remote.Host, cancellationToken);
             if (conn is null) return;
             await conn.SendAsync(message, cancellationToken);
         }
@@ -134,7 +191,7 @@ public sealed class TcpSipChannel : ISipChannel
         }
     }
 
-    private async Task<Connection?> ConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
+    private async Task<Connection?> ConnectAsync(IPEndPoint remote, string? host, CancellationToken cancellationToken)
     {
         if (_connections.Count >= _options.MaxConnections)
         {
@@ -149,8 +206,13 @@ public sealed class TcpSipChannel : ISipChannel
         {
             await socket.ConnectAsync(remote, linked.Token);
             stream = new NetworkStream(socket, ownsSocket: true);
-            // RFC 3261 §26.3.1: the server's certificate is checked before anything is sent to it.
-            if (_tls is not null) stream = await _tls.ConnectAsync(stream, remote, linked.Token);
+            // RFC 3261 §26.3.1: the server's certificate is checked before anything is sent to it. As on the server side, a
+            // handshake may not notice a cancelled read; closing the socket on timeout always ends it.
+            if (_tls is not null)
+            {
+                await using var abort = timeout.Token.Register(static c => ((Socket)c!).Dispose(), socket);
+                stream = await _tls.ConnectAsync(stream, remote, host, linked.Token);
+            }
         }
         catch (AuthenticationException ex)
         {
@@ -164,8 +226,8 @@ public sealed class TcpSipChannel : ISipChannel
             socket.Dispose();
             throw;
         }
-        var conn = new Connection(this, socket, stream, remote, secured: true);
-        var winner = _connections.GetOrAdd(remote, conn);
+        var conn = new Connection(this, socket, stream, remote, secured: true, inbound: false, host);
+        var winner = _connections.GetOrAdd(conn.Key, conn);
         if (winner != conn)
         {
             await stream.DisposeAsync();
@@ -188,7 +250,13 @@ public sealed class TcpSipChannel : ISipChannel
         }
     }
 
-    private void Remove(Connection conn) => _connections.TryRemove(new KeyValuePair<IPEndPoint, Connection>(conn.Remote.EndPoint, conn));
+    private void Remove(Connection conn)
+    {
+        if (_connections.TryRemove(new KeyValuePair<ConnectionKey, Connection>(conn.Key, conn)) && conn.Key.Inbound) ReleaseSourceSlot(conn.Key.Remote.Address);
+    }
+
+    // Inbound: the peer opened it (Host null). Outbound: we opened it and verified the server as Host, or as the address.
+    private readonly record struct ConnectionKey(IPEndPoint Remote, bool Inbound, string? Host);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -210,17 +278,20 @@ public sealed class TcpSipChannel : ISipChannel
         private Stream _stream;
         private int _closed;
 
-        public Connection(TcpSipChannel owner, Socket socket, Stream stream, IPEndPoint remote, bool secured)
+        public Connection(TcpSipChannel owner, Socket socket, Stream stream, IPEndPoint remote, bool secured, bool inbound, string? host)
         {
             _owner = owner;
             _socket = socket;
             _stream = stream;
-            Remote = new SipEndPoint(owner.Protocol, remote);
+            Key = new ConnectionKey(remote, inbound, host);
+            Remote = new SipEndPoint(owner.Protocol, remote) { Host = host, Flow = true };
             LastActivity = owner._time.GetTimestamp();
             if (secured) _secured.SetResult();
         }
 
         public SipEndPoint Remote { get; }
+
+        public ConnectionKey Key { get; }
 
         public long LastActivity { get; private set; }
 

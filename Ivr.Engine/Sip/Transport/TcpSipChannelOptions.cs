@@ -14,4 +14,10 @@ public sealed record TcpSipChannelOptions
 
     /// <summary>Largest message accepted on a stream; a larger one faults and closes that connection.</summary>
     public int MaxMessageSize { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// Asked at accept time, before any TLS handshake: a banned source's connection is closed at once, and one over the
+    /// source's own limit too. Null: no per-source check (the stack passes its <c>SipSourceGuard</c>).
+    /// </summary>
+    public ISipSourceGate? Sources { get; init; }
 }

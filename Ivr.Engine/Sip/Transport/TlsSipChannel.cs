@@ -28,6 +28,9 @@ public sealed class TlsSipChannel : ISipChannel
     /// <summary>Open connections, accepted (including those still in their handshake) and outbound.</summary>
     public int ConnectionCount => _stream.ConnectionCount;
 
+    /// <summary>Accepted connections closed at once (banned source, over its source's limit, channel full), before any handshake.</summary>
+    public long RefusedConnections => _stream.RefusedConnections;
+
     /// <inheritdoc />
     public Task StartAsync(SipDatagramHandler handler, CancellationToken cancellationToken) => _stream.StartAsync(handler, cancellationToken);
 

@@ -136,6 +136,56 @@ public sealed class SipSourceGuardTests
     }
 
     [Fact]
+    public void Refuse_AnswersAFewPerSecond_AndDropsTheRest()
+    {
+        var guard = Guard(new SipSourceLimits { Invite = new SipRate(10, 5), Trusted = AddressRanges.None, Banned = SipBannedAction.Refuse, BannedAnswersPerSecond = 3 });
+        while (guard.Admit(Flooder, SipTrafficClass.Invite))
+        {
+        }
+
+        var first = Enumerable.Range(0, 100).Select(_ => guard.Check(Flooder)).ToList();
+        Assert.Equal(3, first.Count(v => v == SipSourceVerdict.Refuse));
+        Assert.Equal(97, first.Count(v => v == SipSourceVerdict.Drop));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var next = Enumerable.Range(0, 100).Select(_ => guard.Check(Flooder)).ToList();
+        Assert.Equal(3, next.Count(v => v == SipSourceVerdict.Refuse));
+        Assert.Equal(6, _counters.SourceRefused);
+    }
+
+    [Fact]
+    public void Lift_EndsTheBanAndItsEscalation()
+    {
+        var guard = Guard();
+        while (guard.Admit(Flooder, SipTrafficClass.Invite))
+        {
+        }
+        Assert.True(guard.IsBanned(Flooder));
+
+        Assert.True(guard.Lift(Flooder));
+
+        Assert.False(guard.IsBanned(Flooder));
+        Assert.Equal(SipSourceVerdict.Pass, guard.Check(Flooder));
+        Assert.Empty(guard.Bans());
+        Assert.True(guard.Admit(Flooder, SipTrafficClass.Invite));
+        Assert.False(guard.Lift(Flooder));
+        Assert.False(guard.Lift(Caller));
+        // The next ban starts again at FirstBan, not doubled.
+        while (guard.Admit(Flooder, SipTrafficClass.Invite))
+        {
+        }
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(60), Assert.Single(guard.Bans()).Until);
+    }
+
+    [Fact]
+    public void ConnectionLimit_IsTheSettingForOthers_AndNoneForTrusted()
+    {
+        var guard = Guard(new SipSourceLimits { MaxConnectionsPerSource = 7, Trusted = AddressRanges.Parse("198.51.100.0/24", "t") });
+        Assert.Equal(7, guard.ConnectionLimit(Flooder));
+        Assert.Equal(0, guard.ConnectionLimit(Caller));
+    }
+
+    [Fact]
     public void Refuse_AnswersWithTheBansRemainingSeconds()
     {
         var guard = Guard(new SipSourceLimits { Invite = new SipRate(10, 5), Trusted = AddressRanges.None, Banned = SipBannedAction.Refuse });

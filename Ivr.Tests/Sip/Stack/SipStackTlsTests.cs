@@ -75,4 +75,20 @@ public sealed class SipStackTlsTests : IAsyncLifetime
             plain.InviteAsync(SipUri.Parse("sips:hotline@127.0.0.1:1"), "agent", null, TestCallHandler.Sdp, TimeSpan.FromSeconds(5), CancellationToken.None));
         Assert.Contains("no TLS channel", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SipsRequestOverUdp_GetsASipsContactOnTheTlsAddress_OrAPlainOneWithoutTls()
+    {
+        // Only the Contact is built here: channels bound on loopback, the stack not started.
+        var udp = new UdpSipChannel(new IPEndPoint(IPAddress.Loopback, 0), NullLogger.Instance);
+        var tls = new TlsSipChannel(new IPEndPoint(IPAddress.Loopback, 0), _tls, NullLogger.Instance);
+        await using (var both = new SipStack(new SipStackSettings(), [udp, tls], NullLoggerFactory.Instance))
+        {
+            Assert.Equal($"<sips:ivr@127.0.0.1:{tls.LocalEndPoint.EndPoint.Port}>", both.ContactFor(SipProtocol.Udp, "ivr", sips: true));
+        }
+
+        var alone = new UdpSipChannel(new IPEndPoint(IPAddress.Loopback, 0), NullLogger.Instance);
+        await using var plain = new SipStack(new SipStackSettings(), [alone], NullLoggerFactory.Instance);
+        Assert.Equal($"<sip:ivr@127.0.0.1:{alone.LocalEndPoint.EndPoint.Port}>", plain.ContactFor(SipProtocol.Udp, "ivr", sips: true));
+    }
 }

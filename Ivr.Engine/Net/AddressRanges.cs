@@ -18,6 +18,14 @@ public sealed class AddressRanges
     /// <summary>True when there is no range.</summary>
     public bool IsEmpty => _networks.Length == 0;
 
+    /// <summary>The ranges <paramref name="networks"/>; none gives <see cref="None"/>.</summary>
+    public static AddressRanges Of(IEnumerable<IPNetwork> networks)
+    {
+        ArgumentNullException.ThrowIfNull(networks);
+        var array = networks.ToArray();
+        return array.Length == 0 ? None : new AddressRanges(array);
+    }
+
     /// <summary>
     /// Parses a comma-, semicolon- or space-separated list of CIDR ranges; empty gives <see cref="None"/>. Throws
     /// <see cref="FormatException"/> naming <paramref name="setting"/> and the entry that is not a range.
@@ -41,7 +49,7 @@ public sealed class AddressRanges
     {
         ArgumentNullException.ThrowIfNull(address);
         if (_networks.Length == 0) return false;
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        address = SourceNetworks.Unmapped(address);
         foreach (var network in _networks)
         {
             if (network.Contains(address)) return true;

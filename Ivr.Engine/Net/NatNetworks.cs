@@ -49,11 +49,9 @@ public sealed class NatNetworks
         ArgumentNullException.ThrowIfNull(advertisedHost);
         ArgumentNullException.ThrowIfNull(source);
         if (_ranges.IsEmpty || !IPAddress.TryParse(advertisedHost.Trim('[', ']'), out var advertised)) return false;
-        return Contains(advertised) && !Normal(advertised).Equals(Normal(source));
+        return Contains(advertised) && !SourceNetworks.Unmapped(advertised).Equals(SourceNetworks.Unmapped(source));
     }
 
     /// <inheritdoc />
     public override string ToString() => _ranges.ToString();
-
-    private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

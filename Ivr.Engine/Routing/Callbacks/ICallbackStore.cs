@@ -44,6 +44,13 @@ public interface ICallbackStore
     /// </summary>
     Task<bool> RecordConversationAsync(long id, DateTimeOffset startedAt, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives back a lease that was never dialled (the engine began draining between the lease and the dial): the callback
+    /// <paramref name="id"/> goes from Dialling back to Pending, due as before, and the attempt the lease counted is
+    /// returned, so it cannot end up Failed without having rung. Null if it is not Dialling or its conversation was recorded.
+    /// </summary>
+    Task<CallbackRecord?> ReleaseUndialledAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a Pending callback; false if it is not Pending.</summary>
     Task<bool> CancelAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default);
 

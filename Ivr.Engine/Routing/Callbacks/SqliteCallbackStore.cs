@@ -167,6 +167,21 @@ public sealed class SqliteCallbackStore : ICallbackStore
     }
 
     /// <inheritdoc />
+    public async Task<CallbackRecord?> ReleaseUndialledAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var release = connection.CreateCommand();
+        release.CommandText = $"""
+            UPDATE callbacks SET state = 'Pending', attempts = MAX(attempts - 1, 0), updated_at = $now
+            WHERE id = $id AND state = 'Dialling' AND talk_started_at IS NULL
+            RETURNING {Columns}
+            """;
+        release.Parameters.AddWithValue("$id", id);
+        release.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        return await ReadOneAsync(release, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<bool> CancelAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);

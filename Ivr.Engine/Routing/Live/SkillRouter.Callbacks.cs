@@ -25,7 +25,10 @@ public sealed partial class SkillRouter
         Receive<CallbackLeased>(OnLeased);
         Receive<CallbackBridged>(OnCallbackBridged);
         Receive<CallbackTalkLasted>(OnTalkLasted);
-        Receive<CallbackConversationRecorded>(_ => { });
+        Receive<CallbackConversationRecorded>(m =>
+        {
+            if (!m.Recorded) _log.LogInformation("Callback {Id}'s conversation was not recorded: its attempt had already ended", m.CallbackId);
+        });
         Receive<CallbackDialFinished>(OnDialFinished);
         Receive<CallbackStored>(OnCallbackStored);
         Receive<CallbackDue>(m =>
@@ -158,10 +161,14 @@ public sealed partial class SkillRouter
         }
         if (_callbacksStopped)
         {
-            // Leased just before the drain began: not dialled now; the next start's recovery puts it back in line.
-            _log.LogInformation("Callback {Id} not dialled: draining", m.Id);
+            // Leased just before the drain began: not dialled, so the lease and the attempt it counted are given back (else
+            // a callback on its last attempt would be marked Failed by the next start's recovery without ever ringing).
+            _log.LogInformation("Callback {Id} not dialled: draining; put back to pending", m.Id);
             _dialling.Remove(m.Id);
             ReleaseAgent(dialling.AgentId, AgentState.Ready);
+            _callbacks!.ReleaseUndialledAsync(m.Id, Now).PipeTo(Self,
+                success: record => new CallbackStored(dialling.Skill, null),
+                failure: ex => new StoreFailed($"putting undialled callback {m.Id} back", ex));
             return;
         }
         Line(dialling.Skill).CallbacksDialled++;
@@ -183,12 +190,17 @@ public sealed partial class SkillRouter
 
     private void OnTalkLasted(CallbackTalkLasted m)
     {
-        if (_callbackTalks.TryGetValue(m.CallbackId, out var talk)) RecordConversation(m.CallbackId, talk.StartedAt, Now);
+        if (!_callbackTalks.TryGetValue(m.CallbackId, out var talk)) return;
+        // The timer firing is the proof that the talk lasted ServedAfter: the wall clock, read a few ms early or stepped,
+        // must not record it as a hair shorter (recovery would then ring a served customer again).
+        var lasted = talk.StartedAt + (_settings.Stores?.Retry.ServedAfter ?? CallbackRetryPolicy.Default.ServedAfter);
+        var now = Now;
+        RecordConversation(m.CallbackId, talk.StartedAt, now > lasted ? now : lasted);
     }
 
     private void RecordConversation(long id, DateTimeOffset startedAt, DateTimeOffset now) =>
         _callbacks?.RecordConversationAsync(id, startedAt, now).PipeTo(Self,
-            success: _ => new CallbackConversationRecorded(id),
+            success: recorded => new CallbackConversationRecorded(id, recorded),
             failure: ex => new StoreFailed($"recording callback {id}'s conversation", ex));
 
     private static string TalkTimer(long id) => "callback-talk-" + id.ToString(CultureInfo.InvariantCulture);
@@ -255,7 +267,7 @@ public sealed partial class SkillRouter
 
     private sealed record CallbackTalkLasted(long CallbackId);
 
-    private sealed record CallbackConversationRecorded(long CallbackId);
+    private sealed record CallbackConversationRecorded(long CallbackId, bool Recorded);
 
     private sealed record StoreFailed(string During, Exception Cause);
 

@@ -71,16 +71,22 @@ public sealed class DigestAuthenticator
         }
         if (credentials is null) return new(DigestOutcome.Missing, null, "no credentials for realm " + Realm);
 
+        // Every verdict from here names the claimed user, so a lockout of it or of the source covers them all.
+        var claimed = credentials.Username;
         if (!Digest.TryParseAlgorithm(credentials.Algorithm, out var algorithm) || Array.IndexOf(_preference, algorithm) < 0)
-            return new(DigestOutcome.Unusable, null, "unsupported algorithm " + credentials.Algorithm);
+            return new(DigestOutcome.Unusable, null, "unsupported algorithm " + credentials.Algorithm, claimed);
         if (!string.Equals(credentials.Qop, "auth", StringComparison.OrdinalIgnoreCase) || credentials.Cnonce is null || credentials.NonceCount is null)
-            return new(DigestOutcome.Unusable, null, "qop=auth with cnonce and nc is required");
+            return new(DigestOutcome.Unusable, null, "qop=auth with cnonce and nc is required", claimed);
+        // Checked before any hashing: a count that could never be used must not lead to an answer that depends on the
+        // password (the right one would meet the count check, a wrong one the 403: a password oracle).
+        if (!DigestNonces.TryParseCount(credentials.NonceCount, out _))
+            return new(DigestOutcome.Malformed, null, $"nonce count '{credentials.NonceCount}' is not 8 hex digits from 00000001", claimed);
         // RFC 3261 §22.4 / RFC 7616 §3.4.6: the digest-uri must be the Request-URI, or a captured response could be replayed elsewhere.
         if (!SipUri.TryParse(credentials.Uri, out var digestUri) || !digestUri.EqualsRfc(request.RequestUri))
-            return new(DigestOutcome.Malformed, null, "Authorization uri is not the Request-URI");
+            return new(DigestOutcome.Malformed, null, "Authorization uri is not the Request-URI", claimed);
 
         var nonce = _nonces.Check(credentials.Nonce);
-        if (nonce == NonceCheck.Invalid) return new(DigestOutcome.Unusable, null, "nonce not issued here");
+        if (nonce == NonceCheck.Invalid) return new(DigestOutcome.Unusable, null, "nonce not issued here", claimed);
 
         var credential = _credentials.Find(credentials.Username);
         var ha1 = credential?.Ha1(algorithm, Realm);
@@ -94,7 +100,7 @@ public sealed class DigestAuthenticator
 
         if (nonce == NonceCheck.Stale) return new(DigestOutcome.Stale, credential, "nonce expired", credentials.Username);
         if (!_nonces.TryUseCount(credentials.Nonce, credentials.NonceCount))
-            return new(DigestOutcome.Unusable, null, $"nonce count {credentials.NonceCount} replayed or malformed");
+            return new(DigestOutcome.Unusable, null, $"nonce count {credentials.NonceCount} replayed", credentials.Username);
         return new(DigestOutcome.Authenticated, credential, "", credentials.Username);
     }
 }

@@ -79,8 +79,7 @@ public sealed class DigestNonces
     public bool TryUseCount(string nonce, string nc)
     {
         ArgumentNullException.ThrowIfNull(nonce);
-        if (nc is not { Length: 8 } || !uint.TryParse(nc, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var count) || count == 0)
-            return false;
+        if (!TryParseCount(nc, out var count)) return false;
         SweepIfDue();
         var expires = _time.GetUtcNow() + Lifetime;
         while (true)
@@ -94,6 +93,17 @@ public sealed class DigestNonces
             if (count <= seen.LastCount) return false;
             if (_used.TryUpdate(nonce, seen with { LastCount = count }, seen)) return true;
         }
+    }
+
+    /// <summary>
+    /// Reads a nonce count (RFC 7616 §3.4: exactly 8 hex digits, counting from 00000001); false for any other text,
+    /// 00000000 included.
+    /// </summary>
+    public static bool TryParseCount(string? nc, out uint count)
+    {
+        count = 0;
+        return nc is { Length: 8 } && nc.All(char.IsAsciiHexDigit)
+            && uint.TryParse(nc, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out count) && count != 0;
     }
 
     private void SweepIfDue()

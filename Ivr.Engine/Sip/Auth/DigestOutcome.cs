@@ -18,6 +18,6 @@ public enum DigestOutcome
     /// <summary>Wrong password or unknown user (one answer for both, so user names cannot be probed): 403.</summary>
     Rejected,
 
-    /// <summary>The Authorization header does not parse or its uri is not the Request-URI: 400.</summary>
+    /// <summary>The Authorization header does not parse, its uri is not the Request-URI or its nonce count is not 8 hex digits from 00000001: 400.</summary>
     Malformed,
 }

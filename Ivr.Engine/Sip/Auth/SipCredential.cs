@@ -1,3 +1,5 @@
+using Ivr.Engine.Net;
+
 namespace Ivr.Engine.Sip.Auth;
 
 /// <summary>
@@ -22,20 +24,10 @@ public sealed record SipCredential
     public string? Ha1Sha256 { get; init; }
 
     /// <summary>Address ranges the user may authenticate from; empty: any address.</summary>
-    public IReadOnlyList<System.Net.IPNetwork> AllowedNetworks { get; init; } = [];
+    public AddressRanges AllowedNetworks { get; init; } = AddressRanges.None;
 
     /// <summary>True when <paramref name="source"/> (IPv4-mapped IPv6 included) lies in <see cref="AllowedNetworks"/>, or that list is empty.</summary>
-    public bool AllowsSource(System.Net.IPAddress source)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        if (AllowedNetworks.Count == 0) return true;
-        if (source.IsIPv4MappedToIPv6) source = source.MapToIPv4();
-        foreach (var network in AllowedNetworks)
-        {
-            if (network.Contains(source)) return true;
-        }
-        return false;
-    }
+    public bool AllowsSource(System.Net.IPAddress source) => AllowedNetworks.IsEmpty || AllowedNetworks.Contains(source);
 
     /// <summary>True if a response made with <paramref name="algorithm"/> can be verified.</summary>
     public bool Supports(DigestAlgorithm algorithm) =>

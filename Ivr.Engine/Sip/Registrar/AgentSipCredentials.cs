@@ -67,7 +67,7 @@ public sealed class AgentSipCredentials : ISipCredentialSource
             foreach (var n in sip.AllowedNetworks ?? []) networks.Add(System.Net.IPNetwork.Parse(n));
             var credential = new SipCredential
             {
-                AllowedNetworks = networks,
+                AllowedNetworks = Ivr.Engine.Net.AddressRanges.Of(networks),
                 User = user,
                 AgentId = sip.AgentId,
                 Password = sip.Password,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Ivr.Engine.Net;
 using Ivr.Engine.Sip.Auth;
 using Ivr.Engine.Sip.Stack;
 using Ivr.Engine.Sip.Transport;
@@ -72,10 +73,10 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
 
         var verdict = _authenticator.Verify(register);
         var source = remote.EndPoint.Address;
-        // During a lockout an answer that depends on the password (403, stale 401, 200) is the wrong password's 403,
-        // even for the right one: the guesser learns nothing until it ends. Counted, not logged (one line per lockout).
-        if (verdict.Username is { } claimed && verdict.Outcome is DigestOutcome.Rejected or DigestOutcome.Stale or DigestOutcome.Authenticated
-            && _lockout.Check(claimed, source) is var locked and not LockScope.None)
+        // During a lockout every answer to credentials, whatever they hold (a right or wrong password, a stale nonce, a
+        // replayed or malformed count), is the wrong password's 403: the guesser learns nothing until it ends. Counted,
+        // not logged (one line per lockout).
+        if (verdict.Username is { } claimed && _lockout.Check(claimed, source) is var locked and not LockScope.None)
         {
             _log.LogDebug("REGISTER for {User} from {Remote} refused: {Scope} locked out", claimed, remote, locked);
             Metrics.AuthFailed("locked");
@@ -96,7 +97,9 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
             case DigestOutcome.Rejected:
                 _log.LogWarning("REGISTER for {User} from {Remote} refused: {Detail}", user, remote, verdict.Detail);
                 Metrics.AuthFailed("credentials");
-                foreach (var lockout in _lockout.Failed(verdict.Username!, source)) LogLockout(lockout, remote);
+                // A name that is no account counts against the source only (its own lock could never show).
+                foreach (var lockout in _lockout.Failed(verdict.Username!, source, isAccount: _credentials.Find(verdict.Username!) is not null))
+                    LogLockout(lockout, remote);
                 return Reply(register, 403, "Forbidden");
         }
 
@@ -111,7 +114,7 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         if (!credential.AllowsSource(source))
         {
             _log.LogWarning("REGISTER for agent {AgentId} ({User}) from {Remote} refused: outside its allowedNetworks ({Networks})",
-                credential.AgentId, credential.User, remote, string.Join(", ", credential.AllowedNetworks));
+                credential.AgentId, credential.User, remote, credential.AllowedNetworks);
             Metrics.AuthFailed("network");
             return Reply(register, 403, "Forbidden");
         }
@@ -243,7 +246,7 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         if (lockout.Scope == LockScope.Source)
         {
             _log.LogWarning("Registrar: source {Source} locked out for {Length} after {Failures} failed REGISTER authentications (lockout {Level}; last as {User} from {Remote})",
-                lockout.Source, length, _options.MaxAuthFailures, lockout.Level, lockout.User, remote);
+                SourceNetworks.Display(lockout.Source), length, _options.MaxAuthFailures, lockout.Level, lockout.User, remote);
         }
         else
         {
@@ -264,14 +267,7 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
     }
 
     // A source's network: its /24 (IPv4) or /64 (IPv6), so a phone changing port or address within its LAN is not a move.
-    private static IPNetwork NetworkOf(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        var prefix = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 24 : 64;
-        var bytes = address.GetAddressBytes();
-        for (var bit = prefix; bit < bytes.Length * 8; bit++) bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        return new IPNetwork(new IPAddress(bytes), prefix);
-    }
+    private static IPNetwork NetworkOf(IPAddress address) => SourceNetworks.Of(address, ipv4Prefix: 24);
 
     private SipResponse Challenge(SipRequest register, string user, bool stale)
     {

@@ -278,12 +278,7 @@ public sealed class SipSourceGuard : ISipSourceGate
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
-    private static string Display(IPAddress source)
-    {
-        if (source.IsIPv4MappedToIPv6) return source.MapToIPv4().ToString();
-        if (source.AddressFamily != AddressFamily.InterNetworkV6) return source.ToString();
-        return new IPNetwork(source, 64).ToString();
-    }
+    private static string Display(IPAddress source) => Ivr.Engine.Net.SourceNetworks.Display(source);
 
     private sealed record BanNotice(string Source, TimeSpan Duration, int Count);
 

@@ -197,6 +197,43 @@ public sealed class SqliteCallbackStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ReleaseUndialledAsync_LeaseOnTheLastAttempt_GoesBackToPendingWithItsAttempt_AndRecoveryDoesNotFailIt()
+    {
+        var retry = new CallbackRetryPolicy(2, TimeSpan.FromMinutes(1));
+        var store = await Open(retry);
+        await store.BookAsync(Booking("last-attempt"));
+        var now = T0.AddMinutes(5);
+        var first = (await store.LeaseNextDueAsync("support", now))!;
+        await store.CompleteAsync(first.Id, CallbackAttemptResult.NoAnswer, now);
+        var last = (await store.LeaseNextDueAsync("support", now.AddMinutes(1)))!;
+        Assert.Equal(2, last.Attempts);
+
+        // The drain begins before it is dialled: the router gives the lease back.
+        var released = await store.ReleaseUndialledAsync(last.Id, now.AddMinutes(1));
+
+        Assert.Equal((CallbackState.Pending, 1, last.NextAttemptAt), (released!.State, released.Attempts, released.NextAttemptAt));
+        Assert.Null(await store.ReleaseUndialledAsync(last.Id, now.AddMinutes(1)));
+        SqliteConnection.ClearAllPools();
+        var restarted = await SqliteCallbackStore.OpenAsync(_db.Database, now.AddMinutes(10), retry);
+        Assert.Equal(new CallbackRecovery(0, 0), await restarted.RecoverAsync(now.AddMinutes(10)));
+        var redial = (await restarted.LeaseNextDueAsync("support", now.AddMinutes(10)))!;
+        Assert.Equal((last.Id, 2), (redial.Id, redial.Attempts));
+    }
+
+    [Fact]
+    public async Task ReleaseUndialledAsync_ACallbackWhoseConversationWasRecorded_StaysDialling()
+    {
+        var store = await Open();
+        await store.BookAsync(Booking("bridged"));
+        var now = T0.AddMinutes(5);
+        var lease = (await store.LeaseNextDueAsync("support", now))!;
+        Assert.True(await store.RecordConversationAsync(lease.Id, now, now));
+
+        Assert.Null(await store.ReleaseUndialledAsync(lease.Id, now));
+        Assert.Equal((CallbackState.Dialling, 1), ((await store.GetAsync(lease.Id))!.State, (await store.GetAsync(lease.Id))!.Attempts));
+    }
+
+    [Fact]
     public async Task RecoverAsync_ConversationRecordedAsLastingServedAfter_CountsAsServed_AShorterOneIsDialledAgain()
     {
         var clock = new FakeTimeProvider(T0.AddMinutes(5));

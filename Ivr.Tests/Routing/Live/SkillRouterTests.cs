@@ -124,6 +124,31 @@ public sealed class SkillRouterTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task BridgedCallback_ServedAfterTimerFiringBeforeTheWallClockGetsThere_StillRecordsItServed()
+    {
+        // The router's clock does not move at all while the 3 s timer runs: the worst case of a timer firing early against
+        // the wall clock. The timer's firing is what counts: the talk is recorded as having lasted ServedAfter.
+        var retry = CallbackRetryPolicy.Default with { ServedAfter = TimeSpan.FromSeconds(3) };
+        var router = StartRouter(new CallbackPacer(0, TimeSpan.Zero), retry: retry);
+        await RouterStoreProbe.AwaitOpenAsync(router, "billing");
+        var callback = await BookAsync(router, T0);
+        SetState(router, "a1", AgentState.Ready);
+        Assert.Equal(callback, _dialer.ExpectMsg<DialCallback>().Callback.Id);
+        var bridgedAt = _time.GetUtcNow();
+
+        router.Tell(new CallbackBridged(callback, "a1"));
+        var callbacks = await new RoutingStores(_data, _time, retry).CallbacksAsync();
+        await AwaitAssertAsync(async () =>
+        {
+            var row = (await callbacks.GetAsync(callback))!;
+            Assert.Equal(bridgedAt, row.ConversationStartedAt);
+            Assert.Equal(bridgedAt.AddSeconds(3), row.ConversationSeenAt);
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(new CallbackRecovery(0, 1), await callbacks.RecoverAsync(_time.GetUtcNow()));
+    }
+
+    [Fact]
     public void Overflow_MovesTheCallerToTheSecondSkill_KeepingItsEntryTime()
     {
         // X waits for billing since 9:00 (its agent is away); Y waits for support since 9:01. X overflows to support and,

@@ -135,4 +135,52 @@ public sealed class RegisterLockoutTests
 
         Assert.Equal(LockScope.Source, lockout.Check("someone", Attacker));
     }
+
+    [Fact]
+    public void Failed_Ipv6SourcesWithinOneSlash64_CountAsOneSource()
+    {
+        var lockout = new RegisterLockout(new RegistrarOptions(), _time);
+
+        for (var i = 1; i <= 5; i++) lockout.Failed("user" + i, IPAddress.Parse("2001:db8:1:2::" + i), isAccount: false);
+
+        Assert.Equal(LockScope.Source, lockout.Check("bob", IPAddress.Parse("2001:db8:1:2:aaaa:bbbb:cccc:dddd")));
+        Assert.Equal(LockScope.None, lockout.Check("bob", IPAddress.Parse("2001:db8:1:3::1")));
+        Assert.Equal(1, lockout.Tracked);
+    }
+
+    [Fact]
+    public void Failed_NameThatIsNoAccount_CountsAgainstTheSourceOnly()
+    {
+        var lockout = new RegisterLockout(new RegistrarOptions(), _time);
+
+        var started = Enumerable.Range(0, 5).SelectMany(i => lockout.Failed("ghost", Attacker, isAccount: false)).ToArray();
+
+        Assert.Equal(LockScope.Source, Assert.Single(started).Scope);
+        Assert.Equal(LockScope.None, lockout.Check("ghost", Office));
+        Assert.Equal(1, lockout.Tracked);
+    }
+
+    [Fact]
+    public void Failed_FullTables_AreSweptAtMostOncePerSpacing_NotOnEveryAttempt()
+    {
+        var lockout = new RegisterLockout(new RegistrarOptions { MaxTrackedAuthKeys = 8 }, _time);
+        for (var i = 0; i < 8; i++) lockout.Failed("alice", IPAddress.Parse("192.0.2." + i));
+        Assert.Equal(9, lockout.Tracked);
+        var before = lockout.Sweeps;
+
+        for (var i = 0; i < 200; i++) lockout.Failed("bob", IPAddress.Parse("198.51.100." + (i % 200)));
+        Assert.Equal(before, lockout.Sweeps);
+        _time.Advance(RegisterLockout.FullSweepSpacing);
+        for (var i = 0; i < 50; i++) lockout.Failed("bob", Attacker);
+        Assert.Equal(before + 1, lockout.Sweeps);
+
+        _time.Advance(RegisterLockout.FullSweepSpacing);
+        lockout.Failed("bob", Attacker);
+        Assert.Equal(before + 2, lockout.Sweeps);
+        // The table stayed bounded, and a sweep once the failures are forgotten empties it.
+        Assert.True(lockout.Tracked <= 8 + 2, $"tracked {lockout.Tracked}");
+        _time.Advance(new RegistrarOptions().LockoutMemory);
+        lockout.Failed("carol", Office, isAccount: false);
+        Assert.Equal(1, lockout.Tracked);
+    }
 }

@@ -87,8 +87,51 @@ public sealed partial class SipRegistrarSecurityTests : IDisposable
             Register("alice", "wrong", At("192.0.2.1"));
             Register("malor", "wrong", At("192.0.2.2"));
         }
-        Assert.Equal(_registrar.Lockout.Check("alice", IPAddress.Parse("192.0.2.9")), _registrar.Lockout.Check("malor", IPAddress.Parse("192.0.2.9")));
-        Assert.Equal(LockScope.User, _registrar.Lockout.Check("malor", IPAddress.Parse("192.0.2.9")));
+        // alice is locked; malor is no account, so no lock of its own is kept (every answer for it is the 403 already)
+        // and the answers from a fresh address still match.
+        Assert.Equal(LockScope.User, _registrar.Lockout.Check("alice", IPAddress.Parse("192.0.2.9")));
+        Assert.Equal(LockScope.None, _registrar.Lockout.Check("malor", IPAddress.Parse("192.0.2.9")));
+        var lockedKnown = Register("alice", "s3cret", At("192.0.2.9"));
+        var unknownAgain = Register("malor", "s3cret", At("192.0.2.10"));
+        Assert.Equal(403, lockedKnown.StatusCode);
+        Assert.Equal(Normalised(lockedKnown).Replace("alice", "USER", StringComparison.Ordinal), Normalised(unknownAgain).Replace("malor", "USER", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("00000000")]
+    [InlineData("1")]
+    [InlineData("000000001")]
+    [InlineData("+0000001")]
+    public void OddNonceCount_GetsOneAnswerForTheRightAndAWrongPassword_NoPasswordOracle(string nc)
+    {
+        var right = SendWithCount("alice", "s3cret", Attacker, nc);
+        var wrong = SendWithCount("alice", "guess", Attacker, nc);
+
+        Assert.Equal(400, right.StatusCode);
+        Assert.Equal(Normalised(wrong), Normalised(right));
+        Assert.Null(_registrar.Find("agent1"));
+    }
+
+    [Fact]
+    public void OddNonceCount_DoesNotLetGuessesPastALockout_EveryCredentialedTryIs403()
+    {
+        // A nonce whose count 1 the office phone has used: the right password with it again is a replay.
+        var used = Challenge("alice", Office).Headers.GetValues(SipHeaderNames.WwwAuthenticate)[0];
+        Assert.Equal(200, Send("alice", Office, TestDigestClient.Authorization(used, "alice", "s3cret", "REGISTER", RegisterRequests.RequestUri)).StatusCode);
+        var refusals = Enumerable.Range(1, 5).Select(i => Register("alice", "guess" + i, Attacker)).ToArray();
+        Assert.Equal(LockScope.Source | LockScope.User, _registrar.Lockout.Check("alice", Attacker.EndPoint.Address));
+
+        var tries = new[]
+        {
+            SendWithCount("alice", "s3cret", Attacker, "00000000"),
+            SendWithCount("alice", "guess6", Attacker, "00000000"),
+            SendWithCount("alice", "s3cret", Attacker, "1"),
+            Send("alice", Attacker, TestDigestClient.Authorization(used, "alice", "s3cret", "REGISTER", RegisterRequests.RequestUri)),
+            Register("alice", "s3cret", Attacker),
+        };
+
+        Assert.All(tries, t => Assert.Equal(Normalised(refusals[0]), Normalised(t)));
+        Assert.Single(_registrar.Bindings("agent1"));
     }
 
     [Fact]
@@ -190,6 +233,48 @@ public sealed partial class SipRegistrarSecurityTests : IDisposable
         var auth = TestDigestClient.Authorization(challenge.Headers.GetValues(SipHeaderNames.WwwAuthenticate)[0], user, "wrong", "REGISTER", RegisterRequests.RequestUri);
         var refused = _registrar.OnRegister(RegisterRequests.Parse(RegisterRequests.Text(user, "enum@192.0.2.20", 2, "<sip:phone@192.0.2.20>", "600", auth)), Office);
         return [challenge, refused];
+    }
+
+    [Fact]
+    public void GuessesWithEverChangingLongNames_KeepOnlyTheirSourceInTheLockoutTables()
+    {
+        for (var i = 0; i < 15; i++)
+        {
+            var name = new string('x', 4000) + i.ToString(CultureInfo.InvariantCulture);
+            Assert.Equal(403, Register(name, "guess", At("203.0.113." + (i % 3).ToString(CultureInfo.InvariantCulture))).StatusCode);
+        }
+
+        // Three sources (each locked after its five guesses), no names.
+        Assert.Equal(3, _registrar.Lockout.Tracked);
+        Assert.Equal(LockScope.Source, _registrar.Lockout.Check("alice", IPAddress.Parse("203.0.113.0")));
+        Assert.Equal(403, Register("alice", "s3cret", At("203.0.113.0")).StatusCode);
+        Assert.Equal(200, Register("alice", "s3cret", Office).StatusCode);
+    }
+
+    [Fact]
+    public void Ipv6Guesser_RotatingAddressesWithinItsSlash64_IsOneSourceAndLocked()
+    {
+        for (var i = 1; i <= 5; i++)
+            Assert.Equal(403, Register("bobby", "guess", V6("2001:db8:7:7::" + i.ToString("x", CultureInfo.InvariantCulture))).StatusCode);
+
+        Assert.Equal(403, Register("alice", "s3cret", V6("2001:db8:7:7:ffff::1")).StatusCode);
+        Assert.Equal(200, Register("alice", "s3cret", V6("2001:db8:7:8::1"), "<sip:alice@[2001:db8:7:8::1]:5062>").StatusCode);
+        Assert.Single(_log.Lines, l => l.Contains("source 2001:db8:7:7::/64 locked out", StringComparison.Ordinal));
+    }
+
+    private static SipEndPoint V6(string address) => new(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse(address), 5062));
+
+    // Credentials for a fresh challenge with the nonce count written as nc (the response hashed over that same text).
+    private SipResponse SendWithCount(string user, string password, SipEndPoint from, string nc)
+    {
+        var challenge = Challenge(user, from).Headers.GetValues(SipHeaderNames.WwwAuthenticate)[0];
+        var realm = TestDigestClient.Param(challenge, "realm")!;
+        var nonce = TestDigestClient.Param(challenge, "nonce")!;
+        static string H(string s) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(s)));
+        var response = H($"{H($"{user}:{realm}:{password}")}:{nonce}:{nc}:0a4f113b:auth:{H("REGISTER:" + RegisterRequests.RequestUri)}");
+        var authorization = $"Digest username=\"{user}\", realm=\"{realm}\", nonce=\"{nonce}\", uri=\"{RegisterRequests.RequestUri}\", response=\"{response}\", " +
+            $"algorithm=SHA-256, cnonce=\"0a4f113b\", qop=auth, nc={nc}";
+        return Send(user, from, authorization);
     }
 
     private static SipEndPoint At(string address) => new(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse(address), 5062));

@@ -148,7 +148,10 @@ try {
       for (let i = 0; i < 8; i++) {
         const r = await fetch('/api/status');
         const s = await r.json();
-        samples.push({ talking: s.skills.reduce((n, k) => n + (k.agents.talking || 0), 0), connected: s.calls.byState.connected || 0 });
+        // Callback attempts are calls on the board too: how many of the connected ones are callbacks, for the record.
+        const calls = await (await fetch('/api/calls')).json();
+        samples.push({ talking: s.skills.reduce((n, k) => n + (k.agents.talking || 0), 0), connected: s.calls.byState.connected || 0,
+          callbacks: calls.filter((c) => c.kind === 'callback' && c.state === 'connected').length });
         await new Promise((resolve) => setTimeout(resolve, 700));
       }
       return samples;

@@ -9,8 +9,20 @@ namespace Ivr.Engine.Calls;
 /// </summary>
 public sealed class CallBoard
 {
-    /// <summary>The states of a live call.</summary>
-    public static readonly IReadOnlyList<string> LiveStates = ["answering", "in-flow", "queued", "connected", "transferring", "recording", "ending"];
+    /// <summary>
+    /// The states of a live call. <c>ringing</c> and <c>connecting</c> are a callback's: its customer's phone rings; the
+    /// customer answered and hears the greeting while the agent rings. Both kinds of call are <c>connected</c> once bridged.
+    /// </summary>
+    public static readonly IReadOnlyList<string> LiveStates = ["ringing", "answering", "connecting", "in-flow", "queued", "connected", "transferring", "recording", "ending"];
+
+    /// <summary>The <see cref="CallSummary.Flow"/> of a callback attempt: not a flow id (ids start with a letter), so nothing keyed by flow takes it for one.</summary>
+    public const string CallbackFlow = "(callback)";
+
+    /// <summary>The <see cref="CallSummary.Kind"/> of a caller's call.</summary>
+    public const string InboundKind = "inbound";
+
+    /// <summary>The <see cref="CallSummary.Kind"/> of a callback attempt.</summary>
+    public const string CallbackKind = "callback";
 
     private readonly ConcurrentDictionary<CallTimeline, byte> _live = new(ReferenceEqualityComparer.Instance);
     private readonly Queue<CallTimeline> _recent = new();
@@ -39,6 +51,17 @@ public sealed class CallBoard
     public CallTimeline Open(CallInfo call, string flow, string version)
     {
         var timeline = new CallTimeline(call, flow, version, _time, _flows, _maxEntries);
+        _live[timeline] = 0;
+        return timeline;
+    }
+
+    /// <summary>
+    /// Opens the timeline of a callback attempt whose customer's phone starts ringing now. It feeds no flow metrics: a
+    /// callback runs no flow.
+    /// </summary>
+    public CallTimeline OpenCallback(CallbackAttemptInfo attempt)
+    {
+        var timeline = new CallTimeline(attempt, _time, _maxEntries);
         _live[timeline] = 0;
         return timeline;
     }

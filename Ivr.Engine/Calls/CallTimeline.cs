@@ -13,7 +13,7 @@ public sealed class CallTimeline : IFlowRunObserver
     private readonly Lock _gate = new();
     private readonly List<TimelineEntry> _entries = [];
     private readonly TimeProvider _time;
-    private readonly FlowMetrics _flows;
+    private readonly FlowMetrics? _flows;
     private readonly int _maxEntries;
     private CallSummary _summary;
     private int _dropped;
@@ -31,6 +31,28 @@ public sealed class CallTimeline : IFlowRunObserver
         _maxEntries = maxEntries;
         _summary = new CallSummary(call.CallId, call.CallerNumber, call.Dialled, flow, version, "answering", null, time.GetUtcNow(), null, null, null);
         Add("call", null, null, $"INVITE from {call.CallerNumber} to {call.Dialled} on {flow}@{version}");
+    }
+
+    /// <summary>
+    /// Starts the timeline of a callback attempt whose customer's phone rings now. It feeds no <see cref="FlowMetrics"/>:
+    /// a callback runs no flow, so it is no flow's call and no flow's outcome.
+    /// </summary>
+    public CallTimeline(CallbackAttemptInfo attempt, TimeProvider time, int maxEntries = 500)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+        _time = time;
+        _maxEntries = maxEntries;
+        _summary = new CallSummary(attempt.CallId, attempt.From, attempt.Number, CallBoard.CallbackFlow, "-", "ringing", "customer", time.GetUtcNow(), null, null, null)
+        {
+            Kind = CallBoard.CallbackKind,
+            Direction = "outbound",
+            CallbackId = attempt.CallbackId,
+            Attempt = attempt.Attempt,
+            Skill = attempt.Skill,
+        };
+        Add("call", null, "customer", $"callback {attempt.CallbackId} attempt {attempt.Attempt} for {attempt.Skill}: ringing the customer at {attempt.Number} (agent {attempt.Agent} reserved)");
     }
 
     /// <summary>The call's Call-ID.</summary>
@@ -64,7 +86,7 @@ public sealed class CallTimeline : IFlowRunObserver
     public void Answered()
     {
         var flow = _summary.Flow;
-        _flows.Calls.Add(flow, _summary.Version);
+        _flows?.Calls.Add(flow, _summary.Version);
         lock (_gate) _summary = _summary with { State = "in-flow", AnsweredAt = _time.GetUtcNow() };
         Add("call", flow, null, "answered");
     }
@@ -86,7 +108,7 @@ public sealed class CallTimeline : IFlowRunObserver
                 Add("prompt", flow, step, string.Join(", ", play.Prompts.Select(p => p.Sound ?? (p.Text is null ? p.Name ?? "?" : "\"" + p.Text + "\""))));
                 break;
             case EnqueueEffect enqueue:
-                _flows.QueueEntered.Add(_summary.Flow, enqueue.Skill);
+                _flows?.QueueEntered.Add(_summary.Flow, enqueue.Skill);
                 lock (_gate) _queuedFor = enqueue.Skill;
                 SetState("queued");
                 Add("queue", flow, step, $"enqueue for {enqueue.Skill} (priority {enqueue.Priority})");
@@ -107,8 +129,8 @@ public sealed class CallTimeline : IFlowRunObserver
                 Add("hangup", flow, step, hangup.Reason);
                 break;
             case EndedEffect ended:
-                _flows.Outcomes.Add(_summary.Flow, ended.Outcome.Code);
-                if (ended.Outcome.Code == FlowOutcome.CallerHangup && QueuedFor is { } skill) _flows.QueueAbandoned.Add(_summary.Flow, skill);
+                _flows?.Outcomes.Add(_summary.Flow, ended.Outcome.Code);
+                if (ended.Outcome.Code == FlowOutcome.CallerHangup && QueuedFor is { } skill) _flows?.QueueAbandoned.Add(_summary.Flow, skill);
                 // Bridged to an agent, the call lives on after its flow: it stays "connected" until a side hangs up.
                 lock (_gate)
                 {
@@ -122,9 +144,33 @@ public sealed class CallTimeline : IFlowRunObserver
     /// <summary>The caller is bridged to <paramref name="agentId"/>: the call is "connected" until either side hangs up.</summary>
     public void Connected(string? agentId, string? skill, string? flow, string? step)
     {
-        SetState("connected");
+        lock (_gate) _summary = _summary with { State = "connected", Agent = agentId ?? _summary.Agent, Skill = skill ?? _summary.Skill };
         Add("queue", flow, step, $"bridged to agent {agentId}" + (skill is null ? string.Empty : $" ({skill})"));
     }
+
+    /// <summary>A callback's customer answered on the leg with SIP Call-ID <paramref name="sipCallId"/>; the agent is not rung yet.</summary>
+    public void CustomerAnswered(string sipCallId)
+    {
+        lock (_gate) _summary = _summary with { State = "connecting", AnsweredAt = _time.GetUtcNow() };
+        Add("call", null, "customer", $"customer answered (Call-ID {sipCallId})");
+    }
+
+    /// <summary>A callback's customer hears the greeting <paramref name="sound"/> before the agent is rung.</summary>
+    public void Greeting(string sound)
+    {
+        lock (_gate) _summary = _summary with { Step = "greeting" };
+        Add("prompt", null, "greeting", sound);
+    }
+
+    /// <summary>A callback's reserved agent is being rung (the customer hears hold music).</summary>
+    public void AgentRinging(string agentId)
+    {
+        lock (_gate) _summary = _summary with { Step = "agent" };
+        Add("agent", null, "agent", $"ringing agent {agentId}");
+    }
+
+    /// <summary>Something happened to the call that only the host knows (a side not reached, a side hung up…).</summary>
+    public void Note(string kind, string? step, string detail) => Add(kind, null, step, detail);
 
     /// <summary>A queue event reported by the host (router result, wait expired, position…).</summary>
     public void QueueEvent(string detail, string? flow, string? step) => Add("queue", flow, step, detail);
@@ -142,7 +188,7 @@ public sealed class CallTimeline : IFlowRunObserver
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(step);
-        _flows.StepVisits.Add(run.CurrentFlow, step.Name);
+        _flows?.StepVisits.Add(run.CurrentFlow, step.Name);
         lock (_gate)
         {
             var state = _summary.State is "answering" or "queued" or "transferring" or "recording" ? "in-flow" : _summary.State;
@@ -165,7 +211,7 @@ public sealed class CallTimeline : IFlowRunObserver
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(step);
-        (noMatch ? _flows.NoMatch : _flows.NoInput).Add(run.CurrentFlow, step.Name);
+        if (_flows is not null) (noMatch ? _flows.NoMatch : _flows.NoInput).Add(run.CurrentFlow, step.Name);
         Add("retry", run.CurrentFlow, step.Name, $"{(noMatch ? "no-match" : "no-input")} (attempt {attempt})");
     }
 

@@ -9,7 +9,8 @@ namespace Ivr.Engine.Calls;
 /// <summary>
 /// One callback attempt as a call: rings the customer through the trunk, plays the greeting to its end, then rings the
 /// reserved agent over hold music and bridges the two legs (<see cref="AgentConnection"/>, as for a queued caller). The
-/// router hears <see cref="CallbackBridged"/> and then exactly one <see cref="CallbackDialFinished"/>.
+/// router hears <see cref="CallbackBridged"/> and then exactly one <see cref="CallbackDialFinished"/>. The attempt is on the
+/// <see cref="CallBoard"/> from the customer's first ring to its end (closed from <see cref="PostStop"/> at the latest).
 /// </summary>
 public sealed class CallbackCall : ReceiveActor
 {
@@ -20,6 +21,7 @@ public sealed class CallbackCall : ReceiveActor
     private readonly CancellationTokenSource _ringing = new();
     private OutboundLeg? _customer;
     private AgentConnection? _agent;
+    private CallTimeline? _timeline;
     private int _greeting;
     private bool _reported;
 
@@ -48,6 +50,8 @@ public sealed class CallbackCall : ReceiveActor
     {
         var target = _settings.TargetFor(_job.Callback.Number);
         _log.LogInformation("Callback {Id}: calling {Number} at {Target} (attempt {Attempt})", _job.Callback.Id, _job.Callback.Number, target, _job.Callback.Attempts);
+        _timeline = _settings.Board?.OpenCallback(new CallbackAttemptInfo(
+            _job.Callback.Id, _job.Callback.Attempts, _job.Callback.Number, _settings.Outbound.FromUser, _job.Callback.Skill, _job.AgentId));
         var ringing = _ringing.Token;
         _settings.Outbound.DialAsync(target, null, _settings.RingTimeout, ringing).PipeTo(Self,
             success: result => new CustomerRang(result.HangUpWhenCancelled(ringing)),
@@ -65,6 +69,8 @@ public sealed class CallbackCall : ReceiveActor
             _ = customer.HangupAsync(CancellationToken.None);
         }
         Report(CallbackAttemptResult.NoAnswer, agentMissed: false);
+        // Stopped before the attempt came to an end of its own (a fault, the engine stopping): no ghost on the board.
+        Close("stopped");
     }
 
     private void OnCustomer(CustomerRang m)
@@ -78,10 +84,17 @@ public sealed class CallbackCall : ReceiveActor
                 _ => CallbackAttemptResult.NoAnswer,
             };
             _log.LogInformation("Callback {Id}: customer not reached ({Status} {Code}) → {Result}", _job.Callback.Id, m.Result.Status, m.Result.StatusCode, result);
-            Finish(result, agentMissed: false);
+            _timeline?.Note("call", "customer", $"customer not reached: {m.Result.Status} {m.Result.StatusCode}" + (m.Result.Problem is { } problem ? " (" + problem + ")" : string.Empty));
+            Finish(result, agentMissed: false, result switch
+            {
+                CallbackAttemptResult.Busy => "busy",
+                CallbackAttemptResult.Rejected => "rejected",
+                _ => "no-answer",
+            });
             return;
         }
         _customer = leg;
+        _timeline?.CustomerAnswered(leg.CallId);
         leg.Attach(new Listener(Self, customer: true));
         // In the caller's language when it has a greeting that can be played, else the default one.
         var prompt = _settings.Words.CallbackGreeting(_job.Callback.Language);
@@ -96,6 +109,7 @@ public sealed class CallbackCall : ReceiveActor
         // The customer hears "this is your callback…" to its end before the agent is rung, so that an agent who answers
         // at once does not cut it off.
         _log.LogInformation("Callback {Id}: customer answered; greeting ({Locale})", _job.Callback.Id, prompt.Locale);
+        _timeline?.Greeting(prompt.Sound ?? prompt.Text ?? "greeting");
         _greeting = leg.Play([greeting]);
     }
 
@@ -103,6 +117,7 @@ public sealed class CallbackCall : ReceiveActor
     {
         if (_settings.Prompts.FindSound("common/hold.wav") is { } hold) _customer!.Play([hold]);
         _log.LogInformation("Callback {Id}: ringing agent {Agent}", _job.Callback.Id, _job.AgentId);
+        _timeline?.AgentRinging(_job.AgentId);
         _agent = new AgentConnection(_settings.Outbound, _job.AgentId, _log);
         _agent.RingAsync(_job.AgentContact, _job.Callback.Number, _job.AgentRingTimeout).PipeTo(Self, success: result => new AgentRang(result));
     }
@@ -117,11 +132,13 @@ public sealed class CallbackCall : ReceiveActor
         if (m.Result.Leg is not { } agentLeg)
         {
             _log.LogWarning("Callback {Id}: agent {Agent} did not answer ({Code}); the callback will be retried", _job.Callback.Id, _job.AgentId, m.Result.StatusCode);
-            Finish(CallbackAttemptResult.NoAnswer, agentMissed: true);
+            _timeline?.Note("agent", "agent", $"agent {_job.AgentId} did not answer ({m.Result.Status} {m.Result.StatusCode})");
+            Finish(CallbackAttemptResult.NoAnswer, agentMissed: true, "agent-no-answer");
             return;
         }
         if (!_agent.Bridge(_customer, agentLeg, new Listener(Self, customer: false))) return;
         _log.LogInformation("Callback {Id}: customer bridged to agent {Agent}", _job.Callback.Id, _job.AgentId);
+        _timeline?.Connected(_job.AgentId, _job.Callback.Skill, null, "bridged");
         _router.Tell(new CallbackBridged(_job.Callback.Id, _job.AgentId));
     }
 
@@ -130,14 +147,25 @@ public sealed class CallbackCall : ReceiveActor
         _log.LogInformation("Callback {Id}: the {Side} hung up", _job.Callback.Id, customer ? "customer" : "agent");
         var served = _agent?.IsBridged == true;
         if (customer) _customer = null;
+        var side = customer ? "customer" : "agent";
+        _timeline?.Note("hangup", served ? "bridged" : null, $"hung up by the {side}" + (served ? $" (talking to agent {_job.AgentId})" : " before the agent answered"));
         // Bridged: the callback was served. Before the agent answered: the customer left; retry later.
-        Finish(served ? CallbackAttemptResult.Connected : CallbackAttemptResult.NoAnswer, agentMissed: false);
+        Finish(served ? CallbackAttemptResult.Connected : CallbackAttemptResult.NoAnswer, agentMissed: false,
+            served ? "connected:" + side + "-hangup" : "customer-hangup");
     }
 
-    private void Finish(CallbackAttemptResult result, bool agentMissed)
+    private void Finish(CallbackAttemptResult result, bool agentMissed, string outcome)
     {
         Report(result, agentMissed);
+        Close(outcome);
         Context.Stop(Self);
+    }
+
+    private void Close(string outcome)
+    {
+        if (_timeline is not { } timeline) return;
+        _timeline = null;
+        _settings.Board!.Close(timeline, outcome);
     }
 
     private void Report(CallbackAttemptResult result, bool agentMissed)

@@ -15,6 +15,9 @@ public sealed record CallbackDialerSettings(OutboundDialer Outbound, IPromptClip
     /// <summary>The greeting the customer hears on answering, in the language they booked in (<c>sounds/engine-prompts.json</c>).</summary>
     public required EnginePrompts Words { get; init; }
 
+    /// <summary>The board each attempt is listed on while it lasts (<c>/api/calls</c>, the dashboard, <c>status</c>); null: not listed.</summary>
+    public CallBoard? Board { get; init; }
+
     /// <summary>Loggers.</summary>
     public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 

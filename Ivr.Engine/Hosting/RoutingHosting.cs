@@ -71,6 +71,7 @@ public static class RoutingHosting
             Words = calls.Words,
             RingTimeout = routing.CallbackRingTimeout,
             Logging = calls.Logging,
+            Board = calls.Ops.Board,
         }), "callback-dialer");
         var router = system.ActorOf(SkillRouter.Props(new SkillRouterSettings(config, sp.GetRequiredService<RouterStatus>())
         {

@@ -89,9 +89,7 @@ public class DashboardBrowserTests(ITestOutputHelper output)
         {
             await using var engine = await EngineProcess.StartAsync(
                 "--demo", "--data", data.FullName,
-                "--set", "Demo:CallersPerMinute=60", "--set", "Demo:MeanTalk=00:00:30", "--set", "Demo:MeanPatience=00:01:00", "--set", "Demo:Seed=5",
-                // No callbacks: a callback's conversation is not on the live-calls board, so it would be talking without a connected call.
-                "--set", "Demo:CallbackShare=0");
+                "--set", "Demo:CallersPerMinute=60", "--set", "Demo:MeanTalk=00:00:30", "--set", "Demo:MeanPatience=00:01:00", "--set", "Demo:Seed=5");
             await engine.WaitForLogAsync("Demo: simulated callers dial sip:demo@", TimeSpan.FromSeconds(30));
             var url = "http://127.0.0.1:" + engine.HttpPort.ToString(CultureInfo.InvariantCulture) + "/";
             var shots = Path.Combine(AppContext.BaseDirectory, "dashboard-layout");

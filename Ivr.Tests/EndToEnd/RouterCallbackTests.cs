@@ -68,6 +68,61 @@ public class RouterCallbackTests(ITestOutputHelper output)
         Assert.Equal(0, pending.GetArrayLength());
     }
 
+    /// <summary>
+    /// A callback is a call: each attempt is on the live-calls board (<c>/api/calls</c>, <c>/api/status</c>) from the
+    /// customer's first ring. The first attempt rings out (2 s) and is closed <c>no-answer</c>; the retry is answered, greeted,
+    /// bridged to agent a1 (listed <c>connected</c> with the agent, counted in <c>byState.connected</c>), and once the agent
+    /// hangs up it is among the recent calls with its outcome and no longer live. No flow counts it.
+    /// </summary>
+    [Fact]
+    public async Task CallbackAttempts_AreOnTheCallBoard_NoAnswerThenConnectedToTheAgent()
+    {
+        var agentPort = SippProcess.FreeUdpPort();
+        var customerPort = SippProcess.FreeUdpPort();
+        await using var rig = await RouterRig.CreateAsync([("a1", agentPort, 5)]);
+        var store = await OpenStoreAsync(rig);
+        var entered = DateTimeOffset.UtcNow.AddMinutes(-3);
+        Assert.True((await store.BookAsync(new CallbackBooking("board:1", "billing", "+33612345678", "+33612345678", entered, entered.AddMinutes(1)))).Created);
+        var engine = await rig.StartEngineAsync([.. Trunk(customerPort), "--set", "Routing:CallbackRingTimeout=00:00:02"]);
+        await engine.WaitForLogAsync("Callbacks: 1 pending", Bound);
+
+        // The agent answers, talks 4 s after the greeting and hangs up. The customer's phone first rings out.
+        using var agent = SippProcess.Start(agentPort, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", "1", "-d", "4000", "-rtp_echo");
+        using (var ringing = SippProcess.Start(customerPort, "-sf", SippProcess.Scenario("uas_agent_noanswer.xml"), "-m", "1"))
+        {
+            using var ready = await rig.SetAgentStateAsync("a1", "ready");
+            Assert.True(ready.IsSuccessStatusCode, await ready.Content.ReadAsStringAsync());
+            var rung = await WaitForCallAsync(rig, "/api/calls", "callback-1-1", c => true, engine);
+            Assert.Equal(("callback", "outbound", "+33612345678"), (Text(rung, "kind"), Text(rung, "direction"), Text(rung, "to")));
+            Assert.True(await ringing.WaitAsync(Bound) == 0, "ringing sipp failed:\n" + ringing.Output + "\nengine:\n" + engine.Log);
+        }
+        var missed = await WaitForCallAsync(rig, "/api/calls/recent", "callback-1-1", c => c.TryGetProperty("outcome", out var o) && o.GetString() is not null, engine);
+        Assert.Equal(("ended", "no-answer"), (Text(missed, "state"), Text(missed, "outcome")));
+
+        // The retry (2 s back-off) is answered and bridged.
+        using var customer = SippProcess.Start(customerPort, "-sf", SippProcess.Scenario("uas_agent_answer_wait_bye.xml"), "-m", "1", "-rtp_echo");
+        var bridged = await WaitForCallAsync(rig, "/api/calls", "callback-1-2", c => Text(c, "state") == "connected", engine);
+        Assert.Equal(("a1", "billing", 2, "(callback)"), (Text(bridged, "agent"), Text(bridged, "skill"), bridged.GetProperty("attempt").GetInt32(), Text(bridged, "flow")));
+        var status = await rig.GetAsync("/api/status");
+        Assert.True(status.GetProperty("calls").GetProperty("byState").GetProperty("connected").GetInt32() >= 1, status.ToString());
+        var story = (await rig.GetAsync("/api/calls/callback-1-2")).GetProperty("timeline").EnumerateArray().Select(e => Text(e, "detail")).ToList();
+        output.WriteLine(string.Join("\n", story));
+        Assert.Contains(story, d => d!.StartsWith("customer answered", StringComparison.Ordinal));
+        Assert.Contains(story, d => d == "ringing agent a1");
+        Assert.Contains(story, d => d == "bridged to agent a1 (billing)");
+
+        Assert.True(await agent.WaitAsync(Bound) == 0, "agent sipp failed:\n" + agent.Output + "\nengine:\n" + engine.Log);
+        Assert.True(await customer.WaitAsync(Bound) == 0, "customer sipp failed:\n" + customer.Output + "\nengine:\n" + engine.Log);
+        var served = await WaitForCallAsync(rig, "/api/calls/recent", "callback-1-2", c => true, engine);
+        Assert.Equal(("ended", "connected:agent-hangup", "a1"), (Text(served, "state"), Text(served, "outcome"), Text(served, "agent")));
+        Assert.DoesNotContain((await rig.GetAsync("/api/calls")).EnumerateArray(), c => Text(c, "kind") == "callback");
+        story = (await rig.GetAsync("/api/calls/callback-1-2")).GetProperty("timeline").EnumerateArray().Select(e => Text(e, "detail")).ToList();
+        Assert.Contains("hung up by the agent (talking to agent a1)", story);
+        // A callback is no flow's call: the flows' figures do not list it.
+        var flows = (await rig.GetAsync("/api/status")).GetProperty("flows").EnumerateArray().Select(f => Text(f, "flow")).ToList();
+        Assert.DoesNotContain("(callback)", flows);
+    }
+
     [Fact]
     public async Task PendingCallback_SurvivesKillNine_AndIsDialledExactlyOnceAcrossRestarts()
     {
@@ -320,6 +375,26 @@ public class RouterCallbackTests(ITestOutputHelper output)
             ids.Add(m.Groups[2].Value);
         }
         return calls.ToDictionary(p => p.Key, p => p.Value.Count, StringComparer.Ordinal);
+    }
+
+    private static string? Text(System.Text.Json.JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>Reads <paramref name="path"/> (a list of calls) until it holds <paramref name="callId"/> matching <paramref name="until"/> (bounded: 60 s).</summary>
+    private static async Task<System.Text.Json.JsonElement> WaitForCallAsync(
+        RouterRig rig, string path, string callId, Func<System.Text.Json.JsonElement, bool> until, EngineProcess engine)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            var calls = await rig.GetAsync(path);
+            foreach (var call in calls.EnumerateArray())
+            {
+                if (Text(call, "callId") == callId && until(call)) return call.Clone();
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{callId} not as expected in {path} within {Bound.TotalSeconds} s: {calls}\nengine:\n{engine.Log}");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<CallbackRecord> WaitForStateAsync(RouterRig rig, long id, CallbackState state)

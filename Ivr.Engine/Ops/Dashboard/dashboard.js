@@ -98,12 +98,16 @@ function renderSkills(skills) {
 function renderCalls(live, recent) {
   const now = Date.now();
   $('live-calls').tBodies[0].replaceChildren(...live.map((c) => row(c.callId,
-    [c.callId, c.from, `${c.flow}@${c.version}`, c.state, c.step || '–', age((now - Date.parse(c.startedAt)) / 1000)])));
+    [c.callId, party(c), flowLabel(c), c.agent ? `${c.state} · ${c.agent}` : c.state, c.step || '–', age((now - Date.parse(c.startedAt)) / 1000)])));
   $('recent-calls').tBodies[0].replaceChildren(...recent.map((c) => row(c.callId,
-    [c.callId, c.flow, c.outcome, time(c.endedAt)])));
+    [c.callId, c.kind === 'callback' ? 'callback' : c.flow, c.outcome, time(c.endedAt)])));
   setText('live-empty', live.length === 0 ? 'No call in progress.' : '');
   setText('recent-empty', recent.length === 0 ? 'No call has ended yet.' : '');
 }
+
+// A callback attempt runs no flow: its flow column says "callback", its party is the customer it rings.
+function flowLabel(c) { return c.kind === 'callback' ? 'callback' : `${c.flow}@${c.version}`; }
+function party(c) { return c.direction === 'outbound' ? `→ ${c.to}` : c.from; }
 
 function row(callId, cells) {
   const tr = el('tr', { 'data-call': callId }, ...cells.map((v, i) => el('td', { title: String(v), class: i === cells.length - 1 ? 'num' : '' }, v)));

@@ -204,7 +204,7 @@ public sealed class SrtpContextTests
     {
         using var sender = new SrtpContext(SrtpSuite.AesCm128HmacSha1_80, Key);
         using var receiver = new SrtpContext(SrtpSuite.AesCm128HmacSha1_80, Key);
-        var sources = Enumerable.Range(1, 4 + 1).Select(n => new RtpSender(0, (uint)n, 10, 0)).ToList();
+        var sources = Enumerable.Range(1, SrtpContext.MaxSources + 1).Select(n => new RtpSender(0, (uint)n, 10, 0)).ToList();
         var first = sources.Select(s => Protected(sender, s)).ToList();
         foreach (var packet in first)
         {

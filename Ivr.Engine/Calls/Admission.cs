@@ -28,6 +28,9 @@ public sealed record Admission
     /// <summary>What the offer negotiates to (the RTP address is the caller's; our direction).</summary>
     public NegotiatedMedia? Media => Sdp?.Media;
 
+    /// <summary>True when the answer carries SDES keys over signalling that is not TLS and the setting says to warn.</summary>
+    public bool KeysOverPlainSignalling { get; init; }
+
     /// <summary>The caller's data for the flow's built-in variables.</summary>
     public CallInfo? Call { get; init; }
 

@@ -78,7 +78,7 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
         Admission admission;
         try
         {
-            admission = CallAdmission.Decide(session.Invite, callId, _settings, _flows, _calls.Count, _draining);
+            admission = CallAdmission.Decide(session.Invite, session.Remote.Protocol, callId, _settings, _flows, _calls.Count, _draining);
         }
         catch (Exception ex)
         {
@@ -101,6 +101,13 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
             reservation = _mediaFactory.Reserve();
             var local = reservation.LocalEndPoint;
             var answer = SdpNegotiator.WriteAnswer(admission.Sdp!, local.Address, local.Port);
+            if (admission.KeysOverPlainSignalling)
+            {
+                // RFC 4568 §8.3: whoever reads this SIP can decrypt the call (Media:SrtpKeysOverPlainSignalling = warn).
+                _log.LogWarning("Call {CallId}: SRTP keys answered over {Transport} signalling, not TLS", callId, session.Remote.Protocol);
+                _services.Metrics.SrtpKeysOverPlainSignalling("inbound");
+            }
+
             media = reservation.Open(admission.Media!);
             var setup = new CallSetup(session, media, admission.Media!, answer.ToString(), admission.Flow!, admission.Call!, _services);
             var name = ActorNames.FromCallId(callId);

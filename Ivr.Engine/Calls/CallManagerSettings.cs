@@ -25,4 +25,7 @@ public sealed record CallManagerSettings
 
     /// <summary>Whether offers must, may or must not carry SRTP keys (<c>Media:Srtp</c>); required refuses plain offers with 488.</summary>
     public SrtpPolicy Srtp { get; init; } = SrtpPolicy.Off;
+
+    /// <summary>What to do when SDES keys would answer an INVITE that came over signalling other than TLS (RFC 4568 §8.3).</summary>
+    public SrtpKeysOverPlainSignalling SrtpKeysOverPlainSignalling { get; init; } = SrtpKeysOverPlainSignalling.Warn;
 }

@@ -34,6 +34,7 @@ public sealed class CallMetrics : IDisposable
         _meter.CreateObservableCounter("ivr.calls.answered", () => Answered, description: "Calls answered (200 OK acknowledged) and running their flow");
         _meter.CreateObservableCounter("ivr.calls.failed", () => Failed, description: "Calls ended by a fault in their call actor");
         _meter.CreateObservableCounter("ivr.calls.rejected", Rejected.Observe, description: "INVITEs answered with a final error status, by status");
+        _meter.CreateObservableCounter("ivr.calls.srtp_keys_plain_signalling", KeysOverPlainSignalling.Observe, description: "Calls whose SDES keys went out over signalling other than TLS (RFC 4568 §8.3), by direction");
         _meter.CreateObservableCounter("ivr.calls.ended", Ended.Observe, description: "Calls ended, by reason (the flow outcome, or cancelled, no-ack, failed)");
         _duration = _meter.CreateHistogram("ivr.calls.duration", unit: "s", description: "How long ended calls lasted, from INVITE to end", advice: DurationBuckets);
     }
@@ -53,6 +54,9 @@ public sealed class CallMetrics : IDisposable
     /// <summary>Rejected INVITEs by status code.</summary>
     public TaggedCounts Rejected { get; } = new("status");
 
+    /// <summary>Calls whose SDES keys crossed signalling other than TLS, by direction (inbound, outbound).</summary>
+    public TaggedCounts KeysOverPlainSignalling { get; } = new("direction");
+
     /// <summary>Ended calls by reason.</summary>
     public TaggedCounts Ended { get; } = new("reason");
 
@@ -71,6 +75,9 @@ public sealed class CallMetrics : IDisposable
 
     /// <summary>An INVITE was rejected with <paramref name="statusCode"/>.</summary>
     public void CallRejected(int statusCode) => Rejected.Add(statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A call's SDES keys went out over signalling other than TLS; <paramref name="direction"/> is inbound or outbound.</summary>
+    public void SrtpKeysOverPlainSignalling(string direction) => KeysOverPlainSignalling.Add(direction);
 
     /// <summary>A started call ended with <paramref name="reason"/> after <paramref name="duration"/>.</summary>
     public void CallEnded(string reason, TimeSpan duration)

@@ -10,7 +10,8 @@ namespace Ivr.Engine.Calls;
 /// <summary>
 /// Rings out (agent legs, callbacks' customers) over the stack's UAC side: reserves an RTP port, offers PCMU/PCMA with
 /// telephone-event, sends the INVITE, negotiates the answer and starts the media, and returns the answered
-/// <see cref="OutboundLeg"/>. A leg whose answer is unusable is hung up at once and reported as rejected (488).
+/// <see cref="OutboundLeg"/>. A leg whose answer is unusable is hung up at once and reported as rejected (488). SDES keys
+/// go into an offer over signalling other than TLS only as <see cref="SrtpKeysOverPlainSignalling"/> allows (RFC 4568 §8.3).
 /// </summary>
 public sealed class OutboundDialer
 {
@@ -19,17 +20,30 @@ public sealed class OutboundDialer
     private readonly Func<SipUri, SipEndPoint?>? _nextHop;
     private readonly ILogger? _log;
     private readonly SrtpPolicy _srtp;
+    private readonly SrtpKeysOverPlainSignalling _plainSignalling;
+    private readonly CallMetrics? _metrics;
 
     /// <summary>
     /// Creates the dialer; <paramref name="userAgent"/> yields the UAC once the SIP stack runs (null before);
     /// <paramref name="nextHop"/> says where a target is really reached when it is not the address its URI names (a
     /// registered phone behind NAT: <see cref="Sip.Registrar.IAgentContacts.NextHopFor"/>); <paramref name="srtp"/> puts SDES
-    /// crypto in the offers (RTP/SAVP when required).
+    /// crypto in the offers (RTP/SAVP when required), and <paramref name="plainSignalling"/> says what to do when the INVITE
+    /// would not go over TLS (counted in <paramref name="metrics"/> when warned).
     /// </summary>
-    public OutboundDialer(Func<ISipUserAgent?> userAgent, IMediaSessionFactory media, string fromUser, Func<SipUri, SipEndPoint?>? nextHop = null, ILogger? log = null, SrtpPolicy srtp = SrtpPolicy.Off)
+    public OutboundDialer(
+        Func<ISipUserAgent?> userAgent,
+        IMediaSessionFactory media,
+        string fromUser,
+        Func<SipUri, SipEndPoint?>? nextHop = null,
+        ILogger? log = null,
+        SrtpPolicy srtp = SrtpPolicy.Off,
+        SrtpKeysOverPlainSignalling plainSignalling = SrtpKeysOverPlainSignalling.Warn,
+        CallMetrics? metrics = null)
     {
         _log = log;
         _srtp = srtp;
+        _plainSignalling = plainSignalling;
+        _metrics = metrics;
         ArgumentNullException.ThrowIfNull(userAgent);
         ArgumentNullException.ThrowIfNull(media);
         ArgumentException.ThrowIfNullOrEmpty(fromUser);
@@ -47,13 +61,16 @@ public sealed class OutboundDialer
     {
         if (!SipUri.TryParse(target, out var uri)) return RingOutResult.Failed($"'{target}' is not a SIP URI");
         if (_userAgent() is not { } userAgent) return RingOutResult.Failed("the SIP stack is not running");
+        var hop = _nextHop?.Invoke(uri);
+        var srtp = SrtpFor(hop?.Protocol ?? uri.TransportOr(SipProtocol.Udp), target);
+        if (srtp is null) return RingOutResult.Failed($"SRTP is required but the INVITE to '{target}' would not go over TLS (RFC 4568 §8.3)", 488);
 
         var reservation = _media.Reserve();
         try
         {
             var local = reservation.LocalEndPoint;
-            var offer = SdpNegotiator.CreateOffer(local.Address, local.Port, srtp: _srtp);
-            var call = await userAgent.InviteAsync(uri, FromUser, displayName, offer.ToString(), ringTimeout, cancellationToken, _nextHop?.Invoke(uri)).ConfigureAwait(false);
+            var offer = SdpNegotiator.CreateOffer(local.Address, local.Port, srtp: srtp.Value);
+            var call = await userAgent.InviteAsync(uri, FromUser, displayName, offer.ToString(), ringTimeout, cancellationToken, hop).ConfigureAwait(false);
             if (call.Status != OutboundCallStatus.Answered)
             {
                 reservation.Dispose();
@@ -81,6 +98,23 @@ public sealed class OutboundDialer
         {
             reservation.Dispose();
             throw;
+        }
+    }
+
+    // RFC 4568 §8.3: keys in SDP need a secure channel. Null when the call must not be placed (SRTP required, refused).
+    private SrtpPolicy? SrtpFor(SipProtocol transport, string target)
+    {
+        if (_srtp == SrtpPolicy.Off || transport == SipProtocol.Tls) return _srtp;
+        switch (_plainSignalling)
+        {
+            case SrtpKeysOverPlainSignalling.Refuse:
+                return _srtp == SrtpPolicy.Optional ? SrtpPolicy.Off : null;
+            case SrtpKeysOverPlainSignalling.Warn:
+                _log?.LogWarning("SRTP keys offered to {Target} over {Transport} signalling, not TLS", target, transport);
+                _metrics?.SrtpKeysOverPlainSignalling("outbound");
+                return _srtp;
+            default:
+                return _srtp;
         }
     }
 

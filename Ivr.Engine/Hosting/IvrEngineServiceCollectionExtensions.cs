@@ -78,6 +78,7 @@ public static class IvrEngineServiceCollectionExtensions
             DrainTimeout = options.Calls.DrainTimeout,
             RetryAfter = options.Calls.RetryAfter,
             Srtp = options.Media.Srtp,
+            SrtpKeysOverPlainSignalling = options.Media.SrtpKeysOverPlainSignalling,
         };
         services.AddAkka(ActorSystemName, (builder, sp) =>
         {

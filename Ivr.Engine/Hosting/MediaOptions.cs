@@ -19,6 +19,13 @@ public sealed class MediaOptions
     /// </summary>
     public SrtpPolicy Srtp { get; set; } = SrtpPolicy.Off;
 
+    /// <summary>
+    /// When SDES keys would go out over signalling that is not TLS (RFC 4568 §8.3): <c>allow</c>, <c>warn</c> (the default:
+    /// one log line per call and the <c>ivr.calls.srtp_keys_plain_signalling</c> counter) or <c>refuse</c> (plain RTP
+    /// under <c>optional</c>; 488 in, no call out under <c>required</c>).
+    /// </summary>
+    public SrtpKeysOverPlainSignalling SrtpKeysOverPlainSignalling { get; set; } = SrtpKeysOverPlainSignalling.Warn;
+
     /// <summary>Parses <see cref="PortRange"/>; throws <see cref="FormatException"/> when it is not <c>first-last</c> within 1024-65535.</summary>
     public (int First, int Last) GetPortRange()
     {

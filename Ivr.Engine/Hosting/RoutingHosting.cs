@@ -39,7 +39,9 @@ public static class RoutingHosting
             routing.FromUser,
             sp.GetService<IAgentContacts>() is { } registered ? registered.NextHopFor : null,
             sp.GetRequiredService<ILogger<OutboundDialer>>(),
-            options.Media.Srtp));
+            options.Media.Srtp,
+            options.Media.SrtpKeysOverPlainSignalling,
+            sp.GetService<CallMetrics>()));
         return services;
     }
 

@@ -6,11 +6,6 @@ namespace Ivr.Engine.Media;
 /// </summary>
 public sealed record NegotiatedSrtp(int Tag, SrtpSuite Suite, ReadOnlyMemory<byte> SendKey, ReadOnlyMemory<byte> ReceiveKey, ulong ReceiveLifetime = SrtpSuites.MaxLifetime)
 {
-    /// <summary>True when <paramref name="other"/> keys both directions the same (a re-INVITE that kept its crypto).</summary>
-    public bool SameKeys(NegotiatedSrtp? other) =>
-        other is not null && other.Suite == Suite
-        && other.SendKey.Span.SequenceEqual(SendKey.Span) && other.ReceiveKey.Span.SequenceEqual(ReceiveKey.Span);
-
     /// <summary>The crypto context that protects what we send.</summary>
     public SrtpContext CreateSendContext() => new(Suite, SendKey.Span);
 

@@ -198,8 +198,10 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
 
     /// <summary>
     /// Applies the outcome of offer/answer (RFC 3264): codec, payload types, packet time and remote address. May be
-    /// called again (re-INVITE); the RTP stream keeps its SSRC, sequence numbers and timestamps (RFC 3550 §5.1), and SRTP
-    /// keeps its crypto contexts (ROC, replay list) while the keys stay the same.
+    /// called again to change the codec or address; the RTP stream keeps its SSRC, sequence numbers and timestamps
+    /// (RFC 3550 §5.1). SRTP is keyed once, by the first call: its crypto contexts (ROC, replay lists) live as long as the
+    /// session, and a later call must carry the same <see cref="NegotiatedMedia.Srtp"/> (re-INVITEs are answered with the
+    /// SDP already agreed, so nothing re-keys a call) or it throws <see cref="InvalidOperationException"/>.
     /// </summary>
     public void Configure(NegotiatedMedia media)
     {
@@ -212,6 +214,11 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
 
         lock (_gate)
         {
+            if (_media is not null && !ReferenceEquals(media.Srtp, _srtp))
+            {
+                throw new InvalidOperationException("SRTP keys are set once per media session; a call is not re-keyed.");
+            }
+
             _media = media;
             _format = format;
             _rtp = _rtp is null
@@ -229,12 +236,10 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
             _sendAddress = unspecified ? null : media.RemoteEndPoint.Serialize();
             _expectedSource = _latch ? null : _sendAddress;
             _receiveFormat = format;
-            if (media.Srtp is null || !media.Srtp.SameKeys(_srtp))
+            if (_srtp is null && media.Srtp is not null)
             {
-                // A context being replaced may still be in use on the receive loop: it is left to the finalizer.
-                _srtpSend?.Dispose();
-                _srtpSend = media.Srtp?.CreateSendContext();
-                _srtpReceive = media.Srtp?.CreateReceiveContext();
+                _srtpSend = media.Srtp.CreateSendContext();
+                _srtpReceive = media.Srtp.CreateReceiveContext();
                 _srtp = media.Srtp;
             }
         }

@@ -79,13 +79,7 @@ public readonly ref struct RtpPacket
     public static bool TryParse(ReadOnlySpan<byte> packet, out RtpPacket result)
     {
         result = default;
-        if (packet.Length < FixedHeaderSize || (packet[0] >> 6) != RtpVersion)
-        {
-            return false;
-        }
-
-        var header = FixedHeaderSize + (4 * (packet[0] & 0x0F));
-        if (packet.Length < header)
+        if (!TryGetHeaderLength(packet, out var header))
         {
             return false;
         }
@@ -94,19 +88,8 @@ public readonly ref struct RtpPacket
         var extensionLength = 0;
         if ((packet[0] & 0x10) != 0)
         {
-            if (packet.Length < header + 4)
-            {
-                return false;
-            }
-
-            // RFC 3550 §5.3.1: the length counts 32-bit words after the 4-byte extension header.
-            extensionLength = 4 * BinaryPrimitives.ReadUInt16BigEndian(packet[(header + 2)..]);
-            extensionOffset = header + 4;
-            header = extensionOffset + extensionLength;
-            if (packet.Length < header)
-            {
-                return false;
-            }
+            extensionOffset = FixedHeaderSize + (4 * (packet[0] & 0x0F)) + 4;
+            extensionLength = header - extensionOffset;
         }
 
         var end = packet.Length;
@@ -123,6 +106,40 @@ public readonly ref struct RtpPacket
         }
 
         result = new RtpPacket(packet, header, end - header, extensionOffset, extensionLength);
+        return true;
+    }
+
+    /// <summary>
+    /// The header length of <paramref name="packet"/>: fixed part, CSRC list and header extension (RFC 3550 §5.1, §5.3.1);
+    /// false when it is not RTP version 2 or the header runs past the end. Padding is not looked at (under SRTP it is
+    /// encrypted, RFC 3711 §3.1).
+    /// </summary>
+    public static bool TryGetHeaderLength(ReadOnlySpan<byte> packet, out int headerLength)
+    {
+        headerLength = 0;
+        if (packet.Length < FixedHeaderSize || (packet[0] >> 6) != RtpVersion)
+        {
+            return false;
+        }
+
+        var length = FixedHeaderSize + (4 * (packet[0] & 0x0F));
+        if ((packet[0] & 0x10) != 0)
+        {
+            if (packet.Length < length + 4)
+            {
+                return false;
+            }
+
+            // RFC 3550 §5.3.1: the length counts 32-bit words after the 4-byte extension header.
+            length += 4 + (4 * BinaryPrimitives.ReadUInt16BigEndian(packet[(length + 2)..]));
+        }
+
+        if (packet.Length < length)
+        {
+            return false;
+        }
+
+        headerLength = length;
         return true;
     }
 

@@ -6,19 +6,26 @@ namespace Ivr.Engine.Media;
 /// <summary>
 /// One direction of an SRTP stream (RFC 3711): AES-128 counter mode (§4.1.1), HMAC-SHA1 authentication (§4.2) with an
 /// 80- or 32-bit tag, session keys derived once from the master key with key derivation rate 0 (§4.3), the packet index
-/// from ROC and sequence number (§3.3.1) and a 64-packet replay list (§3.3.2). Protects and unprotects in place,
-/// allocating nothing per packet.
+/// from ROC and sequence number (§3.3.1) and a 64-packet replay list (§3.3.2), both kept per SSRC (§3.2.3). Protects and
+/// unprotects in place, allocating nothing per packet.
 /// </summary>
 /// <remarks>
 /// A context is not thread-safe: one is used for sending (the pacer thread) and another for receiving (the receive loop).
-/// It follows one SSRC at a time; an authentic packet of another SSRC starts that source's index and replay list afresh
-/// (a peer that restarts its stream, RFC 3550 §8.2). SRTCP (§3.4) is not handled: this engine sends no RTCP and drops
+/// The master key's lifetime counts packets of every source. Up to <see cref="MaxSources"/> SSRCs keep their own ROC,
+/// highest index and replay list (RFC 3711 §3.2.3), so a peer that switches to another stream (music on hold from a
+/// B2BUA) and back keeps its ROC and its replay protection. An authentic packet of a source not in the table starts its
+/// state afresh (ROC 0) in a free slot, or in that of the least recently used source, which is forgotten: should that
+/// source come back, it is taken for a new stream (its packets from ROC 0 are accepted again, later ones fail the tag).
+/// SRTCP (§3.4) is not handled: this engine sends no RTCP and drops
 /// what it receives.
 /// </remarks>
 public sealed class SrtpContext : IDisposable
 {
     /// <summary>The longest authentication tag of the supported suites (80 bits): room a send buffer needs past the packet.</summary>
     public const int MaxTagLength = 10;
+
+    /// <summary>How many SSRCs keep their own replay and rollover state at once (least recently used forgotten first).</summary>
+    public const int MaxSources = 4;
 
     private const int ReplayWindow = 64;
     private const byte LabelEncryption = 0x00;
@@ -32,12 +39,8 @@ public sealed class SrtpContext : IDisposable
     private readonly int _tagLength;
     private readonly ulong _lifetime;
 
-    // The current source: its highest index (ROC * 2^16 + SEQ, which also gives s_l) and which of the 64 indices up to it
-    // were received (bit i = highest - i).
-    private bool _started;
-    private uint _ssrc;
-    private ulong _highest;
-    private ulong _window;
+    // RFC 3711 §3.2.3: the state of each source, allocated once; a slot with LastUsed 0 is free.
+    private readonly SourceState[] _sources = new SourceState[MaxSources];
     private ulong _packets;
 
     /// <summary>
@@ -111,7 +114,7 @@ public sealed class SrtpContext : IDisposable
         }
 
         var packet = buffer[..length];
-        if (!TryGetHeaderLength(packet, out var headerLength))
+        if (!RtpPacket.TryGetHeaderLength(packet, out var headerLength))
         {
             throw new ArgumentException("Not an RTP version 2 packet.", nameof(buffer));
         }
@@ -123,19 +126,25 @@ public sealed class SrtpContext : IDisposable
 
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet[8..]);
         var sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
-        var sameSource = _started && ssrc == _ssrc;
-        // Our own packets go out in order: the ROC counts the times the sequence number wrapped (RFC 3711 §3.3.1).
-        var roc = _highest >> 16;
-        if (sameSource && sequence < (ushort)_highest && (ushort)_highest - sequence > 32768)
+        var slot = Find(ssrc);
+        ulong index = sequence;
+        if (slot >= 0)
         {
-            roc++;
+            // Our own packets go out in order: the ROC counts the times the sequence number wrapped (RFC 3711 §3.3.1).
+            var highest = _sources[slot].Highest;
+            var roc = highest >> 16;
+            if (sequence < (ushort)highest && (ushort)highest - sequence > 32768)
+            {
+                roc++;
+            }
+
+            index = (roc << 16) | sequence;
         }
 
-        var index = sameSource ? (roc << 16) | sequence : sequence;
         _cipher.Apply(packet[headerLength..], ssrc, index);
         ComputeMac(packet, (uint)(index >> 16));
         _mac.AsSpan(0, _tagLength).CopyTo(buffer.Slice(length, _tagLength));
-        Accept(ssrc, index, sameSource);
+        Accept(slot, ssrc, index);
         return length + _tagLength;
     }
 
@@ -148,7 +157,7 @@ public sealed class SrtpContext : IDisposable
     {
         length = 0;
         var rtpLength = packet.Length - _tagLength;
-        if (rtpLength < RtpPacket.FixedHeaderSize || !TryGetHeaderLength(packet[..rtpLength], out var headerLength))
+        if (rtpLength < RtpPacket.FixedHeaderSize || !RtpPacket.TryGetHeaderLength(packet[..rtpLength], out var headerLength))
         {
             return SrtpUnprotectResult.Malformed;
         }
@@ -160,9 +169,9 @@ public sealed class SrtpContext : IDisposable
 
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet[8..]);
         var sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
-        var sameSource = _started && ssrc == _ssrc;
-        var index = sameSource ? EstimateIndex(sequence) : sequence;
-        if (index < 0 || (sameSource && IsReplay((ulong)index)))
+        var slot = Find(ssrc);
+        var index = slot >= 0 ? EstimateIndex(_sources[slot].Highest, sequence) : sequence;
+        if (index < 0 || (slot >= 0 && _sources[slot].IsReplay((ulong)index)))
         {
             return SrtpUnprotectResult.Replayed;
         }
@@ -175,7 +184,7 @@ public sealed class SrtpContext : IDisposable
         }
 
         _cipher.Apply(rtp[headerLength..], ssrc, (ulong)index);
-        Accept(ssrc, (ulong)index, sameSource);
+        Accept(slot, ssrc, (ulong)index);
         length = rtpLength;
         return SrtpUnprotectResult.Ok;
     }
@@ -188,10 +197,10 @@ public sealed class SrtpContext : IDisposable
     }
 
     // RFC 3711 §3.3.1 (and Appendix A): the ROC guess v among ROC-1, ROC, ROC+1 nearest to s_l; -1 before the first index.
-    private long EstimateIndex(ushort sequence)
+    private static long EstimateIndex(ulong highest, ushort sequence)
     {
-        var roc = (long)(_highest >> 16);
-        var last = (ushort)_highest;
+        var roc = (long)(highest >> 16);
+        var last = (ushort)highest;
         long v;
         if (last < 32768)
         {
@@ -205,41 +214,45 @@ public sealed class SrtpContext : IDisposable
         return v < 0 ? -1 : (v << 16) | sequence;
     }
 
-    // RFC 3711 §3.3.2: older than the window, or already seen in it.
-    private bool IsReplay(ulong index)
+    // The slot of ssrc, or -1 when the table does not hold it.
+    private int Find(uint ssrc)
     {
-        if (index > _highest)
+        for (var i = 0; i < _sources.Length; i++)
         {
-            return false;
+            if (_sources[i].LastUsed != 0 && _sources[i].Ssrc == ssrc)
+            {
+                return i;
+            }
         }
 
-        var age = _highest - index;
-        return age >= ReplayWindow || (_window & (1UL << (int)age)) != 0;
+        return -1;
     }
 
-    // After authentication (§3.3.1: update ROC and s_l only for authentic packets), mark the index in the replay list.
-    private void Accept(uint ssrc, ulong index, bool sameSource)
+    // After authentication (§3.3.1: update ROC and s_l only for authentic packets): mark the index in the source's replay
+    // list, or give a new source a free slot or the least recently used one.
+    private void Accept(int slot, uint ssrc, ulong index)
     {
         _packets++;
-        if (!sameSource)
+        if (slot < 0)
         {
-            _started = true;
-            _ssrc = ssrc;
-            _highest = index;
-            _window = 1;
-            return;
-        }
+            slot = 0;
+            for (var i = 1; i < _sources.Length && _sources[slot].LastUsed != 0; i++)
+            {
+                if (_sources[i].LastUsed < _sources[slot].LastUsed)
+                {
+                    slot = i;
+                }
+            }
 
-        if (index > _highest)
-        {
-            var shift = index - _highest;
-            _window = shift >= ReplayWindow ? 1 : (_window << (int)shift) | 1;
-            _highest = index;
+            _sources[slot] = new SourceState { Ssrc = ssrc, Highest = index, Window = 1 };
         }
         else
         {
-            _window |= 1UL << (int)(_highest - index);
+            _sources[slot].Accept(index);
         }
+
+        // _packets is never 0 here and grows with every packet: a recency stamp for free.
+        _sources[slot].LastUsed = _packets;
     }
 
     // RFC 3711 §4.2: HMAC-SHA1 over the authenticated portion (header and encrypted payload) then the 32-bit ROC, truncated.
@@ -253,32 +266,39 @@ public sealed class SrtpContext : IDisposable
         _hmac.GetHashAndReset(_mac);
     }
 
-    // RFC 3550 §5.1/§5.3.1: fixed header, CSRCs, extension; the payload (encrypted part, RFC 3711 §3.1) follows.
-    private static bool TryGetHeaderLength(ReadOnlySpan<byte> packet, out int headerLength)
+    // One source's highest index (ROC * 2^16 + SEQ, which also gives s_l) and which of the 64 indices up to it were
+    // received (bit i = highest - i).
+    private struct SourceState
     {
-        headerLength = 0;
-        if (packet.Length < RtpPacket.FixedHeaderSize || packet[0] >> 6 != RtpPacket.RtpVersion)
-        {
-            return false;
-        }
+        public uint Ssrc;
+        public ulong Highest;
+        public ulong Window;
+        public ulong LastUsed;
 
-        var length = RtpPacket.FixedHeaderSize + (4 * (packet[0] & 0x0F));
-        if ((packet[0] & 0x10) != 0)
+        // RFC 3711 §3.3.2: older than the window, or already seen in it.
+        public readonly bool IsReplay(ulong index)
         {
-            if (packet.Length < length + 4)
+            if (index > Highest)
             {
                 return false;
             }
 
-            length += 4 + (4 * BinaryPrimitives.ReadUInt16BigEndian(packet[(length + 2)..]));
+            var age = Highest - index;
+            return age >= ReplayWindow || (Window & (1UL << (int)age)) != 0;
         }
 
-        if (length > packet.Length)
+        public void Accept(ulong index)
         {
-            return false;
+            if (index > Highest)
+            {
+                var shift = index - Highest;
+                Window = shift >= ReplayWindow ? 1 : (Window << (int)shift) | 1;
+                Highest = index;
+            }
+            else
+            {
+                Window |= 1UL << (int)(Highest - index);
+            }
         }
-
-        headerLength = length;
-        return true;
     }
 }

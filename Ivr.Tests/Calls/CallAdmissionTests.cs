@@ -1,6 +1,7 @@
 using System.Net;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Media;
+using Ivr.Engine.Sip.Transport;
 using Ivr.Flows.Runtime;
 
 namespace Ivr.Tests.Calls;
@@ -13,7 +14,7 @@ public class CallAdmissionTests
     {
         var session = new InProcessInviteSession("abc@host", "hotline", "+15555550123", "Grace");
 
-        var admission = CallAdmission.Decide(session.Invite, session.CallId, CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Udp, session.CallId, CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
 
         Assert.True(admission.IsAccepted);
         Assert.Equal("hotline", admission.Flow!.Id);
@@ -28,7 +29,7 @@ public class CallAdmissionTests
         var session = new InProcessInviteSession("x");
         var offer = SdpSession.Parse(InProcessInviteSession.PcmuOffer);
 
-        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
         var written = SdpNegotiator.WriteAnswer(admission.Sdp!, IPAddress.Parse("192.0.2.7"), 30000, sessionId: 7);
 
         Assert.Equal((0, new IPEndPoint(IPAddress.Loopback, 40000)), (admission.Sdp!.StreamIndex, admission.Media!.RemoteEndPoint));
@@ -40,7 +41,7 @@ public class CallAdmissionTests
     {
         var session = new InProcessInviteSession("x", sdpOffer: InProcessInviteSession.G729Offer);
 
-        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
 
         Assert.Equal((488, false), (admission.StatusCode, admission.IsAccepted));
         Assert.Contains(admission.Headers, h => h.Name == "Warning" && h.Value.StartsWith("399 ivr \"No acceptable audio stream", StringComparison.Ordinal) && h.Value.Contains("18 G729/8000", StringComparison.Ordinal));
@@ -51,8 +52,8 @@ public class CallAdmissionTests
     {
         var session = new InProcessInviteSession("x");
 
-        var required = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings with { Srtp = SrtpPolicy.Required }, CallTestFlows.Catalog, 0, draining: false);
-        var optional = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings with { Srtp = SrtpPolicy.Optional }, CallTestFlows.Catalog, 0, draining: false);
+        var required = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", CallTestFlows.Settings with { Srtp = SrtpPolicy.Required }, CallTestFlows.Catalog, 0, draining: false);
+        var optional = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", CallTestFlows.Settings with { Srtp = SrtpPolicy.Optional }, CallTestFlows.Catalog, 0, draining: false);
 
         Assert.Equal((488, false), (required.StatusCode, required.IsAccepted));
         Assert.Contains(required.Headers, h => h.Name == "Warning" && h.Value.Contains("SRTP required but no a=crypto", StringComparison.Ordinal));
@@ -60,12 +61,76 @@ public class CallAdmissionTests
         Assert.Null(optional.Media!.Srtp);
     }
 
+    [Theory]
+    [InlineData(SrtpPolicy.Required)]
+    [InlineData(SrtpPolicy.Optional)]
+    public void Decide_SrtpOfferOverUdp_RefuseKeysOverPlainSignalling_SendsNoKeys(SrtpPolicy policy)
+    {
+        var savp = new InProcessInviteSession("x", sdpOffer: SrtpOffer("RTP/SAVP"));
+        var avp = new InProcessInviteSession("y", sdpOffer: SrtpOffer("RTP/AVP"));
+        var settings = CallTestFlows.Settings with { Srtp = policy, SrtpKeysOverPlainSignalling = SrtpKeysOverPlainSignalling.Refuse };
+
+        var savpAdmission = CallAdmission.Decide(savp.Invite, SipProtocol.Udp, "x", settings, CallTestFlows.Catalog, 0, draining: false);
+        var avpAdmission = CallAdmission.Decide(avp.Invite, SipProtocol.Tcp, "y", settings, CallTestFlows.Catalog, 0, draining: false);
+
+        // RFC 4568 §8.3: an SRTP-only offer cannot be taken without keys; an RTP/AVP one goes plain only when SRTP is optional.
+        Assert.Equal((488, false), (savpAdmission.StatusCode, savpAdmission.IsAccepted));
+        Assert.Contains(savpAdmission.Headers, h => h.Name == "Warning" && h.Value.Contains("SRTP keys need TLS signalling", StringComparison.Ordinal));
+        if (policy == SrtpPolicy.Required)
+        {
+            Assert.Equal((488, false), (avpAdmission.StatusCode, avpAdmission.IsAccepted));
+        }
+        else
+        {
+            Assert.True(avpAdmission.IsAccepted);
+            Assert.Null(avpAdmission.Media!.Srtp);
+            Assert.DoesNotContain("a=crypto", SdpNegotiator.WriteAnswer(avpAdmission.Sdp!, IPAddress.Loopback, 30000).ToString(), StringComparison.Ordinal);
+            Assert.False(avpAdmission.KeysOverPlainSignalling);
+        }
+    }
+
+    [Fact]
+    public void Decide_SrtpOfferOverTls_RefuseKeysOverPlainSignalling_AnswersWithKeys()
+    {
+        var session = new InProcessInviteSession("x", sdpOffer: SrtpOffer("RTP/SAVP"));
+        var settings = CallTestFlows.Settings with { Srtp = SrtpPolicy.Required, SrtpKeysOverPlainSignalling = SrtpKeysOverPlainSignalling.Refuse };
+
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Tls, "x", settings, CallTestFlows.Catalog, 0, draining: false);
+
+        Assert.True(admission.IsAccepted);
+        Assert.NotNull(admission.Media!.Srtp);
+        Assert.False(admission.KeysOverPlainSignalling);
+    }
+
+    [Theory]
+    [InlineData(SrtpKeysOverPlainSignalling.Warn, SipProtocol.Udp, true)]
+    [InlineData(SrtpKeysOverPlainSignalling.Warn, SipProtocol.Tls, false)]
+    [InlineData(SrtpKeysOverPlainSignalling.Allow, SipProtocol.Udp, false)]
+    public void Decide_SrtpOffer_WarnFlagsOnlyKeysOverPlainSignalling(SrtpKeysOverPlainSignalling setting, SipProtocol transport, bool flagged)
+    {
+        var session = new InProcessInviteSession("x", sdpOffer: SrtpOffer("RTP/SAVP"));
+        var settings = CallTestFlows.Settings with { Srtp = SrtpPolicy.Optional, SrtpKeysOverPlainSignalling = setting };
+
+        var admission = CallAdmission.Decide(session.Invite, transport, "x", settings, CallTestFlows.Catalog, 0, draining: false);
+
+        Assert.True(admission.IsAccepted);
+        Assert.NotNull(admission.Media!.Srtp);
+        Assert.Equal(flagged, admission.KeysOverPlainSignalling);
+    }
+
+    [Fact]
+    public void CallManagerSettings_ByDefault_WarnsOfKeysOverPlainSignalling()
+    {
+        Assert.Equal(SrtpKeysOverPlainSignalling.Warn, new CallManagerSettings().SrtpKeysOverPlainSignalling);
+        Assert.Equal(SrtpKeysOverPlainSignalling.Warn, new Ivr.Engine.Hosting.MediaOptions().SrtpKeysOverPlainSignalling);
+    }
+
     [Fact]
     public void Decide_UnreadableOffer_Is488BadSdp()
     {
         var session = new InProcessInviteSession("x", sdpOffer: "not sdp at all");
 
-        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
 
         Assert.Equal(488, admission.StatusCode);
         Assert.Contains(admission.Headers, h => h is { Name: "Warning", Value: "399 ivr \"bad SDP\"" });
@@ -76,7 +141,7 @@ public class CallAdmissionTests
     {
         var session = new InProcessInviteSession("x", "nobody", sdpOffer: InProcessInviteSession.G729Offer);
 
-        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: true);
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: true);
 
         Assert.Equal((503, "draining"), (admission.StatusCode, admission.Reason));
     }
@@ -86,7 +151,7 @@ public class CallAdmissionTests
     {
         var session = new InProcessInviteSession("x", "nobody");
 
-        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
 
         Assert.Equal(404, admission.StatusCode);
     }
@@ -97,7 +162,7 @@ public class CallAdmissionTests
         var session = new InProcessInviteSession("x", "nobody");
         var settings = CallTestFlows.Settings with { DefaultFlow = "goodbye" };
 
-        var admission = CallAdmission.Decide(session.Invite, "x", settings, CallTestFlows.Catalog, 0, draining: false);
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", settings, CallTestFlows.Catalog, 0, draining: false);
 
         Assert.Equal("goodbye", admission.Flow?.Id);
     }
@@ -108,7 +173,7 @@ public class CallAdmissionTests
         var session = new InProcessInviteSession("x", "ghost");
         var settings = CallTestFlows.Settings with { FlowMap = new Dictionary<string, string> { ["ghost"] = "missing" } };
 
-        var admission = CallAdmission.Decide(session.Invite, "x", settings, CallTestFlows.Catalog, 0, draining: false);
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", settings, CallTestFlows.Catalog, 0, draining: false);
 
         Assert.Equal(480, admission.StatusCode);
     }
@@ -118,7 +183,7 @@ public class CallAdmissionTests
     {
         var session = new InProcessInviteSession("x", sdpOffer: null);
 
-        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", CallTestFlows.Settings, CallTestFlows.Catalog, 0, draining: false);
 
         Assert.Equal(488, admission.StatusCode);
     }
@@ -130,9 +195,14 @@ public class CallAdmissionTests
     {
         var session = new InProcessInviteSession("x");
 
-        var admission = CallAdmission.Decide(session.Invite, "x", CallTestFlows.Settings, CallTestFlows.Catalog, live, draining);
+        var admission = CallAdmission.Decide(session.Invite, SipProtocol.Udp, "x", CallTestFlows.Settings, CallTestFlows.Catalog, live, draining);
 
         Assert.Equal(503, admission.StatusCode);
         Assert.Contains(admission.Headers, h => h is { Name: "Retry-After", Value: "5" });
     }
+
+    private static string SrtpOffer(string profile) =>
+        "v=0\r\no=caller 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + $"m=audio 40000 {profile} 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n"
+        + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
 }

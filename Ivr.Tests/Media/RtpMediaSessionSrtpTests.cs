@@ -90,6 +90,37 @@ public sealed class RtpMediaSessionSrtpTests
         }
     }
 
+    [Fact]
+    public async Task Configure_AgainWithOtherKeys_IsRefused_AndTheSessionKeepsItsContexts()
+    {
+        await using var rig = new MediaRig();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var remote = (IPEndPoint)peer.Client.LocalEndPoint!;
+        var (ours, theirs) = MirroredKeys(SrtpSuite.AesCm128HmacSha1_80);
+        var (other, _) = MirroredKeys(SrtpSuite.AesCm128HmacSha1_80);
+        var session = rig.Create();
+        session.Configure(MediaRig.Media(remote) with { Srtp = ours });
+        await session.StartAsync();
+        var heard = new FrameLog(session);
+        using var peerSend = theirs.CreateSendContext();
+        var rtp = new RtpSender(0);
+        var first = Protect(peerSend, rtp);
+        await peer.SendAsync(first, session.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 1, "the first packet");
+
+        Assert.Throws<InvalidOperationException>(() => session.Configure(MediaRig.Media(remote) with { Srtp = other }));
+        Assert.Throws<InvalidOperationException>(() => session.Configure(MediaRig.Media(remote)));
+        // The same keys again are a plain reconfiguration: the receive context (and its replay list) stays.
+        session.Configure(MediaRig.Media(remote) with { Srtp = ours });
+        await peer.SendAsync(first, session.LocalEndPoint);
+        await peer.SendAsync(Protect(peerSend, rtp), session.LocalEndPoint);
+        await heard.WaitAsync(l => l.Count >= 2, "the packet after the refused re-keying");
+
+        Assert.Equal(2, heard.Count);
+        Assert.Equal(1, session.SrtpReplays);
+        Assert.Equal(0, session.SrtpAuthenticationFailures);
+    }
+
     private static (NegotiatedSrtp A, NegotiatedSrtp B) MirroredKeys(SrtpSuite suite)
     {
         var one = NegotiatedSrtp.NewKey();

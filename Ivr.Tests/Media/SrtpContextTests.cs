@@ -150,6 +150,78 @@ public sealed class SrtpContextTests
     }
 
     [Fact]
+    public void Unprotect_StreamAWrappedThenBThenBackToA_AKeepsItsRolloverCounterAndPasses()
+    {
+        // A B2BUA switches its outgoing stream to music on hold (another SSRC) and back: RFC 3711 §3.2.3 keeps the
+        // cryptographic state per SSRC, so A's ROC (in every tag) survives B.
+        using var senderA = new SrtpContext(SrtpSuite.AesCm128HmacSha1_80, Key);
+        using var senderB = new SrtpContext(SrtpSuite.AesCm128HmacSha1_80, Key);
+        using var receiver = new SrtpContext(SrtpSuite.AesCm128HmacSha1_80, Key);
+        var a = new RtpSender(0, 0xA, 65530, 0);
+        var b = new RtpSender(0, 0xB, 1000, 0);
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(SrtpUnprotectResult.Ok, receiver.Unprotect(Protected(senderA, a), out _));
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(SrtpUnprotectResult.Ok, receiver.Unprotect(Protected(senderB, b), out _));
+        }
+
+        // A is past its wrap (ROC 1): each of its packets must still authenticate.
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(SrtpUnprotectResult.Ok, receiver.Unprotect(Protected(senderA, a), out _));
+        }
+    }
+
+    [Fact]
+    public void Unprotect_OldPacketsOfTwoSourcesReplayedAlternately_AreRefused()
+    {
+        using var sender = new SrtpContext(SrtpSuite.AesCm128HmacSha1_80, Key);
+        using var receiver = new SrtpContext(SrtpSuite.AesCm128HmacSha1_80, Key);
+        var a = new RtpSender(0, 0xA, 100, 0);
+        var b = new RtpSender(0, 0xB, 200, 0);
+        var fromA = Enumerable.Range(0, 5).Select(_ => Protected(sender, a)).ToList();
+        var fromB = Enumerable.Range(0, 5).Select(_ => Protected(sender, b)).ToList();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(SrtpUnprotectResult.Ok, receiver.Unprotect(fromA[i].ToArray(), out _));
+            Assert.Equal(SrtpUnprotectResult.Ok, receiver.Unprotect(fromB[i].ToArray(), out _));
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(SrtpUnprotectResult.Replayed, receiver.Unprotect(fromA[i].ToArray(), out _));
+            Assert.Equal(SrtpUnprotectResult.Replayed, receiver.Unprotect(fromB[i].ToArray(), out _));
+        }
+    }
+
+    [Fact]
+    public void Unprotect_MoreSourcesThanTheTableHolds_TheLeastRecentlyUsedIsForgottenAndTheOthersKeepTheirState()
+    {
+        using var sender = new SrtpContext(SrtpSuite.AesCm128HmacSha1_80, Key);
+        using var receiver = new SrtpContext(SrtpSuite.AesCm128HmacSha1_80, Key);
+        var sources = Enumerable.Range(1, SrtpContext.MaxSources + 1).Select(n => new RtpSender(0, (uint)n, 10, 0)).ToList();
+        var first = sources.Select(s => Protected(sender, s)).ToList();
+        foreach (var packet in first)
+        {
+            Assert.Equal(SrtpUnprotectResult.Ok, receiver.Unprotect(packet.ToArray(), out _));
+        }
+
+        // The extra source pushed out the first one (least recently used): its replay is taken for a fresh stream.
+        // The others are still remembered.
+        for (var i = 1; i < first.Count; i++)
+        {
+            Assert.Equal(SrtpUnprotectResult.Replayed, receiver.Unprotect(first[i].ToArray(), out _));
+        }
+
+        Assert.Equal(SrtpUnprotectResult.Ok, receiver.Unprotect(first[0].ToArray(), out _));
+    }
+
+    [Fact]
     public void Protect_PastTheKeyLifetime_SendsNothing_AndTheReceiverRefuses()
     {
         using var sender = new SrtpContext(SrtpSuite.AesCm128HmacSha1_80, Key, lifetime: 2);

@@ -9,15 +9,18 @@ namespace Ivr.Benchmarks;
 /// All must allocate nothing.
 /// </summary>
 /// <remarks>
-/// Unprotect reads from a ring of 128 protected packets whose SSRC changes every 64, so a packet met again is never a
-/// replay (a new SSRC restarts the index and replay list): each call does the full work — index estimate, replay check,
-/// HMAC, decryption — on a 182- or 176-byte copy of the datagram, as the socket writes it into the receive buffer.
+/// Unprotect reads from a ring of protected packets, 64 from each of one more SSRC than the receiver keeps state for
+/// (<see cref="SrtpContext.MaxSources"/>), so a source met again has been pushed out of its table (least recently used)
+/// and its packets are never replays: each call does the full work — source lookup, index estimate, replay check (all but
+/// the first of each 64), HMAC, decryption — on a 182- or 176-byte copy of the datagram, as the socket writes it into the
+/// receive buffer.
 /// </remarks>
 [MemoryDiagnoser]
 [InProcessToolchain]
 public class SrtpBenchmarks
 {
-    private const int Ring = 128;
+    private const int PerSource = 64;
+    private const int Ring = PerSource * (SrtpContext.MaxSources + 1);
     private readonly byte[] _payload = new byte[160];
     private readonly byte[] _buffer = new byte[12 + 160 + SrtpContext.MaxTagLength];
     private readonly byte[][] _received = new byte[Ring][];
@@ -40,10 +43,10 @@ public class SrtpBenchmarks
         _receiver = new SrtpContext(Suite, key);
         _rtp = new RtpSender(0);
         using var peer = new SrtpContext(Suite, key);
-        RtpSender[] sources = [new RtpSender(0, 1, 1000, 0), new RtpSender(0, 2, 2000, 0)];
+        var sources = Enumerable.Range(1, SrtpContext.MaxSources + 1).Select(n => new RtpSender(0, (uint)n, (ushort)(1000 * n), 0)).ToArray();
         for (var i = 0; i < Ring; i++)
         {
-            var length = sources[i / 64].WriteAudio(_buffer, _payload, 160);
+            var length = sources[i / PerSource].WriteAudio(_buffer, _payload, 160);
             _received[i] = _buffer[..peer.Protect(_buffer, length)];
         }
     }

@@ -35,6 +35,12 @@ internal sealed record DrainTimedOut
     public static DrainTimedOut Instance { get; } = new();
 }
 
+/// <summary>Look again whether the callback calls still on the board have ended (a drain waits for them too).</summary>
+internal sealed record DrainCheck
+{
+    public static DrainCheck Instance { get; } = new();
+}
+
 internal sealed record DrainGraceEnded
 {
     public static DrainGraceEnded Instance { get; } = new();

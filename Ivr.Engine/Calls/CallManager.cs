@@ -19,6 +19,8 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
 {
     private const string DrainTimer = "drain";
     private const string DrainGraceTimer = "drain-grace";
+    private const string DrainCheckTimer = "drain-check";
+    private static readonly TimeSpan DrainCheckInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly CallManagerSettings _settings;
     private readonly IFlowCatalog _flows;
@@ -52,6 +54,7 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
         Receive<Drain>(OnDrain);
         Receive<DrainTimedOut>(_ => OnDrainTimedOut());
         Receive<DrainGraceEnded>(_ => CompleteDrain(timedOut: true));
+        Receive<DrainCheck>(_ => CheckDrain());
     }
 
     /// <inheritdoc />
@@ -169,13 +172,24 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
 
     private void CheckDrain()
     {
-        if (_draining && _calls.Count == 0 && _drainWaiters.Count > 0) CompleteDrain(_drainTimedOut);
+        if (!_draining || _calls.Count > 0 || _drainWaiters.Count == 0) return;
+        // Callback calls are the dialler's actors, not this manager's: they are on the board. A drain waits for them
+        // too (a customer talking to an agent is not cut because the inbound calls are over), until its timeout.
+        if (!_drainTimedOut && LiveCallbacks() > 0)
+        {
+            Timers.StartSingleTimer(DrainCheckTimer, DrainCheck.Instance, DrainCheckInterval);
+            return;
+        }
+        CompleteDrain(_drainTimedOut);
     }
+
+    private int LiveCallbacks() => _services.Ops.Board.Live().Count(c => c.Kind == CallBoard.CallbackKind);
 
     private void CompleteDrain(bool timedOut)
     {
         Timers.Cancel(DrainTimer);
         Timers.Cancel(DrainGraceTimer);
+        Timers.Cancel(DrainCheckTimer);
         _log.LogInformation("Drain complete: {Live} calls left", _calls.Count);
         foreach (var waiter in _drainWaiters) waiter.Tell(new DrainCompleted(_calls.Count, timedOut));
         _drainWaiters.Clear();

@@ -149,6 +149,33 @@ public class CallManagerTests(ITestOutputHelper output) : CallTestKit(output)
     }
 
     [Fact]
+    public void Drain_WaitsForACallbackCallOnTheBoard_AndCompletesWhenItEnds()
+    {
+        // A callback's customer talking to an agent is the dialler's call, not this manager's: it is on the board.
+        var ops = CallOps.Detached(TimeProvider.System);
+        var manager = StartManager(ops: ops);
+        var callback = ops.Board.OpenCallback(new CallbackAttemptInfo(7, 1, "+33123456789", "ivr", "billing", "a1"));
+
+        manager.Tell(new Drain(TimeSpan.FromMinutes(5)), TestActor);
+        ExpectNoMsg(TimeSpan.FromSeconds(1.5));
+        ops.Board.Close(callback, "connected:customer-hangup");
+
+        Assert.Equal(new DrainCompleted(0, false), ExpectMsg<DrainCompleted>(Wait));
+    }
+
+    [Fact]
+    public void Drain_Timeout_WithACallbackStillOnTheBoard_CompletesTimedOut()
+    {
+        var ops = CallOps.Detached(TimeProvider.System);
+        var manager = StartManager(CallTestFlows.Settings with { DrainGrace = TimeSpan.FromSeconds(20) }, ops: ops);
+        ops.Board.OpenCallback(new CallbackAttemptInfo(8, 1, "+33123456789", "ivr", "billing", "a1"));
+
+        manager.Tell(new Drain(TimeSpan.FromMilliseconds(200)), TestActor);
+
+        Assert.Equal(new DrainCompleted(0, true), ExpectMsg<DrainCompleted>(Wait));
+    }
+
+    [Fact]
     public void Drain_TellsTheRouterToDialNoNewCallback_Once()
     {
         var router = CreateTestProbe("router");

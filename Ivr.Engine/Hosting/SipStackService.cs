@@ -25,7 +25,7 @@ public sealed class SipStackService : IHostedService
     private IActorRef? _manager;
     private readonly Lock _gate = new();
     private Task? _stopping;
-    private Task? _draining;
+    private volatile Task? _draining;
     private volatile bool _ready;
 
     /// <summary>Creates the service.</summary>
@@ -100,7 +100,13 @@ public sealed class SipStackService : IHostedService
     {
         lock (_gate)
         {
-            return _draining ??= DrainCoreAsync(cancellationToken);
+            if (_draining is null)
+            {
+                _draining = DrainCoreAsync(cancellationToken);
+                // Not ready only once draining is visible: /readyz between the two must say "draining", never "not ready".
+                _ready = false;
+            }
+            return _draining;
         }
     }
 
@@ -127,7 +133,6 @@ public sealed class SipStackService : IHostedService
 
     private async Task DrainCoreAsync(CancellationToken cancellationToken)
     {
-        _ready = false;
         if (_manager is null) return;
         _log.LogInformation("Draining: new calls get 503, live calls have up to {Timeout} to finish", _options.Calls.DrainTimeout);
         try

@@ -50,6 +50,12 @@ public sealed class EngineOptions
     /// <summary>Speech recognition and synthesis.</summary>
     public SpeechOptions Speech { get; set; } = new();
 
+    /// <summary>Several engines as one contact centre (off: a single node).</summary>
+    public ClusterOptions Cluster { get; set; } = new();
+
+    /// <summary>The durable stores' provider (SQLite for one node, PostgreSQL for a cluster).</summary>
+    public StorageOptions Storage { get; set; } = new();
+
     /// <summary>The configuration these options were bound from (its <c>Logging:LogLevel</c> section sets the log levels).</summary>
     internal IConfiguration? Source { get; private set; }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Json;
 using Ivr.Flows.Loading;
@@ -256,12 +255,10 @@ public class FlowLoaderTests
                 stream.Write("{\"id\": \""u8);
                 stream.SetLength(50L * 1024 * 1024);
             }
-            var clock = Stopwatch.StartNew();
+            // Decided from the length alone (line 0: no byte was parsed); LoadFile_EndlessDevice shows reading is bounded.
             var result = FlowLoader.LoadFile(path);
-            clock.Stop();
             var d = Assert.Single(result.Diagnostics);
             Assert.Equal((DiagnosticCodes.FileTooLarge, 0, ""), (d.Code, d.Line, d.Pointer));
-            Assert.True(clock.ElapsedMilliseconds < 500, $"took {clock.ElapsedMilliseconds} ms");
         }
         finally
         {

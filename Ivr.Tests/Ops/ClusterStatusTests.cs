@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Ivr.Engine.Ops;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Ivr.Tests.Ops;
 
@@ -30,11 +28,7 @@ public class ClusterStatusTests
     public async Task ApiStatusAndMetrics_WithAFakeClusterOfThree_ShowEveryMember_AndLabelEverySeriesWithThisNode()
     {
         var cluster = FakeClusterMembership.ThreeWithOneUnreachable();
-        await using var host = await OpsHost.StartAsync(services =>
-        {
-            services.AddSingleton<IClusterView>(cluster);
-            OpsHost.InProcessPlugs(services);
-        });
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugsIn(cluster));
 
         using var status = JsonDocument.Parse(await host.Http.GetStringAsync(new Uri("/api/status", UriKind.Relative)));
         var metrics = PrometheusText.SampleLines(await host.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));

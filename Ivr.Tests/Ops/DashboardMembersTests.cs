@@ -1,6 +1,4 @@
-using Ivr.Engine.Ops;
 using Ivr.Tests.EndToEnd;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Ivr.Tests.Ops;
 
@@ -19,11 +17,7 @@ public class DashboardMembersTests
     {
         var browserDir = BrowserTools.EnsureInstalled();
         var cluster = FakeClusterMembership.ThreeWithOneUnreachable();
-        await using var host = await OpsHost.StartAsync(services =>
-        {
-            services.AddSingleton<IClusterView>(cluster);
-            OpsHost.InProcessPlugs(services);
-        });
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugsIn(cluster));
         using var browser = BrowserTools.Start(browserDir, "members-check.mjs", host.Http.BaseAddress!.ToString().TrimEnd('/'), "3");
 
         var first = await browser.NextEventAsync(Bound);

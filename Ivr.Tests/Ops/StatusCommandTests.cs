@@ -1,7 +1,5 @@
 using Ivr.Engine.Cli;
-using Ivr.Engine.Ops;
 using Ivr.Tests.Cli;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Ivr.Tests.Ops;
 
@@ -35,11 +33,7 @@ public class StatusCommandTests
     public async Task Once_WithAFakeClusterOfThree_PrintsEveryMember_AndWhichNodeItAsked_AsTextAndJson()
     {
         var cluster = FakeClusterMembership.ThreeWithOneUnreachable();
-        await using var host = await OpsHost.StartAsync(services =>
-        {
-            services.AddSingleton<IClusterView>(cluster);
-            OpsHost.InProcessPlugs(services);
-        });
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugsIn(cluster));
         var url = host.Http.BaseAddress!.ToString();
 
         var text = await CliRunner.Run("status", "--once", "--url", url);

@@ -29,14 +29,14 @@ public static class OpsServiceCollectionExtensions
     /// read of the node: the <see cref="IEngineNode"/> and the <see cref="MediaMetrics"/>). <paramref name="instanceId"/>
     /// names this node on <c>target_info</c> (<c>service_instance_id</c>); <paramref name="nodeName"/> is the name of a
     /// node that runs alone (a <see cref="SingleNodeView"/>, registered unless a cluster registers its own
-    /// <see cref="IClusterView"/>), by default <see cref="DefaultNodeName"/> of port 0.
+    /// <see cref="IClusterView"/>): <c>AddIvrEngine</c> passes <see cref="DefaultNodeName"/>; without it, the machine's name.
     /// </summary>
     public static IServiceCollection AddIvrOps(this IServiceCollection services, OpsOptions ops, string? instanceId = null, string? nodeName = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(ops);
         services.TryAddSingleton<ISkillStatusSource>(NoSkills.Instance);
-        services.TryAddSingleton<IClusterView>(new SingleNodeView(nodeName ?? DefaultNodeName(null, 0)));
+        services.TryAddSingleton<IClusterView>(new SingleNodeView(nodeName ?? Environment.MachineName));
         services.AddSingleton(ops);
         services.AddSingleton(new OpsAccess(ops));
         services.AddSingleton(sp => new FlowMetrics(sp.GetService<IMeterFactory>()));

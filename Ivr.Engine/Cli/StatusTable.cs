@@ -14,7 +14,8 @@ public static class StatusTable
         ArgumentNullException.ThrowIfNull(source);
         var sb = new StringBuilder();
         var node = r.Node.Draining ? "DRAINING" : r.Node.Ready ? "ready" : "NOT READY";
-        Line(sb, $"Ivr {source}  {r.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z  {node}  SIP {string.Join(' ', r.Node.SipEndPoints)}  {r.Node.FlowsLoaded} flows");
+        Line(sb, $"Ivr {source}  node {r.Node.Name}  {r.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z  {node}  SIP {string.Join(' ', r.Node.SipEndPoints)}  {r.Node.FlowsLoaded} flows");
+        Cluster(sb, r, source);
         sb.AppendLine();
         var c = r.Calls;
         Line(sb, $"Calls   active {c.Active}  started {c.Started}  answered {c.Answered}  ended {c.Ended.Values.Sum()}  failed {c.Failed}  rejected {c.Rejected.Values.Sum()}");
@@ -48,6 +49,28 @@ public static class StatusTable
                 }));
         }
         return sb.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// The cluster as the asked node sees it: one line for a node alone, else a summary line (members, unreachable ones,
+    /// the leader, which node answered) and one row per member.
+    /// </summary>
+    private static void Cluster(StringBuilder sb, StatusReport r, Uri source)
+    {
+        // An engine from before the cluster answers without it.
+        if (r.Cluster is not { } cluster) return;
+        if (!cluster.Clustered)
+        {
+            Line(sb, $"Cluster not clustered: {r.Node.Name} runs alone");
+            return;
+        }
+        var members = cluster.Members;
+        var unreachable = members.Count(m => m.State == "unreachable");
+        var leader = members.FirstOrDefault(m => m.Leader)?.Node ?? "none";
+        var asked = members.FirstOrDefault(m => m.Self)?.Node ?? r.Node.Name;
+        Line(sb, $"Cluster {members.Count} members{(unreachable > 0 ? $" ({unreachable} unreachable)" : "")}  leader {leader}  asked {asked} at {source}");
+        Table(sb, ["member", "state", "leader", "asked", "address", "roles"],
+            members.Select(m => new[] { m.Node, m.State, m.Leader ? "yes" : "-", m.Self ? "yes" : "-", m.Address.Length == 0 ? "-" : m.Address, m.Roles.Count == 0 ? "-" : string.Join(",", m.Roles) }));
     }
 
     private static void Line(StringBuilder sb, string text) => sb.Append(text.TrimEnd()).Append('\n');

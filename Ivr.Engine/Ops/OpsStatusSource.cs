@@ -21,9 +21,10 @@ public sealed class OpsStatusSource
     private readonly IEngineNode _sip;
     private readonly LiveFlows _flows;
     private readonly TimeProvider _time;
+    private readonly IClusterView _cluster;
 
     /// <summary>Creates the source over the engine's parts.</summary>
-    public OpsStatusSource(CallMetrics calls, CallOps ops, MediaMetrics media, SkillMetrics skills, IEngineNode sip, LiveFlows flows, TimeProvider time)
+    public OpsStatusSource(CallMetrics calls, CallOps ops, MediaMetrics media, SkillMetrics skills, IEngineNode sip, LiveFlows flows, TimeProvider time, IClusterView cluster)
     {
         _calls = calls;
         _ops = ops;
@@ -32,6 +33,7 @@ public sealed class OpsStatusSource
         _sip = sip;
         _flows = flows;
         _time = time;
+        _cluster = cluster;
     }
 
     /// <summary>Whether the node is draining (asks the call manager, bounded); false before it runs.</summary>
@@ -47,7 +49,7 @@ public sealed class OpsStatusSource
     {
         var draining = await IsDrainingAsync(cancellationToken).ConfigureAwait(false);
         var flowsLoaded = _flows.Ids.Count;
-        var node = new NodeStatus(_sip.IsReady && flowsLoaded > 0 && !draining, draining, _sip.EndPoints, flowsLoaded);
+        var node = new NodeStatus(_cluster.NodeName, _sip.IsReady && flowsLoaded > 0 && !draining, draining, _sip.EndPoints, flowsLoaded);
 
         var live = _ops.Board.Live();
         var calls = new CallsStatus(
@@ -91,7 +93,7 @@ public sealed class OpsStatusSource
             actorMetrics.Restarted.ByFirst(),
             actorMetrics.DeadLetters.Total);
 
-        return new StatusReport(_time.GetUtcNow(), node, calls, sip, media, actors, ReadFlows(), ReadSkills());
+        return new StatusReport(_time.GetUtcNow(), node, ClusterStatus.Of(_cluster), calls, sip, media, actors, ReadFlows(), ReadSkills());
     }
 
     /// <summary>One tile per skill from the registered <see cref="ISkillStatusSource"/>.</summary>

@@ -2,7 +2,8 @@ namespace Ivr.Engine.Ops;
 
 /// <summary>The engine's figures at one moment, as <c>/api/status</c>, the dashboard's events and <c>ivr status</c> show them.</summary>
 /// <param name="At">When the figures were read.</param>
-/// <param name="Node">Readiness of this node.</param>
+/// <param name="Node">This node: its name and readiness.</param>
+/// <param name="Cluster">The cluster this node belongs to, as it sees it (a single node is a cluster of one).</param>
 /// <param name="Calls">Call counts and the live calls by state and flow.</param>
 /// <param name="Sip">SIP traffic.</param>
 /// <param name="Media">RTP and pacing.</param>
@@ -12,6 +13,7 @@ namespace Ivr.Engine.Ops;
 public sealed record StatusReport(
     DateTimeOffset At,
     NodeStatus Node,
+    ClusterStatus Cluster,
     CallsStatus Calls,
     SipStatus Sip,
     MediaStatus Media,
@@ -19,12 +21,35 @@ public sealed record StatusReport(
     IReadOnlyList<FlowStatus> Flows,
     IReadOnlyList<SkillTile> Skills);
 
-/// <summary>Whether the node takes calls.</summary>
+/// <summary>Which node this is and whether it takes calls.</summary>
+/// <param name="Name">The node's name (<see cref="IClusterView.NodeName"/>, the <c>node</c> label of its metrics).</param>
 /// <param name="Ready">SIP bound, flows loaded, not draining.</param>
 /// <param name="Draining">A drain has begun.</param>
 /// <param name="SipEndPoints">Where SIP listens.</param>
 /// <param name="FlowsLoaded">Flows in the catalog.</param>
-public sealed record NodeStatus(bool Ready, bool Draining, IReadOnlyList<string> SipEndPoints, int FlowsLoaded);
+public sealed record NodeStatus(string Name, bool Ready, bool Draining, IReadOnlyList<string> SipEndPoints, int FlowsLoaded);
+
+/// <summary>The cluster as this node sees it.</summary>
+/// <param name="Clustered">True when the node runs in a cluster, false for a node alone.</param>
+/// <param name="Members">Every member the node knows of, itself included, in address order.</param>
+public sealed record ClusterStatus(bool Clustered, IReadOnlyList<ClusterMemberStatus> Members)
+{
+    /// <summary>The status of <paramref name="view"/> now.</summary>
+    public static ClusterStatus Of(IClusterView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return new ClusterStatus(view.Clustered, view.Members().Select(m => new ClusterMemberStatus(m.Node, m.Address, m.State, m.IsSelf, m.IsLeader, m.Roles)).ToList());
+    }
+}
+
+/// <summary>One member of the cluster.</summary>
+/// <param name="Node">Its node name.</param>
+/// <param name="Address">Its cluster address (<c>akka.tcp://ivr@host:port</c>), empty for a single node.</param>
+/// <param name="State">Its state: <c>joining</c>, <c>up</c>, <c>leaving</c>, <c>exiting</c>, <c>down</c>, <c>removed</c> or <c>unreachable</c>.</param>
+/// <param name="Self">The member is the node that answered.</param>
+/// <param name="Leader">The member is the cluster's leader.</param>
+/// <param name="Roles">Its roles.</param>
+public sealed record ClusterMemberStatus(string Node, string Address, string State, bool Self, bool Leader, IReadOnlyList<string> Roles);
 
 /// <summary>Call figures (totals since start, and the live calls now).</summary>
 /// <param name="Active">Live calls.</param>

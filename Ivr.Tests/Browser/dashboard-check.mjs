@@ -1,7 +1,7 @@
 // Drives the Ivr dashboard in a real headless chromium (Debian's, through playwright-core) for DashboardBrowserTests.
 // Usage: node dashboard-check.mjs <engine url> <admin token> <screenshot.png> <calls the test will place>
 // Prints JSON lines: {"event":"loaded"} once the page is live (the test then starts sipp), then {"event":"done", ...}
-// with what the page showed: tile values while the calls ran and after, a call's timeline, the drain answers, and
+// with what the page showed: the node's name and members panel, tile values while the calls ran and after, a call's timeline, the drain answers, and
 // every console error, page error, failed request and off-engine request, each tagged with the phase it happened in.
 import { chromium } from 'playwright-core';
 
@@ -57,6 +57,12 @@ try {
     return flows.length > 0 && [...flows].every((f) => f.querySelector('svg.flow-graph g.step'));
   }, null, { timeout: 30000 });
   const flows = await page.$$eval('#flows .flow', (fs) => fs.map((f) => f.dataset.flow));
+  // The header's node name and the members panel of a node alone: itself, up, leader, this node.
+  const cluster = await page.evaluate(() => ({
+    node: document.getElementById('node-name').textContent,
+    summary: document.getElementById('cluster-summary').textContent,
+    members: [...document.querySelectorAll('#members tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent)),
+  }));
   const initial = await tiles();
   out({ event: 'loaded', tiles: initial });
 
@@ -84,7 +90,7 @@ try {
   await page.waitForFunction(() => document.getElementById('node-state').textContent === 'draining', null, { timeout: 10000 });
   const badgeAfterRight = await text('node-state');
 
-  out({ event: 'done', flows, initial, busy, after, seen, timeline, byState, wrong, badgeAfterWrong, right, badgeAfterRight, problems, external });
+  out({ event: 'done', flows, cluster, initial, busy, after, seen, timeline, byState, wrong, badgeAfterWrong, right, badgeAfterRight, problems, external });
 } catch (e) {
   out({ event: 'failed', error: String(e && e.stack || e), problems, external });
   process.exitCode = 1;

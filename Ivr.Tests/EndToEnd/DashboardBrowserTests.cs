@@ -11,7 +11,8 @@ namespace Ivr.Tests.EndToEnd;
 /// <summary>
 /// The dashboard in a real headless browser (Debian's chromium driven by playwright-core, Ivr.Tests/Browser) against the
 /// real <c>ivr serve</c> while sipp places calls that wait in a queue and hang up: no console errors, no request off the
-/// engine, tiles that follow the calls, a call's timeline, and a drain button that does nothing without the admin token.
+/// engine, the node's name and its members panel, tiles that follow the calls, a call's timeline, and a drain button
+/// that does nothing without the admin token.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public class DashboardBrowserTests(ITestOutputHelper output)
@@ -38,7 +39,7 @@ public class DashboardBrowserTests(ITestOutputHelper output)
     private async Task RunAsync(string browserDir, string flows)
     {
         await using var engine = await EngineProcess.StartAsync(
-            "--flows", flows, "--set", "Flows:Map:hotline=queue-wait", "--set", "Ops:AdminToken=" + Token);
+            "--flows", flows, "--set", "Flows:Map:hotline=queue-wait", "--set", "Ops:AdminToken=" + Token, "--set", "Cluster:Node=browser-node");
         var url = "http://127.0.0.1:" + engine.HttpPort.ToString(CultureInfo.InvariantCulture);
         var screenshot = Path.Combine(AppContext.BaseDirectory, "dashboard.png");
         using var browser = BrowserTools.Start(browserDir, "dashboard-check.mjs", url, Token, screenshot, Calls.ToString(CultureInfo.InvariantCulture));
@@ -61,6 +62,12 @@ public class DashboardBrowserTests(ITestOutputHelper output)
         Assert.All(problems, p => Assert.Contains("status of 401", p.GetProperty("text").GetString(), StringComparison.Ordinal));
         Assert.Empty(result.GetProperty("external").EnumerateArray());
         Assert.Equal(["collect-account", "demo", "hotline", "queue-wait"], result.GetProperty("flows").EnumerateArray().Select(f => f.GetString()!).Order(StringComparer.Ordinal));
+
+        var cluster = result.GetProperty("cluster");
+        Assert.Equal("browser-node", cluster.GetProperty("node").GetString());
+        Assert.Equal("· not clustered: browser-node runs alone", cluster.GetProperty("summary").GetString());
+        var self = Assert.Single(cluster.GetProperty("members").EnumerateArray().ToList());
+        Assert.Equal(["browser-node", "up", "leader", "this node", "–", "–"], self.EnumerateArray().Select(c => c.GetString()));
 
         var initial = Tiles(result, "initial");
         var busy = Tiles(result, "busy");

@@ -77,6 +77,13 @@ internal sealed class OpsHost : IAsyncDisposable
         services.AddSingleton<IMediaSessionFactory>(new InProcessMediaFactory());
     }
 
+    /// <summary>The in-process plugs with <paramref name="cluster"/> as the node's view of its cluster.</summary>
+    public static Action<IServiceCollection> InProcessPlugsIn(Ivr.Engine.Ops.IClusterView cluster) => services =>
+    {
+        services.AddSingleton(cluster);
+        InProcessPlugs(services);
+    };
+
     public async Task<Dictionary<string, double>> ScrapeAsync() =>
         PrometheusText.Parse(await Http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
 

@@ -16,6 +16,9 @@ public class StatusCommandTests
         Assert.True(result.Code == 0, result.All);
         var lines = result.Out.Split('\n');
         Assert.Contains("ready", lines[0], StringComparison.Ordinal);
+        Assert.Contains($"  node {Environment.MachineName}:", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("Cluster not clustered: " + Environment.MachineName + ":", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(" runs alone", lines[1], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("Calls   active 0  started 0", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("flow ", StringComparison.Ordinal) && l.Contains("abandoned", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("hotline ", StringComparison.Ordinal));
@@ -24,6 +27,35 @@ public class StatusCommandTests
         Assert.Contains(lines, l => l.StartsWith("skill ", StringComparison.Ordinal) && l.Contains("waiting", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("billing ", StringComparison.Ordinal));
         Assert.DoesNotContain("\u001b[", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Once_WithAFakeClusterOfThree_PrintsEveryMember_AndWhichNodeItAsked_AsTextAndJson()
+    {
+        var cluster = FakeClusterMembership.ThreeWithOneUnreachable();
+        await using var host = await OpsHost.StartAsync(OpsHost.InProcessPlugsIn(cluster));
+        var url = host.Http.BaseAddress!.ToString();
+
+        var text = await CliRunner.Run("status", "--once", "--url", url);
+        var json = await CliRunner.Run("status", "--once", "--format", "json", "--url", url);
+
+        Assert.True(text.Code == 0, text.All);
+        var lines = text.Out.Split('\n');
+        Assert.StartsWith($"Ivr {url}  node n1  ", lines[0], StringComparison.Ordinal);
+        Assert.Equal($"Cluster 3 members (1 unreachable)  leader n2  asked n1 at {url}", lines[1]);
+        Assert.Equal(["member", "state", "leader", "asked", "address", "roles"], Words(lines[2]));
+        Assert.Equal(["n1", "up", "-", "yes", "akka.tcp://ivr@127.0.0.2:4053", "ivr"], Words(lines[3]));
+        Assert.Equal(["n2", "up", "yes", "-", "akka.tcp://ivr@127.0.0.3:4053", "ivr"], Words(lines[4]));
+        Assert.Equal(["n3", "unreachable", "-", "-", "akka.tcp://ivr@127.0.0.4:4053", "ivr"], Words(lines[5]));
+        Assert.Equal(lines[3].IndexOf("up", StringComparison.Ordinal), lines[5].IndexOf("unreachable", StringComparison.Ordinal));
+
+        Assert.True(json.Code == 0, json.All);
+        using var report = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal("n1", report.RootElement.GetProperty("node").GetProperty("name").GetString());
+        var members = report.RootElement.GetProperty("cluster").GetProperty("members").EnumerateArray().ToList();
+        Assert.Equal(["n1", "n2", "n3"], members.Select(m => m.GetProperty("node").GetString()));
+        Assert.Equal("n1", members.Single(m => m.GetProperty("self").GetBoolean()).GetProperty("node").GetString());
+        Assert.Equal("unreachable", members[2].GetProperty("state").GetString());
     }
 
     [Fact]
@@ -60,6 +92,8 @@ public class StatusCommandTests
         Assert.NotEqual(0, badFormat.Code);
         Assert.Contains("xml", badFormat.All, StringComparison.Ordinal);
     }
+
+    private static string[] Words(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
 
 /// <summary>Captures what <c>status</c> writes and completes <see cref="Reached"/> once it has cleared the screen <c>n</c> times.</summary>

@@ -43,6 +43,8 @@ function renderStatus(s) {
   const state = $('node-state');
   state.textContent = s.node.draining ? 'draining' : s.node.ready ? 'ready' : 'not ready';
   state.className = 'badge ' + (s.node.draining ? 'draining' : s.node.ready ? 'ready' : 'down');
+  setText('node-name', s.node.name);
+  if (document.title !== `Ivr ${s.node.name} — live`) document.title = `Ivr ${s.node.name} — live`;
   setText('node-detail', `SIP ${s.node.sipEndPoints.join(' ')} · ${s.node.flowsLoaded} flows`);
   setText('clock', time(s.at));
   const c = s.calls;
@@ -61,6 +63,24 @@ function renderStatus(s) {
   renderBars('by-state', c.byState);
   renderBars('by-flow', c.byFlow);
   renderSkills(s.skills);
+  renderMembers(s.node.name, s.cluster);
+}
+
+// The cluster as the node that serves this page sees it: one row per member (itself included), its state, the leader.
+function renderMembers(name, cluster) {
+  const members = cluster.members;
+  const unreachable = members.filter((m) => m.state === 'unreachable').length;
+  setText('cluster-summary', cluster.clustered
+    ? `· ${members.length} members${unreachable ? ` · ${unreachable} unreachable` : ''}`
+    : `· not clustered: ${name} runs alone`);
+  $('members').tBodies[0].replaceChildren(...members.map((m) => el('tr', { 'data-node': m.node, class: m.self ? 'self' : '' },
+    el('td', { title: m.node, class: 'node' }, m.node),
+    el('td', { title: m.state, class: `state state-${m.state}` }, m.state),
+    el('td', { class: 'leader' }, m.leader ? 'leader' : ''),
+    el('td', { class: 'self' }, m.self ? 'this node' : ''),
+    el('td', { title: m.address, class: 'address' }, m.address || '–'),
+    el('td', { title: m.roles.join(', '), class: 'roles' }, m.roles.length ? m.roles.join(', ') : '–'))));
+  setText('members-empty', members.length === 0 ? 'No member known yet.' : '');
 }
 
 function renderBars(id, counts) {

@@ -14,6 +14,12 @@ public sealed partial class SkillRouter
 
     private bool _callbacksStopped;
 
+    private bool _recoveringLeases;
+
+    private const string RenewLeasesTimer = "callback-leases-renew";
+
+    private const string RecoverLeasesTimer = "callback-leases-recover";
+
     private bool CanDialCallbacks => _callbacks is not null && _settings.Dialer is not null && !_callbacksStopped;
 
     private void CallbackHandlers()
@@ -43,6 +49,14 @@ public sealed partial class SkillRouter
             _callbacksStopped = true;
             _log.LogInformation("Callbacks: no new callback is dialled (draining); pending ones stay booked");
         });
+        Receive<RenewLeases>(_ => OnRenewLeases());
+        Receive<LeasesRenewed>(m =>
+        {
+            if (m.Renewed < m.Asked)
+                _log.LogWarning("Callbacks: renewed {Renewed} of the {Asked} leases held (the others were settled or recovered by another node)", m.Renewed, m.Asked);
+        });
+        Receive<RecoverExpiredLeases>(_ => OnRecoverExpiredLeases());
+        Receive<ExpiredLeasesRecovered>(OnExpiredLeasesRecovered);
         Receive<MessageStored>(m =>
         {
             if (m.Saved) Line(m.Skill).MessagesRecorded++;
@@ -78,6 +92,51 @@ public sealed partial class SkillRouter
             else AddCallbackPlace(callback);
         }
         foreach (var skill in m.Pending.Select(c => c.Skill).Distinct(StringComparer.Ordinal)) Dispatch(skill);
+        // Leases: the ones this node holds are renewed well before they lapse; other nodes' lapsed ones are taken over.
+        var lease = _settings.Stores!.Lease;
+        Timers.StartPeriodicTimer(RenewLeasesTimer, RenewLeases.Instance, lease.RenewEvery);
+        Timers.StartPeriodicTimer(RecoverLeasesTimer, RecoverExpiredLeases.Instance, lease.RecoverEvery);
+    }
+
+    private void OnRenewLeases()
+    {
+        if (_callbacks is not { } store || _dialling.Count == 0) return;
+        var ids = _dialling.Keys.ToList();
+        store.RenewLeasesAsync(ids, Now + _settings.Stores!.Lease.Length).PipeTo(Self,
+            success: renewed => new LeasesRenewed(ids.Count, renewed),
+            failure: ex => new StoreFailed($"renewing {ids.Count} callback lease(s)", ex));
+    }
+
+    private void OnRecoverExpiredLeases()
+    {
+        if (_callbacks is not { } store || _recoveringLeases) return;
+        _recoveringLeases = true;
+        RecoverExpiredAsync(store, Now).PipeTo(Self, failure: ex => new ExpiredLeasesRecovered(new CallbackRecovery(0, 0), [], ex));
+    }
+
+    private static async Task<ExpiredLeasesRecovered> RecoverExpiredAsync(ICallbackStore store, DateTimeOffset now)
+    {
+        var recovered = await store.RecoverExpiredAsync(now).ConfigureAwait(false);
+        var pending = recovered.PutBack > 0 ? await store.ListPendingAsync().ConfigureAwait(false) : [];
+        return new ExpiredLeasesRecovered(recovered, pending, null);
+    }
+
+    private void OnExpiredLeasesRecovered(ExpiredLeasesRecovered m)
+    {
+        _recoveringLeases = false;
+        if (m.Error is not null)
+        {
+            _log.LogError(m.Error, "Routing store failed while recovering expired callback leases");
+            return;
+        }
+        if (m.Recovered is { PutBack: 0, Served: 0 }) return;
+        _log.LogWarning("Callbacks: {PutBack} expired lease(s) of another node put back to be dialled again, {Served} counted as served",
+            m.Recovered.PutBack, m.Recovered.Served);
+        // Put back due at once: they take their original places (retries not yet due keep their own timers).
+        var now = Now;
+        var due = m.Pending.Where(c => c.NextAttemptAt <= now).ToList();
+        foreach (var callback in due) AddCallbackPlace(callback);
+        foreach (var skill in due.Select(c => c.Skill).Distinct(StringComparer.Ordinal)) Dispatch(skill);
     }
 
     private void OnBookCallback(BookCallback m)
@@ -262,6 +321,20 @@ public sealed partial class SkillRouter
     }
 
     private sealed record Dialling(string AgentId, string Skill);
+
+    private sealed record RenewLeases
+    {
+        public static RenewLeases Instance { get; } = new();
+    }
+
+    private sealed record RecoverExpiredLeases
+    {
+        public static RecoverExpiredLeases Instance { get; } = new();
+    }
+
+    private sealed record LeasesRenewed(int Asked, int Renewed);
+
+    private sealed record ExpiredLeasesRecovered(CallbackRecovery Recovered, IReadOnlyList<CallbackRecord> Pending, Exception? Error);
 
     private sealed record StoresOpened(ICallbackStore Callbacks, IMessageStore Messages, CallbackRecovery Recovered, IReadOnlyList<CallbackRecord> Pending);
 

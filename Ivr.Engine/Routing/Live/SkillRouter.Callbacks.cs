@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Globalization;
 using Akka.Actor;
 using Ivr.Engine.Routing.Callbacks;
 using Ivr.Engine.Routing.DialPlan;
 using Ivr.Engine.Routing.Messages;
+using Ivr.Engine.Routing.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Routing.Live;
@@ -25,7 +27,7 @@ public sealed partial class SkillRouter
     private void CallbackHandlers()
     {
         Receive<StoresOpened>(OnStoresOpened);
-        Receive<StoreFailed>(m => _log.LogError(m.Cause, "Routing store failed while {During}", m.During));
+        Receive<StoreFailed>(m => LogStoreFailure(m.Cause, "Routing store failed while {During}", m.During));
         Receive<BookCallback>(OnBookCallback);
         Receive<BookDone>(OnBookDone);
         Receive<CallbackLeased>(OnLeased);
@@ -98,6 +100,15 @@ public sealed partial class SkillRouter
         Timers.StartPeriodicTimer(RecoverLeasesTimer, RecoverExpiredLeases.Instance, lease.RecoverEvery);
     }
 
+    // A database that is down or unreachable is an outage, not a bug: one line each time, without the stack.
+    private void LogStoreFailure(Exception ex, string message, object? arg)
+    {
+        if (ex is DbException or StorageUnavailableException or TimeoutException)
+            _log.LogError(message + ": {Error}", arg, ex.Message);
+        else
+            _log.LogError(ex, message, arg);
+    }
+
     private void OnRenewLeases()
     {
         if (_callbacks is not { } store || _dialling.Count == 0) return;
@@ -126,7 +137,7 @@ public sealed partial class SkillRouter
         _recoveringLeases = false;
         if (m.Error is not null)
         {
-            _log.LogError(m.Error, "Routing store failed while recovering expired callback leases");
+            LogStoreFailure(m.Error, "Routing store failed while {During}", "recovering expired callback leases");
             return;
         }
         if (m.Recovered is { PutBack: 0, Served: 0 }) return;
@@ -153,8 +164,8 @@ public sealed partial class SkillRouter
             success: result => new BookDone(m.Skill, result.Check, result.Booked, replyTo),
             failure: ex =>
             {
-                _log.LogError(ex, "Booking a callback for call {CallId} failed", m.CallId);
-                return new BookDone(m.Skill, DialPlanResult.Refuse(null, DialPlanRefusal.None), null, replyTo);
+                LogStoreFailure(ex, "Booking a callback for call {CallId} failed", m.CallId);
+                return new BookDone(m.Skill, DialPlanResult.Refuse(m.Number, DialPlanRefusal.None), null, replyTo);
             });
     }
 
@@ -315,7 +326,7 @@ public sealed partial class SkillRouter
             success: _ => new MessageStored(skill, true, null, replyTo),
             failure: ex =>
             {
-                _log.LogError(ex, "Saving message {Id} failed", m.Message.Id);
+                LogStoreFailure(ex, "Saving message {Id} failed", m.Message.Id);
                 return new MessageStored(skill, false, ex.Message, replyTo);
             });
     }

@@ -65,7 +65,7 @@ public sealed class PostgresEndToEndTests(PostgresServer server, ITestOutputHelp
     [Fact]
     public async Task Serve_NoDatabaseListening_ExitsWithCode2AndOneLineNamingHostPort_NeverThePassword()
     {
-        var closed = FreeTcpPort();
+        var closed = PostgresServer.FreeTcpPort();
         var data = Directory.CreateTempSubdirectory("ivr-pg-failfast-").FullName;
         try
         {
@@ -79,7 +79,7 @@ public sealed class PostgresEndToEndTests(PostgresServer server, ITestOutputHelp
             foreach (var a in new[]
             {
                 "serve", "--data", data, "--port", SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture),
-                "--http", "http://127.0.0.1:" + FreeTcpPort().ToString(CultureInfo.InvariantCulture),
+                "--http", "http://127.0.0.1:" + PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
                 "--set", "Storage:Provider=postgres",
                 "--set", $"Storage:ConnectionString=Host=127.0.0.1;Port={closed.ToString(CultureInfo.InvariantCulture)};Username=ivr;Password=hunter2-secret;Database=ivr",
             })
@@ -133,12 +133,5 @@ public sealed class PostgresEndToEndTests(PostgresServer server, ITestOutputHelp
         using var caller = SippProcess.Start(SippProcess.FreeUdpPort(), rig.Engine.Target,
             "-sf", SippProcess.Scenario("uac_callback_dtmf.xml"), "-s", "hotline", "-m", "1", "-key", "caller", callerId);
         Assert.True(await caller.WaitAsync(Bound) == 0, "caller sipp failed:\n" + caller.Output + "\nengine:\n" + rig.Engine.Log);
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

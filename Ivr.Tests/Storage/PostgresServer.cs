@@ -135,7 +135,8 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}:\n{await output}\n{await error}");
     }
 
-    private static int FreeTcpPort()
+    /// <summary>A TCP port nothing listens on at the moment of the call (loopback).</summary>
+    public static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

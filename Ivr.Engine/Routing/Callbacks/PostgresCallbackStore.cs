@@ -147,7 +147,7 @@ public sealed class PostgresCallbackStore : ICallbackStore
                         ELSE 'Pending' END,
                     next_attempt_at = CASE
                         WHEN @result IN ('NoAnswer', 'Busy') AND attempts < @max
-                        THEN @now + {BackoffCase()} * interval '1 millisecond'
+                        THEN @now + {CallbackStoreSql.BackoffCase(_retry)} * interval '1 millisecond'
                         ELSE next_attempt_at END,
                     last_outcome = @result,
                     updated_at = @now,
@@ -279,7 +279,7 @@ public sealed class PostgresCallbackStore : ICallbackStore
                 WHERE state = 'Dialling' AND ({which}) AND talk_started_at IS NOT NULL AND talk_seen_at - talk_started_at >= @servedAfter
                 """, connection, transaction);
             served.Parameters.AddWithValue("servedAfter", _retry.ServedAfter);
-            served.Parameters.AddWithValue("served", SqliteCallbackStore.ServedPrefix(_retry));
+            served.Parameters.AddWithValue("served", CallbackStoreSql.ServedPrefix(_retry));
             served.Parameters.AddWithValue("now", PostgresDatabase.ToStored(now));
             served.Parameters.AddWithValue("owner", _lease.Owner);
             var servedCount = await served.ExecuteNonQueryAsync(cancellationToken);
@@ -299,15 +299,6 @@ public sealed class PostgresCallbackStore : ICallbackStore
             await transaction.CommitAsync(cancellationToken);
             return new CallbackRecovery(putBack, servedCount);
         }, cancellationToken);
-
-    // The back-off after k attempts in milliseconds, as a CASE over the attempt counter (the same figures as SQLite's).
-    private string BackoffCase()
-    {
-        var c = CultureInfo.InvariantCulture;
-        var cases = string.Concat(Enumerable.Range(1, Math.Max(1, _retry.MaxAttempts)).Select(k =>
-            $" WHEN {k.ToString(c)} THEN {((long)_retry.BackoffAfter(k).TotalMilliseconds).ToString(c)}"));
-        return $"(CASE attempts{cases} ELSE 0 END)";
-    }
 
     private void AddLease(NpgsqlCommand lease, DateTimeOffset now)
     {

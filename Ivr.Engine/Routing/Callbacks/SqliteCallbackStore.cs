@@ -151,7 +151,7 @@ public sealed class SqliteCallbackStore : ICallbackStore
                     ELSE 'Pending' END,
                 next_attempt_at = CASE
                     WHEN $result IN ('NoAnswer', 'Busy') AND attempts < $max
-                    THEN $now + {BackoffCase()}
+                    THEN $now + {CallbackStoreSql.BackoffCase(_retry)}
                     ELSE next_attempt_at END,
                 last_outcome = $result,
                 updated_at = $now,
@@ -292,7 +292,7 @@ public sealed class SqliteCallbackStore : ICallbackStore
             WHERE state = 'Dialling' AND ({which}) AND talk_started_at IS NOT NULL AND talk_seen_at - talk_started_at >= $servedAfter
             """;
         served.Parameters.AddWithValue("$servedAfter", (long)_retry.ServedAfter.TotalMilliseconds);
-        served.Parameters.AddWithValue("$served", ServedPrefix(_retry));
+        served.Parameters.AddWithValue("$served", CallbackStoreSql.ServedPrefix(_retry));
         served.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
         served.Parameters.AddWithValue("$owner", _lease.Owner);
         var servedCount = await served.ExecuteNonQueryAsync(cancellationToken);
@@ -315,24 +315,11 @@ public sealed class SqliteCallbackStore : ICallbackStore
         return new CallbackRecovery(putBack, servedCount);
     }
 
-    /// <summary>How the last outcome of a callback counted as served begins (followed by what stopped: the engine, a node's lease).</summary>
-    internal static string ServedPrefix(CallbackRetryPolicy retry) =>
-        $"Served: in conversation for at least {retry.ServedAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s when ";
-
     private void AddLease(SqliteCommand lease, DateTimeOffset now)
     {
         lease.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
         lease.Parameters.AddWithValue("$owner", _lease.Owner);
         lease.Parameters.AddWithValue("$expires", SqliteDatabase.ToStored(now + _lease.Length));
-    }
-
-    // The back-off after k attempts, as a CASE over the attempt counter (SQLite builds may lack pow()).
-    private string BackoffCase()
-    {
-        var c = CultureInfo.InvariantCulture;
-        var cases = string.Concat(Enumerable.Range(1, Math.Max(1, _retry.MaxAttempts)).Select(k =>
-            $" WHEN {k.ToString(c)} THEN {((long)_retry.BackoffAfter(k).TotalMilliseconds).ToString(c)}"));
-        return $"(CASE attempts{cases} ELSE 0 END)";
     }
 
     private static async Task<CallbackRecord?> ReadOneAsync(SqliteCommand command, CancellationToken cancellationToken)

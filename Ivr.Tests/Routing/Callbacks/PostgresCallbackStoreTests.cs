@@ -59,7 +59,7 @@ public sealed class PostgresCallbackStoreTests(PostgresServer server) : Callback
     [Fact]
     public async Task OpenAsync_NothingListensOnThePort_OneLineNamingHostPortAndWhy_NeverThePassword()
     {
-        var closed = FreeTcpPort();
+        var closed = PostgresServer.FreeTcpPort();
 
         var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => PostgresDatabase.OpenAsync(
             $"Host=127.0.0.1;Port={closed.ToString(CultureInfo.InvariantCulture)};Username=ivr;Password=hunter2-secret;Database=ivr"));
@@ -130,12 +130,5 @@ public sealed class PostgresCallbackStoreTests(PostgresServer server) : Callback
 
         Assert.NotNull(after);
         Assert.InRange(refusals, 0, 1);
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -14,6 +14,10 @@ public sealed partial class SkillRouter
 {
     private readonly Dictionary<long, Dialling> _dialling = [];
 
+    // Attempts that ended while their outcome could not be written (database down): retried, and their leases kept alive,
+    // until written, so a customer served during an outage is not taken for an interrupted attempt and rung again.
+    private readonly Dictionary<long, UnsettledOutcome> _unsettled = [];
+
     private bool _callbacksStopped;
 
     private bool _recoveringLeases;
@@ -39,6 +43,12 @@ public sealed partial class SkillRouter
         });
         Receive<CallbackDialFinished>(OnDialFinished);
         Receive<CallbackStored>(OnCallbackStored);
+        Receive<OutcomeStored>(OnOutcomeStored);
+        Receive<OutcomeNotStored>(OnOutcomeNotStored);
+        Receive<RetryOutcome>(m =>
+        {
+            if (_unsettled.TryGetValue(m.CallbackId, out var outcome)) SettleOutcome(outcome);
+        });
         Receive<CallbackDue>(m =>
         {
             Line(m.Callback.Skill).CallbacksBackingOff--;
@@ -111,8 +121,8 @@ public sealed partial class SkillRouter
 
     private void OnRenewLeases()
     {
-        if (_callbacks is not { } store || _dialling.Count == 0) return;
-        var ids = _dialling.Keys.ToList();
+        if (_callbacks is not { } store || _dialling.Count + _unsettled.Count == 0) return;
+        var ids = _dialling.Keys.Concat(_unsettled.Keys).Distinct().ToList();
         store.RenewLeasesAsync(ids, Now + _settings.Stores!.Lease.Length).PipeTo(Self,
             success: renewed => new LeasesRenewed(ids.Count, renewed),
             failure: ex => new StoreFailed($"renewing {ids.Count} callback lease(s)", ex));
@@ -282,11 +292,31 @@ public sealed partial class SkillRouter
         if (_callbackTalks.Remove(m.CallbackId, out var talk)) FinishTalk(talk);
         else ReleaseAgent(m.AgentId, m.AgentMissed ? AgentState.Away : AgentState.Ready);
         _log.LogInformation("Callback {Id} attempt ended: {Result}", m.CallbackId, m.Result);
-        var skill = dialling.Skill;
-        _callbacks!.CompleteAsync(m.CallbackId, m.Result, Now).PipeTo(Self,
-            success: record => new CallbackStored(skill, record),
-            failure: ex => new StoreFailed($"recording callback {m.CallbackId}'s outcome", ex));
+        SettleOutcome(new UnsettledOutcome(m.CallbackId, m.Result, dialling.Skill, Now, 0));
     }
+
+    private void SettleOutcome(UnsettledOutcome outcome) =>
+        _callbacks!.CompleteAsync(outcome.CallbackId, outcome.Result, outcome.EndedAt).PipeTo(Self,
+            success: record => new OutcomeStored(outcome, record),
+            failure: ex => new OutcomeNotStored(outcome, ex));
+
+    private void OnOutcomeNotStored(OutcomeNotStored m)
+    {
+        var outcome = m.Outcome with { Tries = m.Outcome.Tries + 1 };
+        if (outcome.Tries == 1)
+            LogStoreFailure(m.Cause, "Routing store failed while {During}", $"recording callback {outcome.CallbackId}'s outcome (retried every 5 s, its lease kept)");
+        _unsettled[outcome.CallbackId] = outcome;
+        Timers.StartSingleTimer(OutcomeTimer(outcome.CallbackId), new RetryOutcome(outcome.CallbackId), TimeSpan.FromSeconds(5));
+    }
+
+    private void OnOutcomeStored(OutcomeStored m)
+    {
+        if (_unsettled.Remove(m.Outcome.CallbackId))
+            _log.LogInformation("Callback {Id}'s outcome {Result} recorded after {Tries} failed tries", m.Outcome.CallbackId, m.Outcome.Result, m.Outcome.Tries);
+        OnCallbackStored(new CallbackStored(m.Outcome.Skill, m.Callback));
+    }
+
+    private static string OutcomeTimer(long id) => "callback-outcome-" + id.ToString(CultureInfo.InvariantCulture);
 
     private void OnCallbackStored(CallbackStored m)
     {
@@ -344,6 +374,14 @@ public sealed partial class SkillRouter
     }
 
     private sealed record LeasesRenewed(int Asked, int Renewed);
+
+    private sealed record UnsettledOutcome(long CallbackId, CallbackAttemptResult Result, string Skill, DateTimeOffset EndedAt, int Tries);
+
+    private sealed record OutcomeStored(UnsettledOutcome Outcome, CallbackRecord? Callback);
+
+    private sealed record OutcomeNotStored(UnsettledOutcome Outcome, Exception Cause);
+
+    private sealed record RetryOutcome(long CallbackId);
 
     private sealed record ExpiredLeasesRecovered(CallbackRecovery Recovered, IReadOnlyList<CallbackRecord> Pending, Exception? Error);
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Ivr.Engine.Demo;
 using Ivr.Engine.Hosting;
 using Ivr.Engine.Ops;
+using Ivr.Engine.Routing.Storage;
 using Ivr.Engine.Sip.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -20,7 +21,8 @@ namespace Ivr.Engine.Cli;
 /// </summary>
 /// <remarks>
 /// The command owns the signals (System.CommandLine's own Ctrl-C handling is off for it, see <see cref="CliApp"/>). A port
-/// that cannot be bound is one line on stderr naming the address, the protocol and the option to change, and exit code 2.
+/// that cannot be bound is one line on stderr naming the address, the protocol and the option to change, and exit code 2;
+/// so is a shared database (<c>Storage:Provider=postgres</c>) that cannot be reached or set up, naming host:port and why.
 /// </remarks>
 public static class ServeCommand
 {
@@ -132,7 +134,7 @@ public static class ServeCommand
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (Exception ex) when (BindFailure(ex, options) is { } line)
+        catch (Exception ex) when ((BindFailure(ex, options) ?? StorageFailure(ex)) is { } line)
         {
             await console.Error.WriteLineAsync("ivr serve: " + line);
             await app.StopAsync(CancellationToken.None);
@@ -160,6 +162,14 @@ public static class ServeCommand
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
+
+    /// <summary>The one line for durable stores that cannot be opened (a shared database unreachable or misconfigured); null for other failures.</summary>
+    private static string? StorageFailure(Exception ex) => ex switch
+    {
+        StorageUnavailableException storage => storage.Message + "; check Storage:ConnectionString (or Storage:Provider)",
+        AggregateException { InnerExceptions: [StorageUnavailableException storage] } => StorageFailure(storage),
+        _ => null,
+    };
 
     /// <summary>The one line for a port that cannot be bound (SIP UDP/TCP or HTTP), naming the option to change; null for other failures.</summary>
     private static string? BindFailure(Exception ex, EngineOptions options) => ex switch

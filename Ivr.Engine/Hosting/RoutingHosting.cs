@@ -8,6 +8,7 @@ using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Sip.Registrar;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Hosting;
@@ -24,8 +25,14 @@ public static class RoutingHosting
         services.AddSingleton<RouterStatus>();
         // The router's live snapshot, unless a source was registered before (a test's, or another node's); off: none.
         if (routing.Enabled) services.TryAddSingleton<ISkillStatusSource>(sp => sp.GetRequiredService<RouterStatus>());
+        var storage = options.Storage;
         services.AddSingleton(sp => new RoutingStores(dataFolder, sp.GetRequiredService<TimeProvider>(),
-            new CallbackRetryPolicy(routing.CallbackMaxAttempts, routing.CallbackRetryBackoff) { ServedAfter = routing.CallbackServedAfter }));
+            new CallbackRetryPolicy(routing.CallbackMaxAttempts, routing.CallbackRetryBackoff) { ServedAfter = routing.CallbackServedAfter },
+            storage.Provider, storage.ConnectionString, new CallbackLeaseOptions(LeaseOwner(options.Cluster), storage.CallbackLease)));
+        // A shared database is opened before the actor system starts: unreachable or misconfigured, the start stops with one
+        // line (the serve command's exit code 2). SQLite stays as it was: opened by the router on first use.
+        if (routing.Enabled && !string.Equals(storage.Provider, RoutingStores.Sqlite, StringComparison.OrdinalIgnoreCase))
+            services.AddHostedService(sp => new StoresStartup(sp.GetRequiredService<RoutingStores>()));
         services.AddSingleton(sp =>
         {
             var path = LocateFile(routing.AgentsFile);
@@ -98,6 +105,12 @@ public static class RoutingHosting
         };
     }
 
+    /// <summary>The name a node's callback leases carry: <c>Cluster:Node</c>, else its cluster address when clustered, else the machine's name.</summary>
+    internal static string LeaseOwner(ClusterOptions cluster) =>
+        !string.IsNullOrWhiteSpace(cluster.Node) ? cluster.Node
+        : cluster.Enabled ? $"{cluster.Host}:{cluster.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : Environment.MachineName;
+
     /// <summary>A file relative to the current directory when it exists there, else to the repository.</summary>
     internal static string LocateFile(string file)
     {
@@ -105,4 +118,12 @@ public static class RoutingHosting
         var local = Path.GetFullPath(file);
         return File.Exists(local) ? local : RepoLayout.Locate(file);
     }
+}
+
+/// <summary>Opens the shared stores at start, before the actor system, so a database that cannot be used fails the start.</summary>
+internal sealed class StoresStartup(RoutingStores stores) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => stores.OpenAsync().WaitAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -12,4 +12,7 @@ public sealed class StorageOptions
 
     /// <summary>The PostgreSQL connection string (Npgsql format) when <see cref="Provider"/> is <c>postgres</c>.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>How long a node's lease on a callback it is dialling lasts unless renewed (renewed every third of it); another node recovers it once expired.</summary>
+    public TimeSpan CallbackLease { get; set; } = TimeSpan.FromSeconds(60);
 }

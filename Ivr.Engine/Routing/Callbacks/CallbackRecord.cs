@@ -16,6 +16,8 @@ namespace Ivr.Engine.Routing.Callbacks;
 /// <param name="Language">The caller's language when booked (null: booked before languages were kept, or unknown).</param>
 /// <param name="ConversationStartedAt">When the current attempt's customer and agent were bridged, if they were.</param>
 /// <param name="ConversationSeenAt">The last time that conversation was recorded as still going.</param>
+/// <param name="LeaseOwner">The node that holds (Dialling) or last held its lease.</param>
+/// <param name="LeaseExpiresAt">While Dialling: when the lease lapses unless its owner renews it; null otherwise.</param>
 public sealed record CallbackRecord(
     long Id,
     string IdempotencyKey,
@@ -31,4 +33,6 @@ public sealed record CallbackRecord(
     DateTimeOffset UpdatedAt,
     string? Language = null,
     DateTimeOffset? ConversationStartedAt = null,
-    DateTimeOffset? ConversationSeenAt = null);
+    DateTimeOffset? ConversationSeenAt = null,
+    string? LeaseOwner = null,
+    DateTimeOffset? LeaseExpiresAt = null);

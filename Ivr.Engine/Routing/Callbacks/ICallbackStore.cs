@@ -2,8 +2,8 @@ namespace Ivr.Engine.Routing.Callbacks;
 
 /// <summary>
 /// Durable callbacks. Every write is durable before its task completes, so the caller hears "we will call you back" only
-/// once the callback would survive a crash. Implementations: <see cref="SqliteCallbackStore"/>; a PostgreSQL store fits
-/// the same contract (lease as <c>UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) RETURNING</c>).
+/// once the callback would survive a crash. Implementations: <see cref="SqliteCallbackStore"/> (one node) and
+/// <see cref="PostgresCallbackStore"/> (shared by the nodes of a cluster).
 /// </summary>
 /// <remarks>
 /// Delivery is at-least-once with a bound: a callback leased (Dialling) when the engine died cannot be known to have
@@ -12,6 +12,12 @@ namespace Ivr.Engine.Routing.Callbacks;
 /// conversation had been recorded (<see cref="RecordConversationAsync"/>) as lasting the policy's <c>ServedAfter</c>: the
 /// customer was served, so it is not dialled again. Two dialers never dial the same
 /// callback at once: leasing is a single atomic Pending → Dialling transition.
+/// <para>
+/// A lease has an owner (the store's <see cref="CallbackLeaseOptions.Owner"/>, i.e. the node) and an expiry (now plus
+/// <see cref="CallbackLeaseOptions.Length"/>); the owner renews the leases it holds (<see cref="RenewLeasesAsync"/>).
+/// Only the owner can record a lease's conversation, outcome or release, so a node that lost its lease (it stopped
+/// renewing and another node recovered it) cannot settle an attempt it no longer holds.
+/// </para>
 /// </remarks>
 public interface ICallbackStore
 {
@@ -66,7 +72,22 @@ public interface ICallbackStore
     /// <summary>
     /// On startup: callbacks left Dialling by a crash whose recorded conversation had lasted <c>ServedAfter</c> become
     /// Connected (served, the reason in their last outcome); the others go back to Pending, due at once (or Failed if they
-    /// used their last attempt).
+    /// used their last attempt). Which leases count as this node's: SQLite (one node's file) all of them; PostgreSQL (shared)
+    /// those this owner held before it stopped, those of no owner, and any expired one.
     /// </summary>
     Task<CallbackRecovery> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Extends to <paramref name="until"/> the leases among <paramref name="ids"/> that this owner holds (still Dialling);
+    /// returns how many were renewed (fewer than asked: a callback settled meanwhile, or a lease another node recovered).
+    /// </summary>
+    Task<int> RenewLeasesAsync(IReadOnlyCollection<long> ids, DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// While running: other owners' leases that expired at <paramref name="now"/> (their node died or lost the database)
+    /// are settled as <see cref="RecoverAsync"/> does — served if the conversation had lasted <c>ServedAfter</c>, else back
+    /// to Pending to be dialled again (or Failed on its last attempt) — with the owner named in the last outcome. This
+    /// owner's own leases are left alone: it still holds them.
+    /// </summary>
+    Task<CallbackRecovery> RecoverExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 }

@@ -12,7 +12,7 @@ namespace Ivr.Engine.Routing.Callbacks;
 public sealed class SqliteCallbackStore : ICallbackStore
 {
     private const string Columns =
-        "id, idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, last_outcome, updated_at, language, talk_started_at, talk_seen_at";
+        "id, idempotency_key, skill, number, caller_number, entered_at, booked_at, state, attempts, next_attempt_at, last_outcome, updated_at, language, talk_started_at, talk_seen_at, lease_owner, lease_expires_at";
 
     internal static readonly (string Id, string Sql)[] Migrations =
     [
@@ -38,27 +38,39 @@ public sealed class SqliteCallbackStore : ICallbackStore
         // The current attempt's conversation (bridge time, last time seen going), so recovery after a crash knows a
         // customer who was served from one cut off early.
         ("callbacks-003", "ALTER TABLE callbacks ADD COLUMN talk_started_at INTEGER NULL; ALTER TABLE callbacks ADD COLUMN talk_seen_at INTEGER NULL;"),
+        // Leases name their owner (the node) and lapse unless renewed, so a lease of a node that died can be recovered.
+        ("callbacks-004", """
+            ALTER TABLE callbacks ADD COLUMN lease_owner TEXT NULL;
+            ALTER TABLE callbacks ADD COLUMN lease_expires_at INTEGER NULL;
+            CREATE INDEX callbacks_leases ON callbacks (state, lease_expires_at);
+            """),
     ];
 
     private readonly SqliteDatabase _database;
     private readonly CallbackRetryPolicy _retry;
+    private readonly CallbackLeaseOptions _lease;
 
-    private SqliteCallbackStore(SqliteDatabase database, CallbackRetryPolicy retry)
+    private SqliteCallbackStore(SqliteDatabase database, CallbackRetryPolicy retry, CallbackLeaseOptions lease)
     {
         _database = database;
         _retry = retry;
+        _lease = lease;
     }
 
     /// <summary>The retry policy applied by <see cref="CompleteAsync"/> and <see cref="RecoverAsync"/>.</summary>
     public CallbackRetryPolicy Retry => _retry;
 
+    /// <summary>The owner and length of the leases this store takes.</summary>
+    public CallbackLeaseOptions Lease => _lease;
+
     /// <summary>Opens (creating if needed) the store in <paramref name="database"/> and applies its schema migrations.</summary>
     public static async Task<SqliteCallbackStore> OpenAsync(
-        SqliteDatabase database, DateTimeOffset now, CallbackRetryPolicy? retry = null, CancellationToken cancellationToken = default)
+        SqliteDatabase database, DateTimeOffset now, CallbackRetryPolicy? retry = null, CallbackLeaseOptions? lease = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
         await database.MigrateAsync(Migrations, now, cancellationToken);
-        return new SqliteCallbackStore(database, retry ?? CallbackRetryPolicy.Default);
+        return new SqliteCallbackStore(database, retry ?? CallbackRetryPolicy.Default, lease ?? CallbackLeaseOptions.Default);
     }
 
     /// <inheritdoc />
@@ -96,7 +108,8 @@ public sealed class SqliteCallbackStore : ICallbackStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var lease = connection.CreateCommand();
         lease.CommandText = $"""
-            UPDATE callbacks SET state = 'Dialling', attempts = attempts + 1, updated_at = $now, talk_started_at = NULL, talk_seen_at = NULL
+            UPDATE callbacks SET state = 'Dialling', attempts = attempts + 1, updated_at = $now, talk_started_at = NULL, talk_seen_at = NULL,
+                lease_owner = $owner, lease_expires_at = $expires
             WHERE state = 'Pending' AND id = (
                 SELECT id FROM callbacks
                 WHERE skill = $skill AND state = 'Pending' AND next_attempt_at <= $now
@@ -104,7 +117,7 @@ public sealed class SqliteCallbackStore : ICallbackStore
             RETURNING {Columns}
             """;
         lease.Parameters.AddWithValue("$skill", skill);
-        lease.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        AddLease(lease, now);
         return await ReadOneAsync(lease, cancellationToken);
     }
 
@@ -114,12 +127,13 @@ public sealed class SqliteCallbackStore : ICallbackStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var lease = connection.CreateCommand();
         lease.CommandText = $"""
-            UPDATE callbacks SET state = 'Dialling', attempts = attempts + 1, updated_at = $now, talk_started_at = NULL, talk_seen_at = NULL
+            UPDATE callbacks SET state = 'Dialling', attempts = attempts + 1, updated_at = $now, talk_started_at = NULL, talk_seen_at = NULL,
+                lease_owner = $owner, lease_expires_at = $expires
             WHERE id = $id AND state = 'Pending' AND next_attempt_at <= $now
             RETURNING {Columns}
             """;
         lease.Parameters.AddWithValue("$id", id);
-        lease.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        AddLease(lease, now);
         return await ReadOneAsync(lease, cancellationToken);
     }
 
@@ -137,13 +151,15 @@ public sealed class SqliteCallbackStore : ICallbackStore
                     ELSE 'Pending' END,
                 next_attempt_at = CASE
                     WHEN $result IN ('NoAnswer', 'Busy') AND attempts < $max
-                    THEN $now + {BackoffCase()}
+                    THEN $now + {CallbackStoreSql.BackoffCase(_retry)}
                     ELSE next_attempt_at END,
                 last_outcome = $result,
-                updated_at = $now
-            WHERE id = $id AND state = 'Dialling'
+                updated_at = $now,
+                lease_expires_at = NULL
+            WHERE id = $id AND state = 'Dialling' AND lease_owner = $owner
             RETURNING {Columns}
             """;
+        complete.Parameters.AddWithValue("$owner", _lease.Owner);
         complete.Parameters.AddWithValue("$id", id);
         complete.Parameters.AddWithValue("$result", result.ToString());
         complete.Parameters.AddWithValue("$max", _retry.MaxAttempts);
@@ -158,8 +174,9 @@ public sealed class SqliteCallbackStore : ICallbackStore
         using var record = connection.CreateCommand();
         record.CommandText = """
             UPDATE callbacks SET talk_started_at = COALESCE(talk_started_at, $started), talk_seen_at = $now, updated_at = $now
-            WHERE id = $id AND state = 'Dialling'
+            WHERE id = $id AND state = 'Dialling' AND lease_owner = $owner
             """;
+        record.Parameters.AddWithValue("$owner", _lease.Owner);
         record.Parameters.AddWithValue("$id", id);
         record.Parameters.AddWithValue("$started", SqliteDatabase.ToStored(startedAt));
         record.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
@@ -172,10 +189,11 @@ public sealed class SqliteCallbackStore : ICallbackStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var release = connection.CreateCommand();
         release.CommandText = $"""
-            UPDATE callbacks SET state = 'Pending', attempts = MAX(attempts - 1, 0), updated_at = $now
-            WHERE id = $id AND state = 'Dialling' AND talk_started_at IS NULL
+            UPDATE callbacks SET state = 'Pending', attempts = MAX(attempts - 1, 0), updated_at = $now, lease_expires_at = NULL
+            WHERE id = $id AND state = 'Dialling' AND talk_started_at IS NULL AND lease_owner = $owner
             RETURNING {Columns}
             """;
+        release.Parameters.AddWithValue("$owner", _lease.Owner);
         release.Parameters.AddWithValue("$id", id);
         release.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
         return await ReadOneAsync(release, cancellationToken);
@@ -228,47 +246,80 @@ public sealed class SqliteCallbackStore : ICallbackStore
     }
 
     /// <inheritdoc />
-    public async Task<CallbackRecovery> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<CallbackRecovery> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        // One node's file: every lease left in it is this node's, whatever name it ran under.
+        SettleLeasesAsync("1 = 1", "$served || 'the engine stopped'", "'Interrupted'", now, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<int> RenewLeasesAsync(IReadOnlyCollection<long> ids, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0) return 0;
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var renew = connection.CreateCommand();
+        var names = ids.Select((id, i) =>
+        {
+            var name = "$id" + i.ToString(CultureInfo.InvariantCulture);
+            renew.Parameters.AddWithValue(name, id);
+            return name;
+        }).ToList();
+        renew.CommandText = $"""
+            UPDATE callbacks SET lease_expires_at = $until
+            WHERE state = 'Dialling' AND lease_owner = $owner AND id IN ({string.Join(", ", names)})
+            """;
+        renew.Parameters.AddWithValue("$until", SqliteDatabase.ToStored(until));
+        renew.Parameters.AddWithValue("$owner", _lease.Owner);
+        return await renew.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<CallbackRecovery> RecoverExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        SettleLeasesAsync("lease_expires_at <= $now AND (lease_owner IS NULL OR lease_owner <> $owner)",
+            "$served || COALESCE(lease_owner, 'its node') || ' stopped renewing its lease'",
+            "'Interrupted: the lease of ' || COALESCE(lease_owner, 'its node') || ' expired'", now, cancellationToken);
+
+    // Settles the Dialling leases matching `which`: served if the recorded talk lasted ServedAfter, else back to Pending
+    // (Failed on the last attempt). Only what was durably seen counts: a conversation recorded at the bridge alone may
+    // have lasted a second, however long the engine then stayed down.
+    private async Task<CallbackRecovery> SettleLeasesAsync(string which, string servedReason, string putBackReason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        // Only what was durably seen counts: a conversation recorded at the bridge alone may have lasted a second, however
-        // long the engine then stayed down.
         using var served = connection.CreateCommand();
         served.Transaction = transaction;
-        served.CommandText = """
-            UPDATE callbacks SET state = 'Connected', last_outcome = $reason, updated_at = $now
-            WHERE state = 'Dialling' AND talk_started_at IS NOT NULL AND talk_seen_at - talk_started_at >= $servedAfter
+        served.CommandText = $"""
+            UPDATE callbacks SET state = 'Connected', last_outcome = {servedReason}, updated_at = $now, lease_expires_at = NULL
+            WHERE state = 'Dialling' AND ({which}) AND talk_started_at IS NOT NULL AND talk_seen_at - talk_started_at >= $servedAfter
             """;
         served.Parameters.AddWithValue("$servedAfter", (long)_retry.ServedAfter.TotalMilliseconds);
-        served.Parameters.AddWithValue("$reason",
-            $"Served: in conversation for at least {_retry.ServedAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s when the engine stopped");
+        served.Parameters.AddWithValue("$served", CallbackStoreSql.ServedPrefix(_retry));
         served.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        served.Parameters.AddWithValue("$owner", _lease.Owner);
         var servedCount = await served.ExecuteNonQueryAsync(cancellationToken);
         using var recover = connection.CreateCommand();
         recover.Transaction = transaction;
-        recover.CommandText = """
+        recover.CommandText = $"""
             UPDATE callbacks SET
                 state = CASE WHEN attempts >= $max THEN 'Failed' ELSE 'Pending' END,
                 next_attempt_at = $now,
-                last_outcome = 'Interrupted',
-                updated_at = $now
-            WHERE state = 'Dialling'
+                last_outcome = {putBackReason},
+                updated_at = $now,
+                lease_expires_at = NULL
+            WHERE state = 'Dialling' AND ({which})
             """;
         recover.Parameters.AddWithValue("$max", _retry.MaxAttempts);
         recover.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        recover.Parameters.AddWithValue("$owner", _lease.Owner);
         var putBack = await recover.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new CallbackRecovery(putBack, servedCount);
     }
 
-    // The back-off after k attempts, as a CASE over the attempt counter (SQLite builds may lack pow()).
-    private string BackoffCase()
+    private void AddLease(SqliteCommand lease, DateTimeOffset now)
     {
-        var c = CultureInfo.InvariantCulture;
-        var cases = string.Concat(Enumerable.Range(1, Math.Max(1, _retry.MaxAttempts)).Select(k =>
-            $" WHEN {k.ToString(c)} THEN {((long)_retry.BackoffAfter(k).TotalMilliseconds).ToString(c)}"));
-        return $"(CASE attempts{cases} ELSE 0 END)";
+        lease.Parameters.AddWithValue("$now", SqliteDatabase.ToStored(now));
+        lease.Parameters.AddWithValue("$owner", _lease.Owner);
+        lease.Parameters.AddWithValue("$expires", SqliteDatabase.ToStored(now + _lease.Length));
     }
 
     private static async Task<CallbackRecord?> ReadOneAsync(SqliteCommand command, CancellationToken cancellationToken)
@@ -292,5 +343,7 @@ public sealed class SqliteCallbackStore : ICallbackStore
         UpdatedAt: SqliteDatabase.FromStored(r.GetInt64(11)),
         Language: r.IsDBNull(12) ? null : r.GetString(12),
         ConversationStartedAt: r.IsDBNull(13) ? null : SqliteDatabase.FromStored(r.GetInt64(13)),
-        ConversationSeenAt: r.IsDBNull(14) ? null : SqliteDatabase.FromStored(r.GetInt64(14)));
+        ConversationSeenAt: r.IsDBNull(14) ? null : SqliteDatabase.FromStored(r.GetInt64(14)),
+        LeaseOwner: r.IsDBNull(15) ? null : r.GetString(15),
+        LeaseExpiresAt: r.IsDBNull(16) ? null : SqliteDatabase.FromStored(r.GetInt64(16)));
 }

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Globalization;
 using Akka.Actor;
 using Ivr.Engine.Routing.Callbacks;
 using Ivr.Engine.Routing.DialPlan;
 using Ivr.Engine.Routing.Messages;
+using Ivr.Engine.Routing.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Routing.Live;
@@ -12,14 +14,24 @@ public sealed partial class SkillRouter
 {
     private readonly Dictionary<long, Dialling> _dialling = [];
 
+    // Attempts that ended while their outcome could not be written (database down): retried, and their leases kept alive,
+    // until written, so a customer served during an outage is not taken for an interrupted attempt and rung again.
+    private readonly Dictionary<long, UnsettledOutcome> _unsettled = [];
+
     private bool _callbacksStopped;
+
+    private bool _recoveringLeases;
+
+    private const string RenewLeasesTimer = "callback-leases-renew";
+
+    private const string RecoverLeasesTimer = "callback-leases-recover";
 
     private bool CanDialCallbacks => _callbacks is not null && _settings.Dialer is not null && !_callbacksStopped;
 
     private void CallbackHandlers()
     {
         Receive<StoresOpened>(OnStoresOpened);
-        Receive<StoreFailed>(m => _log.LogError(m.Cause, "Routing store failed while {During}", m.During));
+        Receive<StoreFailed>(m => LogStoreFailure(m.Cause, "Routing store failed while {During}", m.During));
         Receive<BookCallback>(OnBookCallback);
         Receive<BookDone>(OnBookDone);
         Receive<CallbackLeased>(OnLeased);
@@ -31,6 +43,12 @@ public sealed partial class SkillRouter
         });
         Receive<CallbackDialFinished>(OnDialFinished);
         Receive<CallbackStored>(OnCallbackStored);
+        Receive<OutcomeStored>(OnOutcomeStored);
+        Receive<OutcomeNotStored>(OnOutcomeNotStored);
+        Receive<RetryOutcome>(m =>
+        {
+            if (_unsettled.TryGetValue(m.CallbackId, out var outcome)) SettleOutcome(outcome);
+        });
         Receive<CallbackDue>(m =>
         {
             Line(m.Callback.Skill).CallbacksBackingOff--;
@@ -43,6 +61,14 @@ public sealed partial class SkillRouter
             _callbacksStopped = true;
             _log.LogInformation("Callbacks: no new callback is dialled (draining); pending ones stay booked");
         });
+        Receive<RenewLeases>(_ => OnRenewLeases());
+        Receive<LeasesRenewed>(m =>
+        {
+            if (m.Renewed < m.Asked)
+                _log.LogWarning("Callbacks: renewed {Renewed} of the {Asked} leases held (the others were settled or recovered by another node)", m.Renewed, m.Asked);
+        });
+        Receive<RecoverExpiredLeases>(_ => OnRecoverExpiredLeases());
+        Receive<ExpiredLeasesRecovered>(OnExpiredLeasesRecovered);
         Receive<MessageStored>(m =>
         {
             if (m.Saved) Line(m.Skill).MessagesRecorded++;
@@ -78,6 +104,60 @@ public sealed partial class SkillRouter
             else AddCallbackPlace(callback);
         }
         foreach (var skill in m.Pending.Select(c => c.Skill).Distinct(StringComparer.Ordinal)) Dispatch(skill);
+        // Leases: the ones this node holds are renewed well before they lapse; other nodes' lapsed ones are taken over.
+        var lease = _settings.Stores!.Lease;
+        Timers.StartPeriodicTimer(RenewLeasesTimer, RenewLeases.Instance, lease.RenewEvery);
+        Timers.StartPeriodicTimer(RecoverLeasesTimer, RecoverExpiredLeases.Instance, lease.RecoverEvery);
+    }
+
+    // A database that is down or unreachable is an outage, not a bug: one line each time, without the stack.
+    private void LogStoreFailure(Exception ex, string message, object? arg)
+    {
+        if (ex is DbException or StorageUnavailableException or TimeoutException)
+            _log.LogError(message + ": {Error}", arg, ex.Message);
+        else
+            _log.LogError(ex, message, arg);
+    }
+
+    private void OnRenewLeases()
+    {
+        if (_callbacks is not { } store || _dialling.Count + _unsettled.Count == 0) return;
+        var ids = _dialling.Keys.Concat(_unsettled.Keys).Distinct().ToList();
+        store.RenewLeasesAsync(ids, Now + _settings.Stores!.Lease.Length).PipeTo(Self,
+            success: renewed => new LeasesRenewed(ids.Count, renewed),
+            failure: ex => new StoreFailed($"renewing {ids.Count} callback lease(s)", ex));
+    }
+
+    private void OnRecoverExpiredLeases()
+    {
+        if (_callbacks is not { } store || _recoveringLeases) return;
+        _recoveringLeases = true;
+        RecoverExpiredAsync(store, Now).PipeTo(Self, failure: ex => new ExpiredLeasesRecovered(new CallbackRecovery(0, 0), [], ex));
+    }
+
+    private static async Task<ExpiredLeasesRecovered> RecoverExpiredAsync(ICallbackStore store, DateTimeOffset now)
+    {
+        var recovered = await store.RecoverExpiredAsync(now).ConfigureAwait(false);
+        var pending = recovered.PutBack > 0 ? await store.ListPendingAsync().ConfigureAwait(false) : [];
+        return new ExpiredLeasesRecovered(recovered, pending, null);
+    }
+
+    private void OnExpiredLeasesRecovered(ExpiredLeasesRecovered m)
+    {
+        _recoveringLeases = false;
+        if (m.Error is not null)
+        {
+            LogStoreFailure(m.Error, "Routing store failed while {During}", "recovering expired callback leases");
+            return;
+        }
+        if (m.Recovered is { PutBack: 0, Served: 0 }) return;
+        _log.LogWarning("Callbacks: {PutBack} expired lease(s) of another node put back to be dialled again, {Served} counted as served",
+            m.Recovered.PutBack, m.Recovered.Served);
+        // Put back due at once: they take their original places (retries not yet due keep their own timers).
+        var now = Now;
+        var due = m.Pending.Where(c => c.NextAttemptAt <= now).ToList();
+        foreach (var callback in due) AddCallbackPlace(callback);
+        foreach (var skill in due.Select(c => c.Skill).Distinct(StringComparer.Ordinal)) Dispatch(skill);
     }
 
     private void OnBookCallback(BookCallback m)
@@ -94,8 +174,8 @@ public sealed partial class SkillRouter
             success: result => new BookDone(m.Skill, result.Check, result.Booked, replyTo),
             failure: ex =>
             {
-                _log.LogError(ex, "Booking a callback for call {CallId} failed", m.CallId);
-                return new BookDone(m.Skill, DialPlanResult.Refuse(null, DialPlanRefusal.None), null, replyTo);
+                LogStoreFailure(ex, "Booking a callback for call {CallId} failed", m.CallId);
+                return new BookDone(m.Skill, DialPlanResult.Refuse(m.Number, DialPlanRefusal.None), null, replyTo);
             });
     }
 
@@ -212,11 +292,31 @@ public sealed partial class SkillRouter
         if (_callbackTalks.Remove(m.CallbackId, out var talk)) FinishTalk(talk);
         else ReleaseAgent(m.AgentId, m.AgentMissed ? AgentState.Away : AgentState.Ready);
         _log.LogInformation("Callback {Id} attempt ended: {Result}", m.CallbackId, m.Result);
-        var skill = dialling.Skill;
-        _callbacks!.CompleteAsync(m.CallbackId, m.Result, Now).PipeTo(Self,
-            success: record => new CallbackStored(skill, record),
-            failure: ex => new StoreFailed($"recording callback {m.CallbackId}'s outcome", ex));
+        SettleOutcome(new UnsettledOutcome(m.CallbackId, m.Result, dialling.Skill, Now, 0));
     }
+
+    private void SettleOutcome(UnsettledOutcome outcome) =>
+        _callbacks!.CompleteAsync(outcome.CallbackId, outcome.Result, outcome.EndedAt).PipeTo(Self,
+            success: record => new OutcomeStored(outcome, record),
+            failure: ex => new OutcomeNotStored(outcome, ex));
+
+    private void OnOutcomeNotStored(OutcomeNotStored m)
+    {
+        var outcome = m.Outcome with { Tries = m.Outcome.Tries + 1 };
+        if (outcome.Tries == 1)
+            LogStoreFailure(m.Cause, "Routing store failed while {During}", $"recording callback {outcome.CallbackId}'s outcome (retried every 5 s, its lease kept)");
+        _unsettled[outcome.CallbackId] = outcome;
+        Timers.StartSingleTimer(OutcomeTimer(outcome.CallbackId), new RetryOutcome(outcome.CallbackId), TimeSpan.FromSeconds(5));
+    }
+
+    private void OnOutcomeStored(OutcomeStored m)
+    {
+        if (_unsettled.Remove(m.Outcome.CallbackId))
+            _log.LogInformation("Callback {Id}'s outcome {Result} recorded after {Tries} failed tries", m.Outcome.CallbackId, m.Outcome.Result, m.Outcome.Tries);
+        OnCallbackStored(new CallbackStored(m.Outcome.Skill, m.Callback));
+    }
+
+    private static string OutcomeTimer(long id) => "callback-outcome-" + id.ToString(CultureInfo.InvariantCulture);
 
     private void OnCallbackStored(CallbackStored m)
     {
@@ -256,12 +356,34 @@ public sealed partial class SkillRouter
             success: _ => new MessageStored(skill, true, null, replyTo),
             failure: ex =>
             {
-                _log.LogError(ex, "Saving message {Id} failed", m.Message.Id);
+                LogStoreFailure(ex, "Saving message {Id} failed", m.Message.Id);
                 return new MessageStored(skill, false, ex.Message, replyTo);
             });
     }
 
     private sealed record Dialling(string AgentId, string Skill);
+
+    private sealed record RenewLeases
+    {
+        public static RenewLeases Instance { get; } = new();
+    }
+
+    private sealed record RecoverExpiredLeases
+    {
+        public static RecoverExpiredLeases Instance { get; } = new();
+    }
+
+    private sealed record LeasesRenewed(int Asked, int Renewed);
+
+    private sealed record UnsettledOutcome(long CallbackId, CallbackAttemptResult Result, string Skill, DateTimeOffset EndedAt, int Tries);
+
+    private sealed record OutcomeStored(UnsettledOutcome Outcome, CallbackRecord? Callback);
+
+    private sealed record OutcomeNotStored(UnsettledOutcome Outcome, Exception Cause);
+
+    private sealed record RetryOutcome(long CallbackId);
+
+    private sealed record ExpiredLeasesRecovered(CallbackRecovery Recovered, IReadOnlyList<CallbackRecord> Pending, Exception? Error);
 
     private sealed record StoresOpened(ICallbackStore Callbacks, IMessageStore Messages, CallbackRecovery Recovered, IReadOnlyList<CallbackRecord> Pending);
 

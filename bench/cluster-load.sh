@@ -10,7 +10,8 @@
 #   - calls answered / failed (sipp's counters) and the call rate reached (calls / time from first INVITE to last 200);
 #   - INVITE→200 p50/p99/max from sipp's -trace_rtt file (sipp's clock: a few ms resolution, so small values are coarse);
 #   - CPU seconds per 1000 calls of the engines (utime+stime from /proc over the round) and, for the Kamailio path, of
-#     Kamailio's processes too: what a call costs the cluster, to compare with one node;
+#     Kamailio's processes too (also shown alone): what a call costs the cluster, to compare with one node. Idle work
+#     (timers, OPTIONS probes) of every process counts: two nodes idle cost more than one;
 # then the ratios through-Kamailio / direct. The machine is shared with other builds: load average is printed with
 # each round. Exit code 0 when every call of every round succeeded, 1 otherwise, 2 on a setup error.
 set -euo pipefail
@@ -75,21 +76,24 @@ ticks() {
 }
 HZ=$(getconf CLK_TCK)
 
-# One measured path: prints "answered failed cps p50 p99 max cpu_s_per_1000" and keeps sipp's files in $3.
+# One measured path: prints "answered failed cps p50 p99 max cpu_s_per_1000 proxy_cpu_s_per_1000" and keeps sipp's
+# files in $3; $2 are the engines' PIDs, $4 Kamailio's (its share is also reported on its own).
 measure() {
-  local target=$1 pids=$2 dir=$3 port before after
+  local target=$1 pids=$2 dir=$3 proxy=${4:-} port before after pbefore=0 pafter=0
   mkdir -p "$dir"
   port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   # shellcheck disable=SC2086
-  before=$(ticks $pids)
+  before=$(ticks $pids $proxy)
+  [[ -n "$proxy" ]] && pbefore=$(ticks "$proxy")
   (cd "$dir" && sipp "$target" -sf "$SCENARIO" -s hotline -i 127.0.0.1 -p "$port" -m "$CALLS" -r "$RATE" -l $((RATE * 10)) \
       -d "$HOLD_MS" -nostdin -timeout $((CALLS / RATE + 120))s -trace_rtt -rtt_freq 1 -trace_stat -fd 1 -trace_err \
       > sipp.out 2>&1) || true
   # shellcheck disable=SC2086
-  after=$(ticks $pids)
-  python3 - "$dir" "$CALLS" "$((after - before))" "$HZ" <<'PY'
+  after=$(ticks $pids $proxy)
+  [[ -n "$proxy" ]] && pafter=$(ticks "$proxy")
+  python3 - "$dir" "$CALLS" "$((after - before))" "$HZ" "$((pafter - pbefore))" <<'PY'
 import glob, sys, csv
-d, calls, ticks, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+d, calls, ticks, hz, pticks = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 rows = []
 for f in glob.glob(d + "/*_rtt.csv"):
     for line in open(f):
@@ -110,19 +114,19 @@ if rows:
     cps = len(rows) / max((end - start) / 1000.0, 1e-9)
 else:
     cps = 0.0
-print(f"{ok} {failed} {cps:.1f} {pct(0.5):.1f} {pct(0.99):.1f} {rt[-1] if rt else float('nan'):.1f} {ticks / hz / max(ok, 1) * 1000:.2f}")
+print(f"{ok} {failed} {cps:.1f} {pct(0.5):.1f} {pct(0.99):.1f} {rt[-1] if rt else float('nan'):.1f} {ticks / hz / max(ok, 1) * 1000:.2f} {pticks / hz / max(ok, 1) * 1000:.2f}")
 PY
 }
 
 echo "cluster-load: $CALLS calls at $RATE/s, hold ${HOLD}s; direct = 1 node (127.0.0.6:$LONE_SIP), kamailio = 127.0.0.1:$BASE → 2 nodes"
 echo "cores: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
-printf '%-6s %-9s %8s %6s %8s %8s %8s %8s %14s  %s\n' round path answered failed cps p50_ms p99_ms max_ms cpu_s/1000calls loadavg
+printf '%-6s %-9s %8s %6s %8s %8s %8s %8s %15s %13s  %s\n' round path answered failed cps p50_ms p99_ms max_ms cpu_s/1000calls of_it_proxy loadavg
 for round in $(seq 1 "$ROUNDS"); do
-  read -r d_ok d_fail d_cps d_p50 d_p99 d_max d_cpu < <(measure "127.0.0.6:$LONE_SIP" "$lone_pid" "$OUT/r$round-direct")
-  printf '%-6s %-9s %8s %6s %8s %8s %8s %8s %14s  %s\n' "$round" direct "$d_ok" "$d_fail" "$d_cps" "$d_p50" "$d_p99" "$d_max" "$d_cpu" "$(cut -d' ' -f1 /proc/loadavg)"
-  read -r k_ok k_fail k_cps k_p50 k_p99 k_max k_cpu < <(measure "127.0.0.1:$BASE" "${NODE_PIDS[*]} $KAM_PID" "$OUT/r$round-kamailio")
-  printf '%-6s %-9s %8s %6s %8s %8s %8s %8s %14s  %s\n' "$round" kamailio "$k_ok" "$k_fail" "$k_cps" "$k_p50" "$k_p99" "$k_max" "$k_cpu" "$(cut -d' ' -f1 /proc/loadavg)"
+  read -r d_ok d_fail d_cps d_p50 d_p99 d_max d_cpu _ < <(measure "127.0.0.6:$LONE_SIP" "$lone_pid" "$OUT/r$round-direct")
+  printf '%-6s %-9s %8s %6s %8s %8s %8s %8s %15s %13s  %s\n' "$round" direct "$d_ok" "$d_fail" "$d_cps" "$d_p50" "$d_p99" "$d_max" "$d_cpu" - "$(cut -d' ' -f1 /proc/loadavg)"
+  read -r k_ok k_fail k_cps k_p50 k_p99 k_max k_cpu k_proxy < <(measure "127.0.0.1:$BASE" "${NODE_PIDS[*]}" "$OUT/r$round-kamailio" "$KAM_PID")
+  printf '%-6s %-9s %8s %6s %8s %8s %8s %8s %15s %13s  %s\n' "$round" kamailio "$k_ok" "$k_fail" "$k_cps" "$k_p50" "$k_p99" "$k_max" "$k_cpu" "$k_proxy" "$(cut -d' ' -f1 /proc/loadavg)"
   python3 - "$d_cps" "$k_cps" "$d_p50" "$k_p50" "$d_p99" "$k_p99" "$d_cpu" "$k_cpu" <<'PY'
 import sys
 d_cps, k_cps, d50, k50, d99, k99, dcpu, kcpu = map(float, sys.argv[1:])

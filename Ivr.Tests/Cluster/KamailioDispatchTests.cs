@@ -33,7 +33,11 @@ public sealed class KamailioDispatchTests(ITestOutputHelper output)
 
         var figures = await rig.WaitForCallsAsync(rig.Nodes, f => f.Sum(n => n.EndedTotal) >= 330, TimeSpan.FromSeconds(30));
         output.WriteLine(string.Join("\n", figures.Select((f, i) => $"node {i + 1}: {f}")));
-        Assert.Equal(330, figures.Sum(f => f.Started));
+        // An INVITE a node did not acknowledge within 1.5 s (a machine this loaded can be that slow) was failed over by
+        // Kamailio; the slow node may still answer it later, which makes one more call there. Kamailio logs each one.
+        var failovers = rig.Kamailio.Log.Split('\n').Count(l => l.Contains("failed for INVITE", StringComparison.Ordinal));
+        output.WriteLine($"INVITEs failed over by Kamailio: {failovers}");
+        Assert.InRange(figures.Sum(f => f.Started), 330, 330 + failovers);
         Assert.Equal(300, figures.Sum(f => f.EndedBy("hangup:greeted")));
         Assert.Equal(30, figures.Sum(f => f.EndedBy("caller-hangup")));
         Assert.All(figures, f => Assert.Equal(0, f.Failed));

@@ -69,6 +69,15 @@ public sealed partial class ClusterScriptTests(ITestOutputHelper output)
                 using var response = await http.SendAsync(drain);
                 Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             }
+            // With no call arriving, only Kamailio's OPTIONS probes (answered 503 now) can take the node out of the set.
+            var probedOut = Stopwatch.StartNew();
+            while (!(await RunKamcmdAsync(state)).Contains($"sip:127.0.0.3:{basePort + 10}\nFLAGS: IP", StringComparison.Ordinal))
+            {
+                Assert.True(probedOut.Elapsed < TimeSpan.FromSeconds(10), "the drained node is still active in Kamailio's set after 10 s");
+                await Task.Delay(100);
+            }
+            output.WriteLine($"drained node out of the set by the probes after {probedOut.Elapsed.TotalMilliseconds:F0} ms");
+            Assert.True(probedOut.Elapsed < TimeSpan.FromSeconds(5), $"the probes took {probedOut.Elapsed} to take the drained node out");
             var afterDrain = await RunAsync(["status", .. args], TimeSpan.FromSeconds(30));
             Assert.Contains($"node n2 pid {pids[1]} sip 127.0.0.3:{basePort + 10} http {nodes[1].Groups[4].Value} state draining", afterDrain.Output, StringComparison.Ordinal);
 
@@ -137,6 +146,18 @@ public sealed partial class ClusterScriptTests(ITestOutputHelper output)
         {
             return false;
         }
+    }
+
+    // kamcmd's dispatcher.list with each "URI: …" and its "FLAGS: …" on consecutive lines, indentation removed.
+    private static async Task<string> RunKamcmdAsync(string state)
+    {
+        var psi = new ProcessStartInfo("kamcmd") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-s", "unix:" + Path.Combine(state, "kamailio", "ctl"), "dispatcher.list" }) psi.ArgumentList.Add(a);
+        using var kamcmd = Process.Start(psi)!;
+        var text = await kamcmd.StandardOutput.ReadToEndAsync();
+        await kamcmd.WaitForExitAsync();
+        var lines = text.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("URI:", StringComparison.Ordinal) || l.StartsWith("FLAGS:", StringComparison.Ordinal));
+        return string.Join("\n", lines.Select(l => l.Replace("URI: ", "", StringComparison.Ordinal)));
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string[] args, TimeSpan timeout)

@@ -79,7 +79,11 @@ internal sealed class KamailioRig : IAsyncDisposable
         var calls = doc.RootElement.GetProperty("calls");
         var ended = calls.GetProperty("ended").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
         var rejected = calls.GetProperty("rejected").EnumerateObject().Sum(p => p.Value.GetInt64());
-        return new NodeCalls(calls.GetProperty("active").GetInt64(), calls.GetProperty("started").GetInt64(), calls.GetProperty("failed").GetInt64(), rejected, ended);
+        var requests = doc.RootElement.GetProperty("sip").GetProperty("requests").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
+        return new NodeCalls(calls.GetProperty("active").GetInt64(), calls.GetProperty("started").GetInt64(), calls.GetProperty("failed").GetInt64(), rejected, ended)
+        {
+            Requests = requests,
+        };
     }
 
     /// <summary>Polls (bounded) until <paramref name="done"/> holds for every node's figures; returns them.</summary>
@@ -127,10 +131,16 @@ internal sealed class KamailioRig : IAsyncDisposable
 /// <summary>One node's call figures from <c>/api/status</c>.</summary>
 internal sealed record NodeCalls(long Active, long Started, long Failed, long Rejected, IReadOnlyDictionary<string, long> Ended)
 {
+    /// <summary>SIP requests the node received, by method (<c>/api/status</c> <c>sip.requests</c>).</summary>
+    public IReadOnlyDictionary<string, long> Requests { get; init; } = new Dictionary<string, long>();
+
     public long EndedBy(string outcome) => Ended.TryGetValue(outcome, out var n) ? n : 0;
+
+    public long RequestsOf(string method) => Requests.TryGetValue(method, out var n) ? n : 0;
 
     public long EndedTotal => Ended.Values.Sum();
 
     public override string ToString() =>
-        $"active {Active} started {Started} failed {Failed} rejected {Rejected} ended {{{string.Join(", ", Ended.Select(e => e.Key + ": " + e.Value))}}}";
+        $"active {Active} started {Started} failed {Failed} rejected {Rejected} ended {{{string.Join(", ", Ended.Select(e => e.Key + ": " + e.Value))}}} " +
+        $"requests {{{string.Join(", ", Requests.Select(e => e.Key + ": " + e.Value))}}}";
 }

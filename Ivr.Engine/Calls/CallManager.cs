@@ -152,6 +152,7 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
             _services.Router?.Tell(StopDiallingCallbacks.Instance);
         }
         _draining = true;
+        _services.Intake.Close();
         if (!Sender.IsNobody()) _drainWaiters.Add(Sender);
         // A drain asked with no time left (a second Ctrl-C) hangs up at once, whatever timer the first one started.
         if (!_drainTimerStarted || m.Timeout == TimeSpan.Zero)

@@ -46,6 +46,9 @@ public sealed record CallServices(
     /// <summary>Speech recognition for menus (<see cref="CallSpeech.None"/>: DTMF only).</summary>
     public CallSpeech Speech { get; init; } = CallSpeech.None;
 
+    /// <summary>Whether the node takes new calls: closed by the manager's drain, read by the SIP stack's OPTIONS answer.</summary>
+    public CallIntake Intake { get; init; } = new();
+
     /// <summary>How long to wait for the BYE transaction before the actor stops anyway (RFC 3261 Timer F, 64·T1).</summary>
     public TimeSpan HangupTimeout { get; init; } = TimeSpan.FromSeconds(32);
 }

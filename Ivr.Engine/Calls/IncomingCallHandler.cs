@@ -7,13 +7,18 @@ namespace Ivr.Engine.Calls;
 public sealed class IncomingCallHandler : IIncomingCallHandler
 {
     private readonly IActorRef _manager;
+    private readonly CallIntake _intake;
 
-    /// <summary>Forwards to <paramref name="manager"/>.</summary>
-    public IncomingCallHandler(IActorRef manager)
+    /// <summary>Forwards to <paramref name="manager"/>; <paramref name="intake"/> (the manager's) says whether it takes new calls.</summary>
+    public IncomingCallHandler(IActorRef manager, CallIntake? intake = null)
     {
         ArgumentNullException.ThrowIfNull(manager);
         _manager = manager;
+        _intake = intake ?? new CallIntake();
     }
+
+    /// <inheritdoc />
+    public bool TakesNewCalls => _intake.IsOpen;
 
     /// <inheritdoc />
     public void OnIncomingCall(IInviteSession session)

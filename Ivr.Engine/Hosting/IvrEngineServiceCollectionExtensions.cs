@@ -49,6 +49,7 @@ public static class IvrEngineServiceCollectionExtensions
         // What the engine says itself (queue announcements, offers, callback greeting and refusals); a bad file fails start-up.
         services.AddSingleton(_ => EnginePromptsLoader.Load(soundsFolder));
         services.AddSingleton(SpeechWiring.Recognition);
+        services.AddSingleton<CallIntake>();
         services.AddSingleton(sp => new CallServices(
             sp.GetRequiredService<IPromptClipProvider>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -60,6 +61,7 @@ public static class IvrEngineServiceCollectionExtensions
             RingFor = options.Calls.RingFor,
             Ops = sp.GetRequiredService<CallOps>(),
             Speech = sp.GetRequiredService<CallSpeech>(),
+            Intake = sp.GetRequiredService<CallIntake>(),
         });
         services.AddIvrRouting(options, dataFolder);
         // The node on /metrics' target_info: the host and where its SIP listens (what an operator tells nodes apart by).
@@ -98,7 +100,7 @@ public static class IvrEngineServiceCollectionExtensions
 
         // The stack's entry into the actor world; resolves the manager on first use (after the actor system started).
         services.AddIvrRegistrar(options.Registrar, Net.NatNetworks.Parse(options.Sip.NatNetworks));
-        services.AddSingleton<IIncomingCallHandler>(sp => new IncomingCallHandler(sp.GetRequiredService<ActorRegistry>().Get<CallManager>()));
+        services.AddSingleton<IIncomingCallHandler>(sp => new IncomingCallHandler(sp.GetRequiredService<ActorRegistry>().Get<CallManager>(), sp.GetRequiredService<CallIntake>()));
 
         // Registered after Akka's own hosted service, so it stops (drains) before the actor system shuts down.
         services.AddSingleton<SipStackService>();

@@ -136,6 +136,33 @@ public class CallManagerTests(ITestOutputHelper output) : CallTestKit(output)
     }
 
     [Fact]
+    public async Task Drain_OptionsOverARealSipStack_200Before503WithRetryAfterFromTheMomentTheDrainBegins()
+    {
+        var intake = new CallIntake();
+        var manager = StartManager(intake: intake);
+        await using var stack = new SipStack(new SipStackSettings { Port = 0, EnableTcp = false }, NullLoggerFactory.Instance)
+        {
+            IncomingCallHandler = new IncomingCallHandler(manager, intake),
+        };
+        await stack.StartAsync(CancellationToken.None);
+        using var client = RawSipClient.Udp(stack.UdpEndPoint!.Value.EndPoint);
+        client.Send(client.Options("probe-1", "z9hG4bKprobe1"));
+        await client.ExpectResponseAsync(200);
+
+        // A call is still up: the drain has begun but is not complete, and a dispatcher's probe must already see 503.
+        Call(manager);
+        AwaitPlaying(MediaOf(0), "en-US/welcome.wav");
+        manager.Tell(new Drain(TimeSpan.FromMinutes(5)), TestActor);
+        AwaitAssert(() => Assert.True(LiveCalls(manager).Draining), Wait);
+        Assert.False(intake.IsOpen);
+
+        client.Send(client.Options("probe-2", "z9hG4bKprobe2"));
+        var busy = await client.ExpectResponseAsync(503);
+        Assert.NotNull(busy.Headers[SipHeaderNames.RetryAfter]);
+        Assert.Equal(1, LiveCalls(manager).Live);
+    }
+
+    [Fact]
     public void Drain_Timeout_HangsUpTheCallsLeft()
     {
         var manager = StartManager(CallTestFlows.Settings with { DrainGrace = TimeSpan.FromSeconds(20) });

@@ -27,7 +27,7 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
 
     internal IActorRef StartManager(
         CallManagerSettings? settings = null, IFlowCatalog? flows = null, CallSpeech? speech = null, IPromptClipProvider? prompts = null,
-        IActorRef? router = null, TimeSpan? ringFor = null, TimeSpan? offerKeyTimeout = null, CallOps? ops = null)
+        IActorRef? router = null, TimeSpan? ringFor = null, TimeSpan? offerKeyTimeout = null, CallOps? ops = null, CallIntake? intake = null)
     {
         var time = new FakeTimeProvider(CallTestFlows.OfficeOpen);
         var services = new CallServices(
@@ -43,6 +43,7 @@ public abstract class CallTestKit : Akka.TestKit.Xunit2.TestKit
             Router = router,
             OfferKeyTimeout = offerKeyTimeout ?? TimeSpan.FromSeconds(8),
             Ops = (ops ?? CallOps.Detached(time)) with { Speech = SpeechMetrics },
+            Intake = intake ?? new CallIntake(),
         };
         return Sys.ActorOf(CallManager.Props(settings ?? CallTestFlows.Settings, flows ?? CallTestFlows.Catalog, Media, services), "calls");
     }

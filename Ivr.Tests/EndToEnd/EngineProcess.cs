@@ -17,18 +17,25 @@ internal sealed class EngineProcess : IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(string Needle, TaskCompletionSource<string> Seen)> _waiters = [];
 
-    private EngineProcess(Process process, int sipPort, int httpPort)
+    private EngineProcess(Process process, string sipAddress, int sipPort, int httpPort)
     {
         _process = process;
+        SipAddress = sipAddress;
         SipPort = sipPort;
         HttpPort = httpPort;
     }
+
+    /// <summary>The address SIP (and RTP) listen on: 127.0.0.1 unless the test chose another loopback address.</summary>
+    public string SipAddress { get; }
 
     public int SipPort { get; }
 
     public int HttpPort { get; }
 
-    public string Target => "127.0.0.1:" + SipPort.ToString(CultureInfo.InvariantCulture);
+    public string Target => SipAddress + ":" + SipPort.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The HTTP base URL (health, ops API, metrics), always on 127.0.0.1.</summary>
+    public string HttpBase => "http://127.0.0.1:" + HttpPort.ToString(CultureInfo.InvariantCulture);
 
     public string Log
     {
@@ -43,13 +50,21 @@ internal sealed class EngineProcess : IAsyncDisposable
         StartCommandAsync(Path.Combine(AppContext.BaseDirectory, "ivr"), RepoPaths.Root, ["serve", .. args]);
 
     /// <summary>
+    /// Starts <c>ivr serve</c> with SIP and RTP on <paramref name="sipAddress"/> (another loopback address, e.g. 127.0.0.2, is
+    /// another node), a free SIP port on that address and <paramref name="args"/> (e.g. per-node <c>--set</c> settings).
+    /// </summary>
+    public static Task<EngineProcess> StartOnAsync(string sipAddress, IEnumerable<string> args) =>
+        StartCommandAsync(Path.Combine(AppContext.BaseDirectory, "ivr"), RepoPaths.Root, ["serve", .. args], sipAddress);
+
+    /// <summary>
     /// Starts <paramref name="command"/> (the <c>ivr</c> binary, or a script that runs <c>serve</c>, e.g. <c>run.sh</c>) in
     /// <paramref name="workingDirectory"/> with <paramref name="args"/> then <c>--port</c> and <c>--http</c> on free loopback
-    /// ports, and waits (bounded) until SIP and HTTP listen.
+    /// ports (and <c>--address</c> when <paramref name="sipAddress"/> is given), and waits (bounded) until SIP and HTTP
+    /// listen. A start that fails or times out kills what it started before throwing.
     /// </summary>
-    public static async Task<EngineProcess> StartCommandAsync(string command, string workingDirectory, IEnumerable<string> args)
+    public static async Task<EngineProcess> StartCommandAsync(string command, string workingDirectory, IEnumerable<string> args, string? sipAddress = null)
     {
-        var sipPort = SippProcess.FreeUdpPort();
+        var sipPort = FreeUdpPortOn(sipAddress ?? "127.0.0.1");
         var httpPort = SippProcess.FreeUdpPort();
         var psi = new ProcessStartInfo(command)
         {
@@ -59,20 +74,41 @@ internal sealed class EngineProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        if (sipAddress is not null)
+        {
+            psi.ArgumentList.Add("--address");
+            psi.ArgumentList.Add(sipAddress);
+        }
         foreach (var a in new[] { "--port", sipPort.ToString(CultureInfo.InvariantCulture), "--http", $"http://127.0.0.1:{httpPort}" })
             psi.ArgumentList.Add(a);
-        var engine = new EngineProcess(new Process { StartInfo = psi }, sipPort, httpPort);
+        var engine = new EngineProcess(new Process { StartInfo = psi }, sipAddress ?? "127.0.0.1", sipPort, httpPort);
         engine._process.OutputDataReceived += (_, e) => engine.Append(e.Data);
         engine._process.ErrorDataReceived += (_, e) => engine.Append(e.Data);
         engine._process.Start();
-        engine._process.BeginOutputReadLine();
-        engine._process.BeginErrorReadLine();
-        var ready = engine.WaitForLogAsync("HTTP listening", TimeSpan.FromSeconds(60));
-        var exited = engine._process.WaitForExitAsync();
-        if (await Task.WhenAny(ready, exited) == exited)
-            throw new InvalidOperationException("the engine exited at start:\n" + engine.Log);
-        await ready;
-        return engine;
+        try
+        {
+            engine._process.BeginOutputReadLine();
+            engine._process.BeginErrorReadLine();
+            var ready = engine.WaitForLogAsync("HTTP listening", TimeSpan.FromSeconds(60));
+            var exited = engine._process.WaitForExitAsync();
+            if (await Task.WhenAny(ready, exited) == exited)
+                throw new InvalidOperationException("the engine exited at start:\n" + engine.Log);
+            await ready;
+            return engine;
+        }
+        catch
+        {
+            // A start that timed out (or whose wait failed) must not leave an engine holding ports for the rest of the run.
+            await engine.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static int FreeUdpPortOn(string address)
+    {
+        using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        s.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(address), 0));
+        return ((System.Net.IPEndPoint)s.LocalEndPoint!).Port;
     }
 
     /// <summary>Completes with the first log line containing <paramref name="needle"/> (past or future); throws after <paramref name="timeout"/>.</summary>
@@ -130,6 +166,14 @@ internal sealed class EngineProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>Kills the engine at once (SIGKILL, no drain): a node that dies.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
     }
 
     public async ValueTask DisposeAsync()

@@ -94,6 +94,8 @@ public sealed class InviteSession : IInviteSession, IDialogUser
             if (_state != SessionState.Offered) return;
         }
         var response = SipResponse.CreateFor(Invite, statusCode, null, LocalTag);
+        // RFC 3261 §12.1.1: a provisional response with a To tag makes an early dialog; it carries the Record-Route.
+        CopyRecordRoute(Invite, response);
         response.Headers.Add(SipHeaderNames.Contact, _stack.ContactFor(Remote.Protocol, sips: Invite.RequestUri.Scheme == "sips"));
         _transaction.Respond(response);
     }
@@ -125,13 +127,19 @@ public sealed class InviteSession : IInviteSession, IDialogUser
     private SipResponse BuildOk(SipRequest request, string sdp)
     {
         var ok = SipResponse.CreateFor(request, 200, null, LocalTag);
-        foreach (var rr in request.Headers.GetValues(SipHeaderNames.RecordRoute)) ok.Headers.Add(SipHeaderNames.RecordRoute, rr);
+        CopyRecordRoute(request, ok);
         ok.Headers.Add(SipHeaderNames.Contact, _stack.ContactFor(Remote.Protocol, sips: Invite.RequestUri.Scheme == "sips"));
         ok.Headers.Add(SipHeaderNames.Allow, _stack.Allow);
         ok.Headers.Add(SipHeaderNames.Supported, "replaces");
         ok.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
         ok.Body = Encoding.UTF8.GetBytes(sdp);
         return ok;
+    }
+
+    // RFC 3261 §12.1.1: the UAS copies every Record-Route of the request into a dialog-creating response, in order.
+    private static void CopyRecordRoute(SipRequest request, SipResponse response)
+    {
+        foreach (var rr in request.Headers.GetValues(SipHeaderNames.RecordRoute)) response.Headers.Add(SipHeaderNames.RecordRoute, rr);
     }
 
     // RFC 3261 §13.3.1.4: the 2xx goes out again at T1, 2·T1, … capped at T2, until the ACK.

@@ -253,7 +253,7 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
                 OnCancel(request, remote, key, via);
                 return;
             case "OPTIONS" when toTag is null:
-                RespondNew(request, remote, key, OptionsResponse(request, SipIds.NewTag()));
+                RespondNew(request, remote, key, IncomingCallHandler is { TakesNewCalls: false } ? Unavailable(request) : OptionsResponse(request, SipIds.NewTag()));
                 return;
             case "REGISTER":
                 RespondNew(request, remote, key, Registrar?.OnRegister(request, remote) ?? SipResponse.CreateFor(request, 501, "Registration Not Supported", SipIds.NewTag()));
@@ -429,6 +429,16 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         ok.Headers.Add(SipHeaderNames.Supported, "replaces");
         ok.Headers.Add(SipHeaderNames.Contact, ContactFor(SipProtocol.Udp));
         return ok;
+    }
+
+    // RFC 3261 §11.2: OPTIONS answers as an INVITE would; a draining node refuses new calls, so 503 with Retry-After
+    // (§21.5.4). A dispatcher probing with OPTIONS (Kamailio's ds_probing_mode) then takes the node out of its set.
+    private SipResponse Unavailable(SipRequest options)
+    {
+        var busy = SipResponse.CreateFor(options, 503, null, SipIds.NewTag());
+        busy.Headers.Add(SipHeaderNames.RetryAfter, _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+        busy.Headers.Add(SipHeaderNames.Allow, Allow);
+        return busy;
     }
 
     private void SendStateless(SipResponse response, SipEndPoint remote)

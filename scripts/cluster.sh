@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# A throw-away Ivr cluster on this machine (issue 13; docs/cluster.md):
+#   scripts/cluster.sh up [--nodes N] [--base-port P] [--state DIR]   PostgreSQL, Kamailio in front, N nodes (default 3)
+#   scripts/cluster.sh status [--state DIR]   one line per node: node NAME pid PID sip ADDR:PORT http URL state STATE
+#   scripts/cluster.sh down [--state DIR]     stops everything and removes the state folder
+# Node k (1..N) answers SIP on 127.0.0.(k+1); callers and agents go through Kamailio on 127.0.0.1. Ports, from the base
+# port P (default 5060): Kamailio P, nodes' SIP P+10 (each on its own address), HTTP P+20+k, cluster transport P+30+k,
+# PostgreSQL P+40 (with P=5060: Kamailio 5060, SIP 5070, HTTP 5081.., Akka 5091.., PostgreSQL 5100).
+# The state folder (default .cluster/ in the repository, or $IVR_CLUSTER_STATE) holds each node's data folder, logs, pids,
+# the dispatcher list and Kamailio's run folder; PostgreSQL's data lives in a folder the postgres user can reach.
+# Uses the built engine (Ivr.Engine/bin/Release/net10.0/ivr), building it first when missing.
+set -euo pipefail
+repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+ivr="$repo/Ivr.Engine/bin/Release/net10.0/ivr"
+pgbin=/usr/lib/postgresql/15/bin
+
+usage() { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+die() { echo "cluster.sh: $*" >&2; exit 1; }
+
+cmd=${1:-}; [ -n "$cmd" ] || usage; shift
+nodes=3
+base=5060
+state=${IVR_CLUSTER_STATE:-$repo/.cluster}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
+    --base-port) base=${2:?--base-port needs a port}; shift 2 ;;
+    --state) state=${2:?--state needs a folder}; shift 2 ;;
+    -h|--help) usage ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+[[ "$nodes" =~ ^[1-9][0-9]?$ ]] && [ "$nodes" -le 250 ] || die "--nodes must be 1..250, got '$nodes'"
+[[ "$base" =~ ^[0-9]+$ ]] && [ "$base" -ge 1024 ] && [ "$base" -le 65000 ] || die "--base-port must be 1024..65000, got '$base'"
+
+# As root, PostgreSQL's tools run as the postgres user (initdb refuses root).
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# Reads the state written by `up`: cluster.env (ports, folders) and nodes.tsv (one line per node).
+load_state() {
+  [ -f "$state/cluster.env" ] || die "no cluster in $state (run: scripts/cluster.sh up)"
+  # shellcheck disable=SC1091
+  . "$state/cluster.env"
+}
+
+alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+
+# up, draining or down, from the node's /readyz (and whether its process lives).
+node_state() {
+  local pid=$1 http=$2 body code
+  alive "$pid" || { echo down; return; }
+  body=$(curl -s -m 3 -w '\n%{http_code}' "$http/readyz" 2>/dev/null) || { echo down; return; }
+  code=${body##*$'\n'}; body=${body%$'\n'*}
+  if [ "$code" = 200 ]; then echo up
+  elif [[ "$body" == draining* ]]; then echo draining
+  else echo down
+  fi
+}
+
+# Stops a process group led by PID with SIGTERM (the engine drains), bounded, then SIGKILL.
+stop_group() {
+  local pid=$1 wait=${2:-40}
+  alive "$pid" || return 0
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 $((wait * 10))); do alive "$pid" || return 0; sleep 0.1; done
+  echo "cluster.sh: $pid did not stop in ${wait}s; killing it" >&2
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+}
+
+up() {
+  [ ! -f "$state/cluster.env" ] || die "a cluster already runs from $state (scripts/cluster.sh down first)"
+  command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || die "kamailio is missing (apt-get install -y kamailio)"
+  [ -x "$pgbin/initdb" ] || die "PostgreSQL 15 is missing (apt-get install -y postgresql)"
+  command -v sipp >/dev/null || true
+  if [ ! -x "$ivr" ]; then
+    echo "cluster.sh: building the engine (Release) ..." >&2
+    dotnet build "$repo/Ivr.Engine" -c Release -nologo -v quiet >&2 || die "the engine build failed"
+  fi
+  local kam_port=$base sip_port=$((base + 10)) pg_port=$((base + 40))
+  mkdir -p "$state"
+  state=$(cd "$state" && pwd)
+  local pgdir
+  pgdir=$(mktemp -d /tmp/ivr-cluster-pg.XXXXXX)
+  chmod 755 "$pgdir"
+  cat > "$state/cluster.env" <<ENV
+kam_port=$kam_port
+sip_port=$sip_port
+pg_port=$pg_port
+pgdir=$pgdir
+nodes=$nodes
+ENV
+  : > "$state/nodes.tsv"
+  # If anything below fails (die exits), take down what was started.
+  trap 'echo "cluster.sh: up failed; stopping what started" >&2; down >/dev/null 2>&1 || true' EXIT
+
+  # PostgreSQL: a throw-away server on its own port, socket in its own folder.
+  install -d -o "$( [ "$(id -u)" = 0 ] && echo postgres || id -un)" "$pgdir/data" "$pgdir/run"
+  (cd / && as_pg "$pgbin/initdb" -D "$pgdir/data" -U ivr --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$state/initdb.log" 2>&1) \
+    || die "initdb failed (see $state/initdb.log)"
+  (cd / && as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/data/server.log" -w start \
+      -o "-p $pg_port -k $pgdir/run -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null) \
+    || die "PostgreSQL did not start on 127.0.0.1:$pg_port (see $pgdir/data/server.log)"
+  "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U ivr ivr || die "createdb ivr failed"
+  local conn="Host=127.0.0.1;Port=$pg_port;Username=ivr;Database=ivr"
+  # One admin token for the cluster's nodes (drain, flow reload), readable only by whoever started it.
+  local token
+  token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  (umask 077 && echo "$token" > "$state/admin-token")
+
+  # The nodes, each in its own process group (setsid) so that down stops it whole.
+  local k addr http akka seed
+  seed="127.0.0.2:$((base + 31))"
+  for k in $(seq 1 "$nodes"); do
+    addr="127.0.0.$((k + 1))"; http="http://127.0.0.1:$((base + 20 + k))"; akka=$((base + 30 + k))
+    mkdir -p "$state/n$k/data"
+    (cd "$repo" && exec setsid "$ivr" serve --address "$addr" --port "$sip_port" --http "$http" --data "$state/n$k/data" \
+        --set "Cluster:Enabled=true" --set "Cluster:Node=n$k" --set "Cluster:Host=$addr" --set "Cluster:Port=$akka" \
+        --set "Cluster:Seeds:0=$seed" --set "Storage:Provider=postgres" --set "Storage:ConnectionString=$conn" \
+        --set "Ops:AdminToken=$token" \
+        </dev/null >"$state/n$k/engine.log" 2>&1) &
+    echo $! > "$state/n$k/pid"
+    printf 'n%s\t%s\t%s:%s\t%s\n' "$k" "$(cat "$state/n$k/pid")" "$addr" "$sip_port" "$http" >> "$state/nodes.tsv"
+    echo "1 sip:$addr:$sip_port 0 0 duid=n$k" >> "$state/dispatcher.list"
+  done
+
+  # Kamailio with the repository's configuration, its own run folder and control socket.
+  mkdir -p "$state/kamailio"
+  (exec setsid kamailio -f "$repo/deploy/kamailio/kamailio.cfg" -DD -E -Y "$state/kamailio" -P "$state/kamailio/kamailio.pid" -m 64 -M 8 \
+      -A "LISTEN=udp:127.0.0.1:$kam_port" -A "DSLIST=\"$state/dispatcher.list\"" -A "CTLSOCK=\"unix:$state/kamailio/ctl\"" \
+      </dev/null >"$state/kamailio/kamailio.log" 2>&1) &
+  echo $! > "$state/kamailio/pid"
+
+  # Wait (bounded) for every node to be ready and for Kamailio to see them all.
+  local deadline=$((SECONDS + 120)) name pid sip url s
+  while IFS=$'\t' read -r name pid sip url; do
+    until [ "$(node_state "$pid" "$url")" = up ]; do
+      alive "$pid" || die "node $name exited at start: $(tail -5 "$state/${name}/engine.log")"
+      [ $SECONDS -lt $deadline ] || die "node $name not ready within 120 s (see $state/$name/engine.log)"
+      sleep 0.5
+    done
+  done < "$state/nodes.tsv"
+  until [ "$(kamcmd -s "unix:$state/kamailio/ctl" dispatcher.list 2>/dev/null | grep -c 'FLAGS: AP')" = "$nodes" ]; do
+    alive "$(cat "$state/kamailio/pid")" || die "kamailio exited at start: $(tail -5 "$state/kamailio/kamailio.log")"
+    [ $SECONDS -lt $deadline ] || die "Kamailio does not see all $nodes nodes active within 120 s (see $state/kamailio/kamailio.log)"
+    sleep 0.5
+  done
+  trap - EXIT
+
+  echo "Ivr cluster up: $nodes nodes behind Kamailio, PostgreSQL on 127.0.0.1:$pg_port (state: $state)"
+  echo "  call:        sip:hotline@127.0.0.1:$kam_port   (e.g. scripts/ivr dial sip:hotline@127.0.0.1:$kam_port)"
+  echo "  postgres:    $conn"
+  while IFS=$'\t' read -r name pid sip url; do
+    echo "  dashboard:   $url/   (node $name, SIP $sip)"
+  done < "$state/nodes.tsv"
+  echo "  drain:       curl -X POST -H \"Authorization: Bearer \$(cat $state/admin-token)\" URL/api/drain"
+  echo "  kamailio:    kamcmd -s unix:$state/kamailio/ctl dispatcher.list"
+  echo "  status:      scripts/cluster.sh status   stop: scripts/cluster.sh down"
+}
+
+status() {
+  load_state
+  local name pid sip url
+  while IFS=$'\t' read -r name pid sip url; do
+    echo "node $name pid $pid sip $sip http $url state $(node_state "$pid" "$url")"
+  done < "$state/nodes.tsv"
+}
+
+down() {
+  load_state
+  local name pid sip url
+  if [ -f "$state/nodes.tsv" ]; then
+    # SIGTERM drains each node (new calls 503, live calls finish, bounded by Calls:DrainTimeout): all at once.
+    while IFS=$'\t' read -r name pid sip url; do alive "$pid" && kill -TERM -- "-$pid" 2>/dev/null || true; done < "$state/nodes.tsv"
+    while IFS=$'\t' read -r name pid sip url; do stop_group "$pid" 60; done < "$state/nodes.tsv"
+  fi
+  [ -f "$state/kamailio/pid" ] && stop_group "$(cat "$state/kamailio/pid")" 10
+  if [ -n "${pgdir:-}" ] && [ -f "$pgdir/data/postmaster.pid" ]; then
+    (cd / && as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null) || echo "cluster.sh: pg_ctl stop failed" >&2
+  fi
+  [ -n "${pgdir:-}" ] && [[ "$pgdir" == /tmp/ivr-cluster-pg.* ]] && rm -rf "$pgdir"
+  rm -rf "$state"
+  echo "Ivr cluster down"
+}
+
+case "$cmd" in
+  up) up ;;
+  status) status ;;
+  down) down ;;
+  *) usage ;;
+esac

@@ -161,11 +161,12 @@ public static class ServeCommand
         return 0;
     }
 
-    /// <summary>The one line for a port that cannot be bound (SIP UDP/TCP or HTTP), naming the option to change; null for other failures.</summary>
+    /// <summary>The one line for a port that cannot be bound (SIP UDP/TCP, HTTP, cluster) or a cluster not joined, naming the option to change; null for other failures.</summary>
     private static string? BindFailure(Exception ex, EngineOptions options) => ex switch
     {
         SipBindException { Protocol: SipProtocol.Tls } tls => $"{tls.Message}; choose another port with --set Sip:TlsPort=PORT or address with --address (Sip:Address)",
         SipBindException sip => $"{sip.Message}; choose another port with --port (Sip:Port) or address with --address (Sip:Address)",
+        Hosting.ClusterStartException cluster => cluster.Message,
         IOException { InnerException: AddressInUseException } => $"HTTP (TCP) {options.Http.Urls}: address already in use; choose another with --http URL (Http:Urls)",
         IOException { InnerException: System.Net.Sockets.SocketException socket } when ex.Message.StartsWith("Failed to bind", StringComparison.Ordinal)
             => $"HTTP (TCP) {options.Http.Urls}: {socket.Message}; choose another with --http URL (Http:Urls)",

@@ -17,6 +17,13 @@ namespace Ivr.Engine.Hosting;
 /// </summary>
 public static class ClusterHosting
 {
+    /// <summary>
+    /// The serializer settings of messages between nodes: Akka's default (Newtonsoft JSON with type names, actor references
+    /// as paths) plus <see cref="ClusterCollectionConverter"/> for the compiler's collection-expression types.
+    /// </summary>
+    public static string SerializationHocon { get; } =
+        $"akka.actor.serialization-settings.json.converters = [\"{typeof(ClusterCollectionConverter).FullName}, {typeof(ClusterCollectionConverter).Assembly.GetName().Name}\"]";
+
     /// <summary>This node's name: <c>Cluster:Node</c>, else <c>host:port</c> of its cluster address.</summary>
     public static string NodeName(ClusterOptions options)
     {
@@ -52,6 +59,7 @@ public static class ClusterHosting
              akka.cluster.sharding.passivate-idle-entity-after = off
              akka.cluster.sharding.remember-entities = off
              akka.cluster.log-info-verbose = off
+             {SerializationHocon}
              akka.cluster.roles = ["{Quoted(AkkaClusterView.NodeRolePrefix + NodeName(options))}"]
              """,
             HoconAddMode.Prepend);

@@ -25,12 +25,13 @@ public sealed partial class SkillRouter
 
     private void ClusterHandlers()
     {
-        if (_settings.Cluster is null) return;
-        _rebuilding = true;
-        Receive<RouterPeerHello>(OnPeerHello);
+        // Re-announcements are understood by any router (a test drives them without a cluster); the rest is the cluster's.
         Receive<AgentTalking>(OnAgentTalking);
         Receive<CallbackAttemptLive>(OnCallbackAttemptLive);
         Receive<AgentContactAnnounced>(OnContactAnnounced);
+        if (_settings.Cluster is null) return;
+        _rebuilding = true;
+        Receive<RouterPeerHello>(OnPeerHello);
         Receive<RebuildEnded>(_ => EndRebuild());
         Receive<SnapshotDue>(_ =>
         {

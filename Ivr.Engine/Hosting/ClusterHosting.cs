@@ -58,6 +58,7 @@ public static class ClusterHosting
              akka.cluster.split-brain-resolver.stable-after = {stableAfter}ms
              akka.cluster.sharding.passivate-idle-entity-after = off
              akka.cluster.sharding.remember-entities = off
+             akka.cluster.sharding.retry-interval = 1s
              akka.cluster.log-info-verbose = off
              {SerializationHocon}
              akka.cluster.roles = ["{Quoted(AkkaClusterView.NodeRolePrefix + NodeName(options))}"]

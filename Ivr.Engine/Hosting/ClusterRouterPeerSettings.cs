@@ -19,7 +19,7 @@ public sealed record ClusterRouterPeerSettings(IActorRef Router, IActorRef Calls
     public IAgentContacts? Contacts { get; init; }
 
     /// <summary>How often the peer greets the router (which also restarts it on a survivor after its node was lost).</summary>
-    public TimeSpan HelloInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan HelloInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ivr.Tests.EndToEnd;
+using Ivr.Tests.Sip.Stack;
+using Xunit.Abstractions;
+
+namespace Ivr.Tests.Cluster;
+
+/// <summary>
+/// The skill router as one sharded entity across three real <c>ivr serve</c> processes (<see cref="ClusterRig"/>): sipp
+/// callers enter on different nodes and wait in one line; a sipp UAS is the agent's phone, made ready over HTTP on a node
+/// that does not host the router; and when the node hosting the router is killed, the survivors' callers keep their places.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public class RouterClusterTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task CallersOnThreeNodes_WaitInOneLine_AndAreDeliveredInArrivalOrder_EachExactlyOnce()
+    {
+        const int callers = 12;
+        var agentPort = SippProcess.FreeUdpPort();
+        await using var rig = await ClusterRig.StartAsync(agentPort);
+        var host = await rig.WaitForRouterHostAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"router entity on node {host}");
+        using var agent = SippProcess.Start(agentPort, Bound, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", callers.ToString(CultureInfo.InvariantCulture), "-d", "300");
+        var calls = new List<SippProcess>();
+        try
+        {
+            for (var k = 1; k <= callers; k++)
+            {
+                calls.Add(Caller(rig, k % 3, k));
+                // The next caller enters once this one is in the line, as another node's /api/queues shows it.
+                await rig.WaitForWaitingAsync((k + 1) % 3, k, TimeSpan.FromSeconds(30));
+            }
+            var other = Enumerable.Range(0, 3).First(i => i != host);
+            var ready = await rig.SetAgentStateAsync(other, "a1", "ready");
+            Assert.True(ready.IsSuccessStatusCode, $"setting a1 ready on node {other}: {(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}");
+
+            for (var k = 1; k <= callers; k++)
+                Assert.True(await calls[k - 1].WaitAsync(Bound) == 0, $"caller {k} failed:\n{calls[k - 1].Output}\n{rig.AllLogs()}");
+            Assert.True(await agent.WaitAsync(Bound) == 0, "agent sipp failed:\n" + agent.Output + "\n" + rig.AllLogs());
+        }
+        finally
+        {
+            foreach (var call in calls) call.Dispose();
+        }
+
+        var deliveries = rig.Deliveries();
+        output.WriteLine("deliveries: " + string.Join(", ", deliveries.Select(d => $"{Caller(d.CallId)}@n{d.Node}")));
+        Assert.All(deliveries, d => Assert.Equal(host, d.Node));
+        Assert.Equal(Enumerable.Range(1, callers).Select(Name), deliveries.Select(d => Caller(d.CallId)));
+    }
+
+    [Fact]
+    public async Task NodeHostingTheRouterKilled_SurvivorsCallersKeepTheirOrder_AndAreDeliveredInIt()
+    {
+        const int callers = 6;
+        var agentPort = SippProcess.FreeUdpPort();
+        await using var rig = await ClusterRig.StartAsync(agentPort);
+        var host = await rig.WaitForRouterHostAsync(TimeSpan.FromSeconds(60));
+        var calls = new List<(int Node, string Name, SippProcess Sipp)>();
+        try
+        {
+            for (var k = 1; k <= callers; k++)
+            {
+                calls.Add((k % 3, Name(k), Caller(rig, k % 3, k)));
+                await rig.WaitForWaitingAsync((k + 1) % 3, k, TimeSpan.FromSeconds(30));
+            }
+            var survivors = calls.Where(c => c.Node != host).ToList();
+            var survivor = survivors[0].Node;
+
+            var clock = Stopwatch.StartNew();
+            await rig.KillAsync(host);
+            var rebuilt = await rig.WaitForWaitingAsync(survivor, survivors.Count, TimeSpan.FromSeconds(30));
+            output.WriteLine($"node {host} (router host) killed; node {survivor} showed the {survivors.Count} survivors' callers waiting after {rebuilt.TotalSeconds:F1} s");
+            var newHost = rig.RouterHost();
+            Assert.True(newHost is { } h && h != host, $"router host after the kill: {newHost}");
+            Assert.True(rebuilt < TimeSpan.FromSeconds(15), $"the line was rebuilt on a survivor after {rebuilt.TotalSeconds:F1} s (over 15 s)");
+
+            using var agent = SippProcess.Start(agentPort, Bound, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", survivors.Count.ToString(CultureInfo.InvariantCulture), "-d", "300");
+            var ready = await rig.SetAgentStateAsync(survivor, "a1", "ready");
+            Assert.True(ready.IsSuccessStatusCode, $"setting a1 ready: {(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}");
+            foreach (var call in survivors)
+                Assert.True(await call.Sipp.WaitAsync(Bound) == 0, $"{call.Name} on node {call.Node} failed:\n{call.Sipp.Output}\n{rig.AllLogs()}");
+            Assert.True(await agent.WaitAsync(Bound) == 0, "agent sipp failed:\n" + agent.Output + "\n" + rig.AllLogs());
+
+            var deliveries = rig.Deliveries();
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s after the kill; deliveries: " + string.Join(", ", deliveries.Select(d => $"{Caller(d.CallId)}@n{d.Node}")));
+            Assert.All(deliveries, d => Assert.Equal(newHost, d.Node));
+            Assert.Equal(survivors.Select(c => c.Name), deliveries.Select(d => Caller(d.CallId)));
+        }
+        finally
+        {
+            foreach (var call in calls) call.Sipp.Dispose();
+        }
+    }
+
+    private static SippProcess Caller(ClusterRig rig, int node, int k) =>
+        SippProcess.Start(SippProcess.FreeUdpPort(), Bound, rig.SipTarget(node),
+            "-sf", SippProcess.Scenario("uac_queue_wait_bye.xml"), "-s", "hotline", "-m", "1",
+            "-key", "rtp_port", SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture),
+            "-cid_str", Name(k) + "-%u-%p");
+
+    private static string Name(int k) => "caller" + k.ToString("00", CultureInfo.InvariantCulture);
+
+    private static string Caller(string callId) => callId.Split('-')[0];
+}

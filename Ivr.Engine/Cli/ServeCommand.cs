@@ -120,7 +120,18 @@ public static class ServeCommand
         builder.Services.AddSingleton<DrainOnSignalLifetime>();
         builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<DrainOnSignalLifetime>());
 
-        await using var app = builder.Build();
+        WebApplication built;
+        try
+        {
+            built = builder.Build();
+        }
+        catch (Exception ex) when (ClusterHosting.StartFailure(ex, options.Cluster) is { } line)
+        {
+            // The actor system is made while the host is built: a cluster port that is taken fails here.
+            await (console ?? CliConsole.System).Error.WriteLineAsync("ivr serve: " + line);
+            return 2;
+        }
+        await using var app = built;
         return await ServeAsync(app, options, console ?? CliConsole.System, cancellationToken);
     }
 

@@ -90,6 +90,23 @@ public static class ClusterHosting
 
     private static string Quoted(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The one line for a failure to start the cluster transport (its port taken, its address not local), null when
+    /// <paramref name="ex"/> is something else.
+    /// </summary>
+    public static string? StartFailure(Exception ex, ClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.Enabled) return null;
+        for (var e = (Exception?)ex; e is not null; e = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e.InnerException)
+        {
+            if (e is ClusterStartException cluster) return cluster.Message;
+            if (e is Akka.Remote.RemoteTransportException) return PortLine(options, e);
+        }
+        return null;
+    }
+
     /// <summary>The one line for a cluster port that cannot be bound.</summary>
     internal static string PortLine(ClusterOptions options, Exception ex) =>
         $"cluster (TCP) {options.Host}:{options.Port.ToString(CultureInfo.InvariantCulture)}: cannot listen ({ex.GetBaseException().Message}); choose another with --set Cluster:Port=PORT (Cluster:Host)";

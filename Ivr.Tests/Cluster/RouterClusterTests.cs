@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Ivr.Tests.EndToEnd;
+using Ivr.Tests.Flows.Loading;
 using Ivr.Tests.Sip.Stack;
 using Xunit.Abstractions;
 
@@ -95,6 +98,89 @@ public class RouterClusterTests(ITestOutputHelper output)
         {
             foreach (var call in calls) call.Sipp.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task WrongSeed_FailsWithinTheJoinTimeout_WithOneLineOnStderr_AndExitCode2()
+    {
+        var port = FreeTcpPort();
+        var unused = FreeTcpPort();
+        var clock = Stopwatch.StartNew();
+        var run = await ServeAsync(port, "--set", $"Cluster:Seeds:0=127.0.0.1:{unused.ToString(CultureInfo.InvariantCulture)}", "--set", "Cluster:JoinTimeout=00:00:04");
+
+        output.WriteLine($"exit {run.Exit} after {clock.Elapsed.TotalSeconds:F1} s; stderr: {run.Error}");
+        var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"ivr serve: cluster: not a member after 4 s: no seed of [127.0.0.1:{unused}] answered", line, StringComparison.Ordinal);
+        Assert.Contains("--set Cluster:Seeds:0=HOST:PORT", line, StringComparison.Ordinal);
+        Assert.Equal(2, run.Exit);
+        // It never opened SIP: a node outside the cluster takes no calls.
+        Assert.DoesNotContain("SIP listening", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClusterPortTaken_IsOneLineOnStderr_NamingTheOption_AndExitCode2()
+    {
+        var port = FreeTcpPort();
+        using var holder = new TcpListener(IPAddress.Loopback, port);
+        holder.Start();
+
+        var run = await ServeAsync(port, "--set", $"Cluster:Seeds:0=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+
+        var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"ivr serve: cluster (TCP) 127.0.0.1:{port}: cannot listen", line, StringComparison.Ordinal);
+        Assert.EndsWith("choose another with --set Cluster:Port=PORT (Cluster:Host)", line, StringComparison.Ordinal);
+        Assert.Equal(2, run.Exit);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> ServeAsync(int clusterPort, params string[] extra)
+    {
+        var data = Directory.CreateTempSubdirectory("ivr-cluster-start-").FullName;
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "ivr"))
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] args =
+        [
+            "serve", "--port", SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture),
+            "--http", "http://127.0.0.1:" + SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture), "--data", data,
+            "--set", "Cluster:Enabled=true", "--set", "Cluster:Host=127.0.0.1", "--set", "Cluster:Port=" + clusterPort.ToString(CultureInfo.InvariantCulture),
+            .. extra,
+        ];
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("ivr serve did not exit within 90 s:\n" + await stdout);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static SippProcess Caller(ClusterRig rig, int node, int k) =>

@@ -96,6 +96,35 @@ public sealed class RouterRejoinTests : Akka.TestKit.Xunit2.TestKit
         call.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
+    [Fact]
+    public void AgentRegisteredOnAnotherNode_IsRungThere_TheLatestRegistrationWins_AndALapseFallsBack()
+    {
+        var router = StartRouter();
+        var node3 = "akka.tcp://ivr@127.0.0.1:26003";
+        var node4 = "akka.tcp://ivr@127.0.0.1:26004";
+        router.Tell(new AgentContactAnnounced("a1", node3, "sip:a1@10.0.0.3:5060", T0));
+        router.Tell(new AgentContactAnnounced("a1", node4, "sip:a1@10.0.0.4:5060", T0.AddSeconds(1)));
+        SetState(router, "a1", AgentState.Ready);
+
+        Assert.Equal("sip:a1@10.0.0.4:5060", Serve(router, "c1").Contact);
+        router.Tell(new AgentContactAnnounced("a1", node4, null, T0.AddSeconds(2)));
+        Assert.Equal("sip:a1@10.0.0.3:5060", Serve(router, "c2").Contact);
+        router.Tell(new AgentContactAnnounced("a1", node3, null, T0.AddSeconds(3)));
+        // No registration left anywhere: the agents file's contact.
+        Assert.Equal("sip:a1@127.0.0.1:5091", Serve(router, "c3").Contact);
+    }
+
+    private DeliverCall Serve(IActorRef router, string callId)
+    {
+        // The agent is ready: the caller is delivered on arrival, before any place is pushed.
+        var call = CreateTestProbe();
+        router.Tell(new EnqueueCaller(callId, "billing", 5), call.Ref);
+        var deliver = call.ExpectMsg<DeliverCall>();
+        router.Tell(new AgentAnswered(callId, "a1"), call.Ref);
+        router.Tell(new AgentCallEnded(callId, "a1"), call.Ref);
+        return deliver;
+    }
+
     private IActorRef StartRouter()
     {
         var agents = new AgentsConfig

@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Ivr.Engine.Routing;
+using Ivr.Engine.Routing.Callbacks;
 using Ivr.Engine.Routing.Configuration;
 using Ivr.Engine.Routing.Live;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
@@ -18,6 +20,7 @@ public sealed class RouterRejoinTests : Akka.TestKit.Xunit2.TestKit
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 18, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(T0.AddMinutes(5));
     private readonly RouterStatus _status = new();
+    private readonly string _data = Directory.CreateTempSubdirectory("ivr-router-rejoin-").FullName;
 
     public RouterRejoinTests(ITestOutputHelper output)
         : base(string.Empty, output)
@@ -84,6 +87,21 @@ public sealed class RouterRejoinTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void ReannouncedCallbackAttempt_KeepsItsAgent_UntilTheAttemptEnds()
+    {
+        var router = StartRouter(new RoutingStores(_data, _time, CallbackRetryPolicy.Default));
+        var dialer = CreateTestProbe();
+        var record = new CallbackRecord(7, "call:x:billing", "billing", "+33612345678", null, T0, T0, CallbackState.Dialling, 1, T0, null, T0);
+        router.Tell(new CallbackAttemptLive(record, "a1", T0.AddSeconds(30)), dialer.Ref);
+        var waiting = Enqueue(router, "c1");
+
+        Assert.Equal(AgentState.Talking, AgentStateOf(router, "a1"));
+        waiting.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        router.Tell(new CallbackDialFinished(7, "a1", CallbackAttemptResult.Connected, false), dialer.Ref);
+        Assert.Equal("c1", waiting.ExpectMsg<DeliverCall>().CallId);
+    }
+
+    [Fact]
     public void SecondRejoinOfTheSameCall_IsIgnored()
     {
         var router = StartRouter();
@@ -125,7 +143,7 @@ public sealed class RouterRejoinTests : Akka.TestKit.Xunit2.TestKit
         return deliver;
     }
 
-    private IActorRef StartRouter()
+    private IActorRef StartRouter(RoutingStores? stores = null)
     {
         var agents = new AgentsConfig
         {
@@ -133,7 +151,7 @@ public sealed class RouterRejoinTests : Akka.TestKit.Xunit2.TestKit
             Skills = [new SkillConfig { Id = "billing" }],
             Agents = [new AgentConfig { Id = "a1", Contact = "sip:a1@127.0.0.1:5091", Skills = [new AgentSkillConfig { Skill = "billing", Level = 5 }] }],
         };
-        return Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, _status) { InitialState = AgentState.Away, Time = _time }));
+        return Sys.ActorOf(SkillRouter.Props(new SkillRouterSettings(agents, _status) { InitialState = AgentState.Away, Time = _time, Stores = stores }));
     }
 
     private TestProbe Rejoin(IActorRef router, string callId, DateTimeOffset enteredAt, int priority = 5, string? ringingAgent = null)
@@ -169,5 +187,19 @@ public sealed class RouterRejoinTests : Akka.TestKit.Xunit2.TestKit
         SkillStatus? found = null;
         AwaitCondition(() => (found = _status.Snapshot().SingleOrDefault(s => s.Skill == "billing")) is { } s && condition(s), TimeSpan.FromSeconds(10));
         return found!;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

@@ -30,8 +30,11 @@ internal sealed partial class ClusterRig : IAsyncDisposable
     /// <summary>The nodes, index 0 on 127.0.0.2 (the seed), 1 on 127.0.0.3, 2 on 127.0.0.4.</summary>
     public EngineProcess[] Nodes { get; }
 
-    /// <summary>Writes <c>agents.json</c> with agent a1 at <paramref name="agentPort"/> and starts the seed, then the others.</summary>
-    public static async Task<ClusterRig> StartAsync(int agentPort, int nodes = 3)
+    /// <summary>
+    /// Writes <c>agents.json</c> with agent a1 at <paramref name="agentPort"/> (and, given <paramref name="sipPassword"/>, a
+    /// SIP account <c>a1</c> to register with) and starts the seed, then the others.
+    /// </summary>
+    public static async Task<ClusterRig> StartAsync(int agentPort, int nodes = 3, string? sipPassword = null)
     {
         var folder = Directory.CreateTempSubdirectory("ivr-cluster-").FullName;
         var document = new
@@ -46,10 +49,12 @@ internal sealed partial class ClusterRig : IAsyncDisposable
                     id = "a1", name = "Agent a1",
                     contact = $"sip:a1@127.0.0.1:{agentPort.ToString(CultureInfo.InvariantCulture)}",
                     skills = new[] { new { skill = "billing", level = 5 } },
+                    sip = sipPassword is null ? null : new { user = "a1", password = sipPassword },
                 },
             },
         };
-        await File.WriteAllTextAsync(Path.Combine(folder, "agents.json"), JsonSerializer.Serialize(document));
+        await File.WriteAllTextAsync(Path.Combine(folder, "agents.json"),
+            JsonSerializer.Serialize(document, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
         var rig = new ClusterRig(folder, nodes);
         try
         {
@@ -68,6 +73,9 @@ internal sealed partial class ClusterRig : IAsyncDisposable
 
     /// <summary>Node <paramref name="index"/>'s SIP address and port, as sipp's target.</summary>
     public string SipTarget(int index) => $"{Address(index)}:{Nodes[index].SipPort.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Node <paramref name="index"/>'s SIP endpoint.</summary>
+    public IPEndPoint SipEndPoint(int index) => new(IPAddress.Parse(Address(index)), Nodes[index].SipPort);
 
     public string Api(int index) => "http://127.0.0.1:" + Nodes[index].HttpPort.ToString(CultureInfo.InvariantCulture);
 

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Ivr.Tests.EndToEnd;
+using Ivr.Engine.Sip;
 using Ivr.Tests.Flows.Loading;
+using Ivr.Tests.Sip.Auth;
 using Ivr.Tests.Sip.Stack;
 using Xunit.Abstractions;
 
@@ -101,6 +103,38 @@ public class RouterClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AgentRegisteredOnOneNode_IsRungThereForACallerOnAnotherNode_DecidedOnTheThird()
+    {
+        var deadPort = SippProcess.FreeUdpPort();
+        var phonePort = SippProcess.FreeUdpPort();
+        await using var rig = await ClusterRig.StartAsync(deadPort, sipPassword: "phone-secret");
+        var host = await rig.WaitForRouterHostAsync(TimeSpan.FromSeconds(60));
+        var registrarNode = (host + 1) % 3;
+        var callNode = (host + 2) % 3;
+
+        var contact = $"sip:a1@127.0.0.1:{phonePort.ToString(CultureInfo.InvariantCulture)}";
+        using (var phone = RawSipClient.Udp(rig.SipEndPoint(registrarNode)))
+        {
+            phone.Send(Register(phone.Port, "z9hG4bKcreg1", 1, contact, authorization: null));
+            var challenge = (await phone.ExpectResponseAsync(401)).Headers.GetValues(SipHeaderNames.WwwAuthenticate).First();
+            var authorization = TestDigestClient.Authorization(challenge, "a1", "phone-secret", "REGISTER", "sip:127.0.0.1");
+            phone.Send(Register(phone.Port, "z9hG4bKcreg2", 2, contact, authorization));
+            await phone.ExpectResponseAsync(200);
+        }
+        await rig.Nodes[host].WaitForLogAsync($"Agent a1 registered at {contact} on", TimeSpan.FromSeconds(30));
+
+        using var agent = SippProcess.Start(phonePort, Bound, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", "1", "-d", "300");
+        using var caller = Caller(rig, callNode, 1);
+        await rig.WaitForWaitingAsync(registrarNode, 1, TimeSpan.FromSeconds(30));
+        var ready = await rig.SetAgentStateAsync(registrarNode, "a1", "ready");
+        Assert.True(ready.IsSuccessStatusCode, $"setting a1 ready: {(int)ready.StatusCode}");
+
+        Assert.True(await agent.WaitAsync(Bound) == 0, "the phone registered on another node was not called:\n" + agent.Output + "\n" + rig.AllLogs());
+        Assert.True(await caller.WaitAsync(Bound) == 0, "caller sipp failed:\n" + caller.Output + "\n" + rig.AllLogs());
+        Assert.Contains($"goes to agent a1 at {contact}", rig.Nodes[host].Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WrongSeed_FailsWithinTheJoinTimeout_WithOneLineOnStderr_AndExitCode2()
     {
         var port = FreeTcpPort();
@@ -182,6 +216,19 @@ public class RouterClusterTests(ITestOutputHelper output)
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    private static string Register(int port, string branch, int cseq, string contact, string? authorization) =>
+        "REGISTER sip:127.0.0.1 SIP/2.0\r\n" +
+        $"Via: SIP/2.0/UDP 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)};branch={branch};rport\r\n" +
+        "Max-Forwards: 70\r\n" +
+        "From: <sip:a1@127.0.0.1>;tag=cph1\r\n" +
+        "To: <sip:a1@127.0.0.1>\r\n" +
+        "Call-ID: cluster-registered-agent-1@127.0.0.1\r\n" +
+        $"CSeq: {cseq.ToString(CultureInfo.InvariantCulture)} REGISTER\r\n" +
+        $"Contact: <{contact}>\r\n" +
+        "Expires: 300\r\n" +
+        (authorization is null ? string.Empty : $"Authorization: {authorization}\r\n") +
+        "Content-Length: 0\r\n\r\n";
 
     private static SippProcess Caller(ClusterRig rig, int node, int k) =>
         SippProcess.Start(SippProcess.FreeUdpPort(), Bound, rig.SipTarget(node),

@@ -169,7 +169,8 @@ internal sealed partial class ClusterRig : IAsyncDisposable
 
     private static string Address(int index) => "127.0.0." + (index + 2).ToString(CultureInfo.InvariantCulture);
 
-    private static int FreeTcpPort()
+    /// <summary>A TCP port free on 127.0.0.1 now (for a node's cluster transport).</summary>
+    public static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

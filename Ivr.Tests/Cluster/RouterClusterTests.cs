@@ -137,8 +137,8 @@ public class RouterClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task WrongSeed_FailsWithinTheJoinTimeout_WithOneLineOnStderr_AndExitCode2()
     {
-        var port = FreeTcpPort();
-        var unused = FreeTcpPort();
+        var port = ClusterRig.FreeTcpPort();
+        var unused = ClusterRig.FreeTcpPort();
         var clock = Stopwatch.StartNew();
         var run = await ServeAsync(port, "--set", $"Cluster:Seeds:0=127.0.0.1:{unused.ToString(CultureInfo.InvariantCulture)}", "--set", "Cluster:JoinTimeout=00:00:04");
 
@@ -154,7 +154,7 @@ public class RouterClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task ClusterPortTaken_IsOneLineOnStderr_NamingTheOption_AndExitCode2()
     {
-        var port = FreeTcpPort();
+        var port = ClusterRig.FreeTcpPort();
         using var holder = new TcpListener(IPAddress.Loopback, port);
         holder.Start();
 
@@ -208,13 +208,6 @@ public class RouterClusterTests(ITestOutputHelper output)
             }
         }
         return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Register(int port, string branch, int cseq, string contact, string? authorization) =>

@@ -172,7 +172,7 @@ public static class ServeCommand
         return 0;
     }
 
-    /// <summary>The one line for a port that cannot be bound (SIP UDP/TCP, HTTP, cluster) or a cluster not joined, naming the option to change; null for other failures.</summary>
+    /// <summary>The one line for a port that cannot be bound (SIP UDP/TCP or HTTP), naming the option to change; null for other failures.</summary>
     private static string? BindFailure(Exception ex, EngineOptions options) => ex switch
     {
         SipBindException { Protocol: SipProtocol.Tls } tls => $"{tls.Message}; choose another port with --set Sip:TlsPort=PORT or address with --address (Sip:Address)",

@@ -55,6 +55,11 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
         Receive<DrainTimedOut>(_ => OnDrainTimedOut());
         Receive<DrainGraceEnded>(_ => CompleteDrain(timedOut: true));
         Receive<DrainCheck>(_ => CheckDrain());
+        // The cluster's router started again elsewhere: every live call re-announces what it holds to it.
+        Receive<RouterIncarnation>(m =>
+        {
+            foreach (var call in _calls.Keys) call.Tell(m);
+        });
     }
 
     /// <inheritdoc />

@@ -24,6 +24,7 @@ public sealed class CallbackCall : ReceiveActor
     private CallTimeline? _timeline;
     private int _greeting;
     private bool _reported;
+    private DateTimeOffset? _bridgedAt;
 
     /// <summary>Registers the handlers; the customer is rung in <see cref="PreStart"/>.</summary>
     public CallbackCall(CallbackDialerSettings settings, DialCallback job, IActorRef router)
@@ -35,6 +36,10 @@ public sealed class CallbackCall : ReceiveActor
         Receive<CustomerRang>(OnCustomer);
         Receive<AgentRang>(OnAgent);
         Receive<LegHungUp>(m => OnHangup(m.Customer));
+        Receive<RouterIncarnation>(_ =>
+        {
+            if (!_reported) _router.Tell(new CallbackAttemptLive(_job.Callback, _job.AgentId, _bridgedAt));
+        });
         Receive<LegPlayed>(m =>
         {
             if (m.Play == _greeting && _agent is null) RingAgent();
@@ -139,6 +144,7 @@ public sealed class CallbackCall : ReceiveActor
         if (!_agent.Bridge(_customer, agentLeg, new Listener(Self, customer: false))) return;
         _log.LogInformation("Callback {Id}: customer bridged to agent {Agent}", _job.Callback.Id, _job.AgentId);
         _timeline?.Connected(_job.AgentId, _job.Callback.Skill, null, "bridged");
+        _bridgedAt = _settings.Time.GetUtcNow();
         _router.Tell(new CallbackBridged(_job.Callback.Id, _job.AgentId));
     }
 

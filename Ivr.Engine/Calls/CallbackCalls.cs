@@ -14,6 +14,11 @@ public sealed class CallbackCalls : ReceiveActor
     public CallbackCalls(CallbackDialerSettings settings)
     {
         Receive<DialCallback>(m => Context.ActorOf(CallbackCall.Props(settings, m, Sender)));
+        // The cluster's router started again elsewhere: each attempt in flight re-announces itself to it.
+        Receive<RouterIncarnation>(m =>
+        {
+            foreach (var attempt in Context.GetChildren()) attempt.Tell(m);
+        });
     }
 
     /// <summary>The props of the callback calls' parent.</summary>

@@ -18,6 +18,9 @@ public sealed record CallbackDialerSettings(OutboundDialer Outbound, IPromptClip
     /// <summary>The board each attempt is listed on while it lasts (<c>/api/calls</c>, the dashboard, <c>status</c>); null: not listed.</summary>
     public CallBoard? Board { get; init; }
 
+    /// <summary>The clock (when a bridge was made, re-announced to a new router incarnation).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Loggers.</summary>
     public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 

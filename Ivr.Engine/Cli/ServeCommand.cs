@@ -122,7 +122,18 @@ public static class ServeCommand
         builder.Services.AddSingleton<DrainOnSignalLifetime>();
         builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<DrainOnSignalLifetime>());
 
-        await using var app = builder.Build();
+        WebApplication built;
+        try
+        {
+            built = builder.Build();
+        }
+        catch (Exception ex) when (ClusterHosting.StartFailure(ex, options.Cluster) is { } line)
+        {
+            // The actor system is made while the host is built: a cluster port that is taken fails here.
+            await (console ?? CliConsole.System).Error.WriteLineAsync("ivr serve: " + line);
+            return 2;
+        }
+        await using var app = built;
         return await ServeAsync(app, options, console ?? CliConsole.System, cancellationToken);
     }
 
@@ -176,6 +187,7 @@ public static class ServeCommand
     {
         SipBindException { Protocol: SipProtocol.Tls } tls => $"{tls.Message}; choose another port with --set Sip:TlsPort=PORT or address with --address (Sip:Address)",
         SipBindException sip => $"{sip.Message}; choose another port with --port (Sip:Port) or address with --address (Sip:Address)",
+        Hosting.ClusterStartException cluster => cluster.Message,
         IOException { InnerException: AddressInUseException } => $"HTTP (TCP) {options.Http.Urls}: address already in use; choose another with --http URL (Http:Urls)",
         IOException { InnerException: System.Net.Sockets.SocketException socket } when ex.Message.StartsWith("Failed to bind", StringComparison.Ordinal)
             => $"HTTP (TCP) {options.Http.Urls}: {socket.Message}; choose another with --http URL (Http:Urls)",

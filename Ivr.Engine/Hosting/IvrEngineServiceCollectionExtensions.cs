@@ -3,6 +3,8 @@ using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
 using Ivr.Engine.Metrics;
 using Ivr.Engine.Ops;
+using Ivr.Engine.Routing.Live;
+using Ivr.Engine.Sip.Registrar;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -87,6 +89,8 @@ public static class IvrEngineServiceCollectionExtensions
             // The host stops the actor system (after the drain); Akka's own Ctrl-C/exit hook would end calls before it.
             builder.AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend);
             builder.ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory());
+            // Clustered: Akka.Remote, Akka.Cluster and sharding; off: a local actor system, no remoting loaded.
+            if (options.Cluster.Enabled) builder.WithIvrCluster(options.Cluster);
             builder.WithActors((system, registry) =>
             {
                 var calls = RoutingHosting.StartRouter(system, registry, sp, options, sp.GetRequiredService<CallServices>());
@@ -94,9 +98,13 @@ public static class IvrEngineServiceCollectionExtensions
                     CallManager.Props(settings, sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IMediaSessionFactory>(), calls),
                     "calls");
                 registry.Register<CallManager>(manager);
+                if (options.Cluster.Enabled) StartRouterPeer(system, registry, sp, calls, manager);
                 system.ActorOf(DeadLetterListener.Props(sp.GetRequiredService<ActorMetrics>()), "dead-letters");
             });
         });
+
+        // Clustered: the node is a member before SIP opens (or the start fails with one line).
+        if (options.Cluster.Enabled) services.AddIvrClusterMembership(options);
 
         // The stack's entry into the actor world; resolves the manager on first use (after the actor system started).
         services.AddIvrRegistrar(options.Registrar, Net.NatNetworks.Parse(options.Sip.NatNetworks));
@@ -107,5 +115,18 @@ public static class IvrEngineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SipStackService>());
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Calls.DrainTimeout + settings.DrainGrace + TimeSpan.FromSeconds(15));
         return services;
+    }
+
+    private static void StartRouterPeer(Akka.Actor.ActorSystem system, IActorRegistry registry, IServiceProvider sp, CallServices calls, Akka.Actor.IActorRef manager)
+    {
+        if (calls.Router is not { } router) return;
+        ClusterRouting.StartPeer(system, new ClusterRouterPeerSettings(router, manager, sp.GetRequiredService<RouterStatus>(),
+            Akka.Cluster.Cluster.Get(system).SelfAddress.ToString())
+        {
+            Dialer = registry.TryGet<CallbackCalls>(out var dialer) ? dialer : null,
+            Contacts = sp.GetService<IAgentContacts>(),
+            Time = calls.Time,
+            Logging = calls.Logging,
+        });
     }
 }

@@ -81,8 +81,10 @@ public static class RoutingHosting
             RingTimeout = routing.CallbackRingTimeout,
             Logging = calls.Logging,
             Board = calls.Ops.Board,
+            Time = calls.Time,
         }), "callback-dialer");
-        var router = system.ActorOf(SkillRouter.Props(new SkillRouterSettings(config, sp.GetRequiredService<RouterStatus>())
+        registry.Register<CallbackCalls>(dialer);
+        var routerSettings = new SkillRouterSettings(config, sp.GetRequiredService<RouterStatus>())
         {
             InitialState = initial,
             Time = calls.Time,
@@ -93,7 +95,11 @@ public static class RoutingHosting
             Dialer = dialer,
             Logging = calls.Logging,
             RegisteredContact = sp.GetService<IAgentContacts>() is { } registered ? id => registered.Find(id)?.Uri.ToString() : null,
-        }), "router");
+        };
+        // Clustered: the one sharded entity of the whole centre, reached through this node's shard region.
+        var router = options.Cluster.Enabled
+            ? ClusterRouting.StartRegion(system, routerSettings, log)
+            : system.ActorOf(SkillRouter.Props(routerSettings), "router");
         registry.Register<SkillRouter>(router);
         agentsFile.Changed += changed => router.Tell(new ReplaceAgents(changed));
         agentsFile.Watch();

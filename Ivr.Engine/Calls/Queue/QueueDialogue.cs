@@ -23,6 +23,7 @@ internal sealed class QueueDialogue(CallContext call)
     private QueueWait? _wait;
     private string? _lastSkill;
     private DateTimeOffset? _enteredAt;
+    private DateTimeOffset? _bridgedAt;
     private AgentConnection? _agent;
     private Action? _afterAnnouncement;
 
@@ -46,6 +47,7 @@ internal sealed class QueueDialogue(CallContext call)
             case DeliverCall m: Deliver(m); break;
             case AgentRang m: AgentRang(m); break;
             case CallbackBookingResult m: Booked(m); break;
+            case RouterIncarnation: Rejoin(); break;
             default: return false;
         }
         return true;
@@ -216,10 +218,29 @@ internal sealed class QueueDialogue(CallContext call)
             return;
         }
         StopWaiting();
+        _bridgedAt = Now;
         Router.Tell(new AgentAnswered(m.CallId, m.Connection.AgentId), call.Self);
         call.Log.LogInformation("Bridged to agent {Agent} (call {AgentCallId})", m.Connection.AgentId, agentLeg.CallId);
         call.Timeline.Connected(m.Connection.AgentId, _lastSkill, call.Run?.CurrentFlow, call.Run?.CurrentStep);
         call.Guard(run => run.QueueResult(QueueOutcome.Connected));
+    }
+
+    /// <summary>
+    /// A new router incarnation started (the cluster's router moved to another node, empty): this call re-announces what it
+    /// holds with its original facts: its place with the time it first entered the line, the agent it rings, or the agent it
+    /// talks to.
+    /// </summary>
+    public void Rejoin()
+    {
+        if (call.Services.Router is not { } router || _lastSkill is not { } skill) return;
+        if (_agent is { IsBridged: true } talking)
+        {
+            router.Tell(new AgentTalking(call.CallId, talking.AgentId, skill, _bridgedAt ?? Now), call.Self);
+            return;
+        }
+        if (_wait is not { } wait) return;
+        call.Log.LogInformation("Router restarted: re-announcing the place in {Skill} (entered {EnteredAt:o})", skill, _enteredAt);
+        router.Tell(new EnqueueCaller(call.CallId, skill, wait.Effect.Priority, QueueWait.RouterOffer(wait.Effect.Offer), _enteredAt ?? Now, _agent?.AgentId), call.Self);
     }
 
     /// <summary>The agent hung up: true when the caller's leg should end too (they were bridged).</summary>

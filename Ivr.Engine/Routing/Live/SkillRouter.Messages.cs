@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Ivr.Engine.Routing.Callbacks;
 using Ivr.Engine.Routing.Configuration;
 using Ivr.Engine.Routing.DialPlan;
@@ -10,7 +11,16 @@ namespace Ivr.Engine.Routing.Live;
 /// <param name="Skill">The skill.</param>
 /// <param name="Priority">The flow's priority, 0 (lowest) to 9 (highest).</param>
 /// <param name="Offer">The queue step's offer triggers; null: the skill's from <c>agents.json</c>.</param>
-public sealed record EnqueueCaller(string CallId, string Skill, int Priority, OfferPolicyOptions? Offer = null);
+/// <param name="EnteredAt">
+/// Set when the call re-announces its place to a new router incarnation (the shard moved): the time it first joined the
+/// line, so it is put back in its original order and not counted as a second arrival. Null for a first arrival.
+/// </param>
+/// <param name="RingingAgent">On a re-announce, the agent the call is ringing now (it stays ringing for this call only).</param>
+public sealed record EnqueueCaller(string CallId, string Skill, int Priority, OfferPolicyOptions? Offer = null, DateTimeOffset? EnteredAt = null, string? RingingAgent = null)
+{
+    /// <summary>True when the call re-announces a place it already held with an earlier router incarnation.</summary>
+    public bool IsRejoin => EnteredAt is not null;
+}
 
 /// <summary>
 /// The caller holds a place: 1-based position, expected wait (null when no agent is staffed) and whether to offer now.
@@ -170,3 +180,49 @@ public sealed record StopDiallingCallbacks
     /// <summary>The single instance.</summary>
     public static readonly StopDiallingCallbacks Instance = new();
 }
+
+/// <summary>
+/// A call bridged to an agent re-announces it to a new router incarnation: the agent stays talking (and is never offered
+/// another caller beyond its capacity); the talk ends with <see cref="AgentCallEnded"/> as usual.
+/// </summary>
+/// <param name="CallId">The call.</param>
+/// <param name="AgentId">The agent it talks to.</param>
+/// <param name="Skill">The skill the caller waited for.</param>
+/// <param name="Since">When the bridge was made (the handle time is measured from it).</param>
+public sealed record AgentTalking(string CallId, string AgentId, string Skill, DateTimeOffset Since);
+
+/// <summary>
+/// The callback dialer re-announces a live attempt to a new router incarnation: the reserved agent stays ringing (or talking
+/// once <paramref name="BridgedAt"/> is set) and the attempt ends with <see cref="CallbackDialFinished"/> as usual.
+/// </summary>
+/// <param name="Callback">The leased callback the attempt dials.</param>
+/// <param name="AgentId">The reserved agent.</param>
+/// <param name="BridgedAt">When the customer and the agent were bridged; null while ringing.</param>
+public sealed record CallbackAttemptLive(CallbackRecord Callback, string AgentId, DateTimeOffset? BridgedAt);
+
+/// <summary>A node tells the router where an agent registered with it can be reached (or that it no longer can).</summary>
+/// <param name="AgentId">The agent.</param>
+/// <param name="Node">The node whose registrar holds the registration.</param>
+/// <param name="Contact">The registered contact URI; null when the registration lapsed or was removed.</param>
+/// <param name="RegisteredAt">When the node saw it (the most recent registration wins across nodes).</param>
+public sealed record AgentContactAnnounced(string AgentId, string Node, string? Contact, DateTimeOffset RegisteredAt);
+
+/// <summary>
+/// A node's router peer greets the (sharded) router every few seconds with the incarnation it last re-announced to; the
+/// router answers <see cref="RouterIncarnation"/> when it is another one. The greeting also starts the entity again on a
+/// surviving node after the one hosting it was lost.
+/// </summary>
+/// <param name="Peer">The node's router peer (<c>/user/router-peer</c>).</param>
+/// <param name="Incarnation">The incarnation the node re-announced to, null before the first.</param>
+public sealed record RouterPeerHello(IActorRef Peer, Guid? Incarnation);
+
+/// <summary>
+/// The router started (first start, or again on another node after the shard moved) with an empty state: every node
+/// re-announces its waiting callers, talks, callback attempts and agent registrations to it.
+/// </summary>
+/// <param name="Id">The incarnation's id.</param>
+public sealed record RouterIncarnation(Guid Id);
+
+/// <summary>The router's status, sent to every node so each one's <see cref="RouterStatus"/> shows the cluster-wide router.</summary>
+/// <param name="Skills">The snapshot.</param>
+public sealed record RouterSnapshot(IReadOnlyList<SkillStatus> Skills);

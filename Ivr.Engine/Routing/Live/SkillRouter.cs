@@ -68,6 +68,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         });
         Receive<ReplaceAgents>(m => Sender.Tell(Apply(m.Config)));
         Receive<Terminated>(OnTerminated);
+        ClusterHandlers();
         CallbackHandlers();
         PlaceHandlers();
     }
@@ -87,6 +88,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
     {
         OpenStores();
         StartPlaceTimer();
+        AnnounceIncarnation();
         Publish();
     }
 
@@ -105,6 +107,11 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
 
     private void OnEnqueue(EnqueueCaller m)
     {
+        if (m.IsRejoin)
+        {
+            OnRejoin(m);
+            return;
+        }
         var now = Now;
         if (_waiters.ContainsKey(m.CallId))
         {
@@ -254,6 +261,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
 
     private void OnTerminated(Terminated m)
     {
+        if (ForgetPeer(m.ActorRef)) return;
         if (!_callActors.Remove(m.ActorRef, out var callId)) return;
         if (_waiters.ContainsKey(callId)) OnLeave(new LeaveQueue(callId, QueueExit.Abandoned));
         EndTalk(callId);
@@ -261,6 +269,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
 
     private void Dispatch(string skill)
     {
+        if (_rebuilding) return;
         var queue = _selector.Queue(skill);
         var now = Now;
         while (queue.TryPeek(out var head) && _pool.TryGetBest(skill, out var agentId, out _))
@@ -319,11 +328,12 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Where the engine rings <paramref name="agentId"/>: a registered softphone (REGISTER, <see cref="SkillRouterSettings.RegisteredContact"/>)
-    /// first, else the <c>contact</c> of <c>agents.json</c>.
+    /// Where the engine rings <paramref name="agentId"/>: a registered softphone (REGISTER, <see cref="SkillRouterSettings.RegisteredContact"/>,
+    /// or in a cluster the most recent registration any node announced) first, else the <c>contact</c> of <c>agents.json</c>.
     /// </summary>
     private string ContactOf(string agentId) =>
-        _settings.RegisteredContact?.Invoke(agentId) ?? (_agents.TryGetValue(agentId, out var agent) ? agent.Contact : string.Empty);
+        _settings.RegisteredContact?.Invoke(agentId) ?? AnnouncedContact(agentId)
+        ?? (_agents.TryGetValue(agentId, out var agent) ? agent.Contact : string.Empty);
 
     private void ReleaseAgent(string agentId, AgentState next)
     {
@@ -473,6 +483,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
                 line.MessagesRecorded));
         }
         _settings.Status.Publish(list);
+        PublishToPeers(list);
     }
 
     private static bool IsEngaged(AgentState state) =>

@@ -50,9 +50,29 @@ public sealed record SkillRouterSettings(AgentsConfig Agents, RouterStatus Statu
     /// </summary>
     public TimeSpan PlaceUpdateMinInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Set when the router runs as the cluster's sharded entity: where each node's router peer lives, so the router can
+    /// tell every member it (re)started and send them its status. Null: a single node's local actor.
+    /// </summary>
+    public RouterClusterSettings? Cluster { get; init; }
+
     /// <summary>Loggers.</summary>
     public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>The dial plan for <see cref="Agents"/>.</summary>
     public CallbackDialPlan DialPlan => new((Agents.DialPlan ?? new DialPlanConfig()).ToOptions());
+}
+
+/// <summary>How the router runs as the cluster's sharded entity.</summary>
+/// <param name="PeerPath">The path of each node's router peer under its address (e.g. <c>/user/router-peer</c>).</param>
+public sealed record RouterClusterSettings(string PeerPath)
+{
+    /// <summary>How often, at most, the router sends its status to every node.</summary>
+    public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// After it starts, the router decides nothing for this long while the nodes re-announce their callers, so a caller
+    /// re-announced from a slower node is back in its place before anyone behind it is served.
+    /// </summary>
+    public TimeSpan RebuildWindow { get; init; } = TimeSpan.FromSeconds(2);
 }

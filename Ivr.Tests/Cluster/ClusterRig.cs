@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Ivr.Tests.EndToEnd;
+
+namespace Ivr.Tests.Cluster;
+
+/// <summary>
+/// Three real <c>ivr serve</c> processes as one cluster on loopback: node <i>n</i> answers SIP on 127.0.0.<i>n</i>, its
+/// cluster transport on a free TCP port of 127.0.0.1, each with its own data folder; one shared <c>agents.json</c> (one
+/// agent, <c>a1</c>, on skill billing, starting away) and the queue test flow for <c>hotline</c>.
+/// </summary>
+internal sealed partial class ClusterRig : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly string _folder;
+    private readonly int[] _clusterPorts;
+
+    private ClusterRig(string folder, int nodes)
+    {
+        _folder = folder;
+        _clusterPorts = [.. Enumerable.Range(0, nodes).Select(_ => FreeTcpPort())];
+        Nodes = new EngineProcess[nodes];
+    }
+
+    /// <summary>The nodes, index 0 on 127.0.0.2 (the seed), 1 on 127.0.0.3, 2 on 127.0.0.4.</summary>
+    public EngineProcess[] Nodes { get; }
+
+    /// <summary>
+    /// Writes <c>agents.json</c> with agent a1 at <paramref name="agentPort"/> (and, given <paramref name="sipPassword"/>, a
+    /// SIP account <c>a1</c> to register with) and starts the seed, then the others.
+    /// </summary>
+    public static async Task<ClusterRig> StartAsync(int agentPort, int nodes = 3, string? sipPassword = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("ivr-cluster-").FullName;
+        var document = new
+        {
+            wrapUpSeconds = 0,
+            ringTimeoutSeconds = 5,
+            skills = new[] { new { id = "billing", serviceLevelSeconds = 20 } },
+            agents = new[]
+            {
+                new
+                {
+                    id = "a1", name = "Agent a1",
+                    contact = $"sip:a1@127.0.0.1:{agentPort.ToString(CultureInfo.InvariantCulture)}",
+                    skills = new[] { new { skill = "billing", level = 5 } },
+                    sip = sipPassword is null ? null : new { user = "a1", password = sipPassword },
+                },
+            },
+        };
+        await File.WriteAllTextAsync(Path.Combine(folder, "agents.json"),
+            JsonSerializer.Serialize(document, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
+        var rig = new ClusterRig(folder, nodes);
+        try
+        {
+            // The seed forms the cluster; the others join it (their start waits until they are members).
+            rig.Nodes[0] = await rig.StartNodeAsync(0);
+            var others = await Task.WhenAll(Enumerable.Range(1, nodes - 1).Select(rig.StartNodeAsync));
+            for (var i = 1; i < nodes; i++) rig.Nodes[i] = others[i - 1];
+        }
+        catch
+        {
+            await rig.DisposeAsync();
+            throw;
+        }
+        return rig;
+    }
+
+    /// <summary>Node <paramref name="index"/>'s SIP address and port, as sipp's target.</summary>
+    public string SipTarget(int index) => $"{Address(index)}:{Nodes[index].SipPort.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Node <paramref name="index"/>'s SIP endpoint.</summary>
+    public IPEndPoint SipEndPoint(int index) => new(IPAddress.Parse(Address(index)), Nodes[index].SipPort);
+
+    public string Api(int index) => "http://127.0.0.1:" + Nodes[index].HttpPort.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The index of the node whose log says the router incarnation started there most recently, null if none yet.</summary>
+    public int? RouterHost()
+    {
+        var latest = (At: TimeSpan.MinValue, Index: (int?)null);
+        for (var i = 0; i < Nodes.Length; i++)
+        {
+            if (Nodes[i].HasExited) continue;
+            foreach (Match m in IncarnationStarted().Matches(Nodes[i].Log))
+            {
+                var at = TimeSpan.ParseExact(m.Groups["at"].Value, @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
+                if (at > latest.At) latest = (at, i);
+            }
+        }
+        return latest.Index;
+    }
+
+    /// <summary>Waits (bounded) until some node hosts the router and returns it.</summary>
+    public async Task<int> WaitForRouterHostAsync(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (RouterHost() is { } host) return host;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("no node logged a router incarnation:\n" + AllLogs());
+    }
+
+    /// <summary>The billing line as node <paramref name="index"/>'s <c>/api/queues</c> shows it (null while it has none).</summary>
+    public async Task<JsonElement?> QueueAsync(int index)
+    {
+        var queues = await Http.GetFromJsonAsync<JsonElement>(Api(index) + "/api/queues");
+        foreach (var q in queues.EnumerateArray())
+            if (q.GetProperty("skill").GetString() == "billing") return q;
+        return null;
+    }
+
+    /// <summary>Polls node <paramref name="index"/>'s <c>/api/queues</c> until billing shows <paramref name="waiting"/> callers; returns the time it took.</summary>
+    public async Task<TimeSpan> WaitForWaitingAsync(int index, int waiting, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = -1;
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                if (await QueueAsync(index) is { } q && (last = q.GetProperty("waiting").GetInt32()) == waiting) return clock.Elapsed;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"node {index} showed {last} waiting, not {waiting}, within {timeout}:\n" + AllLogs());
+    }
+
+    public async Task<HttpResponseMessage> SetAgentStateAsync(int index, string agent, string state) =>
+        await Http.PostAsJsonAsync($"{Api(index)}/api/agents/{agent}/state", new { state });
+
+    /// <summary>The call ids the router gave to agent a1, in the order of the hosting nodes' logs (one list per node).</summary>
+    public IReadOnlyList<(int Node, string CallId)> Deliveries() =>
+        [.. Nodes.SelectMany((n, i) => Delivered().Matches(n.Log).Select(m => (i, m.Groups["call"].Value)))];
+
+    /// <summary>Kills node <paramref name="index"/> at once (SIGKILL: no drain, no leaving the cluster).</summary>
+    public async Task KillAsync(int index)
+    {
+        using (var kill = Process.Start("kill", ["-9", Nodes[index].Id.ToString(CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!Nodes[index].HasExited) await Task.Delay(50, cts.Token);
+    }
+
+    public string AllLogs() =>
+        string.Join("\n", Nodes.Select((n, i) => $"===== node {i} ({Address(i)}) =====\n" + (n?.Log ?? "(not started)")));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+            if (node is not null) await node.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string Address(int index) => "127.0.0." + (index + 2).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A TCP port free on 127.0.0.1 now (for a node's cluster transport).</summary>
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private Task<EngineProcess> StartNodeAsync(int index)
+    {
+        var name = "n" + (index + 1).ToString(CultureInfo.InvariantCulture);
+        var port = _clusterPorts[index].ToString(CultureInfo.InvariantCulture);
+        return EngineProcess.StartAsync(
+            "--flows", "Ivr.Tests/TestData/flows/queue",
+            "--data", Path.Combine(_folder, name),
+            "--address", Address(index),
+            "--set", "Flows:Map:hotline=queue",
+            "--set", "Routing:AgentsFile=" + Path.Combine(_folder, "agents.json"),
+            "--set", "Routing:InitialAgentState=Away",
+            "--set", "Routing:CheckInterval=00:00:01",
+            "--set", "Cluster:Enabled=true",
+            "--set", "Cluster:Node=" + name,
+            "--set", "Cluster:Host=127.0.0.1",
+            "--set", "Cluster:Port=" + port,
+            "--set", "Cluster:Seeds:0=127.0.0.1:" + _clusterPorts[0].ToString(CultureInfo.InvariantCulture),
+            "--set", "Cluster:DownAfter=00:00:02",
+            "--set", "Cluster:JoinTimeout=00:00:40");
+    }
+
+    [GeneratedRegex(@"^(?<at>\d\d:\d\d:\d\d\.\d{3}) .*Router incarnation \S+ started on", RegexOptions.Multiline)]
+    private static partial Regex IncarnationStarted();
+
+    [GeneratedRegex(@"Call (?<call>\S+) goes to agent a1 ")]
+    private static partial Regex Delivered();
+}

@@ -275,6 +275,9 @@ public sealed class CallActor : MeteredActor, IWithTimers
             case PlaybackKind.Announce:
                 _queue.AnnouncementFinished();
                 break;
+            case PlaybackKind.Goodbye:
+                BeginHangup();
+                break;
         }
     }
 
@@ -288,6 +291,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
         _recorder.Stop();
         Timers.CancelAll();
         if (_leg.IsEnded || !_answered) Finish();
+        else if (outcome.Code == FlowOutcome.MessageNotKept) _recorder.SayNotKept();
         else BeginHangup();
     }
 

@@ -23,6 +23,9 @@ public enum PlaybackKind
 
     /// <summary>An engine announcement in the queue (position, wait, offer, refusal).</summary>
     Announce,
+
+    /// <summary>The engine's last words after the flow ended (a message not kept); its end hangs up.</summary>
+    Goodbye,
 }
 
 /// <summary>

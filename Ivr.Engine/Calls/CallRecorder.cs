@@ -89,14 +89,36 @@ internal sealed class CallRecorder(CallContext call)
         if (m.Recording == _number) Finish();
     }
 
-    /// <summary>A skill message's metadata is stored (or could not be): the flow moves on.</summary>
+    /// <summary>
+    /// A skill message's metadata is stored: the flow moves on. Not stored (e.g. the database is down): the flow is told the
+    /// message was not kept, so it takes the step's <c>onError</c> or ends as <see cref="FlowOutcome.MessageNotKept"/> (then
+    /// <see cref="SayNotKept"/>) — never its confirmation. The WAV stays on disk; its path is logged for an operator to recover.
+    /// </summary>
     public void Saved(MessageSaved m)
     {
         if (_pendingMessage is not { } pending) return;
         _pendingMessage = null;
-        if (!m.Saved) call.Log.LogError("The message's metadata was not stored: {Error}", m.Error);
-        else call.Log.LogInformation("Message {Path} ({Seconds:0.0} s) stored for {Skill}", pending.Path, pending.Seconds, _effect?.Skill);
-        call.Guard(run => run.RecordingFinished(pending.Path, pending.Seconds));
+        if (m.Saved)
+        {
+            call.Log.LogInformation("Message {Path} ({Seconds:0.0} s) stored for {Skill}", pending.Path, pending.Seconds, _effect?.Skill);
+            call.Guard(run => run.RecordingFinished(pending.Path, pending.Seconds));
+            return;
+        }
+        call.Log.LogError("Message not kept: its metadata for skill {Skill} could not be stored ({Error}); the recording stays at {Path} " +
+            "({Seconds:0.0} s) for an operator to recover", _effect?.Skill, m.Error, pending.Path, pending.Seconds);
+        call.Timeline.Note("message", call.Run?.CurrentStep, $"not kept ({m.Error}); recording kept at {pending.Path}");
+        call.Guard(run => run.RecordingFailed(m.Error ?? "the message could not be stored"));
+    }
+
+    /// <summary>
+    /// The flow ended because a message was not kept and had no <c>onError</c>: the caller hears <c>message_not_kept</c>, and
+    /// the actor hangs up when it ends (<see cref="PlaybackKind.Goodbye"/>).
+    /// </summary>
+    public void SayNotKept()
+    {
+        var words = call.Services.Words.MessageNotKept(call.Language);
+        call.Log.LogInformation("Announcement: {Text}", words.Text ?? words.Sound);
+        call.Playback.PlayPrompts(PlaybackKind.Goodbye, [words], call.Services.Prompts, call.Self, call.Log);
     }
 
     /// <summary>Stops writing without telling the flow (the call ends); idempotent.</summary>

@@ -23,6 +23,8 @@ public sealed class EnginePrompts
 
     internal const string Greeting = "callback_greeting";
     internal const string RefusedPrefix = "callback_refused_";
+    internal const string CallbackNotKeptName = "callback_not_kept";
+    internal const string MessageNotKeptName = "message_not_kept";
     internal const string Position = "queue_position";
     internal const string WaitUnderAMinute = "queue_wait_under_a_minute";
     internal const string WaitRange = "queue_wait_range";
@@ -73,7 +75,8 @@ public sealed class EnginePrompts
 
     /// <summary>
     /// Why a callback number was not booked, said before the flow asks again: one recorded sound per dial-plan refusal;
-    /// <see cref="DialPlanRefusal.None"/> (the router could not book: no store, or it failed) is the "unavailable" one.
+    /// <see cref="DialPlanRefusal.None"/> (the router has no callback store) is the "unavailable" one. A store that failed
+    /// is <see cref="CallbackNotKept"/>, not a refusal of the number.
     /// </summary>
     public ResolvedPrompt CallbackRefused(string? locale, DialPlanRefusal reason) => Say(RefusedPrefix + reason switch
     {
@@ -84,6 +87,15 @@ public sealed class EnginePrompts
         DialPlanRefusal.OverDailyCap => "cap",
         _ => "unavailable",
     }, locale);
+
+    /// <summary>
+    /// The callback could not be booked because the store failed (e.g. the database is down): the number is fine, the
+    /// booking could not be kept; the caller is asked to stay on the line or call again.
+    /// </summary>
+    public ResolvedPrompt CallbackNotKept(string? locale) => Say(CallbackNotKeptName, locale);
+
+    /// <summary>A recorded message could not be kept (its metadata could not be stored): said before the engine hangs up.</summary>
+    public ResolvedPrompt MessageNotKept(string? locale) => Say(MessageNotKeptName, locale);
 
     /// <summary>The caller's place in line, e.g. "You are number 3 in line." (text for TTS).</summary>
     public ResolvedPrompt QueuePosition(string? locale, int position)
@@ -155,6 +167,8 @@ public sealed class EnginePrompts
         var expected = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal)
         {
             [Greeting] = none,
+            [CallbackNotKeptName] = none,
+            [MessageNotKeptName] = none,
             [Position] = Of("position"),
             [WaitUnderAMinute] = none,
             [WaitRange] = Of("low", "high"),

@@ -58,4 +58,7 @@ public static class DiagnosticCodes
 
     /// <summary>A speech menu phrase the configured recognizer cannot listen for (the engine checks it, not <c>FlowLinter</c>).</summary>
     public const string UnrecognisablePhrase = "IVR312";
+
+    /// <summary>A <c>message</c> step with a <c>skill</c> and no <c>onError</c>: a message that cannot be stored ends the call.</summary>
+    public const string MessageWithoutOnError = "IVR313";
 }

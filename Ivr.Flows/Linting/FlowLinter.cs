@@ -25,6 +25,7 @@ public static class FlowLinter
         new LanguageRule(),
         new CalendarRule(),
         new RegexRule(),
+        new MessageErrorRule(),
     ];
 
     /// <summary>Returns every finding, errors first, each with file, line, column and JSON pointer.</summary>

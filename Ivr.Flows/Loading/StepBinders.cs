@@ -200,6 +200,7 @@ internal static class StepBinders
         Skill = OptString(o, "skill"),
         FinishKey = Str(o, "finishKey", "#"),
         Next = Str(o, "next"),
+        OnError = OptString(o, "onError"),
     };
 
     private static Step Callback(BindContext cx, StepHeader h, PositionedNode o) => new CallbackStep

@@ -137,6 +137,13 @@ public sealed class FlowRun
     /// <summary>The recording of a message step ended; <paramref name="path"/> goes into <c>message.path</c>.</summary>
     public void RecordingFinished(string path, double seconds) => Dispatch(new RunEvent(EventKind.Recording, Text: path ?? string.Empty, Number: seconds));
 
+    /// <summary>
+    /// The message of a message step was recorded but could not be kept (its metadata could not be stored): the step's
+    /// <c>onError</c> is taken; without one the run ends with outcome <see cref="FlowOutcome.MessageNotKept"/> and a hangup,
+    /// and the host tells the caller (never the flow's confirmation). <paramref name="reason"/> is for the log and timeline.
+    /// </summary>
+    public void RecordingFailed(string reason) => Dispatch(new RunEvent(EventKind.RecordingFailed, Text: reason ?? string.Empty));
+
     /// <summary>The host booked the callback (<paramref name="booked"/>) or refused the number.</summary>
     public void CallbackResult(bool booked, string? number) => Dispatch(new RunEvent(EventKind.Callback, Text: number, Flag: booked));
 
@@ -349,6 +356,9 @@ public sealed class FlowRun
             case EventKind.Recording:
                 behavior.RecordingFinished(this, step, e.Text!, e.Number);
                 break;
+            case EventKind.RecordingFailed:
+                behavior.RecordingFailed(this, step, e.Text!);
+                break;
             case EventKind.Callback:
                 behavior.CallbackResult(this, step, e.Flag, e.Text);
                 break;
@@ -451,6 +461,7 @@ public sealed class FlowRun
         Queue,
         Transfer,
         Recording,
+        RecordingFailed,
         Callback,
         Hangup,
     }

@@ -211,6 +211,13 @@ public sealed class FlowSimulation
                     Feed(_run.PromptFinished, auto: true);
                     continue;
                 case FlowWait.Recording:
+                    if (token.Kind == InputTokenKind.NotKept)
+                    {
+                        FlushEcho();
+                        Add(TranscriptKind.Input, "(message recorded but not kept: the store failed)");
+                        Feed(() => _run.RecordingFailed("simulated store failure"));
+                        return;
+                    }
                     FinishRecording();
                     continue;
                 case FlowWait.Input:

@@ -29,4 +29,6 @@ public enum InputTokenKind
     Booked,
     /// <summary>Callback number refused.</summary>
     Refused,
+    /// <summary>Message: the recording is made but cannot be kept (its metadata cannot be stored, e.g. the database is down).</summary>
+    NotKept,
 }

@@ -125,10 +125,10 @@ internal sealed class CallComponentRig : IDisposable
     private static LiveFlows LoadFlows()
     {
         var folder = Directory.CreateTempSubdirectory("ivr-component-flows-").FullName;
-        foreach (var name in new[] { "message.json", "queue-offer.json", "speech-menu.json", "callback.json" })
+        foreach (var name in new[] { "message.json", "message-onerror.json", "queue-offer.json", "queue-callback.json", "speech-menu.json", "callback.json" })
             File.Copy(RepoPaths.TestData("calls", name), Path.Combine(folder, name));
         var flows = new LiveFlows(folder, RepoPaths.Sounds, TimeProvider.System, NullLoggerFactory.Instance);
-        if (flows.Ids.Count != 4) throw new InvalidOperationException("the component test flows did not all load: " + string.Join(", ", flows.Ids));
+        if (flows.Ids.Count != 6) throw new InvalidOperationException("the component test flows did not all load: " + string.Join(", ", flows.Ids));
         return flows;
     }
 }

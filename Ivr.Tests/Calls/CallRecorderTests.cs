@@ -1,6 +1,7 @@
 using Ivr.Engine.Calls;
 using Ivr.Engine.Media;
 using Ivr.Engine.Routing.Live;
+using Ivr.Flows.Runtime;
 
 namespace Ivr.Tests.Calls;
 
@@ -60,20 +61,55 @@ public class CallRecorderTests
     }
 
     [Fact]
-    public void Saved_WhenTheStoreFailed_TheFlowStillMovesOn_AndALateSecondReplyChangesNothing()
+    public void Saved_WhenTheStoreFailed_WithoutOnError_TheFlowEndsNotKept_NeverThanks_AndTheEngineSaysSoBeforeHangingUp()
     {
         using var rig = new CallComponentRig("message");
+        rig.Flow.Start();
+        rig.FinishPlaying();
+        rig.Recorder.Start();
+        rig.Media.Hear(OneSecond);
+        rig.Recorder.Digit('#');
+        var saved = Assert.Single(rig.Router.All<SaveMessage>()).Message;
+
+        rig.Recorder.Handle(new MessageSaved(false, "store down"));
+
+        // The run ended as not kept, with a hangup asked for; the flow's thank-you was never reached nor played.
+        Assert.Equal(FlowOutcome.MessageNotKept, rig.Outcome?.Code);
+        Assert.Equal("message", rig.Outcome?.Step);
+        Assert.DoesNotContain(rig.Media.Played, p => p.Contains("message_thanks", StringComparison.Ordinal));
+        // The recording stays on disk for an operator to recover (its path is logged).
+        Assert.True(File.Exists(Path.Combine(rig.MessagesFolder, saved.Id + ".wav")));
+
+        // The actor, seeing that outcome, has the recorder say the engine's words; their end is the hangup's cue.
+        rig.Recorder.SayNotKept();
+        Assert.Equal("en-US/message_not_kept.wav", rig.Media.Current);
+        Assert.Equal(PlaybackKind.Goodbye, rig.FinishPlaying());
+
+        var played = rig.Media.Played.Count;
+        rig.Recorder.Handle(new MessageSaved(true, null));
+        Assert.Equal(played, rig.Media.Played.Count);
+        Assert.Empty(rig.Failures);
+    }
+
+    [Fact]
+    public void Saved_WhenTheStoreFailed_WithOnError_TheFlowTakesIt_AndTheEngineSaysNothingOfItsOwn()
+    {
+        using var rig = new CallComponentRig("message-onerror");
         rig.Flow.Start();
         rig.FinishPlaying();
         rig.Recorder.Start();
         rig.Recorder.Digit('#');
 
         rig.Recorder.Handle(new MessageSaved(false, "store down"));
-        var played = rig.Media.Played.Count;
-        rig.Recorder.Handle(new MessageSaved(true, null));
 
-        Assert.Equal("thanks", rig.Step);
-        Assert.Equal(played, rig.Media.Played.Count);
+        Assert.Equal("sorry", rig.Step);
+        Assert.Equal("en-US/message_not_stored.wav", rig.Media.Current);
+        Assert.Null(rig.Outcome);
+        Assert.Equal(PlaybackKind.Flow, rig.FinishPlaying());
+        rig.Flow.Run!.PromptFinished();
+        Assert.Equal("hangup:message-not-stored", rig.Outcome?.Code);
+        Assert.DoesNotContain(rig.Media.Played, p => p.Contains("message_thanks", StringComparison.Ordinal)
+            || p.Contains("message_not_kept", StringComparison.Ordinal));
         Assert.Empty(rig.Failures);
     }
 

@@ -148,6 +148,42 @@ public sealed class EnginePromptsTests
         Assert.Equal((name, text, $"en-US/{name}.wav"), (prompt.Name, prompt.Text, prompt.Sound));
     }
 
+    [Theory]
+    [InlineData("en-US", "Sorry, we cannot book your callback right now. Please stay on the line, or call again later.")]
+    [InlineData("fr-FR", "Désolé, nous ne pouvons pas enregistrer votre rappel pour le moment. Veuillez rester en ligne, ou rappeler plus tard.")]
+    public void CallbackNotKept_IsTheRecordedSentence_NotARefusalOfTheNumber(string locale, string text)
+    {
+        var prompt = Repo.CallbackNotKept(locale);
+
+        Assert.Equal(("callback_not_kept", text, $"{locale}/callback_not_kept.wav"), (prompt.Name, prompt.Text, prompt.Sound));
+        Assert.True(File.Exists(Path.Combine(RepoPaths.Sounds, prompt.Sound!)));
+    }
+
+    [Theory]
+    [InlineData("en-US", "Sorry, we could not keep your message. Please call again later.")]
+    [InlineData("fr-FR", "Désolé, nous n'avons pas pu conserver votre message. Veuillez rappeler plus tard.")]
+    public void MessageNotKept_IsTheRecordedSentence(string locale, string text)
+    {
+        var prompt = Repo.MessageNotKept(locale);
+
+        Assert.Equal(("message_not_kept", text, $"{locale}/message_not_kept.wav"), (prompt.Name, prompt.Text, prompt.Sound));
+        Assert.True(File.Exists(Path.Combine(RepoPaths.Sounds, prompt.Sound!)));
+    }
+
+    [Theory]
+    [InlineData("callback_not_kept")]
+    [InlineData("message_not_kept")]
+    public void Parse_MissingNotKeptPrompt_FailsNamingIt(string name)
+    {
+        var file = RepoFile();
+        file["prompts"]!.AsObject().Remove(name);
+
+        var error = ParseFails(file);
+
+        Assert.Equal((name, (string?)null), (error.Prompt, error.Locale));
+        Assert.Contains($"prompt '{name}': is missing", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void CallbackGreeting_English_IsTheRecordedSentence() =>
         Assert.Equal("Hello, this is your callback. Please hold while we connect you to an agent.", Repo.CallbackGreeting("en-US").Text);

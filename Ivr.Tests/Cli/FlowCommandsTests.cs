@@ -122,7 +122,7 @@ public class FlowCommandsTests
 
         Assert.True(result.Code == 0, result.All);
         Assert.DoesNotContain("FAIL", result.Out);
-        Assert.Matches(@"steps\s+45/45", result.Out);
+        Assert.Matches(@"steps\s+46/46", result.Out);
     }
 
     [Fact]

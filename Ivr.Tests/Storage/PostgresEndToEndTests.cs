@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Ivr.Engine.Routing.Callbacks;
 using Ivr.Engine.Routing.Storage;
+using Ivr.Flows.Runtime;
 using Ivr.Tests.EndToEnd;
 using Ivr.Tests.Flows.Loading;
 using Ivr.Tests.Sip.Stack;
@@ -12,7 +13,8 @@ namespace Ivr.Tests.Storage;
 /// <summary>
 /// The real <c>ivr serve</c> on a real PostgreSQL (<c>Storage:Provider=postgres</c>): a callback booked by a sipp caller is
 /// a row in PostgreSQL; with the server stopped the next caller is told it cannot be booked (never confirmed); once the
-/// server is back, bookings work again without restarting the engine. And an unreachable database stops the start at once.
+/// server is back, bookings work again without restarting the engine. A message left while it is down is not confirmed: the
+/// caller hears it was not kept and the WAV stays on disk. And an unreachable database stops the start at once.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class PostgresEndToEndTests(PostgresServer server, ITestOutputHelper output) : IClassFixture<PostgresServer>
@@ -34,7 +36,8 @@ public sealed class PostgresEndToEndTests(PostgresServer server, ITestOutputHelp
         Assert.Equal(("+33612345671", CallbackState.Pending), (first.Number, first.State));
         Assert.False(File.Exists(Path.Combine(rig.DataFolder, "ivr.db")), "with postgres, no SQLite file is written");
 
-        // The database goes down while the engine runs: the next caller hears the refusal, not a confirmation.
+        // The database goes down while the engine runs: the next caller hears that the booking could not be kept (not that
+        // the number is refused), never a confirmation.
         await server.StopAsync();
         try
         {
@@ -44,8 +47,9 @@ public sealed class PostgresEndToEndTests(PostgresServer server, ITestOutputHelp
             var during = rig.Engine.Log[before..];
             output.WriteLine(during);
             var refused = during.IndexOf("Callback to +33612345672 not booked (None)", StringComparison.Ordinal);
-            var told = during.IndexOf("Announcement: Sorry, we cannot call back that number.", StringComparison.Ordinal);
+            var told = during.IndexOf("Announcement: Sorry, we cannot book your callback right now. Please stay on the line, or call again later.", StringComparison.Ordinal);
             Assert.True(refused >= 0 && told > refused, "the caller was not told the booking failed:\n" + during);
+            Assert.DoesNotContain("Sorry, we cannot call back that number.", during, StringComparison.Ordinal);
             Assert.DoesNotContain("the caller hears the confirmation", during, StringComparison.Ordinal);
             Assert.DoesNotContain("stored (entered the line", during, StringComparison.Ordinal);
         }
@@ -59,6 +63,56 @@ public sealed class PostgresEndToEndTests(PostgresServer server, ITestOutputHelp
         await rig.Engine.WaitForLogAsync("Callback 2 is stored; the caller hears the confirmation", Bound);
         var pending = await PendingAsync(connectionString);
         Assert.Equal(["+33612345671", "+33612345673"], pending.Select(c => c.Number));
+        Assert.False(rig.Engine.HasExited);
+    }
+
+    [Fact]
+    public async Task Serve_DatabaseDown_AMessageLeftIsNotConfirmed_TheCallerHearsItWasNotKept_TheWavStays_AndMessagesWorkAgainAfter()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var rig = await RouterRig.StartAsync([("a1", SippProcess.FreeUdpPort(), 5)],
+            "--set", "Routing:InitialAgentState=Away",
+            "--set", "Storage:Provider=postgres",
+            "--set", "Storage:ConnectionString=" + connectionString);
+        await rig.Engine.WaitForLogAsync("Callbacks: 0 pending", Bound);
+
+        await server.StopAsync();
+        try
+        {
+            var before = rig.Engine.Log.Length;
+            // The caller takes the message offer and speaks; the engine must hang up on it (sipp waits for the BYE).
+            await LeaveMessageAsync(rig);
+            await rig.Engine.WaitForLogAsync("ended: message-not-kept", Bound);
+            var during = rig.Engine.Log[before..];
+            output.WriteLine(during);
+            var notKept = during.IndexOf("Message not kept: its metadata for skill billing could not be stored", StringComparison.Ordinal);
+            var told = during.IndexOf("Announcement: Sorry, we could not keep your message. Please call again later.", StringComparison.Ordinal);
+            Assert.True(notKept >= 0 && told > notKept, "the caller was not told the message was not kept:\n" + during);
+
+            // The call's timeline: the message step ran, the flow's thank-you step was never reached.
+            var call = (await rig.GetAsync("/api/calls/recent")).EnumerateArray()
+                .Single(c => c.GetProperty("outcome").GetString() == FlowOutcome.MessageNotKept);
+            var timeline = (await rig.GetAsync("/api/calls/" + Uri.EscapeDataString(call.GetProperty("callId").GetString()!)))
+                .GetProperty("timeline").EnumerateArray().ToList();
+            var steps = timeline.Where(e => e.GetProperty("kind").GetString() == "step").Select(e => e.GetProperty("step").GetString()).ToList();
+            Assert.Contains("message_billing", steps);
+            Assert.DoesNotContain("goodbye_message", steps);
+            Assert.Contains(timeline, e => e.GetProperty("kind").GetString() == "message"
+                && e.GetProperty("detail").GetString()!.Contains("recording kept at", StringComparison.Ordinal));
+
+            // The audio is kept on disk for an operator (its path is in the log line above); no row names it.
+            var wav = Assert.Single(Directory.GetFiles(Path.Combine(rig.DataFolder, "messages"), "*.wav"));
+            Assert.Contains(wav, during, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await server.StartAsync();
+        }
+
+        // Back: the next message is stored and thanked, without restarting the engine.
+        await LeaveMessageAsync(rig);
+        await rig.Engine.WaitForLogAsync("ended: hangup:message-left", Bound);
+        Assert.Single((await rig.GetAsync("/api/messages")).EnumerateArray());
         Assert.False(rig.Engine.HasExited);
     }
 
@@ -125,6 +179,14 @@ public sealed class PostgresEndToEndTests(PostgresServer server, ITestOutputHelp
         await using var database = await PostgresDatabase.OpenAsync(connectionString);
         var store = await PostgresCallbackStore.OpenAsync(database, DateTimeOffset.UtcNow, lease: new CallbackLeaseOptions("test", TimeSpan.FromMinutes(1)));
         return await store.ListPendingAsync("billing");
+    }
+
+    /// <summary>One sipp caller queues for billing, takes the message offer (DTMF 2), speaks, and waits for the engine's BYE.</summary>
+    private static async Task LeaveMessageAsync(RouterRig rig)
+    {
+        using var caller = SippProcess.Start(SippProcess.FreeUdpPort(), rig.Engine.Target,
+            "-sf", SippProcess.Scenario("uac_message_dtmf.xml"), "-s", "hotline", "-m", "1");
+        Assert.True(await caller.WaitAsync(Bound) == 0, "caller sipp failed:\n" + caller.Output + "\nengine:\n" + rig.Engine.Log);
     }
 
     /// <summary>One sipp caller queues for billing, takes the callback offer and confirms its own number by DTMF.</summary>

@@ -284,8 +284,9 @@ internal sealed class QueueDialogue(CallContext call)
     }
 
     /// <summary>
-    /// Booked: the row is durable, the flow goes on to its confirmation. Refused (toll-fraud dial plan, daily cap, store
-    /// down): the caller first hears why, then the flow takes the refusal as a failed attempt and asks again.
+    /// Booked: the row is durable, the flow goes on to its confirmation. Refused (toll-fraud dial plan, daily cap): the caller
+    /// first hears why, then the flow takes the refusal as a failed attempt and asks again. Not kept (the store failed): the
+    /// caller hears that the booking could not be made right now (never that the number was refused), then likewise.
     /// </summary>
     public void Booked(CallbackBookingResult m)
     {
@@ -297,7 +298,7 @@ internal sealed class QueueDialogue(CallContext call)
         }
         call.Log.LogInformation("Callback to {Number} not booked ({Refusal}): {Message}", m.Number, m.Refusal, m.Message);
         _afterAnnouncement = () => call.Guard(run => run.CallbackResult(false, m.Number));
-        PlayAnnouncement([call.Services.Words.CallbackRefused(call.Language, m.Refusal)]);
+        PlayAnnouncement([m.StoreFailed ? call.Services.Words.CallbackNotKept(call.Language) : call.Services.Words.CallbackRefused(call.Language, m.Refusal)]);
     }
 
     private void Hold(IReadOnlyList<ResolvedPrompt> holdPrompts)

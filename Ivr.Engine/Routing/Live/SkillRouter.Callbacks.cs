@@ -175,7 +175,7 @@ public sealed partial class SkillRouter
             failure: ex =>
             {
                 LogStoreFailure(ex, "Booking a callback for call {CallId} failed", m.CallId);
-                return new BookDone(m.Skill, DialPlanResult.Refuse(m.Number, DialPlanRefusal.None), null, replyTo);
+                return new BookDone(m.Skill, DialPlanResult.Refuse(m.Number, DialPlanRefusal.None), null, replyTo, StoreFailed: true);
             });
     }
 
@@ -192,6 +192,12 @@ public sealed partial class SkillRouter
     {
         if (m.Booked is not { } booked)
         {
+            if (m.StoreFailed)
+            {
+                // The number is fine; the booking could not be kept: the caller is told so, not that the number was refused.
+                m.ReplyTo.Tell(new CallbackBookingResult(false, m.Check.Number, "The callback could not be stored.", null, StoreFailed: true));
+                return;
+            }
             _log.LogInformation("Callback to {Number} refused: {Reason}", m.Check.Number, m.Check.Reason);
             m.ReplyTo.Tell(new CallbackBookingResult(false, m.Check.Number, m.Check.Message, null, m.Check.Reason));
             return;
@@ -393,7 +399,7 @@ public sealed partial class SkillRouter
 
     private sealed record StoreFailed(string During, Exception Cause);
 
-    private sealed record BookDone(string Skill, DialPlanResult Check, CallbackBookResult? Booked, IActorRef ReplyTo);
+    private sealed record BookDone(string Skill, DialPlanResult Check, CallbackBookResult? Booked, IActorRef ReplyTo, bool StoreFailed = false);
 
     private sealed record CallbackLeased(long Id, CallbackRecord? Callback, Exception? Error = null);
 

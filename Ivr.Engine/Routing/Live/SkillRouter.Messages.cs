@@ -141,7 +141,12 @@ public sealed record BookCallback(string CallId, string Skill, string Number, st
 /// <param name="Message">A sentence for the caller (refusal reason or confirmation).</param>
 /// <param name="CallbackId">The stored callback's id.</param>
 /// <param name="Refusal">Why the dial plan refused the number (<see cref="DialPlanRefusal.None"/> when booked or the store failed).</param>
-public sealed record CallbackBookingResult(bool Booked, string? Number, string Message, long? CallbackId, DialPlanRefusal Refusal = DialPlanRefusal.None);
+/// <param name="StoreFailed">
+/// The callback store failed (e.g. the database is down): nothing is wrong with the number, the booking could not be kept.
+/// False for a dial-plan refusal and for a router with no callback store.
+/// </param>
+public sealed record CallbackBookingResult(
+    bool Booked, string? Number, string Message, long? CallbackId, DialPlanRefusal Refusal = DialPlanRefusal.None, bool StoreFailed = false);
 
 /// <summary>Stores a recorded message's metadata; answered with <see cref="MessageSaved"/> once durable.</summary>
 /// <param name="Message">The message.</param>

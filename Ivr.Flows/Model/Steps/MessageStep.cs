@@ -1,6 +1,9 @@
 namespace Ivr.Flows.Model.Steps;
 
-/// <summary>Records a voice message after an optional prompt and beep.</summary>
+/// <summary>
+/// Records a voice message after an optional prompt and beep. <see cref="OnError"/> is where the flow goes when the message
+/// could not be kept (its metadata could not be stored); without it the engine says so and ends the call.
+/// </summary>
 public sealed record MessageStep : Step
 {
     public override string Kind => "message";
@@ -10,6 +13,10 @@ public sealed record MessageStep : Step
     public string? Skill { get; init; }
     public string FinishKey { get; init; } = "#";
     public required string Next { get; init; }
-    public override IEnumerable<StepLink> Links() => [new("next", Next, Pointer + "/next")];
+    public string? OnError { get; init; }
+
+    public override IEnumerable<StepLink> Links() => OnError is null
+        ? [new("next", Next, Pointer + "/next")]
+        : [new("next", Next, Pointer + "/next"), new("error", OnError, Pointer + "/onError")];
     public override IEnumerable<PromptRef> PromptRefs() => Prompt is null ? [] : [Prompt];
 }

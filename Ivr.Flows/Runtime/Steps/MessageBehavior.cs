@@ -2,7 +2,11 @@ using Ivr.Flows.Model.Steps;
 
 namespace Ivr.Flows.Runtime.Steps;
 
-/// <summary>Plays the optional prompt, then asks the host to record; the recording's path goes into <c>message.path</c>.</summary>
+/// <summary>
+/// Plays the optional prompt, then asks the host to record; the recording's path goes into <c>message.path</c>. A message
+/// the host could not keep takes <c>onError</c>, or without one ends the run as <see cref="FlowOutcome.MessageNotKept"/>
+/// with a hangup (the host says why first): the flow's <c>next</c>, usually a confirmation, is never reached.
+/// </summary>
 internal sealed class MessageBehavior : StepBehavior<MessageStep, MessageBehavior.Plan>
 {
     private const byte Announcing = 0;
@@ -12,7 +16,8 @@ internal sealed class MessageBehavior : StepBehavior<MessageStep, MessageBehavio
 
     protected override Plan Build(MessageStep step, FlowCompileContext ctx) => new(
         PromptPlan.CompileOptional(step.Prompt, ctx),
-        new RecordEffect(TimeSpan.FromSeconds(step.MaxLength), step.Beep, step.FinishKey, step.Skill));
+        new RecordEffect(TimeSpan.FromSeconds(step.MaxLength), step.Beep, step.FinishKey, step.Skill),
+        step.OnError is not null);
 
     public override void Enter(FlowRun run, CompiledStep step)
     {
@@ -33,6 +38,13 @@ internal sealed class MessageBehavior : StepBehavior<MessageStep, MessageBehavio
         run.Go(0);
     }
 
+    public override void RecordingFailed(FlowRun run, CompiledStep step, string reason)
+    {
+        if (run.Phase != Recording) return;
+        if (PlanOf(step).HasErrorPath) run.Go(1);
+        else run.End(FlowOutcome.MessageNotKept, FlowOutcome.MessageNotKept);
+    }
+
     private static void Record(FlowRun run, Plan plan)
     {
         run.Phase = Recording;
@@ -40,5 +52,5 @@ internal sealed class MessageBehavior : StepBehavior<MessageStep, MessageBehavio
         run.Emit(plan.Record);
     }
 
-    internal sealed record Plan(PromptPlan? Prompt, RecordEffect Record);
+    internal sealed record Plan(PromptPlan? Prompt, RecordEffect Record, bool HasErrorPath);
 }

@@ -50,6 +50,11 @@ internal abstract class StepBehavior
     {
     }
 
+    /// <summary>A recording that could not be kept.</summary>
+    public virtual void RecordingFailed(FlowRun run, CompiledStep step, string reason)
+    {
+    }
+
     /// <summary>A callback booking result.</summary>
     public virtual void CallbackResult(FlowRun run, CompiledStep step, bool booked, string? number)
     {

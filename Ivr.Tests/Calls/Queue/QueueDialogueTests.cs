@@ -44,6 +44,58 @@ public class QueueDialogueTests
     }
 
     [Fact]
+    public void Booked_WhenTheStoreFailed_SaysTheBookingWasNotKept_NotThatTheNumberIsRefused_AndTheRetryKeepsTheOriginalPlace()
+    {
+        using var rig = new CallComponentRig("queue-callback");
+        var entered = rig.Time.GetUtcNow();
+        rig.Flow.Start();
+        rig.Time.Advance(TimeSpan.FromMinutes(3));
+        rig.Queue.Handle(LongLine);
+        rig.Queue.Digit('1');
+        Assert.Equal("callback", rig.Step);
+        rig.Flow.Run!.Digit('1');
+        var first = Assert.Single(rig.Router.All<BookCallback>());
+
+        Assert.True(rig.Queue.Handle(new CallbackBookingResult(false, "+15555550100", "The callback could not be stored.", null, StoreFailed: true)));
+
+        Assert.Equal(PlaybackKind.Announce, rig.Playback.Kind);
+        Assert.Equal("en-US/callback_not_kept.wav", rig.Media.Current);
+        Assert.DoesNotContain(rig.Media.Played, p => p.Contains("callback_refused", StringComparison.Ordinal));
+        Assert.Equal(PlaybackKind.Announce, rig.FinishPlaying());
+        rig.Queue.AnnouncementFinished();
+
+        // The caller stays in the call: the step counts a failed attempt and asks again; the retry's booking still holds the
+        // time the caller first joined the line, so once the store is back the callback's virtual place is the original one.
+        Assert.Equal("callback", rig.Step);
+        Assert.Null(rig.Outcome);
+        rig.Time.Advance(TimeSpan.FromMinutes(1));
+        rig.Flow.Run!.Digit('1');
+        var retry = rig.Router.All<BookCallback>()[^1];
+        Assert.Equal(2, rig.Router.All<BookCallback>().Count);
+        Assert.Equal(entered, first.EnteredQueueAt);
+        Assert.Equal(entered, retry.EnteredQueueAt);
+
+        rig.Queue.Handle(new CallbackBookingResult(true, "+15555550100", "Booked.", 42));
+        Assert.Equal("booked", rig.Step);
+        Assert.Empty(rig.Failures);
+    }
+
+    [Fact]
+    public void Booked_RefusedByARouterWithoutAStore_StillSaysTheUnavailableRefusal()
+    {
+        using var rig = new CallComponentRig("queue-callback");
+        rig.Flow.Start();
+        rig.Queue.Handle(LongLine);
+        rig.Queue.Digit('1');
+        rig.Flow.Run!.Digit('1');
+
+        rig.Queue.Handle(new CallbackBookingResult(false, null, "Sorry, we cannot book callbacks right now.", null));
+
+        Assert.Equal("en-US/callback_refused_unavailable.wav", rig.Media.Current);
+        Assert.Empty(rig.Failures);
+    }
+
+    [Fact]
     public void DeliverCall_ArrivingAfterTheCallerHungUp_IsAnAbandonment_AndTheAgentIsGivenBack()
     {
         using var rig = new CallComponentRig("queue-offer");

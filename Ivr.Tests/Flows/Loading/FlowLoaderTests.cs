@@ -202,7 +202,36 @@ public class FlowLoaderTests
         Assert.Equal((true, 3), (StepOf<CallbackStep>(doc, "c").AllowOtherNumber, StepOf<CallbackStep>(doc, "c").MaxRetries));
         var message = StepOf<MessageStep>(doc, "m");
         Assert.Equal((120.0, true, "#", null), (message.MaxLength, message.Beep, message.FinishKey, message.Prompt));
+        Assert.Null(message.OnError);
+        Assert.Equal(["next"], message.Links().Select(l => l.Label));
         Assert.Equal(("normal", null), (StepOf<HangupStep>(doc, "h").Reason, StepOf<HangupStep>(doc, "h").Prompt));
+    }
+
+    [Fact]
+    public void LoadText_MessageOnError_IsBound_AndIsTheStepsErrorLink()
+    {
+        var result = FlowLoader.LoadText(Flow("""
+            "s": { "type": "message", "skill": "billing", "next": "h", "onError": "sorry" },
+            "h": { "type": "hangup" },
+            "sorry": { "type": "hangup", "reason": "message-not-stored" }
+            """), "t.json");
+
+        var message = StepOf<MessageStep>(result.Document!, "s");
+        Assert.Equal(("h", "sorry"), (message.Next, message.OnError));
+        Assert.Equal([("next", "h", "/steps/s/next"), ("error", "sorry", "/steps/s/onError")],
+            message.Links().Select(l => (l.Label, l.Target, l.Pointer)));
+    }
+
+    [Fact]
+    public void LoadText_MessageOnErrorNotAStepName_IsASchemaError()
+    {
+        var result = FlowLoader.LoadText(Flow("""
+            "s": { "type": "message", "skill": "billing", "next": "h", "onError": 7 },
+            "h": { "type": "hangup" }
+            """), "t.json");
+
+        Assert.Null(result.Document);
+        Assert.Contains(result.Diagnostics, d => d.Severity == Severity.Error && d.Pointer == "/steps/s/onError");
     }
 
     [Fact]

@@ -32,4 +32,21 @@ public class FlowGraphTests
         Assert.Contains("((\"goodbye<br/>hangup\"))", mermaid, StringComparison.Ordinal);
         Assert.Equal(flow.Steps.Sum(s => s.Edges.Count), mermaid.Split('\n').Count(l => l.Contains("-->|", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public void ToMermaid_MessageWithOnError_HasItsErrorEdge()
+    {
+        var flow = FlowCompiler.Compile(F.Flow("m", "m",
+        [
+            F.Message("m", "thanks") with { Skill = "billing", OnError = "sorry" },
+            F.Hangup("thanks"),
+            F.Hangup("sorry"),
+        ]));
+
+        var mermaid = FlowGraph.ToMermaid(flow);
+
+        var (m, thanks, sorry) = (flow.FindStep("m")!.Index, flow.FindStep("thanks")!.Index, flow.FindStep("sorry")!.Index);
+        Assert.Contains($"s{m} -->|\"next\"| s{thanks}", mermaid, StringComparison.Ordinal);
+        Assert.Contains($"s{m} -->|\"error\"| s{sorry}", mermaid, StringComparison.Ordinal);
+    }
 }

@@ -155,4 +155,58 @@ public class SimpleStepTests
         Assert.Equal("/var/msg/1.wav", run.GetVariable("message.path"));
         Assert.Equal("Saved /var/msg/1.wav.", host.LastPlayed);
     }
+
+    [Fact]
+    public void Message_NotKept_WithOnError_GoesThere_NeverToNext()
+    {
+        var (run, host) = Start(Flow("m", "m",
+        [
+            Message("m", "thanks") with { Skill = "billing", OnError = "sorry" },
+            Hangup("thanks", Text("Thank you, we got your message.")),
+            Hangup("sorry", Text("Sorry, the message could not be kept."), "message-not-stored"),
+        ]));
+        Assert.Equal(FlowWait.Recording, run.Waiting);
+
+        run.RecordingFailed("store down");
+
+        Assert.Equal("sorry", run.CurrentStep);
+        Assert.Equal("Sorry, the message could not be kept.", host.LastPlayed);
+        Assert.DoesNotContain(host.Of<PlayEffect>(), p => p.Prompts.Any(x => x.Text == "Thank you, we got your message."));
+        run.PromptFinished();
+        Assert.Equal("hangup:message-not-stored", host.Outcome?.Code);
+    }
+
+    [Fact]
+    public void Message_NotKept_WithoutOnError_AsksTheHostToHangUp_AndEndsNotKept_WithoutPlayingNext()
+    {
+        var (run, host) = Start(Flow("m", "m",
+        [
+            Message("m", "thanks") with { Skill = "billing" },
+            Hangup("thanks", Text("Thank you, we got your message.")),
+        ]));
+
+        run.RecordingFailed("store down");
+
+        Assert.Equal(new HangupEffect(FlowOutcome.MessageNotKept), host.Last<HangupEffect>());
+        Assert.Equal(new FlowOutcome(FlowOutcome.MessageNotKept, "m"), host.Outcome);
+        Assert.Empty(host.Of<PlayEffect>());
+        Assert.IsType<EndedEffect>(host.Effects[^1]);
+    }
+
+    [Fact]
+    public void Message_NotKept_OutsideTheRecording_IsIgnored()
+    {
+        var (run, host) = Start(Flow("m", "m",
+        [
+            Message("m", "thanks", Text("After the beep.")) with { Skill = "billing", OnError = "sorry" },
+            Hangup("thanks", Text("Thanks.")),
+            Hangup("sorry", Text("Sorry.")),
+        ]));
+        Assert.Equal(FlowWait.Prompt, run.Waiting);
+
+        run.RecordingFailed("store down");
+
+        Assert.Equal("m", run.CurrentStep);
+        Assert.Null(host.Outcome);
+    }
 }

@@ -49,17 +49,32 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         }
         else
         {
-            var port = options.Port;
             var streams = options.Tcp with { Sources = options.Tcp.Sources ?? Sources };
-            if (options.EnableUdp)
+            // Port 0 with UDP and TCP: the system picks a free UDP port and TCP takes the same number, which another
+            // process may hold for TCP (a client's ephemeral port): try a few other UDP ports before giving up.
+            for (var attempt = 1; ; attempt++)
             {
-                var udp = new UdpSipChannel(new IPEndPoint(options.ListenAddress, port), loggerFactory.CreateLogger<UdpSipChannel>());
-                _channels.Add(udp);
-                if (port == 0) port = udp.LocalEndPoint.EndPoint.Port;
-            }
-            if (options.EnableTcp)
-            {
-                _channels.Add(new TcpSipChannel(new IPEndPoint(options.ListenAddress, port), loggerFactory.CreateLogger<TcpSipChannel>(), streams, Time));
+                var port = options.Port;
+                UdpSipChannel? udp = null;
+                if (options.EnableUdp)
+                {
+                    udp = new UdpSipChannel(new IPEndPoint(options.ListenAddress, port), loggerFactory.CreateLogger<UdpSipChannel>());
+                    if (port == 0) port = udp.LocalEndPoint.EndPoint.Port;
+                }
+                try
+                {
+                    if (options.EnableTcp)
+                    {
+                        _channels.Add(new TcpSipChannel(new IPEndPoint(options.ListenAddress, port), loggerFactory.CreateLogger<TcpSipChannel>(), streams, Time));
+                    }
+                }
+                catch (SipBindException) when (options.Port == 0 && udp is not null && attempt < 5)
+                {
+                    udp.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                    continue;
+                }
+                if (udp is not null) _channels.Insert(0, udp);
+                break;
             }
             if (options.EnableTls)
             {

@@ -155,6 +155,81 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
         }
     }
 
+    [Fact]
+    public async Task FrozenNode_DownedWhileStoppedThenContinued_DoesNotRejoinAsIfNothingHappened_NoCallerDeliveredTwice()
+    {
+        var agentPort = SippProcess.FreeUdpPort();
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var rig = await ClusterRig.StartAsync(agentPort, extra:
+        [
+            "--set", "Storage:Provider=postgres",
+            "--set", "Storage:ConnectionString=" + connectionString,
+            "--set", "Cluster:DownAfter=00:00:03",
+        ]);
+        var host = await rig.WaitForRouterHostAsync(TimeSpan.FromSeconds(60));
+        var frozen = (host + 1) % 3;
+        var other = (host + 2) % 3;
+        // Callers 1 and 4 wait on the node that will freeze, 2 on the router's, 3 on the third.
+        int[] nodeOf = [frozen, host, other, frozen];
+        var calls = new List<SippProcess>();
+        try
+        {
+            for (var k = 1; k <= nodeOf.Length; k++)
+            {
+                calls.Add(QueueCaller(rig, nodeOf[k - 1], k));
+                await rig.WaitForWaitingAsync(host, k, TimeSpan.FromSeconds(30));
+            }
+
+            await SignalAsync(rig.Nodes[frozen].Id, "STOP");
+            // Past DownAfter (3 s) plus the failure detector (about 5 s): the others down it, and the router drops its callers.
+            var downed = await rig.WaitForWaitingAsync(host, 2, TimeSpan.FromSeconds(40));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var before = rig.Nodes[frozen].Log.Length;
+            await SignalAsync(rig.Nodes[frozen].Id, "CONT");
+            var continued = System.Diagnostics.Stopwatch.StartNew();
+            // At once the agent gets ready (the continued node meanwhile finds itself downed): the two callers of the nodes that
+            // stayed are delivered, once each, in their order; the frozen node's callers never (they ended with it), and the
+            // agent is rung twice only.
+            using var agent = SippProcess.Start(agentPort, Bound, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", "2", "-d", "300");
+            using (var ready = await rig.SetAgentStateAsync(other, "a1", "ready"))
+                Assert.True(ready.IsSuccessStatusCode, await ready.Content.ReadAsStringAsync());
+            Assert.True(await calls[1].WaitAsync(Bound) == 0, calls[1].Output + "\n" + rig.AllLogs());
+            Assert.True(await calls[2].WaitAsync(Bound) == 0, calls[2].Output + "\n" + rig.AllLogs());
+            Assert.True(await agent.WaitAsync(Bound) == 0, "agent sipp failed:\n" + agent.Output + "\n" + rig.AllLogs());
+            using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+            {
+                while (!rig.Nodes[frozen].HasExited && !bound.IsCancellationRequested) await Task.Delay(200);
+            }
+            var exitedAfter = continued.Elapsed;
+            var after = rig.Nodes[frozen].Log[before..];
+            var shutdownAt = after.IndexOf("Node has been marked as DOWN. Shutting down myself", StringComparison.Ordinal);
+            output.WriteLine($"node {frozen} frozen; its callers left the line after {downed.TotalSeconds:F1} s; after SIGCONT it exited: {rig.Nodes[frozen].HasExited} ({exitedAfter.TotalSeconds:F1} s)");
+            // It found itself downed and shut down (Akka's coordinated shutdown), rather than serving on as a member.
+            Assert.True(shutdownAt >= 0, "the continued node did not shut itself down:\n" + after);
+            Assert.True(rig.Nodes[frozen].HasExited, $"the continued node still runs {exitedAfter} after SIGCONT:\n" + after);
+
+            var deliveries = rig.Deliveries();
+            output.WriteLine("deliveries: " + string.Join(", ", deliveries.Select(d => $"{d.CallId.Split('-')[0]}@n{d.Node}")));
+            Assert.Equal(["caller02", "caller03"], deliveries.Select(d => d.CallId.Split('-')[0]));
+        }
+        finally
+        {
+            foreach (var call in calls) call.Dispose();
+        }
+    }
+
+    private static SippProcess QueueCaller(ClusterRig rig, int node, int k) =>
+        SippProcess.Start(SippProcess.FreeUdpPort(), Bound, rig.SipTarget(node),
+            "-sf", SippProcess.Scenario("uac_queue_wait_bye.xml"), "-s", "hotline", "-m", "1",
+            "-key", "rtp_port", SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture),
+            "-cid_str", "caller" + k.ToString("00", CultureInfo.InvariantCulture) + "-%u-%p");
+
+    private static async Task SignalAsync(int pid, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     private static int[] Count(ClusterRig rig, string needle) =>
         [.. rig.Nodes.Select(n => Regex.Matches(n.Log, Regex.Escape(needle)).Count)];
 

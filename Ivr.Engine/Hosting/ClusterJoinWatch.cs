@@ -10,6 +10,8 @@ namespace Ivr.Engine.Hosting;
 /// </summary>
 internal sealed class ClusterJoinWatch(IServiceProvider services, ClusterOptions options, ILogger<ClusterJoinWatch> log) : IHostedService
 {
+    private volatile bool _stopping;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (ClusterHosting.SeedAddresses(options).Count == 0)
@@ -38,7 +40,22 @@ internal sealed class ClusterJoinWatch(IServiceProvider services, ClusterOptions
         }
         log.LogInformation("Cluster: {Node} is up; members: {Members}", cluster.SelfAddress,
             string.Join(", ", cluster.State.Members.Select(m => m.Address.ToString())));
+        // Removed while the engine is not stopping: the others downed this node (it was frozen or cut off longer than
+        // Cluster:DownAfter) and Akka shuts its actor system down. It must not serve on as if nothing happened: say so in
+        // one line and stop the engine, so that a supervisor starts it again as a new member.
+        var lifetime = (IHostApplicationLifetime?)services.GetService(typeof(IHostApplicationLifetime));
+        cluster.RegisterOnMemberRemoved(() =>
+        {
+            if (_stopping || lifetime?.ApplicationStopping.IsCancellationRequested == true) return;
+            log.LogError("Cluster: this node ({Node}) was downed by the others (unreachable longer than Cluster:DownAfter); it stops now: restart it to rejoin as a new member",
+                cluster.SelfAddress);
+            lifetime?.StopApplication();
+        });
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        return Task.CompletedTask;
+    }
 }

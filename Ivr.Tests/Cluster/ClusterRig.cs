@@ -20,9 +20,12 @@ internal sealed partial class ClusterRig : IAsyncDisposable
     private readonly string _folder;
     private readonly int[] _clusterPorts;
 
-    private ClusterRig(string folder, int nodes)
+    private readonly string[] _extra;
+
+    private ClusterRig(string folder, int nodes, string[] extra)
     {
         _folder = folder;
+        _extra = extra;
         _clusterPorts = [.. Enumerable.Range(0, nodes).Select(_ => FreeTcpPort())];
         Nodes = new EngineProcess[nodes];
     }
@@ -32,9 +35,10 @@ internal sealed partial class ClusterRig : IAsyncDisposable
 
     /// <summary>
     /// Writes <c>agents.json</c> with agent a1 at <paramref name="agentPort"/> (and, given <paramref name="sipPassword"/>, a
-    /// SIP account <c>a1</c> to register with) and starts the seed, then the others.
+    /// SIP account <c>a1</c> to register with) and starts the seed, then the others, each with <paramref name="extra"/>
+    /// arguments last (e.g. <c>--set Storage:…</c>, or a shorter <c>Cluster:DownAfter</c>).
     /// </summary>
-    public static async Task<ClusterRig> StartAsync(int agentPort, int nodes = 3, string? sipPassword = null)
+    public static async Task<ClusterRig> StartAsync(int agentPort, int nodes = 3, string? sipPassword = null, string[]? extra = null)
     {
         var folder = Directory.CreateTempSubdirectory("ivr-cluster-").FullName;
         var document = new
@@ -55,7 +59,7 @@ internal sealed partial class ClusterRig : IAsyncDisposable
         };
         await File.WriteAllTextAsync(Path.Combine(folder, "agents.json"),
             JsonSerializer.Serialize(document, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
-        var rig = new ClusterRig(folder, nodes);
+        var rig = new ClusterRig(folder, nodes, extra ?? []);
         try
         {
             // The seed forms the cluster; the others join it (their start waits until they are members).
@@ -182,6 +186,7 @@ internal sealed partial class ClusterRig : IAsyncDisposable
         var name = "n" + (index + 1).ToString(CultureInfo.InvariantCulture);
         var port = _clusterPorts[index].ToString(CultureInfo.InvariantCulture);
         return EngineProcess.StartAsync(
+        [
             "--flows", "Ivr.Tests/TestData/flows/queue",
             "--data", Path.Combine(_folder, name),
             "--address", Address(index),
@@ -195,7 +200,9 @@ internal sealed partial class ClusterRig : IAsyncDisposable
             "--set", "Cluster:Port=" + port,
             "--set", "Cluster:Seeds:0=127.0.0.1:" + _clusterPorts[0].ToString(CultureInfo.InvariantCulture),
             "--set", "Cluster:DownAfter=00:00:02",
-            "--set", "Cluster:JoinTimeout=00:00:40");
+            "--set", "Cluster:JoinTimeout=00:00:40",
+            .. _extra,
+        ]);
     }
 
     [GeneratedRegex(@"^(?<at>\d\d:\d\d:\d\d\.\d{3}) .*Router incarnation \S+ started on", RegexOptions.Multiline)]

@@ -171,7 +171,8 @@ public static class ServeCommand
         using var stop = cancellationToken.Register(() => lifetime.RequestStop("Stop requested"));
         // Returns once the host has stopped: after the drain, the web server, the SIP transports, then Akka.
         await app.WaitForShutdownAsync(CancellationToken.None);
-        return 0;
+        // A node the cluster downed stopped on its own: not a clean exit, so a supervisor restarts it as a new member.
+        return app.Services.GetServices<IHostedService>().OfType<ClusterJoinWatch>().Any(w => w.Downed) ? ClusterJoinWatch.DownedExitCode : 0;
     }
 
     /// <summary>The one line for durable stores that cannot be opened (a shared database unreachable or misconfigured); null for other failures.</summary>

@@ -11,6 +11,13 @@ namespace Ivr.Engine.Hosting;
 internal sealed class ClusterJoinWatch(IServiceProvider services, ClusterOptions options, ILogger<ClusterJoinWatch> log) : IHostedService
 {
     private volatile bool _stopping;
+    private volatile bool _downed;
+
+    /// <summary>The exit code of a node the cluster downed: a supervisor (systemd <c>Restart=on-failure</c>) starts it again.</summary>
+    public const int DownedExitCode = 3;
+
+    /// <summary>True once the others downed this node (the engine then stops and <c>serve</c> exits with <see cref="DownedExitCode"/>).</summary>
+    public bool Downed => _downed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -47,6 +54,7 @@ internal sealed class ClusterJoinWatch(IServiceProvider services, ClusterOptions
         cluster.RegisterOnMemberRemoved(() =>
         {
             if (_stopping || lifetime?.ApplicationStopping.IsCancellationRequested == true) return;
+            _downed = true;
             log.LogError("Cluster: this node ({Node}) was downed by the others (unreachable longer than Cluster:DownAfter); it stops now: restart it to rejoin as a new member",
                 cluster.SelfAddress);
             lifetime?.StopApplication();

@@ -207,6 +207,7 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
             // It found itself downed and shut down (Akka's coordinated shutdown), rather than serving on as a member.
             Assert.True(shutdownAt >= 0, "the continued node did not shut itself down:\n" + after);
             Assert.True(rig.Nodes[frozen].HasExited, $"the continued node still runs {exitedAfter} after SIGCONT:\n" + after);
+            Assert.Equal(3, rig.Nodes[frozen].ExitCode);
             Assert.Contains("was downed by the others (unreachable longer than Cluster:DownAfter); it stops now", after, StringComparison.Ordinal);
 
             var deliveries = rig.Deliveries();

@@ -155,6 +155,9 @@ internal sealed class EngineProcess : IAsyncDisposable
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Asks the engine to stop as Ctrl-C does (SIGINT → drain) and waits, bounded, for its exit code.</summary>
     public Task<int> InterruptAsync(TimeSpan timeout) => SignalAsync("INT", timeout);
 

@@ -113,10 +113,12 @@ ENV
   for k in $(seq 1 "$nodes"); do
     addr="127.0.0.$((k + 1))"; http="http://127.0.0.1:$((base + 20 + k))"; akka=$((base + 30 + k))
     mkdir -p "$state/n$k/data"
-    (cd "$repo" && exec setsid "$ivr" serve --address "$addr" --port "$sip_port" --http "$http" --data "$state/n$k/data" \
+    # Secrets (the admin token, a connection string that may hold a password) go through the environment
+    # (EngineOptions.EnvironmentPrefix IVR__, ':' written '__'), not the command line that ps shows to every user.
+    (cd "$repo" && IVR__Ops__AdminToken="$token" IVR__Storage__ConnectionString="$conn" \
+        exec setsid "$ivr" serve --address "$addr" --port "$sip_port" --http "$http" --data "$state/n$k/data" \
         --set "Cluster:Enabled=true" --set "Cluster:Node=n$k" --set "Cluster:Host=$addr" --set "Cluster:Port=$akka" \
-        --set "Cluster:Seeds:0=$seed" --set "Storage:Provider=postgres" --set "Storage:ConnectionString=$conn" \
-        --set "Ops:AdminToken=$token" \
+        --set "Cluster:Seeds:0=$seed" --set "Storage:Provider=postgres" \
         </dev/null >"$state/n$k/engine.log" 2>&1) &
     echo $! > "$state/n$k/pid"
     printf 'n%s\t%s\t%s:%s\t%s\n' "$k" "$(cat "$state/n$k/pid")" "$addr" "$sip_port" "$http" >> "$state/nodes.tsv"

@@ -62,10 +62,22 @@ public sealed partial class ClusterScriptTests(ITestOutputHelper output)
             }
             Assert.Equal(4, started);
 
+            // The admin token reaches the nodes through their environment: no process's command line (what ps shows
+            // every user) holds it, nor the PostgreSQL connection string; the token file is readable by its owner only.
+            var tokenFile = Path.Combine(state, "admin-token");
+            var token = (await File.ReadAllTextAsync(tokenFile)).Trim();
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+            foreach (var cmdline in CommandLines())
+            {
+                Assert.DoesNotContain(token, cmdline, StringComparison.Ordinal);
+                // Only this cluster's processes (other engines may run on this machine with their own settings).
+                if (cmdline.Contains(state, StringComparison.Ordinal)) Assert.DoesNotContain("ConnectionString", cmdline, StringComparison.Ordinal);
+            }
+
             // A drained node (the admin token is the cluster's own) reads "draining".
             using (var drain = new HttpRequestMessage(HttpMethod.Post, nodes[1].Groups[4].Value + "/api/drain"))
             {
-                drain.Headers.Authorization = new("Bearer", (await File.ReadAllTextAsync(Path.Combine(state, "admin-token"))).Trim());
+                drain.Headers.Authorization = new("Bearer", token);
                 using var response = await http.SendAsync(drain);
                 Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             }
@@ -94,6 +106,25 @@ public sealed partial class ClusterScriptTests(ITestOutputHelper output)
             if (Directory.Exists(state)) await RunAsync(["down", .. args], TimeSpan.FromMinutes(2));
             Directory.Delete(Path.GetDirectoryName(state)!, recursive: true);
         }
+    }
+
+    /// <summary>The command lines of every process now running (what <c>ps</c> shows), NUL separators made spaces.</summary>
+    private static List<string> CommandLines()
+    {
+        var lines = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out _)) continue;
+            try
+            {
+                lines.Add(File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while the list was read.
+            }
+        }
+        return lines;
     }
 
     private static bool IsAlive(int pid)

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Ivr.Tests.EndToEnd;
 using Ivr.Tests.Sip.Stack;
 using Xunit.Abstractions;
@@ -19,6 +22,49 @@ public sealed class KamailioDispatchTests(ITestOutputHelper output)
     private static SippProcess Caller(KamailioProcess kamailio, string scenario, string service, params string[] args) =>
         SippProcess.StartOn("127.0.0.1", SippProcess.FreeUdpPort(), Bound,
             [kamailio.Target, "-sf", SippProcess.Scenario(scenario), "-s", service, .. args]);
+
+    [Fact]
+    public async Task ForgedInDialogBye_ToAForeignAddress_Gets403AndNothingReachesThatAddress()
+    {
+        // No node needs to run: the request is refused before any relay (the listed node is only there to name the set).
+        await using var kamailio = await KamailioProcess.StartAsync(["127.0.0.2:" + SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture)]);
+        using var victim = new UdpClient(new IPEndPoint(IPAddress.Parse("127.0.0.99"), 0));
+        var victimPort = ((IPEndPoint)victim.Client.LocalEndPoint!).Port;
+        using var attacker = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var attackerPort = ((IPEndPoint)attacker.Client.LocalEndPoint!).Port;
+        var bye = string.Join("\r\n",
+            $"BYE sip:x@127.0.0.99:{victimPort} SIP/2.0",
+            $"Via: SIP/2.0/UDP 127.0.0.1:{attackerPort};branch=z9hG4bK-forged-1;rport",
+            $"Route: <sip:{kamailio.Target};lr>",
+            "Max-Forwards: 70",
+            $"From: <sip:a@127.0.0.1:{attackerPort}>;tag=forged-from",
+            "To: <sip:x@127.0.0.99>;tag=forged-to",
+            "Call-ID: forged-bye@127.0.0.1",
+            "CSeq: 2 BYE",
+            "Content-Length: 0",
+            "", "");
+        var bytes = Encoding.ASCII.GetBytes(bye);
+        await attacker.SendAsync(bytes, bytes.Length, new IPEndPoint(IPAddress.Loopback, kamailio.Port));
+
+        using (var answered = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            var reply = Encoding.ASCII.GetString((await attacker.ReceiveAsync(answered.Token)).Buffer);
+            output.WriteLine(reply);
+            Assert.StartsWith("SIP/2.0 403", reply, StringComparison.Ordinal);
+        }
+        using var silence = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var arrived = false;
+        try
+        {
+            await victim.ReceiveAsync(silence.Token);
+            arrived = true;
+        }
+        catch (OperationCanceledException)
+        {
+            // Nothing arrived within 2 s: what must happen.
+        }
+        Assert.False(arrived, "the forged BYE was relayed to the foreign address:\n" + kamailio.Log);
+    }
 
     [Fact]
     public async Task Calls_300At30PerSecondThroughKamailio_EachOfThreeNodesTakesAFifthAndNoneFails()

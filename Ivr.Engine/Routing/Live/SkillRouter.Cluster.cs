@@ -169,8 +169,8 @@ public sealed partial class SkillRouter
     // finished — served if its bridged talk had lasted ServedAfter, else no answer (retried) — and its agent released.
     private bool OnAttemptTerminated(IActorRef attempt)
     {
-        var id = _attempts.FirstOrDefault(a => a.Value.Equals(attempt)).Key;
-        if (!_attempts.Remove(id)) return false;
+        var found = _attempts.Where(a => a.Value.Equals(attempt)).Select(a => (long?)a.Key).FirstOrDefault();
+        if (found is not { } id || !_attempts.Remove(id)) return false;
         if (!_dialling.TryGetValue(id, out var dialling)) return true;
         var servedAfter = _settings.Stores?.Retry.ServedAfter ?? Callbacks.CallbackRetryPolicy.Default.ServedAfter;
         var served = _callbackTalks.TryGetValue(id, out var talk) && Now - talk.StartedAt >= servedAfter;

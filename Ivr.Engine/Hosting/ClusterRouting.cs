@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Ivr.Engine.Routing.Configuration;
 using Ivr.Engine.Routing.Live;
 using Microsoft.Extensions.Logging;
 
@@ -23,9 +24,10 @@ public static class ClusterRouting
     /// <summary>
     /// Starts this node's shard region for the router with this node's <paramref name="settings"/> as the entity's props
     /// (whichever node the coordinator places it on uses its own stores and callback dialer); returns the region, which
-    /// call actors tell exactly as they told the local router.
+    /// call actors tell exactly as they told the local router. Each new incarnation takes <paramref name="currentAgents"/>'s
+    /// config when given (the agents file as last hot-reloaded, dial plan included), not the one captured at this node's start.
     /// </summary>
-    public static IActorRef StartRegion(ActorSystem system, SkillRouterSettings settings, ILogger log)
+    public static IActorRef StartRegion(ActorSystem system, SkillRouterSettings settings, ILogger log, Func<AgentsConfig?>? currentAgents = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(settings);
@@ -43,7 +45,7 @@ public static class ClusterRouting
         };
         var region = ClusterSharding.Get(system).Start(
             TypeName,
-            _ => SkillRouter.Props(entity),
+            _ => SkillRouter.Props(entity with { Agents = currentAgents?.Invoke() ?? entity.Agents }),
             ClusterShardingSettings.Create(system),
             new ClusterRouterExtractor());
         regionHolder.Region = region;

@@ -98,7 +98,7 @@ public static class RoutingHosting
         };
         // Clustered: the one sharded entity of the whole centre, reached through this node's shard region.
         var router = options.Cluster.Enabled
-            ? ClusterRouting.StartRegion(system, routerSettings, log)
+            ? ClusterRouting.StartRegion(system, routerSettings, log, () => agentsFile.Current)
             : system.ActorOf(SkillRouter.Props(routerSettings), "router");
         registry.Register<SkillRouter>(router);
         agentsFile.Changed += changed => router.Tell(new ReplaceAgents(changed));

@@ -73,7 +73,9 @@ public interface ICallbackStore
     /// On startup: callbacks left Dialling by a crash whose recorded conversation had lasted <c>ServedAfter</c> become
     /// Connected (served, the reason in their last outcome); the others go back to Pending, due at once (or Failed if they
     /// used their last attempt). Which leases count as this node's: SQLite (one node's file) all of them; PostgreSQL (shared)
-    /// those this owner held before it stopped, those of no owner, and any expired one.
+    /// those this owner held before it stopped, those of no owner, and any expired one. Only a store's first call is the
+    /// node's start: later calls (a router restarted in the same process) leave this owner's unexpired leases alone, as
+    /// they are attempts still live on this node.
     /// </summary>
     Task<CallbackRecovery> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 
@@ -82,6 +84,13 @@ public interface ICallbackStore
     /// returns how many were renewed (fewer than asked: a callback settled meanwhile, or a lease another node recovered).
     /// </summary>
     Task<int> RenewLeasesAsync(IReadOnlyCollection<long> ids, DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes over the lease of callback <paramref name="id"/> that <paramref name="previousOwner"/> holds (an attempt still
+    /// live, re-announced to a router now running on this owner's node), until <paramref name="until"/>, so this owner's
+    /// renewals and outcome match the row; false if it is no longer Dialling under that owner.
+    /// </summary>
+    Task<bool> AdoptLeaseAsync(long id, string? previousOwner, DateTimeOffset until, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// While running: other owners' leases that expired at <paramref name="now"/> (their node died or lost the database)

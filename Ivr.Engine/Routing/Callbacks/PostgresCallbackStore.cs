@@ -239,9 +239,16 @@ public sealed class PostgresCallbackStore : ICallbackStore
 
     /// <inheritdoc />
     public Task<CallbackRecovery> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        // A shared database: at this node's start, its own earlier leases (it holds none yet), ownerless ones, expired ones.
-        SettleLeasesAsync("lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now",
+        // A shared database: at this node's start (this store's first recovery), its own earlier leases (it holds none yet),
+        // ownerless ones, expired ones; at a later router start in this process (supervision, shard moved back) its own
+        // unexpired leases are attempts still live on this node, so only ownerless and expired ones.
+        SettleLeasesAsync(Interlocked.Exchange(ref _recovered, 1) == 0
+                ? "lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now"
+                : "lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now",
             "@served || 'the engine stopped'", "'Interrupted'", now, cancellationToken);
+
+    // 1 once this store (opened once per process) has recovered: the node's start is behind.
+    private int _recovered;
 
     /// <inheritdoc />
     public Task<int> RenewLeasesAsync(IReadOnlyCollection<long> ids, DateTimeOffset until, CancellationToken cancellationToken = default)
@@ -260,6 +267,21 @@ public sealed class PostgresCallbackStore : ICallbackStore
             return await renew.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<bool> AdoptLeaseAsync(long id, string? previousOwner, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var adopt = new NpgsqlCommand("""
+                UPDATE callbacks SET lease_owner = @owner, lease_expires_at = @until
+                WHERE id = @id AND state = 'Dialling' AND lease_owner IS NOT DISTINCT FROM @previous
+                """, connection);
+            adopt.Parameters.AddWithValue("owner", _lease.Owner);
+            adopt.Parameters.AddWithValue("until", PostgresDatabase.ToStored(until));
+            adopt.Parameters.AddWithValue("id", id);
+            adopt.Parameters.Add(new NpgsqlParameter("previous", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)previousOwner ?? DBNull.Value });
+            return await adopt.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<CallbackRecovery> RecoverExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>

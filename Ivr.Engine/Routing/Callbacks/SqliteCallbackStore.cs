@@ -57,6 +57,9 @@ public sealed class SqliteCallbackStore : ICallbackStore
         _lease = lease;
     }
 
+    // 1 once this store (opened once per process) has recovered: the node's start is behind.
+    private int _recovered;
+
     /// <summary>The retry policy applied by <see cref="CompleteAsync"/> and <see cref="RecoverAsync"/>.</summary>
     public CallbackRetryPolicy Retry => _retry;
 
@@ -247,8 +250,9 @@ public sealed class SqliteCallbackStore : ICallbackStore
 
     /// <inheritdoc />
     public Task<CallbackRecovery> RecoverAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        // One node's file: every lease left in it is this node's, whatever name it ran under.
-        SettleLeasesAsync("1 = 1", "$served || 'the engine stopped'", "'Interrupted'", now, cancellationToken);
+        // One node's file: at the node's start (this store's first recovery) every lease left in it is this node's, whatever
+        // name it ran under; at a later router start in this process (supervision) unexpired leases are live attempts.
+        SettleLeasesAsync(Interlocked.Exchange(ref _recovered, 1) == 0 ? "1 = 1" : "lease_expires_at IS NULL OR lease_expires_at <= $now", "$served || 'the engine stopped'", "'Interrupted'", now, cancellationToken);
 
     /// <inheritdoc />
     public async Task<int> RenewLeasesAsync(IReadOnlyCollection<long> ids, DateTimeOffset until, CancellationToken cancellationToken = default)
@@ -270,6 +274,22 @@ public sealed class SqliteCallbackStore : ICallbackStore
         renew.Parameters.AddWithValue("$until", SqliteDatabase.ToStored(until));
         renew.Parameters.AddWithValue("$owner", _lease.Owner);
         return await renew.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> AdoptLeaseAsync(long id, string? previousOwner, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var adopt = connection.CreateCommand();
+        adopt.CommandText = """
+            UPDATE callbacks SET lease_owner = $owner, lease_expires_at = $until
+            WHERE id = $id AND state = 'Dialling' AND lease_owner IS $previous
+            """;
+        adopt.Parameters.AddWithValue("$owner", _lease.Owner);
+        adopt.Parameters.AddWithValue("$until", SqliteDatabase.ToStored(until));
+        adopt.Parameters.AddWithValue("$id", id);
+        adopt.Parameters.AddWithValue("$previous", (object?)previousOwner ?? DBNull.Value);
+        return await adopt.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <inheritdoc />

@@ -16,7 +16,12 @@ public sealed class RoutingStores : IAsyncDisposable
     /// <summary>The provider for a PostgreSQL database.</summary>
     public const string Postgres = "postgres";
 
-    private readonly Lazy<Task<(ICallbackStore, IMessageStore, PostgresDatabase?)>> _open;
+    private readonly Func<Task<(ICallbackStore, IMessageStore, PostgresDatabase?)>> _opener;
+
+    private readonly Lock _gate = new();
+
+    // The open in progress or done; a failed one is forgotten, so the next use tries again (a database briefly down).
+    private Task<(ICallbackStore, IMessageStore, PostgresDatabase?)>? _open;
 
     /// <summary>
     /// Opens the stores on first use: in <paramref name="dataFolder"/> with SQLite, or on <paramref name="connectionString"/>
@@ -32,7 +37,7 @@ public sealed class RoutingStores : IAsyncDisposable
         Lease = lease ?? CallbackLeaseOptions.Default;
         Provider = provider;
         var messagesFolder = Path.Combine(dataFolder, "messages");
-        _open = new(async () =>
+        _opener = async () =>
         {
             var now = time.GetUtcNow();
             if (string.Equals(provider, Postgres, StringComparison.OrdinalIgnoreCase))
@@ -57,7 +62,16 @@ public sealed class RoutingStores : IAsyncDisposable
             ICallbackStore callbacks = await SqliteCallbackStore.OpenAsync(database, now, retry, Lease).ConfigureAwait(false);
             IMessageStore messages = await SqliteMessageStore.OpenAsync(database, now, messagesFolder).ConfigureAwait(false);
             return (callbacks, messages, null);
-        });
+        };
+    }
+
+    private Task<(ICallbackStore, IMessageStore, PostgresDatabase?)> Opened()
+    {
+        lock (_gate)
+        {
+            if (_open is null || _open.IsFaulted || _open.IsCanceled) _open = _opener();
+            return _open;
+        }
     }
 
     /// <summary>The callbacks' retry policy (attempts, back-off, when an interrupted conversation counts as served).</summary>
@@ -74,18 +88,20 @@ public sealed class RoutingStores : IAsyncDisposable
 
     /// <summary>Opens the stores now (if not yet), so that a database that cannot be used stops the start with one clear reason.</summary>
     /// <exception cref="StorageUnavailableException">The database cannot be reached or set up.</exception>
-    public Task OpenAsync() => _open.Value;
+    public Task OpenAsync() => Opened();
 
     /// <summary>The callback store.</summary>
-    public async Task<ICallbackStore> CallbacksAsync() => (await _open.Value.ConfigureAwait(false)).Item1;
+    public async Task<ICallbackStore> CallbacksAsync() => (await Opened().ConfigureAwait(false)).Item1;
 
     /// <summary>The message store.</summary>
-    public async Task<IMessageStore> MessagesAsync() => (await _open.Value.ConfigureAwait(false)).Item2;
+    public async Task<IMessageStore> MessagesAsync() => (await Opened().ConfigureAwait(false)).Item2;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (!_open.IsValueCreated || !_open.Value.IsCompletedSuccessfully) return;
-        if ((await _open.Value.ConfigureAwait(false)).Item3 is { } shared) await shared.DisposeAsync().ConfigureAwait(false);
+        Task<(ICallbackStore, IMessageStore, PostgresDatabase?)>? open;
+        lock (_gate) open = _open;
+        if (open is not { IsCompletedSuccessfully: true }) return;
+        if ((await open.ConfigureAwait(false)).Item3 is { } shared) await shared.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -26,15 +26,28 @@ public sealed partial class SkillRouter
 
     private const string RecoverLeasesTimer = "callback-leases-recover";
 
+    private const string OpenStoresTimer = "routing-stores-open";
+
+    // Failed tries to open the stores in the current streak (0 once open): the first failure is logged, the retries are not.
+    private int _openFailures;
+
     private bool CanDialCallbacks => _callbacks is not null && _settings.Dialer is not null && !_callbacksStopped;
 
     private void CallbackHandlers()
     {
         Receive<StoresOpened>(OnStoresOpened);
+        Receive<StoresNotOpened>(OnStoresNotOpened);
+        Receive<RetryOpenStores>(_ =>
+        {
+            if (_callbacks is null) OpenStores();
+        });
         Receive<StoreFailed>(m => LogStoreFailure(m.Cause, "Routing store failed while {During}", m.During));
         Receive<BookCallback>(OnBookCallback);
         Receive<BookDone>(OnBookDone);
         Receive<CallbackLeased>(OnLeased);
+        Receive<LeaseRefused>(OnLeaseRefused);
+        Receive<PlaceBackLater>(m => Timers.StartSingleTimer(PlaceTimer(CallbackIdOf(m.Place)), new PlaceBack(m.Place, m.Skill), TimeSpan.FromSeconds(5)));
+        Receive<PlaceBack>(m => PutPlaceBack(m.Place, m.Skill));
         Receive<CallbackBridged>(OnCallbackBridged);
         Receive<CallbackTalkLasted>(OnTalkLasted);
         Receive<CallbackConversationRecorded>(m =>
@@ -79,7 +92,16 @@ public sealed partial class SkillRouter
     private void OpenStores()
     {
         if (_settings.Stores is not { } stores) return;
-        LoadAsync(stores, Now).PipeTo(Self, failure: ex => new StoreFailed("opening the stores and loading pending callbacks", ex));
+        LoadAsync(stores, Now).PipeTo(Self, failure: ex => new StoresNotOpened(ex));
+    }
+
+    // The database briefly down when this router starts (a survivor taking over a shard during an outage): tried again every
+    // 5 s until open, else callbacks and messages would stay unavailable for this incarnation's whole life.
+    private void OnStoresNotOpened(StoresNotOpened m)
+    {
+        if (_openFailures++ == 0)
+            LogStoreFailure(m.Cause, "Routing store failed while {During}", "opening the stores and loading pending callbacks (retried every 5 s)");
+        Timers.StartSingleTimer(OpenStoresTimer, RetryOpenStores.Instance, TimeSpan.FromSeconds(5));
     }
 
     private static async Task<StoresOpened> LoadAsync(RoutingStores stores, DateTimeOffset now)
@@ -93,6 +115,8 @@ public sealed partial class SkillRouter
 
     private void OnStoresOpened(StoresOpened m)
     {
+        if (_openFailures > 0) _log.LogInformation("Routing stores opened after {Tries} failed tries", _openFailures);
+        _openFailures = 0;
         _callbacks = m.Callbacks;
         _messages = m.Messages;
         _log.LogInformation("Callbacks: {Pending} pending ({Recovered} interrupted by a restart and put back, {Served} served before it)",
@@ -225,12 +249,12 @@ public sealed partial class SkillRouter
 
     private void StartCallback(QueuedCaller place, string skill, string agentId)
     {
-        var id = long.Parse(place.Id.AsSpan(CallbackPrefix.Length), CultureInfo.InvariantCulture);
+        var id = CallbackIdOf(place);
         _dialling[id] = new Dialling(agentId, skill);
         _log.LogInformation("Callback {Id} reaches the head of {Skill}: agent {Agent} reserved", id, skill, agentId);
         _callbacks!.LeaseAsync(id, Now).PipeTo(Self,
-            success: record => new CallbackLeased(id, record),
-            failure: ex => new CallbackLeased(id, null, ex));
+            success: record => new CallbackLeased(id, place, record),
+            failure: ex => new CallbackLeased(id, place, null, ex));
     }
 
     private void OnLeased(CallbackLeased m)
@@ -238,11 +262,24 @@ public sealed partial class SkillRouter
         if (!_dialling.TryGetValue(m.Id, out var dialling)) return;
         if (m.Callback is not { } callback)
         {
-            // Settled elsewhere (cancelled, not yet due, another dialer): the agent goes back to work.
-            if (m.Error is not null) _log.LogError(m.Error, "Leasing callback {Id} failed", m.Id);
-            else _log.LogInformation("Callback {Id} is no longer pending; not dialled", m.Id);
+            // Not leased: the agent goes back to work. The place was taken off the line when the agent was reserved, so it is
+            // put back unless the row really left Pending (cancelled, settled, another dialer): after a back-off when the
+            // store failed; at once, or when due, when the store says it is still Pending.
             _dialling.Remove(m.Id);
             ReleaseAgent(dialling.AgentId, AgentState.Ready);
+            if (m.Error is not null)
+            {
+                LogStoreFailure(m.Error, "Routing store failed while {During}", $"leasing callback {m.Id} (its place is put back in 5 s)");
+                Timers.StartSingleTimer(PlaceTimer(m.Id), new PlaceBack(m.Place, dialling.Skill), TimeSpan.FromSeconds(5));
+                return;
+            }
+            _callbacks!.GetAsync(m.Id).PipeTo(Self,
+                success: record => new LeaseRefused(m.Place, dialling.Skill, record),
+                failure: ex =>
+                {
+                    LogStoreFailure(ex, "Routing store failed while {During}", $"checking callback {m.Id} (its place is put back in 5 s)");
+                    return new PlaceBackLater(m.Place, dialling.Skill);
+                });
             return;
         }
         if (_callbacksStopped)
@@ -262,6 +299,35 @@ public sealed partial class SkillRouter
         _settings.Dialer!.Tell(new DialCallback(callback, dialling.AgentId, ContactOf(dialling.AgentId),
             TimeSpan.FromSeconds(_config.RingTimeoutSeconds)));
     }
+
+    private void OnLeaseRefused(LeaseRefused m)
+    {
+        if (m.Callback is not { State: CallbackState.Pending } callback)
+        {
+            _log.LogInformation("Callback {Id} is no longer pending; not dialled", CallbackIdOf(m.Place));
+            return;
+        }
+        if (callback.NextAttemptAt > Now)
+        {
+            ScheduleRetry(callback, Now);
+            return;
+        }
+        PutPlaceBack(m.Place, m.Skill);
+    }
+
+    // The place as it was (its original entry time), unless already back or being dialled.
+    private void PutPlaceBack(QueuedCaller place, string skill)
+    {
+        var queue = _selector.Queue(skill);
+        if (queue.Contains(place.Id) || _dialling.ContainsKey(CallbackIdOf(place))) return;
+        _log.LogInformation("Callback {Id} put back in {Skill}'s line", CallbackIdOf(place), skill);
+        queue.Enqueue(place);
+        Dispatch(skill);
+    }
+
+    private static long CallbackIdOf(QueuedCaller place) => long.Parse(place.Id.AsSpan(CallbackPrefix.Length), CultureInfo.InvariantCulture);
+
+    private static string PlaceTimer(long id) => "callback-place-" + id.ToString(CultureInfo.InvariantCulture);
 
     private void OnCallbackBridged(CallbackBridged m)
     {
@@ -294,6 +360,7 @@ public sealed partial class SkillRouter
     private void OnDialFinished(CallbackDialFinished m)
     {
         if (!_dialling.Remove(m.CallbackId, out var dialling)) return;
+        if (_attempts.Remove(m.CallbackId, out var attempt)) Context.Unwatch(attempt);
         Timers.Cancel(TalkTimer(m.CallbackId));
         if (_callbackTalks.Remove(m.CallbackId, out var talk)) FinishTalk(talk);
         else ReleaseAgent(m.AgentId, m.AgentMissed ? AgentState.Away : AgentState.Ready);
@@ -399,9 +466,22 @@ public sealed partial class SkillRouter
 
     private sealed record StoreFailed(string During, Exception Cause);
 
+    private sealed record StoresNotOpened(Exception Cause);
+
+    private sealed record RetryOpenStores
+    {
+        public static RetryOpenStores Instance { get; } = new();
+    }
+
     private sealed record BookDone(string Skill, DialPlanResult Check, CallbackBookResult? Booked, IActorRef ReplyTo, bool StoreFailed = false);
 
-    private sealed record CallbackLeased(long Id, CallbackRecord? Callback, Exception? Error = null);
+    private sealed record CallbackLeased(long Id, QueuedCaller Place, CallbackRecord? Callback, Exception? Error = null);
+
+    private sealed record LeaseRefused(QueuedCaller Place, string Skill, CallbackRecord? Callback);
+
+    private sealed record PlaceBackLater(QueuedCaller Place, string Skill);
+
+    private sealed record PlaceBack(QueuedCaller Place, string Skill);
 
     private sealed record CallbackStored(string Skill, CallbackRecord? Callback);
 

@@ -23,12 +23,20 @@ public sealed partial class SkillRouter
     private bool _snapshotDue;
     private bool _rebuilding;
 
+    // Re-announced callback attempts (callback id → the attempt actor on its node), watched.
+    private readonly Dictionary<long, IActorRef> _attempts = [];
+
     private void ClusterHandlers()
     {
         // Re-announcements are understood by any router (a test drives them without a cluster); the rest is the cluster's.
         Receive<AgentTalking>(OnAgentTalking);
         Receive<CallbackAttemptLive>(OnCallbackAttemptLive);
         Receive<AgentContactAnnounced>(OnContactAnnounced);
+        Receive<LeaseAdopted>(m =>
+        {
+            if (m.Adopted) _log.LogInformation("Callback {Id}'s lease adopted from {Owner}", m.CallbackId, m.PreviousOwner);
+            else _log.LogWarning("Callback {Id}'s lease was no longer {Owner}'s: not adopted", m.CallbackId, m.PreviousOwner);
+        });
         if (_settings.Cluster is null) return;
         _rebuilding = true;
         Receive<RouterPeerHello>(OnPeerHello);
@@ -147,7 +155,33 @@ public sealed partial class SkillRouter
             Timers.StartSingleTimer(TalkTimer(id), new CallbackTalkLasted(id), left > TimeSpan.Zero ? left : TimeSpan.Zero);
         }
         _log.LogInformation("Callback {Id} re-announced: agent {Agent} {State}", id, m.AgentId, m.BridgedAt is null ? "ringing" : "talking");
+        // The attempt lives on its node: if that node goes away its end is never reported, so it is watched.
+        _attempts[id] = Sender;
+        Context.Watch(Sender);
+        // The lease becomes this router's node's, so its renewals and the outcome it records match the row.
+        if (_callbacks is { } store && _settings.Stores is { } stores && m.Callback.LeaseOwner != stores.Lease.Owner)
+            store.AdoptLeaseAsync(id, m.Callback.LeaseOwner, Now + stores.Lease.Length).PipeTo(Self,
+                success: adopted => new LeaseAdopted(id, m.Callback.LeaseOwner, adopted),
+                failure: ex => new StoreFailed($"adopting callback {id}'s lease", ex));
     }
+
+    // A watched re-announced attempt stopped: if it never reported its end (its node went away), the dial is taken as
+    // finished — served if its bridged talk had lasted ServedAfter, else no answer (retried) — and its agent released.
+    private bool OnAttemptTerminated(IActorRef attempt)
+    {
+        var found = _attempts.Where(a => a.Value.Equals(attempt)).Select(a => (long?)a.Key).FirstOrDefault();
+        if (found is not { } id || !_attempts.Remove(id)) return false;
+        if (!_dialling.TryGetValue(id, out var dialling)) return true;
+        var servedAfter = _settings.Stores?.Retry.ServedAfter ?? Callbacks.CallbackRetryPolicy.Default.ServedAfter;
+        var served = _callbackTalks.TryGetValue(id, out var talk) && Now - talk.StartedAt >= servedAfter;
+        _log.LogWarning("Callback {Id}'s attempt stopped without reporting its end (its node left): taken as {Result}",
+            id, served ? "served" : "not answered");
+        OnDialFinished(new CallbackDialFinished(id, dialling.AgentId,
+            served ? Callbacks.CallbackAttemptResult.Connected : Callbacks.CallbackAttemptResult.NoAnswer, AgentMissed: false));
+        return true;
+    }
+
+    private sealed record LeaseAdopted(long CallbackId, string? PreviousOwner, bool Adopted);
 
     /// <summary>
     /// Takes <paramref name="agentId"/> for a call another incarnation gave it, in <paramref name="state"/>; false (and the

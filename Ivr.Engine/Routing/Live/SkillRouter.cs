@@ -262,6 +262,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
     private void OnTerminated(Terminated m)
     {
         if (ForgetPeer(m.ActorRef)) return;
+        if (OnAttemptTerminated(m.ActorRef)) return;
         if (!_callActors.Remove(m.ActorRef, out var callId)) return;
         if (_waiters.ContainsKey(callId)) OnLeave(new LeaveQueue(callId, QueueExit.Abandoned));
         EndTalk(callId);

@@ -189,6 +189,27 @@ public abstract class CallbackStoreContract
     }
 
     [Fact]
+    public async Task AdoptLeaseAsync_MovesALiveLeaseToTheNewOwner_OnlyFromTheOwnerNamed()
+    {
+        var n1 = await Open(lease: Node("n1"));
+        var n2 = await Open(lease: Node("n2"));
+        var id = (await n1.BookAsync(Booking("re-announced"))).Record.Id;
+        var now = T0.AddMinutes(5);
+        await n1.LeaseAsync(id, now);
+
+        Assert.False(await n2.AdoptLeaseAsync(id, "n3", now + LeaseLength));
+        Assert.True(await n2.AdoptLeaseAsync(id, "n1", now + LeaseLength * 2));
+
+        var adopted = (await n2.GetAsync(id))!;
+        Assert.Equal((CallbackState.Dialling, "n2", now + LeaseLength * 2), (adopted.State, adopted.LeaseOwner, adopted.LeaseExpiresAt));
+        // The new owner's renewals and outcome match the row; the old owner's no longer do.
+        Assert.Equal(0, await n1.RenewLeasesAsync([id], now.AddHours(1)));
+        Assert.Equal(1, await n2.RenewLeasesAsync([id], now + LeaseLength * 3));
+        Assert.Equal(CallbackState.Connected, (await n2.CompleteAsync(id, CallbackAttemptResult.Connected, now + LeaseLength))!.State);
+        Assert.False(await n2.AdoptLeaseAsync(id, "n2", now + LeaseLength * 4));
+    }
+
+    [Fact]
     public async Task CompleteAsync_NoAnswer_RetriesWithBackoffThenFails()
     {
         var store = await Open(new CallbackRetryPolicy(3, TimeSpan.FromMinutes(2)));

@@ -3,6 +3,7 @@ using Akka.TestKit;
 using Ivr.Engine.Routing;
 using Ivr.Engine.Routing.Callbacks;
 using Ivr.Engine.Routing.Configuration;
+using Ivr.Engine.Routing.DialPlan;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Routing.Storage;
 using Microsoft.Data.Sqlite;
@@ -87,7 +88,31 @@ public sealed class SkillRouterLeaseTests : Akka.TestKit.Xunit2.TestKit, IDispos
         Assert.Equal((CallbackState.Dialling, "n2"), ((await n1.GetAsync(dial.Callback.Id))!.State, (await n1.GetAsync(dial.Callback.Id))!.LeaseOwner));
     }
 
-    private IActorRef StartRouter()
+    [Fact]
+    public async Task StoresThatCannotBeOpenedAtStart_AreOpenedByARetry_OnceTheyCanBe()
+    {
+        // The data folder's path is taken by a file: opening the SQLite store fails until the file goes (a database down).
+        var folder = Path.Combine(_data, "late");
+        await File.WriteAllTextAsync(folder, "not a folder");
+        var router = StartRouter(folder);
+        var refused = await router.Ask<CallbackBookingResult>(new BookCallback("early", "billing", "x", null, T0), TimeSpan.FromSeconds(10));
+        Assert.NotEqual(DialPlanRefusal.Malformed, refused.Refusal);
+
+        File.Delete(folder);
+
+        // Retried every 5 s: within a bounded wait the router books again.
+        await AwaitAssertAsync(async () =>
+        {
+            var reply = await router.Ask<CallbackBookingResult>(new BookCallback("late", "billing", "x", null, T0), TimeSpan.FromSeconds(10));
+            Assert.Equal(DialPlanRefusal.Malformed, reply.Refusal);
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250));
+        var booked = await router.Ask<CallbackBookingResult>(
+            new BookCallback("cb-late", "billing", "+33612345678", "+33612345678", T0), TimeSpan.FromSeconds(10));
+        Assert.True(booked.Booked, booked.Message);
+        Assert.True(File.Exists(Path.Combine(folder, "ivr.db")));
+    }
+
+    private IActorRef StartRouter(string? data = null)
     {
         var agents = new AgentsConfig
         {
@@ -100,7 +125,7 @@ public sealed class SkillRouterLeaseTests : Akka.TestKit.Xunit2.TestKit, IDispos
             InitialState = AgentState.Away,
             Time = _time,
             Pacer = new CallbackPacer(0, TimeSpan.Zero),
-            Stores = new RoutingStores(_data, _time, CallbackRetryPolicy.Default,
+            Stores = new RoutingStores(data ?? _data, _time, CallbackRetryPolicy.Default,
                 lease: new CallbackLeaseOptions("n2", Lease) { RecoverEvery = TimeSpan.FromMilliseconds(200) }),
             Dialer = _dialer.Ref,
         }));

@@ -88,21 +88,26 @@ public sealed class SkillRouterTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(callback, _dialer.ExpectMsg<DialCallback>().Callback.Id);
     }
 
-    [Fact]
-    public async Task BridgedCallback_IsRecordedDurably_AndOnceItLastsServedAfter_ARestartCountsItServed()
+    // A callback booked, dialled to a1 and bridged, with ServedAfter = servedAfter; the store as a restarted engine opens it.
+    private async Task<(long Callback, DateTimeOffset BridgedAt, ICallbackStore Callbacks)> BridgeCallbackWithServedAfterAsync(TimeSpan servedAfter)
     {
-        // ServedAfter is an Akka timer on the real scheduler here: 3 s, so the test does not wait 30; the talk's length is
-        // measured on the router's (fake) clock, moved on 45 s once the bridge is on file and before the timer fires.
-        var retry = CallbackRetryPolicy.Default with { ServedAfter = TimeSpan.FromSeconds(3) };
+        var retry = CallbackRetryPolicy.Default with { ServedAfter = servedAfter };
         var router = StartRouter(new CallbackPacer(0, TimeSpan.Zero), retry: retry);
         await RouterStoreProbe.AwaitOpenAsync(router, "billing");
         var callback = await BookAsync(router, T0);
         SetState(router, "a1", AgentState.Ready);
         Assert.Equal(callback, _dialer.ExpectMsg<DialCallback>().Callback.Id);
         var bridgedAt = _time.GetUtcNow();
-
         router.Tell(new CallbackBridged(callback, "a1"));
-        var callbacks = await new RoutingStores(_data, _time, retry).CallbacksAsync();
+        return (callback, bridgedAt, await new RoutingStores(_data, _time, retry).CallbacksAsync());
+    }
+
+    [Fact]
+    public async Task BridgedCallback_IsRecordedDurably_AndOnceItLastsServedAfter_ARestartCountsItServed()
+    {
+        // ServedAfter is an Akka timer on the real scheduler here: 3 s, so the test does not wait 30; the talk's length is
+        // measured on the router's (fake) clock, moved on 45 s once the bridge is on file and before the timer fires.
+        var (callback, bridgedAt, callbacks) = await BridgeCallbackWithServedAfterAsync(TimeSpan.FromSeconds(3));
         await AwaitAssertAsync(async () =>
         {
             var row = (await callbacks.GetAsync(callback))!;
@@ -128,16 +133,7 @@ public sealed class SkillRouterTests : Akka.TestKit.Xunit2.TestKit
     {
         // The router's clock does not move at all while the 3 s timer runs: the worst case of a timer firing early against
         // the wall clock. The timer's firing is what counts: the talk is recorded as having lasted ServedAfter.
-        var retry = CallbackRetryPolicy.Default with { ServedAfter = TimeSpan.FromSeconds(3) };
-        var router = StartRouter(new CallbackPacer(0, TimeSpan.Zero), retry: retry);
-        await RouterStoreProbe.AwaitOpenAsync(router, "billing");
-        var callback = await BookAsync(router, T0);
-        SetState(router, "a1", AgentState.Ready);
-        Assert.Equal(callback, _dialer.ExpectMsg<DialCallback>().Callback.Id);
-        var bridgedAt = _time.GetUtcNow();
-
-        router.Tell(new CallbackBridged(callback, "a1"));
-        var callbacks = await new RoutingStores(_data, _time, retry).CallbacksAsync();
+        var (callback, bridgedAt, callbacks) = await BridgeCallbackWithServedAfterAsync(TimeSpan.FromSeconds(3));
         await AwaitAssertAsync(async () =>
         {
             var row = (await callbacks.GetAsync(callback))!;

@@ -61,4 +61,7 @@ public static class DiagnosticCodes
 
     /// <summary>A <c>message</c> step with a <c>skill</c> and no <c>onError</c>: a message that cannot be stored ends the call.</summary>
     public const string MessageWithoutOnError = "IVR313";
+
+    /// <summary>An <c>http</c> step with no <c>filler</c>: the caller hears silence while the service answers.</summary>
+    public const string HttpWithoutFiller = "IVR314";
 }

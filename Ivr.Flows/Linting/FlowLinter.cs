@@ -26,6 +26,7 @@ public static class FlowLinter
         new CalendarRule(),
         new RegexRule(),
         new MessageErrorRule(),
+        new HttpFillerRule(),
     ];
 
     /// <summary>Returns every finding, errors first, each with file, line, column and JSON pointer.</summary>

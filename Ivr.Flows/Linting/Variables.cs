@@ -12,7 +12,7 @@ internal static partial class Variables
     public static readonly IReadOnlySet<string> BuiltIn = new HashSet<string>(StringComparer.Ordinal)
     {
         "caller.number", "caller.name", "call.dialled", "call.id", Language,
-        "queue.position", "queue.ewt", "callback.number", "message.path",
+        "queue.position", "queue.ewt", "callback.number", "message.path", "http.status", "http.error",
     };
 
     /// <summary>True for a built-in other than <c>language</c>.</summary>

@@ -1,3 +1,4 @@
+using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Json;
 using Ivr.Flows.Model;
 using Ivr.Flows.Model.Steps;
@@ -25,6 +26,7 @@ internal static class StepBinders
             ["goto"] = Goto,
             ["subflow"] = Subflow,
             ["return"] = Return,
+            ["http"] = Http,
         };
 
     private static Step Play(BindContext cx, StepHeader h, PositionedNode o) => new PlayStep
@@ -249,4 +251,30 @@ internal static class StepBinders
         Pointer = h.Pointer,
         Description = h.Description,
     };
+
+    private static Step Http(BindContext cx, StepHeader h, PositionedNode o)
+    {
+        var method = Str(o, "method", "GET") == "POST" ? HttpStepMethod.Post : HttpStepMethod.Get;
+        var body = o["body"];
+        if (body is not null && method == HttpStepMethod.Get)
+        {
+            cx.Error(DiagnosticCodes.ValueNotAllowed, body, $"step '{h.Name}' sends a body with GET",
+                "set \"method\": \"POST\" to send a JSON body, or remove 'body'");
+        }
+        return new HttpStep
+        {
+            Name = h.Name,
+            Pointer = h.Pointer,
+            Description = h.Description,
+            Service = Str(o, "service"),
+            Method = method,
+            Path = Str(o, "path", "/"),
+            Body = body is null ? null : StringMap(body),
+            Timeout = Double(o, "timeout", 2),
+            Map = StringMap(o["map"]),
+            Filler = OptPrompt(o, "filler"),
+            Next = Str(o, "next"),
+            OnError = Str(o, "onError"),
+        };
+    }
 }

@@ -147,6 +147,16 @@ public sealed class FlowRun
     /// <summary>The host booked the callback (<paramref name="booked"/>) or refused the number.</summary>
     public void CallbackResult(bool booked, string? number) => Dispatch(new RunEvent(EventKind.Callback, Text: number, Flag: booked));
 
+    /// <summary>
+    /// The answer to the last <see cref="HttpRequestEffect"/>: a 2xx JSON answer holding every mapped field sets the step's
+    /// variables and goes to <c>next</c>; anything else sets <c>http.error</c> and goes to <c>onError</c>.
+    /// </summary>
+    public void HttpResult(HttpResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Dispatch(new RunEvent(EventKind.Http, Result: result));
+    }
+
     /// <summary>The caller hung up: the run ends with outcome <c>caller-hangup</c>.</summary>
     public void Hangup() => Dispatch(new RunEvent(EventKind.Hangup));
 
@@ -362,6 +372,9 @@ public sealed class FlowRun
             case EventKind.Callback:
                 behavior.CallbackResult(this, step, e.Flag, e.Text);
                 break;
+            case EventKind.Http:
+                behavior.HttpResult(this, step, e.Result!);
+                break;
         }
         Drive();
     }
@@ -463,11 +476,12 @@ public sealed class FlowRun
         Recording,
         RecordingFailed,
         Callback,
+        Http,
         Hangup,
     }
 
     private readonly record struct RunEvent(
-        EventKind Kind, char Key = '\0', string? Text = null, double Number = 0, int Token = 0, bool Flag = false);
+        EventKind Kind, char Key = '\0', string? Text = null, double Number = 0, int Token = 0, bool Flag = false, HttpResult? Result = null);
 
     private sealed record Frame(CompiledFlow Flow, CompiledStep Step, string[] Values, SubflowLink Link);
 }

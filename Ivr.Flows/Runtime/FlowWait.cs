@@ -17,6 +17,8 @@ public enum FlowWait
     Recording,
     /// <summary>A callback booking result: <see cref="FlowRun.CallbackResult"/>.</summary>
     Callback,
+    /// <summary>An HTTP answer: <see cref="FlowRun.HttpResult"/>.</summary>
+    Http,
     /// <summary>The run has ended; every event is ignored.</summary>
     Ended,
 }

@@ -45,6 +45,16 @@ internal sealed class Template
         return new Template(null, [.. literals], [.. slots]);
     }
 
+    /// <summary>The text with the call's values URL-encoded (RFC 3986 §2.1) in place of the placeholders: a value cannot add a
+    /// path segment, a query or a fragment.</summary>
+    public string RenderUrlEncoded(string[] values)
+    {
+        if (_constant is not null) return _constant;
+        var encoded = new string[values.Length];
+        for (var k = 0; k < _slots.Length; k++) encoded[_slots[k]] = Uri.EscapeDataString(values[_slots[k]]);
+        return Render(encoded);
+    }
+
     /// <summary>The text with the call's values in place of the placeholders.</summary>
     public string Render(string[] values)
     {

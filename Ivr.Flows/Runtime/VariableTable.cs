@@ -13,11 +13,13 @@ internal sealed class VariableTable
     public const int QueueEwt = 6;
     public const int CallbackNumber = 7;
     public const int MessagePath = 8;
+    public const int HttpStatus = 9;
+    public const int HttpError = 10;
 
     private static readonly string[] BuiltinNames =
     [
         "caller.number", "caller.name", "call.dialled", "call.id", "language",
-        "queue.position", "queue.ewt", "callback.number", "message.path",
+        "queue.position", "queue.ewt", "callback.number", "message.path", "http.status", "http.error",
     ];
 
     private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);

@@ -30,6 +30,7 @@ public sealed class FlowSimulation
     private bool _limitHit;
     private bool _lastPlayBargeIn;
     private string? _queuedSkill;
+    private HttpRequestEffect? _pendingHttp;
     private string? _echo;
 
     /// <summary>Prepares the call; nothing happens until <see cref="Start"/>.</summary>
@@ -86,6 +87,11 @@ public sealed class FlowSimulation
     {
         while (!IsOver)
         {
+            if (_pendingHttp is not null)
+            {
+                AnswerHttp();
+                continue;
+            }
             switch (_run.Waiting)
             {
                 case FlowWait.NotStarted: Feed(_run.Start, auto: true); break;
@@ -117,7 +123,8 @@ public sealed class FlowSimulation
         while (!IsOver)
         {
             var w = _run.Waiting;
-            if (w == FlowWait.NotStarted) Feed(_run.Start, auto: true);
+            if (_pendingHttp is not null) AnswerHttp();
+            else if (w == FlowWait.NotStarted) Feed(_run.Start, auto: true);
             else if (w == FlowWait.Prompt) Feed(_run.PromptFinished, auto: true);
             else if (w == FlowWait.Recording) FinishRecording();
             else if (!_options.Drain) break;
@@ -187,6 +194,11 @@ public sealed class FlowSimulation
             {
                 Feed(_run.Hangup);
                 return;
+            }
+            if (_pendingHttp is not null)
+            {
+                AnswerHttp();
+                continue;
             }
             if (token.Kind == InputTokenKind.Speech && _run.Waiting is FlowWait.Prompt or FlowWait.Input
                 && CurrentStepModel is DigitsStep or CallbackStep or MenuStep { Speech: false })
@@ -309,6 +321,30 @@ public sealed class FlowSimulation
         Feed(() => _run.TimerExpired(token));
     }
 
+    /// <summary>Answers the pending HTTP request from the scenario's stub for its step (none: <c>no-stub</c>).</summary>
+    private void AnswerHttp()
+    {
+        var request = _pendingHttp!;
+        _pendingHttp = null;
+        var display = new StepRef(_run.CurrentFlow, request.Step).Display(Flow.Id);
+        var stubs = _options.HttpStubs;
+        HttpResult result;
+        TimeSpan waited;
+        if (!stubs.TryGetValue(display, out var stub) && !stubs.TryGetValue(request.Step, out stub))
+        {
+            (result, waited) = (HttpResult.Failed(HttpErrors.NoStub), TimeSpan.Zero);
+        }
+        else if (stub.Error is { } error) (result, waited) = (HttpResult.Failed(error), error == HttpErrors.Timeout ? request.Timeout : TimeSpan.Zero);
+        else if (TimeSpan.FromSeconds(stub.Delay) >= request.Timeout) (result, waited) = (HttpResult.Failed(HttpErrors.Timeout), request.Timeout);
+        else (result, waited) = (HttpResult.Response(stub.Status, stub.Body), TimeSpan.FromSeconds(stub.Delay));
+        if (_options.Time is ManualTimeProvider manual && waited > TimeSpan.Zero) manual.Advance(waited);
+        var seconds = waited.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        Add(TranscriptKind.Http, result.Error is { } e
+            ? $"http answer: {e} after {seconds} s" + (stub is null ? " (the scenario has no stub for this step)" : "")
+            : $"http answer: {result.Status} after {seconds} s, {result.Body?.Length ?? 0} chars");
+        Feed(() => _run.HttpResult(result), auto: true);
+    }
+
     private void FinishRecording()
     {
         var path = $"sim/message-{++_recordings}.wav";
@@ -386,6 +422,11 @@ public sealed class FlowSimulation
                 break;
             case BookCallbackEffect book:
                 Add(TranscriptKind.Callback, $"book a callback to {book.Number}" + (book.Skill is null ? "" : $" ({book.Skill})"));
+                break;
+            case HttpRequestEffect http:
+                _pendingHttp = http;
+                Add(TranscriptKind.Http, $"http {(http.Method == HttpStepMethod.Post ? "POST" : "GET")} service {http.Service} {http.Path}"
+                    + (http.Body is null ? "" : $" {http.Body}"));
                 break;
             case HangupEffect hangup:
                 Add(TranscriptKind.Hangup, $"hang up ({hangup.Reason})");

@@ -20,4 +20,7 @@ public sealed record FlowTestDefaults
 
     /// <summary>Fire timers until the run ends once the inputs are used up.</summary>
     public bool? Drain { get; init; }
+
+    /// <summary>Stubbed answers of <c>http</c> steps by step name (a scenario's stubs add to and override the defaults').</summary>
+    public IReadOnlyDictionary<string, HttpStub>? Http { get; init; }
 }

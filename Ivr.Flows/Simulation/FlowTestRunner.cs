@@ -24,11 +24,20 @@ public static class FlowTestRunner
                 Language = c.Language ?? d.Language,
                 Drain = c.Drain ?? d.Drain ?? false,
                 Time = at is { } instant ? new ManualTimeProvider(instant) : TimeProvider.System,
+                HttpStubs = MergeStubs(d.Http, c.Http),
             };
             var call = FlowSimulator.Run(flow, scenario.Input, options);
             results.Add(new ScenarioResult(scenario, call, Check(scenario.Expect, call)));
         }
         return new FlowTestReport(results, FlowCoverage.Compute(flow, resolve, results.Select(r => r.Call)));
+    }
+
+    private static Dictionary<string, HttpStub> MergeStubs(IReadOnlyDictionary<string, HttpStub>? defaults, IReadOnlyDictionary<string, HttpStub>? scenario)
+    {
+        var stubs = new Dictionary<string, HttpStub>(StringComparer.Ordinal);
+        foreach (var (step, stub) in defaults ?? new Dictionary<string, HttpStub>()) stubs[step] = stub;
+        foreach (var (step, stub) in scenario ?? new Dictionary<string, HttpStub>()) stubs[step] = stub;
+        return stubs;
     }
 
     /// <summary>Compares a call with what a scenario expects.</summary>

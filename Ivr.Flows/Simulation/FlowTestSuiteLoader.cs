@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ivr.Flows.Diagnostics;
 using Ivr.Flows.Loading;
+using Ivr.Flows.Runtime;
 
 namespace Ivr.Flows.Simulation;
 
@@ -9,7 +10,10 @@ namespace Ivr.Flows.Simulation;
 public static class FlowTestSuiteLoader
 {
     private static readonly HashSet<string> TopKeys = ["$schema", "flow", "description", "defaults", "scenarios"];
-    private static readonly HashSet<string> CallKeys = ["caller", "callerName", "dialled", "at", "language", "drain"];
+    private static readonly HashSet<string> CallKeys = ["caller", "callerName", "dialled", "at", "language", "drain", "http"];
+    private static readonly HashSet<string> StubKeys = ["status", "body", "delay", "error"];
+    private static readonly HashSet<string> StubErrors =
+        [HttpErrors.Timeout, HttpErrors.Network, HttpErrors.BreakerOpen, HttpErrors.NoService];
     private static readonly HashSet<string> ScenarioKeys = ["name", "description", "input", "expect", .. CallKeys];
     private static readonly HashSet<string> ExpectKeys = ["outcome", "visits", "notVisits", "variables", "language"];
 
@@ -164,7 +168,45 @@ public static class FlowTestSuiteLoader
                 At = at,
                 Language = OptionalString(e, pointer, "language"),
                 Drain = drain,
+                Http = e.TryGetProperty("http", out var http) ? Stubs(http, pointer + "/http") : null,
             };
+        }
+
+        /// <summary>Reads <c>"http": { "&lt;step&gt;": { "status", "body", "delay", "error" } }</c>.</summary>
+        private Dictionary<string, HttpStub>? Stubs(JsonElement e, string pointer)
+        {
+            if (!Object(e, pointer)) return null;
+            var stubs = new Dictionary<string, HttpStub>(StringComparer.Ordinal);
+            foreach (var step in e.EnumerateObject())
+            {
+                var at = $"{pointer}/{Escape(step.Name)}";
+                if (!Object(step.Value, at)) continue;
+                Unknown(step.Value, at, StubKeys);
+                var status = 200;
+                if (step.Value.TryGetProperty("status", out var s))
+                {
+                    if (s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out var code) && code is >= 100 and <= 599) status = code;
+                    else Error(DiagnosticCodes.OutOfRange, at + "/status", "'status' must be an HTTP status from 100 to 599");
+                }
+                double delay = 0;
+                if (step.Value.TryGetProperty("delay", out var d))
+                {
+                    if (d.ValueKind == JsonValueKind.Number && d.GetDouble() is >= 0 and <= 3600) delay = d.GetDouble();
+                    else Error(DiagnosticCodes.OutOfRange, at + "/delay", "'delay' must be a number of seconds from 0 to 3600");
+                }
+                var error = OptionalString(step.Value, at, "error");
+                if (error is not null && !StubErrors.Contains(error))
+                {
+                    Error(DiagnosticCodes.ValueNotAllowed, at + "/error", $"'{error}' is not a failure a stub can give",
+                        $"use one of: {string.Join(", ", StubErrors.Order(StringComparer.Ordinal))} (a status, a body that is not JSON or lacks a field give the others)");
+                }
+                // A JSON string body is sent as its text (so a scenario can stub bad JSON); any other value as its JSON.
+                string? body = step.Value.TryGetProperty("body", out var b)
+                    ? b.ValueKind == JsonValueKind.String ? b.GetString() : b.GetRawText()
+                    : null;
+                stubs[step.Name] = new HttpStub(status, body, delay, error);
+            }
+            return stubs;
         }
 
         private ScenarioExpectation? Expect(JsonElement e, string pointer)

@@ -27,4 +27,10 @@ public sealed record SimulationOptions
 
     /// <summary>Bound on the events fed to the run.</summary>
     public int MaxEvents { get; init; } = DefaultMaxEvents;
+
+    /// <summary>
+    /// What each <c>http</c> step's service answers, by step name (<c>flow/step</c> for a step of a subflow, or the bare name);
+    /// a step without a stub takes <c>onError</c> with <c>http.error</c> = <c>no-stub</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, HttpStub> HttpStubs { get; init; } = new Dictionary<string, HttpStub>();
 }

@@ -27,6 +27,8 @@ public enum TranscriptKind
     Record,
     /// <summary>A callback booking was asked.</summary>
     Callback,
+    /// <summary>An HTTP request was asked, or its (stubbed) answer came back.</summary>
+    Http,
     /// <summary>The run hung up.</summary>
     Hangup,
     /// <summary>The simulation's final outcome.</summary>

@@ -7,8 +7,9 @@ using Ivr.Flows.Json;
 namespace Ivr.Flows.Linting.Rules;
 
 /// <summary>
-/// IVR304: every variable a flow reads (conditions, <c>{var}</c> in texts, set values and transfer URIs) must be declared,
-/// collected by a digits step, set somewhere or built in; a variable a flow writes should be declared.
+/// IVR304: every variable a flow reads (conditions, <c>{var}</c> in texts, set values, transfer URIs, http paths and bodies)
+/// must be declared, collected by a digits step, set somewhere (a set, a choice's set, an http step's map) or built in; a
+/// variable a flow writes should be declared.
 /// IVR308: built-ins other than <c>language</c> are read-only.
 /// </summary>
 internal sealed class VariableRule : ILintRule
@@ -63,6 +64,10 @@ internal sealed class VariableRule : ILintRule
                     foreach (var key in values.Keys)
                         yield return (key, JsonPointer.Append(at + "/values", key), $"Step '{stepName}'", false);
                     break;
+                case HttpStep { Map: { } map }:
+                    foreach (var key in map.Keys)
+                        yield return (key, JsonPointer.Append(at + "/map", key), $"Step '{stepName}'", false);
+                    break;
                 case MenuStep { Choices: { } choices }:
                     for (var i = 0; i < choices.Count; i++)
                     {
@@ -93,6 +98,11 @@ internal sealed class VariableRule : ILintRule
                     break;
                 case TransferStep transfer:
                     foreach (var v in Variables.Interpolated(transfer.To)) yield return (v, at + "/to", owner);
+                    break;
+                case HttpStep http:
+                    foreach (var v in Variables.Interpolated(http.Path)) yield return (v, at + "/path", owner);
+                    foreach (var (key, value) in http.Body ?? new Dictionary<string, string>())
+                        foreach (var v in Variables.Interpolated(value)) yield return (v, JsonPointer.Append(at + "/body", key), owner);
                     break;
                 case MenuStep { Choices: { } choices }:
                     for (var i = 0; i < choices.Count; i++)

@@ -55,6 +55,11 @@ internal abstract class StepBehavior
     {
     }
 
+    /// <summary>The answer to an HTTP request.</summary>
+    public virtual void HttpResult(FlowRun run, CompiledStep step, HttpResult result)
+    {
+    }
+
     /// <summary>A callback booking result.</summary>
     public virtual void CallbackResult(FlowRun run, CompiledStep step, bool booked, string? number)
     {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Ivr.Engine.Calls.Queue;
+using Ivr.Engine.Integrations.Http;
 using Ivr.Flows.Model.Steps;
 using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
@@ -9,8 +10,10 @@ namespace Ivr.Engine.Calls;
 /// <summary>
 /// The host of a call's <see cref="FlowRun"/>: executes each effect of the run through the call's components — prompts on
 /// <see cref="CallPlayback"/>, listening on <see cref="SpeechTurns"/>, the queue and callback bookings on
-/// <see cref="QueueDialogue"/>, messages on <see cref="CallRecorder"/> — and owns the flow's timer and REFER transfers,
-/// whose results come back as messages that the actor hands here. Runs on the actor's thread only.
+/// <see cref="QueueDialogue"/>, messages on <see cref="CallRecorder"/>, <c>http</c> steps on <see cref="HttpStepClient"/> — and
+/// owns the flow's timer, REFER transfers and HTTP requests, whose results come back as messages that the actor hands here.
+/// Runs on the actor's thread only: an HTTP request's continuation only posts a message to the actor, and the answer is
+/// read from the finished task when that message is handled here.
 /// </summary>
 /// <param name="call">The call's shared context.</param>
 /// <param name="queue">The call's side of the skill router.</param>
@@ -19,6 +22,9 @@ namespace Ivr.Engine.Calls;
 internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRecorder recorder, Action<FlowOutcome> ended) : IFlowHost
 {
     private const string FlowTimer = "flow-timer";
+
+    private int _httpRequests;
+    private PendingHttp? _http;
 
     /// <summary>The flow run (null before <see cref="Start"/>).</summary>
     public FlowRun? Run { get; private set; }
@@ -76,6 +82,9 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
             case BookCallbackEffect callback:
                 queue.Book(callback);
                 break;
+            case HttpRequestEffect http:
+                SendHttp(http);
+                break;
             case HangupEffect hangup:
                 call.Log.LogDebug("Flow hangs up: {Reason}", hangup.Reason);
                 break;
@@ -91,6 +100,11 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
     /// <summary>The flow's timer fired: held while the caller speaks (the result decides), else given to the run.</summary>
     public void TimerFired(FlowTimerFired m)
     {
+        if (m.Token < 0)
+        {
+            HttpCompleted(-m.Token);
+            return;
+        }
         if (call.Speech.HoldTimer(m) || Run is not { } run) return;
         if (run.ActiveTimer == m.Token)
             call.Log.LogInformation("Timeout at {Step}: no input (at {AudioAt} of the caller's audio)", run.CurrentStep, call.Speech.AudioNow());
@@ -103,4 +117,54 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
         if (m.Failure is not null) call.Log.LogWarning(m.Failure, "REFER failed");
         call.Guard(run => run.TransferResult(m.Accepted));
     }
+
+    /// <summary>
+    /// Starts an <c>http</c> step's request. Its completion comes back as a <see cref="FlowTimerFired"/> with a negative token
+    /// (the request's number): the call actor hands every <see cref="FlowTimerFired"/> here, so the answer reaches the run on
+    /// the actor's thread without a message type of its own.
+    /// </summary>
+    private void SendHttp(HttpRequestEffect request)
+    {
+        if (call.Services.Http is not { } client)
+        {
+            call.Log.LogWarning("http step {Step}: no HTTP client in this engine; onError (no-service)", request.Step);
+            call.Timeline.Note("http", request.Step, $"{request.Service}: no-service");
+            Run!.HttpResult(HttpResult.Failed(HttpErrors.NoService));
+            return;
+        }
+        var number = ++_httpRequests;
+        var task = client.SendAsync(request, CancellationToken.None);
+        _http = new PendingHttp(number, request, task);
+        task.PipeTo(call.Self, success: _ => new FlowTimerFired(-number), failure: _ => new FlowTimerFired(-number));
+    }
+
+    /// <summary>The request numbered <paramref name="number"/> finished: its answer goes to the run (a stale one is dropped).</summary>
+    private void HttpCompleted(int number)
+    {
+        if (_http is not { } pending || pending.Number != number || Run is not { } run) return;
+        _http = null;
+        var request = pending.Request;
+        HttpStepAnswer answer;
+        if (pending.Task.IsCompletedSuccessfully) answer = pending.Task.Result;
+        else
+        {
+            call.Log.LogError(pending.Task.Exception?.GetBaseException(), "http step {Step}: the request failed unexpectedly", request.Step);
+            answer = new HttpStepAnswer(HttpResult.Failed(HttpErrors.Network), request.Path, TimeSpan.Zero);
+        }
+        var result = answer.Result;
+        call.Guard(r => r.HttpResult(result));
+        // The run judged the answer: a 2xx that is not JSON or lacks a mapped field is logged with the step and the URL.
+        var error = run.GetVariable("http.error");
+        var said = result.Error ?? (result.Status is >= 200 and <= 299 && string.IsNullOrEmpty(error) ? result.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : error ?? "?");
+        if (result.Error is null && error is HttpErrors.BadJson or HttpErrors.MissingField)
+        {
+            call.Services.Http!.Metrics.Unusable.Add(request.Service, error);
+            call.Log.LogWarning("http step {Step}: {Method} {Url} answered {Status} but {Error}; onError", request.Step, request.Method, answer.Url, result.Status,
+                error == HttpErrors.BadJson ? "the body is not JSON (bad-json)" : "a mapped field is missing (missing-field)");
+            said = $"{result.Status} {error}";
+        }
+        call.Timeline.Note("http", request.Step, $"{request.Method.ToString().ToUpperInvariant()} {answer.Url} → {said} in {answer.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    private sealed record PendingHttp(int Number, HttpRequestEffect Request, Task<HttpStepAnswer> Task);
 }

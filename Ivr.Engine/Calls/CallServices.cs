@@ -49,6 +49,9 @@ public sealed record CallServices(
     /// <summary>Whether the node takes new calls: closed by the manager's drain, read by the SIP stack's OPTIONS answer.</summary>
     public CallIntake Intake { get; init; } = new();
 
+    /// <summary>Carries out <c>http</c> steps; null: every <c>http</c> step takes its <c>onError</c> (<c>no-service</c>).</summary>
+    public Integrations.Http.HttpStepClient? Http { get; init; }
+
     /// <summary>How long to wait for the BYE transaction before the actor stops anyway (RFC 3261 Timer F, 64·T1).</summary>
     public TimeSpan HangupTimeout { get; init; } = TimeSpan.FromSeconds(32);
 }

@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Flows;
+using Ivr.Engine.Integrations.Http;
 using Ivr.Engine.Metrics;
 using Ivr.Engine.Ops;
 using Ivr.Engine.Routing.Live;
@@ -64,7 +65,9 @@ public static class IvrEngineServiceCollectionExtensions
             Ops = sp.GetRequiredService<CallOps>(),
             Speech = sp.GetRequiredService<CallSpeech>(),
             Intake = sp.GetRequiredService<CallIntake>(),
+            Http = sp.GetRequiredService<HttpStepClient>(),
         });
+        services.AddIvrHttpSteps(options.Source);
         services.AddIvrRouting(options, dataFolder);
         // The node on /metrics' target_info: the host and where its SIP listens (what an operator tells nodes apart by).
         services.AddIvrOps(options.Ops, $"{Environment.MachineName}/{options.Sip.Address}:{options.Sip.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", OpsServiceCollectionExtensions.DefaultNodeName(options.Cluster.Node, options.Sip.Port));

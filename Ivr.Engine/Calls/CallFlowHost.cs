@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Actor;
 using Ivr.Engine.Calls.Queue;
 using Ivr.Engine.Integrations.Http;
@@ -152,18 +153,18 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
             answer = new HttpStepAnswer(HttpResult.Failed(HttpErrors.Network), request.Path, TimeSpan.Zero);
         }
         var result = answer.Result;
+        var method = request.Method == HttpStepMethod.Post ? "POST" : "GET";
+        call.Timeline.Note("http", request.Step, $"{method} {answer.Url} → {result.Error ?? result.Status.ToString(CultureInfo.InvariantCulture)} in {answer.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms");
         call.Guard(r => r.HttpResult(result));
         // The run judged the answer: a 2xx that is not JSON or lacks a mapped field is logged with the step and the URL.
-        var error = run.GetVariable("http.error");
-        var said = result.Error ?? (result.Status is >= 200 and <= 299 && string.IsNullOrEmpty(error) ? result.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : error ?? "?");
-        if (result.Error is null && error is HttpErrors.BadJson or HttpErrors.MissingField)
+        if (result.Error is null && run.GetVariable("http.error") is HttpErrors.BadJson or HttpErrors.MissingField)
         {
+            var error = run.GetVariable("http.error")!;
             call.Services.Http!.Metrics.Unusable.Add(request.Service, error);
-            call.Log.LogWarning("http step {Step}: {Method} {Url} answered {Status} but {Error}; onError", request.Step, request.Method, answer.Url, result.Status,
+            call.Timeline.Note("http", request.Step, $"answer not usable: {error}");
+            call.Log.LogWarning("http step {Step}: {Method} {Url} answered {Status} but {Error}; onError", request.Step, method, answer.Url, result.Status,
                 error == HttpErrors.BadJson ? "the body is not JSON (bad-json)" : "a mapped field is missing (missing-field)");
-            said = $"{result.Status} {error}";
         }
-        call.Timeline.Note("http", request.Step, $"{request.Method.ToString().ToUpperInvariant()} {answer.Url} → {said} in {answer.Elapsed.TotalMilliseconds:0} ms");
     }
 
     private sealed record PendingHttp(int Number, HttpRequestEffect Request, Task<HttpStepAnswer> Task);

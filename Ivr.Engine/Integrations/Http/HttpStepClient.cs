@@ -96,26 +96,26 @@ public sealed class HttpStepClient : IDisposable
             var body = await ReadAsync(response, linked.Token).ConfigureAwait(false);
             if (body is null)
             {
-                _log.LogWarning("http step {Step}: {Method} {Url} answered more than {Max} bytes; refused as bad JSON", request.Step, request.Method, shown, MaxBodyBytes);
+                _log.LogWarning("http step {Step}: {Method} {Url} answered more than {Max} bytes; refused as bad JSON", request.Step, Verb(request), shown, MaxBodyBytes);
                 return Done(request, service, shown, HttpResult.Failed(HttpErrors.BadJson), HttpErrors.BadJson, started);
             }
             var ok = status is >= 200 and <= 299;
-            if (!ok) _log.LogWarning("http step {Step}: {Method} {Url} answered {Status}", request.Step, request.Method, shown, status);
+            if (!ok) _log.LogWarning("http step {Step}: {Method} {Url} answered {Status}", request.Step, Verb(request), shown, status);
             return Done(request, service, shown, HttpResult.Response(status, body), ok ? "ok" : HttpErrors.Status, started);
         }
         catch (BrokenCircuitException)
         {
-            _log.LogWarning("http step {Step}: the circuit breaker of {Host} is open; {Method} {Url} not sent", request.Step, service.HostKey, request.Method, shown);
+            _log.LogWarning("http step {Step}: the circuit breaker of {Host} is open; {Method} {Url} not sent", request.Step, service.HostKey, Verb(request), shown);
             return Done(request, service, shown, HttpResult.Failed(HttpErrors.BreakerOpen), HttpErrors.BreakerOpen, started);
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested)
         {
-            _log.LogWarning("http step {Step}: {Method} {Url} timed out after {Timeout} s", request.Step, request.Method, shown, request.Timeout.TotalSeconds);
+            _log.LogWarning("http step {Step}: {Method} {Url} timed out after {Timeout} s", request.Step, Verb(request), shown, request.Timeout.TotalSeconds);
             return Done(request, service, shown, HttpResult.Failed(HttpErrors.Timeout), HttpErrors.Timeout, started);
         }
         catch (HttpRequestException ex)
         {
-            _log.LogWarning("http step {Step}: {Method} {Url} failed: {Reason}", request.Step, request.Method, shown, service.Masked(ex.Message));
+            _log.LogWarning("http step {Step}: {Method} {Url} failed: {Reason}", request.Step, Verb(request), shown, service.Masked(ex.Message));
             return Done(request, service, shown, HttpResult.Failed(HttpErrors.Network), HttpErrors.Network, started);
         }
         finally
@@ -131,7 +131,7 @@ public sealed class HttpStepClient : IDisposable
     {
         var elapsed = _time.GetElapsedTime(started);
         _metrics.Completed(service?.Name ?? request.Service, outcome, elapsed);
-        if (outcome == "ok") _log.LogDebug("http step {Step}: {Method} {Url} answered {Status} in {Ms:0} ms", request.Step, request.Method, url, result.Status, elapsed.TotalMilliseconds);
+        if (outcome == "ok") _log.LogDebug("http step {Step}: {Method} {Url} answered {Status} in {Ms:0} ms", request.Step, Verb(request), url, result.Status, elapsed.TotalMilliseconds);
         return new HttpStepAnswer(result, url, elapsed);
     }
 
@@ -205,6 +205,8 @@ public sealed class HttpStepClient : IDisposable
             })
             .Build();
     }
+
+    private static string Verb(HttpRequestEffect request) => request.Method == HttpStepMethod.Post ? "POST" : "GET";
 
     private static bool Transient(HttpStatusCode status) => (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 }

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Tests.Integrations;
+
+/// <summary>
+/// A FAKE of the company's customer system (the true external boundary of an <c>http</c> step): a real Kestrel server on a
+/// loopback address and port 0, answering <c>GET /customers/{account}</c> as <see cref="Mode"/> says, and recording every
+/// request it got (path and query, headers).
+/// </summary>
+internal sealed class LoopbackCrm : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LoopbackCrm(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>How the next requests are answered.</summary>
+    public enum Answer
+    {
+        /// <summary>200 with the customer as JSON.</summary>
+        Customer,
+        /// <summary>500 with a short text.</summary>
+        ServerError,
+        /// <summary>200 with an HTML page (not JSON).</summary>
+        Html,
+        /// <summary>Never answers: holds the request until the client gives up (or the server stops).</summary>
+        Stall,
+    }
+
+    /// <summary>The server's address, e.g. <c>http://127.0.0.1:40123</c>.</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>How requests are answered now (volatile: set by the test, read by Kestrel's threads).</summary>
+    public Answer Mode
+    {
+        get => (Answer)Volatile.Read(ref _mode);
+        set => Volatile.Write(ref _mode, (int)value);
+    }
+
+    private int _mode;
+
+    /// <summary>Every request received, in order.</summary>
+    public ConcurrentQueue<(string PathAndQuery, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
+
+    /// <summary>Bodies of the POSTs received, in order.</summary>
+    public ConcurrentQueue<string> Posted { get; } = new();
+
+    public static async Task<LoopbackCrm> StartAsync(string address = "127.0.0.1")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel().UseUrls($"http://{address}:0");
+        var app = builder.Build();
+        LoopbackCrm? crm = null;
+        app.MapGet("/customers/{account}", async (HttpContext context, string account) =>
+        {
+            var self = crm!;
+            self.Requests.Enqueue((context.Request.Path + context.Request.QueryString,
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            switch (self.Mode)
+            {
+                case Answer.Customer:
+                    return Results.Json(new { account, name = "Ada Lovelace", plan = new { tier = "gold" } });
+                case Answer.ServerError:
+                    return Results.Text("database unavailable", statusCode: StatusCodes.Status500InternalServerError);
+                case Answer.Html:
+                    return Results.Text("<html><body>Login</body></html>", "text/html");
+                default:
+                    // The stall this fake exists to show: held until the client aborts the request (or the server stops).
+                    try
+                    {
+                        await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                    return Results.Empty;
+            }
+        });
+        app.MapPost("/notes", async (HttpContext context) =>
+        {
+            var self = crm!;
+            using var reader = new StreamReader(context.Request.Body);
+            self.Posted.Enqueue(await reader.ReadToEndAsync(context.RequestAborted));
+            self.Requests.Enqueue((context.Request.Path + context.Request.QueryString,
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            return self.Mode == Answer.ServerError
+                ? Results.Text("database unavailable", statusCode: StatusCodes.Status500InternalServerError)
+                : Results.Json(new { id = 7 });
+        });
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        crm = new LoopbackCrm(app, url.TrimEnd('/'));
+        return crm;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(stop.Token);
+        await _app.DisposeAsync();
+    }
+}

@@ -38,9 +38,11 @@ internal static class SimulateCommand
             Description = "A WAV file the caller says at the next listening turn, recognised by the real offline recognizer (repeatable; before --input)",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var stubs = new Option<string?>("--stubs") { Description = "A scenario file (flows/x.tests.json) whose \"http\" stubs answer the flow's http steps (its defaults; with --scenario, that scenario's too)" };
+        var scenarioName = new Option<string?>("--scenario") { Description = "With --stubs: the scenario whose http stubs add to the file's defaults" };
         var cmd = new Command("simulate", "Simulate a call: interactive in the terminal, or scripted with --input")
         {
-            file, input, caller, name, dialled, at, language, drain, format, sounds, audio,
+            file, input, caller, name, dialled, at, language, drain, format, sounds, audio, stubs, scenarioName,
         };
         cmd.SetAction(parse => CommandGuard.Run(console, "simulate", () =>
         {
@@ -76,6 +78,18 @@ internal static class SimulateCommand
                 Drain = parse.GetValue(drain),
                 Time = time,
             };
+            if (parse.GetValue(stubs) is { } stubsFile)
+            {
+                var suite = FlowTestSuiteLoader.LoadFile(stubsFile);
+                if (suite.Suite is null) return CommandGuard.Refuse(console, stubsFile, suite.Diagnostics, fmt);
+                FlowTestScenario? chosen = null;
+                if (parse.GetValue(scenarioName) is { } wanted && (chosen = suite.Suite.Scenarios.FirstOrDefault(s => s.Name == wanted)) is null)
+                {
+                    console.Error.WriteLine($"error: --scenario: no scenario '{wanted}' in {stubsFile}");
+                    return 1;
+                }
+                options = options with { HttpStubs = FlowTestRunner.HttpStubs(suite.Suite, chosen) };
+            }
             var spoken = parse.GetValue(audio) ?? [];
             SimulationResult result;
             if (spoken.Length > 0)

@@ -24,7 +24,7 @@ public static class FlowTestRunner
                 Language = c.Language ?? d.Language,
                 Drain = c.Drain ?? d.Drain ?? false,
                 Time = at is { } instant ? new ManualTimeProvider(instant) : TimeProvider.System,
-                HttpStubs = MergeStubs(d.Http, c.Http),
+                HttpStubs = HttpStubs(suite, scenario),
             };
             var call = FlowSimulator.Run(flow, scenario.Input, options);
             results.Add(new ScenarioResult(scenario, call, Check(scenario.Expect, call)));
@@ -32,11 +32,13 @@ public static class FlowTestRunner
         return new FlowTestReport(results, FlowCoverage.Compute(flow, resolve, results.Select(r => r.Call)));
     }
 
-    private static Dictionary<string, HttpStub> MergeStubs(IReadOnlyDictionary<string, HttpStub>? defaults, IReadOnlyDictionary<string, HttpStub>? scenario)
+    /// <summary>The <c>http</c> stubs a scenario runs with: the file's defaults, then the scenario's own (null: the defaults alone).</summary>
+    public static IReadOnlyDictionary<string, HttpStub> HttpStubs(FlowTestSuite suite, FlowTestScenario? scenario)
     {
+        ArgumentNullException.ThrowIfNull(suite);
         var stubs = new Dictionary<string, HttpStub>(StringComparer.Ordinal);
-        foreach (var (step, stub) in defaults ?? new Dictionary<string, HttpStub>()) stubs[step] = stub;
-        foreach (var (step, stub) in scenario ?? new Dictionary<string, HttpStub>()) stubs[step] = stub;
+        foreach (var (step, stub) in suite.Defaults.Http ?? new Dictionary<string, HttpStub>()) stubs[step] = stub;
+        foreach (var (step, stub) in scenario?.Call.Http ?? new Dictionary<string, HttpStub>()) stubs[step] = stub;
         return stubs;
     }
 

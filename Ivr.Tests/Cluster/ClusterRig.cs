@@ -168,6 +168,9 @@ internal sealed partial class ClusterRig : IAsyncDisposable
         return await WaitForStopAsync(index, timeout);
     }
 
+    /// <summary>The log of node <paramref name="index"/>'s previous process (the one <see cref="WaitForStopAsync"/> saw exit), empty if none.</summary>
+    public string PreviousLog(int index) => _pastLogs[index].LastOrDefault() ?? "";
+
     /// <summary>Sends node <paramref name="index"/> SIGTERM (once: a second one would hang its calls up) without waiting for it.</summary>
     public async Task BeginStopAsync(int index)
     {

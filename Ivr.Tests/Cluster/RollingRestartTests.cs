@@ -66,6 +66,7 @@ public sealed class RollingRestartTests(PostgresServer server, ITestOutputHelper
                 {
                     // Three callers wait in the billing line in a known order, the second on the router's own node.
                     int[] nodeOf = [others[0], node, others[1]];
+                    var firstEntered = Stopwatch.StartNew();
                     for (var k = 1; k <= nodeOf.Length; k++)
                     {
                         callers.Add(QueueCaller(rig, nodeOf[k - 1], k));
@@ -76,13 +77,21 @@ public sealed class RollingRestartTests(PostgresServer server, ITestOutputHelper
                     // The drain hands the router off at once: a new incarnation on another node, rebuilt with all three
                     // callers (the draining node's own one re-announced through its proxy) while the node still drains.
                     var moved = await WaitForAsync(() => rig.RouterHost() is { } h && h != node, TimeSpan.FromSeconds(30), "router moved:\n" + rig.AllLogs());
-                    await rig.WaitForWaitingAsync(others[0], 3, TimeSpan.FromSeconds(30));
-                    var line = await rig.QueueAsync(others[1]) ?? throw new InvalidOperationException("no billing line");
+                    var newHost = rig.RouterHost()!.Value;
+                    await rig.Nodes[newHost].WaitForLogAsync("rebuilt:", TimeSpan.FromSeconds(30));
                     var rebuilt = signalled.Elapsed;
+                    await rig.WaitForWaitingAsync(others[0], 3, TimeSpan.FromSeconds(30));
+                    await rig.WaitForWaitingAsync(others[1], 3, TimeSpan.FromSeconds(30));
+                    var line = await rig.QueueAsync(others[1]) ?? throw new InvalidOperationException("no billing line");
+                    output.WriteLine(string.Join("\n", rig.Nodes[newHost].Log.Split('\n').Where(l => l.Contains("Router incarnation", StringComparison.Ordinal))));
                     Assert.False(rig.Nodes[node].HasExited, "the router's node exited before the router moved: the hand-off did not happen at the drain's start");
                     output.WriteLine($"router node {node} drained: new incarnation on node {rig.RouterHost()} {moved.TotalSeconds:F2} s after SIGTERM; " +
-                                     $"line of 3 shown on node {others[1]} after {rebuilt.TotalSeconds:F2} s (longest wait {line.GetProperty("longestWaitSeconds").GetDouble():F1} s)");
+                                     $"rebuilt (decisions again) {rebuilt.TotalSeconds:F2} s after SIGTERM; longest wait shown {line.GetProperty("longestWaitSeconds").GetDouble():F1} s, " +
+                                     $"the first caller entered {firstEntered.Elapsed.TotalSeconds:F1} s ago");
                     Assert.Equal(3, line.GetProperty("waiting").GetInt32());
+                    // Their places kept their entry times: the longest wait began before the SIGTERM (1 s for the snapshot's age).
+                    Assert.True(line.GetProperty("longestWaitSeconds").GetDouble() > signalled.Elapsed.TotalSeconds - 1,
+                        $"longest wait {line.GetProperty("longestWaitSeconds").GetDouble():F1} s, {signalled.Elapsed.TotalSeconds:F1} s after SIGTERM: entry times lost");
 
                     // The agent gets ready on a node that stays: the three are delivered in their order, the draining node's too.
                     using var agent = SippProcess.Start(agentPort, Bound, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", "3", "-d", "300");
@@ -98,6 +107,7 @@ public sealed class RollingRestartTests(PostgresServer server, ITestOutputHelper
                     Assert.Equal(0, await rig.StopAsync(node, Bound));
                 }
                 var stopped = loadClock.Elapsed;
+                output.WriteLine(string.Join("\n", rig.PreviousLog(node).Split('\n').Where(l => l.Contains("rain", StringComparison.Ordinal) || l.Contains("Router", StringComparison.Ordinal) || l.Contains("Cluster", StringComparison.Ordinal) || l.Contains("eav", StringComparison.Ordinal))));
                 await rig.RestartAsync(node);
                 await kamailio.WaitForStatesAsync(allActive, TimeSpan.FromSeconds(30));
                 // Back in the cluster: the restarted node's peer has greeted the router and it shows the cluster's line.

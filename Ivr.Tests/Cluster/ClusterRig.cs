@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ivr.Tests.EndToEnd;
+using Ivr.Tests.Sip.Stack;
 
 namespace Ivr.Tests.Cluster;
 
@@ -150,6 +151,17 @@ internal sealed partial class ClusterRig : IAsyncDisposable
         }
         throw new TimeoutException($"node {index} showed {last} waiting, not {waiting}, within {timeout}:\n" + AllLogs());
     }
+
+    /// <summary>
+    /// A sipp caller (<c>uac_queue_wait_bye.xml</c>) straight to node <paramref name="node"/>'s <c>hotline</c> that waits in the
+    /// billing line until the engine hangs up; its Call-ID starts with <c>callerNN</c> (<paramref name="k"/>), as
+    /// <see cref="Deliveries"/> reads it.
+    /// </summary>
+    public SippProcess QueueCaller(int node, int k, TimeSpan timeout) =>
+        SippProcess.Start(SippProcess.FreeUdpPort(), timeout, SipTarget(node),
+            "-sf", SippProcess.Scenario("uac_queue_wait_bye.xml"), "-s", "hotline", "-m", "1",
+            "-key", "rtp_port", SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture),
+            "-cid_str", "caller" + k.ToString("00", CultureInfo.InvariantCulture) + "-%u-%p");
 
     public async Task<HttpResponseMessage> SetAgentStateAsync(int index, string agent, string state) =>
         await Http.PostAsJsonAsync($"{Api(index)}/api/agents/{agent}/state", new { state });

@@ -69,7 +69,7 @@ public sealed class RollingRestartTests(PostgresServer server, ITestOutputHelper
                     var firstEntered = Stopwatch.StartNew();
                     for (var k = 1; k <= nodeOf.Length; k++)
                     {
-                        callers.Add(QueueCaller(rig, nodeOf[k - 1], k));
+                        callers.Add(rig.QueueCaller(nodeOf[k - 1], k, Bound));
                         await rig.WaitForWaitingAsync(others[0], k, TimeSpan.FromSeconds(30));
                     }
                     var signalled = Stopwatch.StartNew();
@@ -158,12 +158,6 @@ public sealed class RollingRestartTests(PostgresServer server, ITestOutputHelper
         {
         }
     }
-
-    private static SippProcess QueueCaller(ClusterRig rig, int node, int k) =>
-        SippProcess.Start(SippProcess.FreeUdpPort(), Bound, rig.SipTarget(node),
-            "-sf", SippProcess.Scenario("uac_queue_wait_bye.xml"), "-s", "hotline", "-m", "1",
-            "-key", "rtp_port", SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture),
-            "-cid_str", "caller" + k.ToString("00", CultureInfo.InvariantCulture) + "-%u-%p");
 
     /// <summary>Waits (bounded) until every node in <paramref name="nodes"/> has started at least one call.</summary>
     private static async Task WaitForStartedAsync(ClusterRig rig, IEnumerable<int> nodes, TimeSpan timeout) =>

@@ -2,6 +2,8 @@
 # A throw-away Ivr cluster on this machine (issue 13; docs/cluster.md):
 #   scripts/cluster.sh up [--nodes N] [--base-port P] [--state DIR]   PostgreSQL, Kamailio in front, N nodes (default 3)
 #   scripts/cluster.sh status [--state DIR]   one line per node: node NAME pid PID sip ADDR:PORT http URL state STATE
+#   scripts/cluster.sh restart [--state DIR]  rolling restart: each node in turn drained (SIGTERM), waited for, started
+#                                             again on the same addresses and ports, waited for (ready, active in Kamailio)
 #   scripts/cluster.sh down [--state DIR]     stops everything and removes the state folder
 # Node k (1..N) answers SIP on 127.0.0.(k+1); callers and agents go through Kamailio on 127.0.0.1. Ports, from the base
 # port P (default 5060): Kamailio P, nodes' SIP P+10 (each on its own address), HTTP P+20+k, cluster transport P+30+k,
@@ -14,7 +16,7 @@ repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 ivr="$repo/Ivr.Engine/bin/Release/net10.0/ivr"
 pgbin=/usr/lib/postgresql/15/bin
 
-usage() { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
 cmd=${1:-}; [ -n "$cmd" ] || usage; shift
@@ -67,6 +69,23 @@ stop_group() {
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
 }
 
+# Starts node k (1..N) in its own process group (setsid) so that down stops it whole; appends nothing to the state.
+# Every node is a seed: a restarted first seed then joins the running nodes instead of forming a cluster of its own.
+start_node() {
+  local k=$1 addr="127.0.0.$(($1 + 1))" http="http://127.0.0.1:$((kam_port + 20 + $1))" akka=$((kam_port + 30 + $1)) seeds=() i
+  for i in $(seq 1 "$nodes"); do seeds+=(--set "Cluster:Seeds:$((i - 1))=127.0.0.$((i + 1)):$((kam_port + 30 + i))"); done
+  mkdir -p "$state/n$k/data"
+  # Secrets (the admin token, a connection string that may hold a password) go through the environment
+  # (EngineOptions.EnvironmentPrefix IVR__, ':' written '__'), not the command line that ps shows to every user.
+  (cd "$repo" && IVR__Ops__AdminToken="$(cat "$state/admin-token")" \
+      IVR__Storage__ConnectionString="Host=127.0.0.1;Port=$pg_port;Username=ivr;Database=ivr" \
+      exec setsid "$ivr" serve --address "$addr" --port "$sip_port" --http "$http" --data "$state/n$k/data" \
+      --set "Cluster:Enabled=true" --set "Cluster:Node=n$k" --set "Cluster:Host=$addr" --set "Cluster:Port=$akka" \
+      "${seeds[@]}" --set "Storage:Provider=postgres" \
+      </dev/null >>"$state/n$k/engine.log" 2>&1) &
+  echo $! > "$state/n$k/pid"
+}
+
 up() {
   [ ! -f "$state/cluster.env" ] || die "a cluster already runs from $state (scripts/cluster.sh down first)"
   command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || die "kamailio is missing (apt-get install -y kamailio)"
@@ -107,20 +126,11 @@ ENV
   token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
   (umask 077 && echo "$token" > "$state/admin-token")
 
-  # The nodes, each in its own process group (setsid) so that down stops it whole.
-  local k addr http akka seed
-  seed="127.0.0.2:$((base + 31))"
+  # The nodes.
+  local k addr http
   for k in $(seq 1 "$nodes"); do
-    addr="127.0.0.$((k + 1))"; http="http://127.0.0.1:$((base + 20 + k))"; akka=$((base + 30 + k))
-    mkdir -p "$state/n$k/data"
-    # Secrets (the admin token, a connection string that may hold a password) go through the environment
-    # (EngineOptions.EnvironmentPrefix IVR__, ':' written '__'), not the command line that ps shows to every user.
-    (cd "$repo" && IVR__Ops__AdminToken="$token" IVR__Storage__ConnectionString="$conn" \
-        exec setsid "$ivr" serve --address "$addr" --port "$sip_port" --http "$http" --data "$state/n$k/data" \
-        --set "Cluster:Enabled=true" --set "Cluster:Node=n$k" --set "Cluster:Host=$addr" --set "Cluster:Port=$akka" \
-        --set "Cluster:Seeds:0=$seed" --set "Storage:Provider=postgres" \
-        </dev/null >"$state/n$k/engine.log" 2>&1) &
-    echo $! > "$state/n$k/pid"
+    addr="127.0.0.$((k + 1))"; http="http://127.0.0.1:$((base + 20 + k))"
+    start_node "$k"
     printf 'n%s\t%s\t%s:%s\t%s\n' "$k" "$(cat "$state/n$k/pid")" "$addr" "$sip_port" "$http" >> "$state/nodes.tsv"
     echo "1 sip:$addr:$sip_port 0 0 duid=n$k" >> "$state/dispatcher.list"
   done
@@ -159,6 +169,39 @@ ENV
   echo "  status:      scripts/cluster.sh status   stop: scripts/cluster.sh down"
 }
 
+# Rolling restart: each node in turn drains (SIGTERM: new calls 503 and failed over by Kamailio, the router handed off,
+# live calls finish), exits, starts again on the same addresses and ports, and is waited for (ready, active in Kamailio)
+# before the next one.
+restart() {
+  load_state
+  local name pid sip url k deadline
+  [ -f "$state/nodes.tsv" ] || die "no nodes in $state"
+  cp "$state/nodes.tsv" "$state/nodes.tsv.old"
+  : > "$state/nodes.tsv"
+  while IFS=$'\t' read -r name pid sip url; do
+    k=${name#n}
+    echo "cluster.sh: restarting $name (drain, stop, start) ..." >&2
+    # The drain lasts as long as the node's calls (Calls:DrainTimeout, 30 s by default) plus leaving the cluster.
+    stop_group "$pid" 60
+    start_node "$k"
+    pid=$(cat "$state/$name/pid")
+    printf '%s\t%s\t%s\t%s\n' "$name" "$pid" "$sip" "$url" >> "$state/nodes.tsv"
+    deadline=$((SECONDS + 120))
+    until [ "$(node_state "$pid" "$url")" = up ]; do
+      alive "$pid" || die "node $name exited at start: $(tail -5 "$state/$name/engine.log")"
+      [ $SECONDS -lt $deadline ] || die "node $name not ready within 120 s (see $state/$name/engine.log)"
+      sleep 0.5
+    done
+    until kamcmd -s "unix:$state/kamailio/ctl" dispatcher.list 2>/dev/null | grep -A2 "URI: sip:$sip" | grep -q 'FLAGS: AP'; do
+      [ $SECONDS -lt $deadline ] || die "Kamailio does not see node $name active within 120 s"
+      sleep 0.5
+    done
+    echo "cluster.sh: $name is back (pid $pid)" >&2
+  done < "$state/nodes.tsv.old"
+  rm -f "$state/nodes.tsv.old"
+  echo "Ivr cluster restarted: $nodes nodes"
+}
+
 status() {
   load_state
   local name pid sip url
@@ -188,5 +231,6 @@ case "$cmd" in
   up) up ;;
   status) status ;;
   down) down ;;
+  restart) restart ;;
   *) usage ;;
 esac

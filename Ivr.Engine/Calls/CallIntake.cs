@@ -6,11 +6,20 @@ namespace Ivr.Engine.Calls;
 /// </summary>
 public sealed class CallIntake
 {
-    private volatile bool _closed;
+    private int _closed;
 
     /// <summary>True until a drain begins; a drain is never undone (the node stops after it).</summary>
-    public bool IsOpen => !_closed;
+    public bool IsOpen => Volatile.Read(ref _closed) == 0;
+
+    /// <summary>
+    /// Raised once, when the drain begins (whichever way it was asked: a signal, <c>POST /api/drain</c>), on the caller's
+    /// thread: a handler only starts what the node hands over (the cluster's router), it does not wait for it.
+    /// </summary>
+    public event Action? Closed;
 
     /// <summary>Stops taking new calls (the manager's drain).</summary>
-    internal void Close() => _closed = true;
+    internal void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0) Closed?.Invoke();
+    }
 }

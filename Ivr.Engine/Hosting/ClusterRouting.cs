@@ -15,6 +15,9 @@ public static class ClusterRouting
     /// <summary>The shard region's type name (the same on every node).</summary>
     public const string TypeName = "router";
 
+    /// <summary>The name of each node's <see cref="ClusterRouterGateway"/> under <c>/user</c>.</summary>
+    public const string GatewayName = "router-gateway";
+
     /// <summary>The name of each node's <see cref="ClusterRouterPeer"/> under <c>/user</c>.</summary>
     public const string PeerName = "router-peer";
 
@@ -23,8 +26,9 @@ public static class ClusterRouting
 
     /// <summary>
     /// Starts this node's shard region for the router with this node's <paramref name="settings"/> as the entity's props
-    /// (whichever node the coordinator places it on uses its own stores and callback dialer); returns the region, which
-    /// call actors tell exactly as they told the local router. Each new incarnation takes <paramref name="currentAgents"/>'s
+    /// (whichever node the coordinator places it on uses its own stores and callback dialer); returns the way to it, which
+    /// call actors tell exactly as they told the local router (through the node's <see cref="ClusterRouterGateway"/>, which switches to a
+    /// proxy when the node drains). Each new incarnation takes <paramref name="currentAgents"/>'s
     /// config when given (the agents file as last hot-reloaded, dial plan included), not the one captured at this node's start.
     /// </summary>
     public static IActorRef StartRegion(ActorSystem system, SkillRouterSettings settings, ILogger log, Func<AgentsConfig?>? currentAgents = null)
@@ -43,14 +47,28 @@ public static class ClusterRouting
             RegisteredContact = null,
             Cluster = new RouterClusterSettings(PeerPath),
         };
+        var sharding = ClusterShardingSettings.Create(system);
         var region = ClusterSharding.Get(system).Start(
             TypeName,
             _ => SkillRouter.Props(entity with { Agents = currentAgents?.Invoke() ?? entity.Agents }),
-            ClusterShardingSettings.Create(system),
+            sharding,
             new ClusterRouterExtractor());
-        regionHolder.Region = region;
+        // A proxy beside the region: a draining node hands its region's shard off and reaches the router through it.
+        var proxy = ClusterSharding.Get(system).StartProxy(TypeName, sharding.Role, new ClusterRouterExtractor());
+        var gateway = system.ActorOf(ClusterRouterGateway.Props(region, proxy, log), GatewayName);
+        regionHolder.Region = gateway;
         log.LogInformation("Router: one sharded entity for the whole centre (region {Region})", region.Path);
-        return region;
+        return gateway;
+    }
+
+    /// <summary>
+    /// Hands this node's share of the router off (the node drains: <see cref="HandOffRouter"/> to its gateway); nothing when
+    /// the node runs no cluster router.
+    /// </summary>
+    public static void HandOff(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        system.ActorSelection("/user/" + GatewayName).Tell(HandOffRouter.Instance);
     }
 
     /// <summary>Starts this node's router peer (<see cref="PeerPath"/>).</summary>

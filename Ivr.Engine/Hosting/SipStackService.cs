@@ -69,6 +69,9 @@ public sealed class SipStackService : IHostedService
         }
 
         _manager = await _registry.GetAsync<CallManager>(cancellationToken).ConfigureAwait(false);
+        // Clustered, a drain (signal or POST /api/drain: both close the intake) hands the router off at once, not at exit.
+        if (_options.Cluster.Enabled && _services.GetService<CallIntake>() is { } intake && _services.GetService<ActorSystem>() is { } system)
+            intake.Closed += () => ClusterRouting.HandOff(system);
         // A signal that arrived while the host was starting has already "drained" nothing and stopping is under way:
         // opening the SIP ports now would take calls that the stop then cuts without a drain.
         if (IsDraining)
@@ -138,7 +141,16 @@ public sealed class SipStackService : IHostedService
         try
         {
             var bound = _options.Calls.DrainTimeout + TimeSpan.FromSeconds(10);
-            var done = await _manager.Ask<DrainCompleted>(new Drain(_options.Calls.DrainTimeout), bound, cancellationToken).ConfigureAwait(false);
+            var drained = _manager.Ask<DrainCompleted>(new Drain(_options.Calls.DrainTimeout), bound, cancellationToken);
+            // A node the cluster downed has its actor system shut down under it (its calls ended with their actors): nobody
+            // will answer the drain, so do not wait for it.
+            var terminated = _services.GetService<ActorSystem>()?.WhenTerminated ?? Task.Delay(Timeout.Infinite, CancellationToken.None);
+            if (await Task.WhenAny(drained, terminated).ConfigureAwait(false) != drained)
+            {
+                _log.LogWarning("Drain skipped: the actor system has shut down (this node was downed), its calls have ended");
+                return;
+            }
+            var done = await drained.ConfigureAwait(false);
             _log.LogInformation("Drained ({Remaining} calls left, timed out: {TimedOut})", done.Remaining, done.TimedOut);
         }
         catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException or OperationCanceledException)

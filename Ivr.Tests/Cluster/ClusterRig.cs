@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ivr.Tests.EndToEnd;
+using Ivr.Tests.Sip.Stack;
 
 namespace Ivr.Tests.Cluster;
 
@@ -21,12 +22,20 @@ internal sealed partial class ClusterRig : IAsyncDisposable
     private readonly int[] _clusterPorts;
 
     private readonly string[] _extra;
+    private readonly string _flows;
+    private readonly bool _everyNodeSeeds;
+    private readonly int[] _sipPorts;
+    private readonly List<string>[] _pastLogs;
 
-    private ClusterRig(string folder, int nodes, string[] extra)
+    private ClusterRig(string folder, int nodes, string[] extra, string flows, bool everyNodeSeeds)
     {
         _folder = folder;
         _extra = extra;
+        _flows = flows;
+        _everyNodeSeeds = everyNodeSeeds;
         _clusterPorts = [.. Enumerable.Range(0, nodes).Select(_ => FreeTcpPort())];
+        _sipPorts = new int[nodes];
+        _pastLogs = [.. Enumerable.Range(0, nodes).Select(_ => new List<string>())];
         Nodes = new EngineProcess[nodes];
     }
 
@@ -36,9 +45,12 @@ internal sealed partial class ClusterRig : IAsyncDisposable
     /// <summary>
     /// Writes <c>agents.json</c> with agent a1 at <paramref name="agentPort"/> (and, given <paramref name="sipPassword"/>, a
     /// SIP account <c>a1</c> to register with) and starts the seed, then the others, each with <paramref name="extra"/>
-    /// arguments last (e.g. <c>--set Storage:…</c>, or a shorter <c>Cluster:DownAfter</c>).
+    /// arguments last (e.g. <c>--set Storage:…</c>, or a shorter <c>Cluster:DownAfter</c>). <paramref name="flows"/> replaces the
+    /// flow folder (the queue test flow's by default); <paramref name="everyNodeSeeds"/> lists every node as a seed (not only the
+    /// first), so that any node, the first included, can be restarted and join the others (<see cref="RestartAsync"/>).
     /// </summary>
-    public static async Task<ClusterRig> StartAsync(int agentPort, int nodes = 3, string? sipPassword = null, string[]? extra = null)
+    public static async Task<ClusterRig> StartAsync(int agentPort, int nodes = 3, string? sipPassword = null, string[]? extra = null,
+        string flows = "Ivr.Tests/TestData/flows/queue", bool everyNodeSeeds = false)
     {
         var folder = Directory.CreateTempSubdirectory("ivr-cluster-").FullName;
         var document = new
@@ -59,13 +71,14 @@ internal sealed partial class ClusterRig : IAsyncDisposable
         };
         await File.WriteAllTextAsync(Path.Combine(folder, "agents.json"),
             JsonSerializer.Serialize(document, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
-        var rig = new ClusterRig(folder, nodes, extra ?? []);
+        var rig = new ClusterRig(folder, nodes, extra ?? [], flows, everyNodeSeeds);
         try
         {
             // The seed forms the cluster; the others join it (their start waits until they are members).
             rig.Nodes[0] = await rig.StartNodeAsync(0);
             var others = await Task.WhenAll(Enumerable.Range(1, nodes - 1).Select(rig.StartNodeAsync));
             for (var i = 1; i < nodes; i++) rig.Nodes[i] = others[i - 1];
+            for (var i = 0; i < nodes; i++) rig._sipPorts[i] = rig.Nodes[i].SipPort;
         }
         catch
         {
@@ -76,10 +89,10 @@ internal sealed partial class ClusterRig : IAsyncDisposable
     }
 
     /// <summary>Node <paramref name="index"/>'s SIP address and port, as sipp's target.</summary>
-    public string SipTarget(int index) => $"{Address(index)}:{Nodes[index].SipPort.ToString(CultureInfo.InvariantCulture)}";
+    public string SipTarget(int index) => $"{Address(index)}:{_sipPorts[index].ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Node <paramref name="index"/>'s SIP endpoint.</summary>
-    public IPEndPoint SipEndPoint(int index) => new(IPAddress.Parse(Address(index)), Nodes[index].SipPort);
+    public IPEndPoint SipEndPoint(int index) => new(IPAddress.Parse(Address(index)), _sipPorts[index]);
 
     public string Api(int index) => "http://127.0.0.1:" + Nodes[index].HttpPort.ToString(CultureInfo.InvariantCulture);
 
@@ -139,12 +152,63 @@ internal sealed partial class ClusterRig : IAsyncDisposable
         throw new TimeoutException($"node {index} showed {last} waiting, not {waiting}, within {timeout}:\n" + AllLogs());
     }
 
+    /// <summary>
+    /// A sipp caller (<c>uac_queue_wait_bye.xml</c>) straight to node <paramref name="node"/>'s <c>hotline</c> that waits in the
+    /// billing line until the engine hangs up; its Call-ID starts with <c>callerNN</c> (<paramref name="k"/>), as
+    /// <see cref="Deliveries"/> reads it.
+    /// </summary>
+    public SippProcess QueueCaller(int node, int k, TimeSpan timeout) =>
+        SippProcess.Start(SippProcess.FreeUdpPort(), timeout, SipTarget(node),
+            "-sf", SippProcess.Scenario("uac_queue_wait_bye.xml"), "-s", "hotline", "-m", "1",
+            "-key", "rtp_port", SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture),
+            "-cid_str", "caller" + k.ToString("00", CultureInfo.InvariantCulture) + "-%u-%p");
+
     public async Task<HttpResponseMessage> SetAgentStateAsync(int index, string agent, string state) =>
         await Http.PostAsJsonAsync($"{Api(index)}/api/agents/{agent}/state", new { state });
 
     /// <summary>The call ids the router gave to agent a1, in the order of the hosting nodes' logs (one list per node).</summary>
     public IReadOnlyList<(int Node, string CallId)> Deliveries() =>
-        [.. Nodes.SelectMany((n, i) => Delivered().Matches(n.Log).Select(m => (i, m.Groups["call"].Value)))];
+        [.. Nodes.SelectMany((n, i) => Delivered().Matches(string.Concat(_pastLogs[i]) + n.Log).Select(m => (i, m.Groups["call"].Value)))];
+
+    /// <summary>
+    /// Stops node <paramref name="index"/> as an operator does (SIGTERM: it drains, hands the router off, leaves the cluster
+    /// and exits) and waits, bounded by <paramref name="timeout"/>, for its exit code; its log is kept for <see cref="AllLogs"/>.
+    /// </summary>
+    public async Task<int> StopAsync(int index, TimeSpan timeout)
+    {
+        await BeginStopAsync(index);
+        return await WaitForStopAsync(index, timeout);
+    }
+
+    /// <summary>The log of node <paramref name="index"/>'s previous process (the one <see cref="WaitForStopAsync"/> saw exit), empty if none.</summary>
+    public string PreviousLog(int index) => _pastLogs[index].LastOrDefault() ?? "";
+
+    /// <summary>Sends node <paramref name="index"/> SIGTERM (once: a second one would hang its calls up) without waiting for it.</summary>
+    public async Task BeginStopAsync(int index)
+    {
+        using var term = Process.Start("kill", ["-TERM", Nodes[index].Id.ToString(CultureInfo.InvariantCulture)]);
+        await term.WaitForExitAsync();
+    }
+
+    /// <summary>Waits, bounded, for node <paramref name="index"/> to exit after <see cref="BeginStopAsync"/>; returns its exit code and keeps its log.</summary>
+    public async Task<int> WaitForStopAsync(int index, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Nodes[index].HasExited)
+        {
+            if (clock.Elapsed > timeout) throw new TimeoutException($"node {index} still runs {timeout} after SIGTERM:\n" + Nodes[index].Log);
+            await Task.Delay(100);
+        }
+        _pastLogs[index].Add(Nodes[index].Log);
+        return Nodes[index].ExitCode;
+    }
+
+    /// <summary>Starts node <paramref name="index"/> again (after <see cref="StopAsync"/>) on the same SIP address and port, cluster port and data folder.</summary>
+    public async Task RestartAsync(int index)
+    {
+        await Nodes[index].DisposeAsync();
+        Nodes[index] = await StartNodeAsync(index);
+    }
 
     /// <summary>Kills node <paramref name="index"/> at once (SIGKILL: no drain, no leaving the cluster).</summary>
     public async Task KillAsync(int index)
@@ -156,7 +220,7 @@ internal sealed partial class ClusterRig : IAsyncDisposable
     }
 
     public string AllLogs() =>
-        string.Join("\n", Nodes.Select((n, i) => $"===== node {i} ({Address(i)}) =====\n" + (n?.Log ?? "(not started)")));
+        string.Join("\n", Nodes.Select((n, i) => $"===== node {i} ({Address(i)}) =====\n" + string.Concat(_pastLogs[i].Select(l => l + "----- (restarted) -----\n")) + (n?.Log ?? "(not started)")));
 
     public async ValueTask DisposeAsync()
     {
@@ -185,9 +249,13 @@ internal sealed partial class ClusterRig : IAsyncDisposable
     {
         var name = "n" + (index + 1).ToString(CultureInfo.InvariantCulture);
         var port = _clusterPorts[index].ToString(CultureInfo.InvariantCulture);
+        var seeds = (_everyNodeSeeds ? _clusterPorts : _clusterPorts[..1])
+            .SelectMany((p, i) => new[] { "--set", $"Cluster:Seeds:{i.ToString(CultureInfo.InvariantCulture)}=127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)}" });
+        // A restart keeps the SIP port: Kamailio's dispatcher list names it (the last --set wins over --port).
+        string[] sipPort = _sipPorts[index] == 0 ? [] : ["--set", "Sip:Port=" + _sipPorts[index].ToString(CultureInfo.InvariantCulture)];
         return EngineProcess.StartAsync(
         [
-            "--flows", "Ivr.Tests/TestData/flows/queue",
+            "--flows", _flows,
             "--data", Path.Combine(_folder, name),
             "--address", Address(index),
             "--set", "Flows:Map:hotline=queue",
@@ -198,10 +266,11 @@ internal sealed partial class ClusterRig : IAsyncDisposable
             "--set", "Cluster:Node=" + name,
             "--set", "Cluster:Host=127.0.0.1",
             "--set", "Cluster:Port=" + port,
-            "--set", "Cluster:Seeds:0=127.0.0.1:" + _clusterPorts[0].ToString(CultureInfo.InvariantCulture),
+            .. seeds,
             "--set", "Cluster:DownAfter=00:00:02",
             "--set", "Cluster:JoinTimeout=00:00:40",
             .. _extra,
+            .. sipPort,
         ]);
     }
 

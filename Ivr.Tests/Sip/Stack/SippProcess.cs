@@ -19,6 +19,9 @@ internal sealed class SippProcess : IDisposable
 
     public string WorkDir { get; }
 
+    /// <summary>The PID of the sipp process (to signal it: SIGUSR1 stops placing calls and exits once the live ones end).</summary>
+    public int Id => _process.Id;
+
     public static int FreeUdpPort()
     {
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

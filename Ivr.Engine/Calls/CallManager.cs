@@ -48,6 +48,7 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
         _log = services.Logging.CreateLogger<CallManager>();
 
         Receive<IncomingCall>(OnIncomingCall);
+        Receive<AgiCallArrived>(OnAgiCall);
         Receive<Terminated>(OnTerminated);
         Receive<CallEnded>(OnCallEnded);
         Receive<GetLiveCalls>(_ => Sender.Tell(new LiveCallsResult(_calls.Count, _started, _failed, _rejected, _draining)));

@@ -28,7 +28,7 @@ public sealed class FastAgiCallTests : IDisposable
             exten => 100,1,Answer()
              same => n,Set(IVR_DEPARTMENT=unset)
              same => n,AGI(agi://127.0.0.1:{{_agiPort}}/agi-hotline)
-             same => n,System(echo "status=${AGISTATUS} outcome=${IVR_OUTCOME} department=${IVR_DEPARTMENT} step=${IVR_STEP}" > {DIR}/after-agi.txt)
+             same => n,System(echo "status=${AGISTATUS} outcome=${IVR_OUTCOME} department=${IVR_DEPARTMENT} transfer=${IVR_TRANSFER}" > {DIR}/after-agi.txt)
              same => n,Wait(1)
              same => n,Hangup()
             """);
@@ -40,7 +40,8 @@ public sealed class FastAgiCallTests : IDisposable
         Assert.True(exit == 0, "sipp failed:\n" + sipp.Output + "\nengine:\n" + engine.Log + "\nasterisk:\n" + asterisk.ReadLog());
         var afterAgi = Path.Combine(asterisk.Folder, "after-agi.txt");
         Assert.True(File.Exists(afterAgi), "the dial plan did not continue after AGI:\n" + asterisk.ReadLog() + "\nengine:\n" + engine.Log);
-        Assert.Equal("status=SUCCESS outcome=returned department=billing step=done", File.ReadAllText(afterAgi).Trim());
+        Assert.True("status=SUCCESS outcome=transferred department=billing transfer=sip:billing@pbx.example" == File.ReadAllText(afterAgi).Trim(),
+            File.ReadAllText(afterAgi) + "\nengine:\n" + engine.Log + "\nasterisk:\n" + asterisk.ReadLog());
 
         // Asterisk played the engine's prompts from the shared folder: the menu (cut short by the key) and billing's.
         var played = asterisk.ReadLog().Split('\n')
@@ -50,14 +51,14 @@ public sealed class FastAgiCallTests : IDisposable
         Assert.True(played.Select(l => l[l.IndexOf("/ivr-", StringComparison.Ordinal)..].Split('\'')[0]).Distinct().Count() >= 2, string.Join("\n", played));
 
         var ended = await engine.WaitForLogAsync(" ended: ", Bound);
-        Assert.Contains("ended: returned", ended, StringComparison.Ordinal);
+        Assert.Contains("ended: transferred", ended, StringComparison.Ordinal);
         using var http = new HttpClient { BaseAddress = new Uri(engine.HttpBase), Timeout = TimeSpan.FromSeconds(30) };
         using var recent = JsonDocument.Parse(await http.GetStringAsync("/api/calls/recent"));
         var call = Assert.Single(recent.RootElement.EnumerateArray());
         Assert.Equal("asterisk", call.GetProperty("source").GetString());
         Assert.StartsWith("agi-", call.GetProperty("callId").GetString(), StringComparison.Ordinal);
         Assert.Equal("+33612345678", call.GetProperty("from").GetString());
-        Assert.Equal("returned", call.GetProperty("outcome").GetString());
+        Assert.Equal("transferred", call.GetProperty("outcome").GetString());
         using var timeline = JsonDocument.Parse(await http.GetStringAsync("/api/calls/" + call.GetProperty("callId").GetString()));
         Assert.Contains("DTMF 1", timeline.RootElement.GetRawText(), StringComparison.Ordinal);
     }
@@ -85,7 +86,7 @@ public sealed class FastAgiCallTests : IDisposable
             while (true)
             {
                 var command = await reader.ReadLineAsync().WaitAsync(Bound);
-                Assert.NotNull(command);
+                Assert.True(command is not null, "the engine closed the session:\n" + engine.Log);
                 if (command.StartsWith("STREAM FILE ", StringComparison.Ordinal)) break;
                 await stream.WriteAsync(Encoding.ASCII.GetBytes("200 result=0\n"));
             }

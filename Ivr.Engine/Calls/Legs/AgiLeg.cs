@@ -14,7 +14,7 @@ namespace Ivr.Engine.Calls.Legs;
 /// The caller's leg on an Asterisk channel over FastAGI. AGI is one command at a time on one connection, so one command
 /// loop per channel runs what the call asks for in order — <c>ANSWER</c>, prompts by <c>STREAM FILE</c> with every key as
 /// an escape digit (a key cuts the prompt short and is reported, then the play's end), and at the end <c>SET VARIABLE</c>
-/// for each flow variable and <c>HANGUP</c> when the flow hung up — and between them polls keys with <c>WAIT FOR DIGIT</c>.
+/// for each flow variable (and <c>IVR_TRANSFER</c> for a transfer, which the dial plan carries out) and <c>HANGUP</c> when the flow hung up — and between them polls keys with <c>WAIT FOR DIGIT</c>.
 /// The channel's hang-up (<c>HANGUP</c>, <c>511</c>, a result of -1, a closed socket) and garbage from the peer end the
 /// leg and are reported as the caller hanging up. No audio reaches the engine (<see cref="NoAudioSession"/>).
 /// </summary>
@@ -36,6 +36,7 @@ public sealed class AgiLeg : IInboundLeg
     private Queue<char>? _early;
     private IReadOnlyDictionary<string, string> _variables = new Dictionary<string, string>();
     private FlowOutcome? _outcome;
+    private string? _transfer;
     private int _started;
     private int _play;
     private int _playing;
@@ -115,11 +116,15 @@ public sealed class AgiLeg : IInboundLeg
     }
 
     /// <inheritdoc />
-    /// <remarks>Not over AGI yet: the dial plan transfers (read <c>IVR_OUTCOME</c>); the flow's transfer fails.</remarks>
+    /// <remarks>
+    /// Over AGI the dial plan transfers: the target is kept for <c>IVR_TRANSFER</c> and the transfer is accepted, so the
+    /// flow ends <c>transferred</c> and the channel goes back to the dial plan, which dials it (docs/asterisk.md).
+    /// </remarks>
     public Task<bool> ReferAsync(string target, CancellationToken cancellationToken)
     {
-        _log.LogWarning("Transfer to {Target} is not supported on an Asterisk channel; the transfer fails", target);
-        return Task.FromResult(false);
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        _transfer = target;
+        return Task.FromResult(true);
     }
 
     /// <inheritdoc />
@@ -331,7 +336,8 @@ public sealed class AgiLeg : IInboundLeg
                 variables.Add(("IVR_OUTCOME", outcome.Code));
                 variables.Add(("IVR_STEP", outcome.Step ?? string.Empty));
             }
-            variables.AddRange(_variables.Where(v => v.Key is not ("outcome" or "step")).Select(v => (ChannelVariable(v.Key), v.Value)));
+            if (_transfer is { } transfer) variables.Add(("IVR_TRANSFER", transfer));
+            variables.AddRange(_variables.Where(v => v.Key is not ("outcome" or "step" or "transfer")).Select(v => (ChannelVariable(v.Key), v.Value)));
         }
         foreach (var (name, value) in variables)
         {

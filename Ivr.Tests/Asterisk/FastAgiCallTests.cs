@@ -64,6 +64,56 @@ public sealed class FastAgiCallTests : IDisposable
     }
 
     [Fact]
+    public async Task FlowThatHangsUp_HangsUpTheChannel_AndItsHangupExtensionSeesTheVariables()
+    {
+        await using var engine = await StartEngineAsync();
+        await using var asterisk = await AsteriskProcess.StartAsync($$"""
+            exten => 100,1,Answer()
+             same => n,AGI(agi://127.0.0.1:{{_agiPort}}/agi-hotline)
+             same => n,System(echo continued > {DIR}/after-agi.txt)
+             same => n,Wait(1)
+             same => n,Hangup()
+            exten => h,1,System(echo "outcome=${IVR_OUTCOME} department=${IVR_DEPARTMENT}" > {DIR}/hangup.txt)
+            """);
+
+        using var sipp = SippProcess.Start(SippProcess.FreeUdpPort(), asterisk.SipTarget,
+            "-sf", SippProcess.Scenario("uac_dtmf2_wait_bye.xml"), "-s", "100", "-m", "1");
+        var exit = await sipp.WaitAsync(Bound);
+
+        Assert.True(exit == 0, "sipp failed:\n" + sipp.Output + "\nengine:\n" + engine.Log + "\nasterisk:\n" + asterisk.ReadLog());
+        var hangup = Path.Combine(asterisk.Folder, "hangup.txt");
+        await WaitForFileAsync(hangup);
+        Assert.Equal("outcome=hangup:support department=none", File.ReadAllText(hangup).Trim());
+        Assert.False(File.Exists(Path.Combine(asterisk.Folder, "after-agi.txt")), "the dial plan went on after the flow hung up");
+        Assert.Contains("ended: hangup:support", await engine.WaitForLogAsync(" ended: ", Bound), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallerHangsUpMidPrompt_TheCallEndsCleanly_NoCallLeft()
+    {
+        await using var engine = await StartEngineAsync();
+        await using var asterisk = await AsteriskProcess.StartAsync($$"""
+            exten => 100,1,Answer()
+             same => n,AGI(agi://127.0.0.1:{{_agiPort}}/agi-hotline)
+             same => n,Hangup()
+            """);
+        using var rtp = new UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var rtpPort = ((System.Net.IPEndPoint)rtp.Client.LocalEndPoint!).Port;
+
+        // The caller listens for 3 s of the 18 s menu prompt, then hangs up (BYE).
+        using var sipp = SippProcess.Start(SippProcess.FreeUdpPort(), asterisk.SipTarget,
+            "-sf", SippProcess.Scenario("uac_listen_bye.xml"), "-s", "100", "-m", "1",
+            "-key", "rtp_port", rtpPort.ToString(CultureInfo.InvariantCulture));
+        var exit = await sipp.WaitAsync(Bound);
+
+        Assert.True(exit == 0, "sipp failed:\n" + sipp.Output + "\nasterisk:\n" + asterisk.ReadLog());
+        Assert.Contains("ended: caller-hangup", await engine.WaitForLogAsync(" ended: ", Bound), StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = new Uri(engine.HttpBase), Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Equal("[]", (await http.GetStringAsync("/api/calls")).Trim());
+        Assert.True(rtp.Available > 0, "Asterisk sent no audio to the caller while the prompt played");
+    }
+
+    [Fact]
     public async Task GarbageAndAPeerClosingMidCommand_EndOnlyTheirSession_TheEngineKeepsServing()
     {
         await using var engine = await StartEngineAsync();
@@ -148,6 +198,13 @@ public sealed class FastAgiCallTests : IDisposable
         "agi_enhanced: 0.0",
         "agi_accountcode: ",
     ]) + "\n\n";
+
+    private static async Task WaitForFileAsync(string path)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        using var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (!File.Exists(path) || new FileInfo(path).Length == 0) await ticks.WaitForNextTickAsync(cts.Token);
+    }
 
     private static async Task<int> ReadUntilClosedAsync(NetworkStream stream)
     {

@@ -149,6 +149,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
                 _outcome = "failed";
                 _services.Metrics.CallFailed();
                 _log.LogError(_crash, "Call {CallId} failed in its actor; ending it", _setup.Call.CallId);
+                LegOutcome("failed");
             }
             _recorder.Stop();
             if (_answered) _ = _leg.HangupAsync(CancellationToken.None);
@@ -303,6 +304,10 @@ public sealed class CallActor : MeteredActor, IWithTimers
         else BeginHangup();
     }
 
+    // What the leg leaves behind when the call ends other than by the flow (an Asterisk channel gets IVR_OUTCOME).
+    private void LegOutcome(string code) =>
+        _leg.FlowEnded(new FlowOutcome(code, _flow.Run?.CurrentStep), _flow.Run?.GetVariables() ?? new Dictionary<string, string>());
+
     private void BeginHangup()
     {
         if (_finished || Timers.IsTimerActive(HangupTimer)) return;
@@ -333,6 +338,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
         _outcome = "failed";
         _services.Metrics.CallFailed();
         _log.LogError(ex, "Call {CallId} failed while {During}; ending it", _setup.Call.CallId, during);
+        LegOutcome("failed");
         if (_answered && !_leg.IsEnded)
         {
             BeginHangup();

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Akka.Actor;
 using Ivr.Engine.Calls.Legs;
 using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
@@ -32,14 +30,7 @@ public sealed partial class CallManager
         try
         {
             var call = new CallInfo(callId, environment.CallerId, environment.CallerName, environment.Extension);
-            var setup = CallSetup.WithoutAudio(_ => leg, flow, call, _services);
-            var name = ActorNames.FromCallId(callId);
-            if (!Context.Child(name).IsNobody()) name += "~" + (++_nameSuffix).ToString(CultureInfo.InvariantCulture);
-            var child = Context.ActorOf(CallActor.Props(setup), name);
-            Context.Watch(child);
-            _calls[child] = callId;
-            _started++;
-            OpsCallStarted(child);
+            Spawn(CallSetup.WithoutAudio(_ => leg, flow, call, _services));
         }
         catch (Exception ex)
         {

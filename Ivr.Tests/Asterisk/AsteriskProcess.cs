@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Ivr.Tests.Sip.Stack;
+using Ivr.Tests.Storage;
 
 namespace Ivr.Tests.Asterisk;
 
@@ -65,8 +66,8 @@ internal sealed class AsteriskProcess : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("ivr-asterisk-").FullName;
         foreach (var sub in new[] { "db", "spool", "run", "log", "cache" }) Directory.CreateDirectory(Path.Combine(folder, "run", sub));
         var sipPort = SippProcess.FreeUdpPort();
-        var amiPort = FreeTcpPort();
-        var httpPort = FreeTcpPort();
+        var amiPort = PostgresServer.FreeTcpPort();
+        var httpPort = PostgresServer.FreeTcpPort();
         var rtpStart = SippProcess.FreeUdpPortBelowEphemeralRange() / 2 * 2;
         WriteConfiguration(folder, dialPlan.Replace("{DIR}", folder, StringComparison.Ordinal), sipPort, amiPort, httpPort, rtpStart);
 
@@ -103,6 +104,7 @@ internal sealed class AsteriskProcess : IAsyncDisposable
         // The control socket appears a moment after the process starts: retried, bounded.
         var until = Stopwatch.StartNew();
         var limit = timeout ?? TimeSpan.FromSeconds(20);
+        using var retry = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         string output;
         while (true)
         {
@@ -129,7 +131,7 @@ internal sealed class AsteriskProcess : IAsyncDisposable
             output = await read + await error;
             if (cli.ExitCode == 0 && !output.Contains("Unable to connect", StringComparison.Ordinal)) return output;
             if (until.Elapsed > limit || _process.HasExited) break;
-            await Task.Delay(100);
+            await retry.WaitForNextTickAsync();
         }
         throw new InvalidOperationException($"asterisk -rx '{command}' failed: {output}\n{Output}");
     }
@@ -165,13 +167,6 @@ internal sealed class AsteriskProcess : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Append(string? line)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Ivr.Tests.EndToEnd;
 using Ivr.Tests.Sip.Stack;
+using Ivr.Tests.Storage;
 
 namespace Ivr.Tests.Asterisk;
 
@@ -16,7 +17,7 @@ public sealed class FastAgiCallTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly string _data = Directory.CreateTempSubdirectory("ivr-agi-test-").FullName;
-    private readonly int _agiPort = AsteriskProcess.FreeTcpPort();
+    private readonly int _agiPort = PostgresServer.FreeTcpPort();
 
     private string Sounds => Path.Combine(_data, "asterisk-sounds");
 

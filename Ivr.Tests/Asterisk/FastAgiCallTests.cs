@@ -115,7 +115,7 @@ public sealed class FastAgiCallTests : IDisposable
     }
 
     [Fact]
-    public async Task GarbageAndAPeerClosingMidCommand_EndOnlyTheirSession_TheEngineKeepsServing()
+    public async Task GarbageAPeerClosingMidCommandAndAnUnknownFlow_EndOnlyTheirSession_TheEngineKeepsServing()
     {
         await using var engine = await StartEngineAsync();
 
@@ -151,6 +151,22 @@ public sealed class FastAgiCallTests : IDisposable
         await nextStream.WriteAsync(Encoding.ASCII.GetBytes(Environment("1700000000.2")));
         var nextReader = new StreamReader(nextStream, Encoding.ASCII);
         Assert.Equal("ANSWER", await nextReader.ReadLineAsync().WaitAsync(Bound));
+
+        // A script naming no loaded flow: the channel goes back to the dial plan, told why.
+        using (var unknown = await ConnectAsync())
+        {
+            var stream = unknown.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(Environment("1700000000.3").Replace("agi-hotline", "no-such-flow", StringComparison.Ordinal)));
+            var reader = new StreamReader(stream, Encoding.ASCII);
+            var commands = new List<string>();
+            while (await reader.ReadLineAsync().WaitAsync(Bound) is { } command)
+            {
+                commands.Add(command);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes("200 result=1\n"));
+            }
+            Assert.Equal(["SET VARIABLE IVR_RESULT \"rejected\"", "SET VARIABLE IVR_STATUS \"480\""], commands);
+        }
+
         using var http = new HttpClient { BaseAddress = new Uri(engine.HttpBase), Timeout = TimeSpan.FromSeconds(30) };
         var metrics = await http.GetStringAsync("/metrics");
         Assert.Matches("ivr_asterisk_agi_errors(_total)?\\{[^}]*reason=\"environment\"[^}]*\\} 1\\b", metrics);

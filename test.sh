@@ -25,7 +25,7 @@ fi
 # Asterisk for Ivr.Tests/Asterisk: the shared build beside the repository (../shared/asterisk; a worktree under wt/ is one deeper).
 if [ ! -x /opt/asterisk/sbin/asterisk ]; then
   for dir in ../shared/asterisk ../../shared/asterisk; do
-    if [ -x "$dir/install.sh" ]; then ${SUDO-} "$dir/install.sh"; break; fi
+    if [ -x "$dir/install.sh" ]; then if [ "$(id -u)" = 0 ]; then "$dir/install.sh"; else sudo "$dir/install.sh"; fi; break; fi
   done
 fi
 # The dashboard's browser test drives chromium through playwright-core (pinned in Ivr.Tests/Browser/package-lock.json).

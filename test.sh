@@ -22,6 +22,12 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+# Asterisk for Ivr.Tests/Asterisk: the shared build beside the repository (../shared/asterisk; a worktree under wt/ is one deeper).
+if [ ! -x /opt/asterisk/sbin/asterisk ]; then
+  for dir in ../shared/asterisk ../../shared/asterisk; do
+    if [ -x "$dir/install.sh" ]; then if [ "$(id -u)" = 0 ]; then "$dir/install.sh"; else sudo "$dir/install.sh"; fi; break; fi
+  done
+fi
 # The dashboard's browser test drives chromium through playwright-core (pinned in Ivr.Tests/Browser/package-lock.json).
 [ -d Ivr.Tests/Browser/node_modules/playwright-core ] || (cd Ivr.Tests/Browser && npm ci --no-audit --no-fund)
 command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 2; }

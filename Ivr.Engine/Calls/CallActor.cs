@@ -5,13 +5,15 @@ using Ivr.Engine.Media;
 using Ivr.Engine.Metrics;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Speech;
+using Ivr.Flows.Model.Steps;
 using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls;
 
 /// <summary>
-/// One live call end to end, as a thin shell: it owns the caller's <see cref="InboundLeg"/>, the timers, the call's lifetime
+/// One live call end to end, as a thin shell: it owns the caller's <see cref="IInboundLeg"/> (a SIP INVITE or an Asterisk
+/// channel over FastAGI, <see cref="AgiLeg"/>: the same flow runtime either way), the timers, the call's lifetime
 /// and the dispatch of its messages to plain components on its thread — <see cref="CallFlowHost"/> (the <see cref="FlowRun"/>
 /// on the flow version it started with, whose effects it executes), <see cref="CallPlayback"/> (what the caller hears),
 /// <see cref="SpeechTurns"/> (speech input), <see cref="QueueDialogue"/> (the wait in a skill's line over <see cref="QueueWait"/>,
@@ -34,7 +36,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
     private const int MaxEarlyDigits = 32;
 
     private readonly CallSetup _setup;
-    private readonly InboundLeg _leg;
+    private readonly IInboundLeg _leg;
     private readonly CallServices _services;
     private readonly ILogger _log;
     private readonly CallLogScope _scope;
@@ -60,10 +62,10 @@ public sealed class CallActor : MeteredActor, IWithTimers
         _setup = setup;
         _services = setup.Services;
         _log = _services.Logging.CreateLogger<CallActor>();
-        _leg = new InboundLeg(setup.Session, setup.Media, _log);
+        _leg = setup.OpenLeg(_log);
         _playback = new CallPlayback(_leg);
         _scope = new CallLogScope(setup.Call.CallId, setup.Flow.Id, setup.Flow.Version);
-        _timeline = _services.Ops.Board.Open(setup.Call, setup.Flow.Id, setup.Flow.Version);
+        _timeline = _services.Ops.Board.Open(setup.Call, setup.Flow.Id, setup.Flow.Version, _leg.Source);
         _call = new CallContext(setup, _leg, _playback, () => _speech!, () => Timers, Self, () => _flow!.Run, Guard, _timeline, _log);
         _queue = new QueueDialogue(_call);
         _speech = new SpeechTurns(_call, _queue.Answered);
@@ -95,10 +97,15 @@ public sealed class CallActor : MeteredActor, IWithTimers
             Self.Tell(CallCancelled.Instance);
         }
         _log.LogInformation(
-            "Call {CallId} from {Caller} to {Dialled} on flow {Flow}@{Version}",
-            _setup.Call.CallId, _setup.Call.CallerNumber, _setup.Call.Dialled, _setup.Flow.Id, _setup.Flow.Version);
+            "Call {CallId} from {Caller} to {Dialled} on flow {Flow}@{Version} ({Source})",
+            _setup.Call.CallId, _setup.Call.CallerNumber, _setup.Call.Dialled, _setup.Flow.Id, _setup.Flow.Version, _leg.Source);
+        if (_leg.Media is NoAudioSession && _setup.Flow.Document.Steps.Values.OfType<MenuStep>().Any(m => m.Speech))
+        {
+            _log.LogInformation("Call {CallId}: no audio reaches the engine from {Source}; the speech menus of {Flow} take DTMF only", _setup.Call.CallId, _leg.Source, _setup.Flow.Id);
+        }
         // RFC 3261 §13.3.1.1: a UAS that does not answer at once says so with 180 (the session adds the To tag and Contact).
-        if (_services.RingFor <= TimeSpan.Zero)
+        // An Asterisk channel rings (or not) in the dial plan: it is answered at once.
+        if (_services.RingFor <= TimeSpan.Zero || _leg.Source != CallSources.Sip)
         {
             Answer();
             return;
@@ -142,6 +149,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
                 _outcome = "failed";
                 _services.Metrics.CallFailed();
                 _log.LogError(_crash, "Call {CallId} failed in its actor; ending it", _setup.Call.CallId);
+                LegOutcome("failed");
             }
             _recorder.Stop();
             if (_answered) _ = _leg.HangupAsync(CancellationToken.None);
@@ -284,6 +292,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
     private void OnFlowEnded(FlowOutcome outcome)
     {
         if (!_failed) _outcome = outcome.Code;
+        _leg.FlowEnded(outcome, _flow.Run?.GetVariables() ?? new Dictionary<string, string>());
         // Connected to an agent: the call lives on, bridged, until either side hangs up.
         if (_queue.IsBridged && !_leg.IsEnded) return;
         _playback.Stop();
@@ -294,6 +303,10 @@ public sealed class CallActor : MeteredActor, IWithTimers
         else if (outcome.Code == FlowOutcome.MessageNotKept) _recorder.SayNotKept();
         else BeginHangup();
     }
+
+    // What the leg leaves behind when the call ends other than by the flow (an Asterisk channel gets IVR_OUTCOME).
+    private void LegOutcome(string code) =>
+        _leg.FlowEnded(new FlowOutcome(code, _flow.Run?.CurrentStep), _flow.Run?.GetVariables() ?? new Dictionary<string, string>());
 
     private void BeginHangup()
     {
@@ -325,6 +338,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
         _outcome = "failed";
         _services.Metrics.CallFailed();
         _log.LogError(ex, "Call {CallId} failed while {During}; ending it", _setup.Call.CallId, during);
+        LegOutcome("failed");
         if (_answered && !_leg.IsEnded)
         {
             BeginHangup();

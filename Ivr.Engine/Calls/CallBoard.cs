@@ -47,10 +47,10 @@ public sealed class CallBoard
     /// <summary>How many ended calls are kept.</summary>
     public int RecentCapacity { get; }
 
-    /// <summary>Opens the timeline of a new live call.</summary>
-    public CallTimeline Open(CallInfo call, string flow, string version)
+    /// <summary>Opens the timeline of a new live call that came from <paramref name="source"/> (<c>sip</c>, <c>asterisk</c>).</summary>
+    public CallTimeline Open(CallInfo call, string flow, string version, string source = "sip")
     {
-        var timeline = new CallTimeline(call, flow, version, _time, _flows, _maxEntries);
+        var timeline = new CallTimeline(call, flow, version, _time, _flows, _maxEntries, source);
         _live[timeline] = 0;
         return timeline;
     }

@@ -12,7 +12,7 @@ namespace Ivr.Engine.Calls;
 /// </summary>
 internal sealed class CallContext(
     CallSetup setup,
-    InboundLeg leg,
+    IInboundLeg leg,
     CallPlayback playback,
     Func<SpeechTurns> speech,
     Func<ITimerScheduler> timers,
@@ -28,7 +28,7 @@ internal sealed class CallContext(
 
     public string CallId => Setup.Call.CallId;
 
-    public InboundLeg Leg { get; } = leg;
+    public IInboundLeg Leg { get; } = leg;
 
     public CallPlayback Playback { get; } = playback;
 

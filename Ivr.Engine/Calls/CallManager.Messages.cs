@@ -45,3 +45,10 @@ internal sealed record DrainGraceEnded
 {
     public static DrainGraceEnded Instance { get; } = new();
 }
+
+/// <summary>A channel from Asterisk asks for a flow over FastAGI; the manager runs it or hands the channel back.</summary>
+/// <param name="Session">The FastAGI session (environment read).</param>
+/// <param name="Sounds">Where the call's prompts are written for Asterisk.</param>
+/// <param name="Metrics">The FastAGI counters.</param>
+/// <param name="DigitPoll">How long each <c>WAIT FOR DIGIT</c> between commands waits.</param>
+public sealed record AgiCallArrived(Asterisk.AgiSession Session, Asterisk.AgiSoundFiles Sounds, Asterisk.AgiMetrics Metrics, TimeSpan DigitPoll);

@@ -48,6 +48,7 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
         _log = services.Logging.CreateLogger<CallManager>();
 
         Receive<IncomingCall>(OnIncomingCall);
+        Receive<AgiCallArrived>(OnAgiCall);
         Receive<Terminated>(OnTerminated);
         Receive<CallEnded>(OnCallEnded);
         Receive<GetLiveCalls>(_ => Sender.Tell(new LiveCallsResult(_calls.Count, _started, _failed, _rejected, _draining)));
@@ -117,14 +118,7 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
             }
 
             media = reservation.Open(admission.Media!);
-            var setup = new CallSetup(session, media, admission.Media!, answer.ToString(), admission.Flow!, admission.Call!, _services);
-            var name = ActorNames.FromCallId(callId);
-            if (!Context.Child(name).IsNobody()) name += "~" + (++_nameSuffix).ToString(CultureInfo.InvariantCulture);
-            var child = Context.ActorOf(CallActor.Props(setup), name);
-            Context.Watch(child);
-            _calls[child] = callId;
-            _started++;
-            OpsCallStarted(child);
+            Spawn(new CallSetup(session, media, admission.Media!, answer.ToString(), admission.Flow!, admission.Call!, _services));
         }
         catch (Exception ex)
         {
@@ -133,6 +127,19 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
             reservation?.Dispose();
             Reject(session, 503, "media unavailable", [CallAdmission.RetryAfter(_settings)]);
         }
+    }
+
+    // One call actor per call, named after its Call-ID (a suffix when a previous one of that name is still stopping), watched.
+    private void Spawn(CallSetup setup)
+    {
+        var callId = setup.Call.CallId;
+        var name = ActorNames.FromCallId(callId);
+        if (!Context.Child(name).IsNobody()) name += "~" + (++_nameSuffix).ToString(CultureInfo.InvariantCulture);
+        var child = Context.ActorOf(CallActor.Props(setup), name);
+        Context.Watch(child);
+        _calls[child] = callId;
+        _started++;
+        OpsCallStarted(child);
     }
 
     private void OnTerminated(Terminated m)

@@ -28,6 +28,9 @@ public sealed record CallSummary(
     /// <summary>What kind of call: <c>inbound</c> (a caller on a flow) or <c>callback</c> (an attempt the engine dialled).</summary>
     public string Kind { get; init; } = CallBoard.InboundKind;
 
+    /// <summary>Where the call came in: <c>sip</c> (the engine's own SIP stack) or <c>asterisk</c> (a channel over FastAGI).</summary>
+    public string Source { get; init; } = "sip";
+
     /// <summary><c>inbound</c> or <c>outbound</c>.</summary>
     public string Direction { get; init; } = "inbound";
 

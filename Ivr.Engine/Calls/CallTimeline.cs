@@ -20,7 +20,7 @@ public sealed class CallTimeline : IFlowRunObserver
     private string? _queuedFor;
 
     /// <summary>Starts the timeline of a call taken now.</summary>
-    public CallTimeline(CallInfo call, string flow, string version, TimeProvider time, FlowMetrics flows, int maxEntries = 500)
+    public CallTimeline(CallInfo call, string flow, string version, TimeProvider time, FlowMetrics flows, int maxEntries = 500, string source = "sip")
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(time);
@@ -29,8 +29,9 @@ public sealed class CallTimeline : IFlowRunObserver
         _time = time;
         _flows = flows;
         _maxEntries = maxEntries;
-        _summary = new CallSummary(call.CallId, call.CallerNumber, call.Dialled, flow, version, "answering", null, time.GetUtcNow(), null, null, null);
-        Add("call", null, null, $"INVITE from {call.CallerNumber} to {call.Dialled} on {flow}@{version}");
+        _summary = new CallSummary(call.CallId, call.CallerNumber, call.Dialled, flow, version, "answering", null, time.GetUtcNow(), null, null, null) { Source = source };
+        var how = source == "sip" ? "INVITE" : "call over " + source;
+        Add("call", null, null, $"{how} from {call.CallerNumber} to {call.Dialled} on {flow}@{version}");
     }
 
     /// <summary>

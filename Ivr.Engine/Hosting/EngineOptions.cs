@@ -56,6 +56,9 @@ public sealed class EngineOptions
     /// <summary>The durable stores' provider (SQLite for one node, PostgreSQL for a cluster).</summary>
     public StorageOptions Storage { get; set; } = new();
 
+    /// <summary>Flows on the channels of an Asterisk PBX over FastAGI (off unless <c>Asterisk:FastAgi:Listen</c> is set).</summary>
+    public AsteriskOptions Asterisk { get; set; } = new();
+
     /// <summary>The configuration these options were bound from (its <c>Logging:LogLevel</c> section sets the log levels).</summary>
     internal IConfiguration? Source { get; private set; }
 

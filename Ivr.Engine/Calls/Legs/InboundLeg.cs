@@ -1,6 +1,7 @@
 using Ivr.Engine.Media;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;
+using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls.Legs;
@@ -9,7 +10,7 @@ namespace Ivr.Engine.Calls.Legs;
 /// The caller's leg of an incoming call: its INVITE session (ring, answer, reject, refer, cancel) and the media reserved
 /// for it. Answering starts the media, then sends the 200 OK with the SDP answer and waits for the ACK (RFC 3261 §13.3.1.4).
 /// </summary>
-public sealed class InboundLeg : SipLeg
+public sealed class InboundLeg : SipLeg, IInboundLeg
 {
     private readonly IInviteSession _session;
     private readonly Action _onCancelled;
@@ -31,6 +32,9 @@ public sealed class InboundLeg : SipLeg
         session.Cancelled += _onCancelled;
         session.RemoteHangup += _onRemoteHangup;
     }
+
+    /// <inheritdoc />
+    public string Source => CallSources.Sip;
 
     /// <summary>True once the caller cancelled (a CANCEL can land before anyone attached: read it here).</summary>
     public bool IsCancelled => _session.IsCancelled;
@@ -76,6 +80,12 @@ public sealed class InboundLeg : SipLeg
 
     /// <summary>Asks the caller to call <paramref name="target"/> (RFC 3515); true when the REFER was accepted.</summary>
     public Task<bool> ReferAsync(string target, CancellationToken cancellationToken) => _session.ReferAsync(target, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Nothing to keep: a SIP caller's call ends with BYE.</remarks>
+    public void FlowEnded(FlowOutcome outcome, IReadOnlyDictionary<string, string> variables)
+    {
+    }
 
     /// <summary>Stops reporting the session's events (the owner is gone); the media is left to <see cref="SipLeg.CloseMedia"/>.</summary>
     public void Detach()

@@ -1,0 +1,52 @@
+using Ivr.Engine.Calls.Legs;
+using Ivr.Flows.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Calls;
+
+/// <summary>
+/// The call manager's side of Asterisk: a channel that runs <c>AGI(agi://…/flow)</c> becomes a call actor on an
+/// <see cref="AgiLeg"/>, admitted like an INVITE (drain and capacity, then the flow: the script's name, else the flow map
+/// by the channel's extension, else the default flow). A refused channel goes back to the dial plan with
+/// <c>IVR_RESULT=rejected</c> and <c>IVR_STATUS</c> (503, 404, 480).
+/// </summary>
+public sealed partial class CallManager
+{
+    private void OnAgiCall(AgiCallArrived m)
+    {
+        var environment = m.Session.Environment;
+        var callId = m.Session.CallId;
+        var leg = new AgiLeg(m.Session, m.Sounds, m.Metrics, m.DigitPoll, _log);
+        var (status, reason, flow) = AdmitAgi(environment.FlowId, environment.Extension);
+        if (flow is null)
+        {
+            _rejected++;
+            _services.Metrics.CallRejected(status);
+            _log.LogInformation("Asterisk channel {Channel} ({CallId}) refused with {Status}: {Reason}", environment.Channel, callId, status, reason);
+            leg.Reject(status);
+            return;
+        }
+
+        try
+        {
+            var call = new CallInfo(callId, environment.CallerId, environment.CallerName, environment.Extension);
+            Spawn(CallSetup.WithoutAudio(_ => leg, flow, call, _services));
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "Setting up the call of Asterisk channel {Channel} failed", environment.Channel);
+            leg.Reject(500);
+        }
+    }
+
+    private (int Status, string Reason, CompiledFlow? Flow) AdmitAgi(string script, string extension)
+    {
+        if (_draining) return (503, "draining", null);
+        if (_calls.Count >= _settings.MaxCalls) return (503, $"over capacity ({_calls.Count} live calls)", null);
+        var flowId = script.Length > 0 ? script
+            : _settings.FlowMap.TryGetValue(extension, out var mapped) ? mapped
+            : _settings.DefaultFlow;
+        if (flowId is null) return (404, $"no flow for script '{script}' or extension '{extension}'", null);
+        return _flows.Find(flowId) is { } flow ? (200, "accepted", flow) : (480, $"flow '{flowId}' is not loaded", null);
+    }
+}

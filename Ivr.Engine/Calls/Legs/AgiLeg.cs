@@ -1,0 +1,405 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using Ivr.Engine.Asterisk;
+using Ivr.Engine.Media;
+using Ivr.Engine.Sip;
+using Ivr.Flows.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ivr.Engine.Calls.Legs;
+
+/// <summary>
+/// The caller's leg on an Asterisk channel over FastAGI. AGI is one command at a time on one connection, so one command
+/// loop per channel runs what the call asks for in order — <c>ANSWER</c>, prompts by <c>STREAM FILE</c> with every key as
+/// an escape digit (a key cuts the prompt short and is reported, then the play's end), and at the end <c>SET VARIABLE</c>
+/// for each flow variable (and <c>IVR_TRANSFER</c> for a transfer, which the dial plan carries out) and <c>HANGUP</c> when the flow hung up — and between them polls keys with <c>WAIT FOR DIGIT</c>.
+/// The channel's hang-up (<c>HANGUP</c>, <c>511</c>, a result of -1, a closed socket) and garbage from the peer end the
+/// leg and are reported as the caller hanging up. No audio reaches the engine (<see cref="NoAudioSession"/>).
+/// </summary>
+public sealed class AgiLeg : IInboundLeg
+{
+    /// <summary>The keys that cut a prompt short (RFC 4733 events, detected by Asterisk).</summary>
+    public const string EscapeDigits = "0123456789*#";
+
+    private readonly AgiSession _session;
+    private readonly AgiSoundFiles _sounds;
+    private readonly AgiMetrics _metrics;
+    private readonly TimeSpan _digitPoll;
+    private readonly ILogger _log;
+    private readonly Channel<Request> _requests = System.Threading.Channels.Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private ILegListener? _listener;
+    private Queue<char>? _early;
+    private IReadOnlyDictionary<string, string> _variables = new Dictionary<string, string>();
+    private FlowOutcome? _outcome;
+    private string? _transfer;
+    private int _started;
+    private int _play;
+    private int _playing;
+    private int _ended;
+    private int _answered;
+    private int _lost;
+    private int _lostReported;
+
+    /// <summary>The leg of <paramref name="session"/>; prompts are written to <paramref name="sounds"/>; keys polled every <paramref name="digitPoll"/>.</summary>
+    public AgiLeg(AgiSession session, AgiSoundFiles sounds, AgiMetrics metrics, TimeSpan digitPoll, ILogger? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(sounds);
+        ArgumentNullException.ThrowIfNull(metrics);
+        _session = session;
+        _sounds = sounds;
+        _metrics = metrics;
+        _digitPoll = digitPoll > TimeSpan.Zero ? digitPoll : TimeSpan.FromMilliseconds(200);
+        _log = log ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    public string CallId => _session.CallId;
+
+    /// <summary>The Asterisk channel (<c>PJSIP/…</c>).</summary>
+    public string Channel => _session.Environment.Channel;
+
+    /// <inheritdoc />
+    public string Source => CallSources.Asterisk;
+
+    /// <inheritdoc />
+    public IMediaSession Media { get; } = new NoAudioSession();
+
+    /// <inheritdoc />
+    public bool IsEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <inheritdoc />
+    public bool IsCancelled => false;
+
+    /// <inheritdoc />
+    public bool IsPlaying => Volatile.Read(ref _playing) != 0;
+
+    /// <summary>Completes when the command loop has ended and the connection is closed.</summary>
+    public Task Stopped => _stopped.Task;
+
+    /// <inheritdoc />
+    public void Attach(ILegListener? listener)
+    {
+        lock (_gate)
+        {
+            _listener = listener;
+            if (listener is null) return;
+            while (_early?.TryDequeue(out var digit) == true) listener.DigitReceived(digit);
+        }
+        if (Volatile.Read(ref _lost) != 0) ReportLost(listener);
+    }
+
+    /// <inheritdoc />
+    public void Ring(int statusCode = 180)
+    {
+    }
+
+    /// <inheritdoc />
+    public Task<bool> AnswerAsync(string sdpAnswer, CancellationToken cancellationToken)
+    {
+        var answer = new Request.Answer(new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        Enqueue(answer);
+        return answer.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Over AGI the channel goes back to the dial plan with <c>IVR_RESULT=rejected</c> and <c>IVR_STATUS</c> set.</remarks>
+    public void Reject(int statusCode, IReadOnlyList<SipHeader>? extraHeaders = null)
+    {
+        _variables = new Dictionary<string, string> { ["result"] = "rejected", ["status"] = statusCode.ToString(CultureInfo.InvariantCulture) };
+        Enqueue(new Request.End(Hangup: false, Raw: true));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Over AGI the dial plan transfers: the target is kept for <c>IVR_TRANSFER</c> and the transfer is accepted, so the
+    /// flow ends <c>transferred</c> and the channel goes back to the dial plan, which dials it (docs/asterisk.md).
+    /// </remarks>
+    public Task<bool> ReferAsync(string target, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        _transfer = target;
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public void FlowEnded(FlowOutcome outcome, IReadOnlyDictionary<string, string> variables)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(variables);
+        _outcome = outcome;
+        _variables = variables;
+    }
+
+    /// <inheritdoc />
+    public void Detach() => Attach(null);
+
+    /// <inheritdoc />
+    public int Play(IReadOnlyList<AudioClip> clips)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        var play = Interlocked.Increment(ref _play);
+        if (clips.Count == 0 || IsEnded)
+        {
+            Volatile.Write(ref _playing, 0);
+            if (clips.Count == 0) Listener()?.PlaybackFinished(play);
+            return play;
+        }
+        Volatile.Write(ref _playing, play);
+        Enqueue(new Request.Play(play, [.. clips.Select(_sounds.PathOf)]));
+        return play;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A <c>STREAM FILE</c> already sent plays to its end (AGI cannot interrupt it); nothing more of the play starts.</remarks>
+    public void StopPlayback()
+    {
+        Interlocked.Increment(ref _play);
+        Volatile.Write(ref _playing, 0);
+    }
+
+    /// <inheritdoc />
+    public IDisposable BridgeTo(ILeg other) =>
+        throw new NotSupportedException("An Asterisk channel over FastAGI carries no audio to the engine: it cannot be bridged to an agent here.");
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Sets the flow's variables on the channel (<c>IVR_OUTCOME</c>, <c>IVR_STEP</c> and <c>IVR_&lt;NAME&gt;</c> per
+    /// variable), sends <c>HANGUP</c> when the flow hung up, and closes the connection: Asterisk then carries on in the
+    /// dial plan (or runs its <c>h</c> extension).
+    /// </remarks>
+    public async Task HangupAsync(CancellationToken cancellationToken)
+    {
+        var hangup = _outcome?.Code.StartsWith("hangup", StringComparison.Ordinal) == true;
+        Enqueue(new Request.End(hangup, Raw: false));
+        await _stopped.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void CloseMedia()
+    {
+        Interlocked.Exchange(ref _ended, 1);
+        _requests.Writer.TryComplete();
+        // Nothing left to say: a loop still running stops at its next command.
+        if (Volatile.Read(ref _started) == 0) _ = CloseAsync();
+        else _closing.CancelAfter(TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>The name a flow variable takes on the channel: <c>IVR_</c> and the name in capitals, other characters as <c>_</c>.</summary>
+    public static string ChannelVariable(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var text = new StringBuilder("IVR_", name.Length + 4);
+        foreach (var c in name) text.Append(char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_');
+        return text.ToString();
+    }
+
+    /// <summary>An AGI argument in double quotes (backslash before <c>"</c> and <c>\</c>; line breaks as spaces).</summary>
+    public static string Quote(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var text = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\') text.Append('\\').Append(c);
+            else if (c is '\r' or '\n') text.Append(' ');
+            else text.Append(c);
+        }
+        return text.Append('"').ToString();
+    }
+
+    private void Enqueue(Request request)
+    {
+        if (!_requests.Writer.TryWrite(request))
+        {
+            // The leg is over: nothing is sent any more.
+            if (request is Request.Answer answer) answer.Done.TrySetResult(false);
+            return;
+        }
+        if (Interlocked.Exchange(ref _started, 1) == 0) _ = Task.Run(RunAsync);
+    }
+
+    private ILegListener? Listener()
+    {
+        lock (_gate) return _listener;
+    }
+
+    private async Task RunAsync()
+    {
+        var connection = _session.Connection;
+        var token = _closing.Token;
+        try
+        {
+            while (!IsEnded || _requests.Reader.Count > 0)
+            {
+                if (_requests.Reader.TryRead(out var request))
+                {
+                    if (!await ExecuteAsync(connection, request, token).ConfigureAwait(false)) break;
+                    continue;
+                }
+                if (Volatile.Read(ref _answered) != 0 && !IsEnded)
+                {
+                    var reply = await connection.SendAsync("WAIT FOR DIGIT " + Millis(_digitPoll), token).ConfigureAwait(false);
+                    if (Gone(reply)) break;
+                    if (reply.Digit is { } key) Digit(key);
+                    continue;
+                }
+                if (!await _requests.Reader.WaitToReadAsync(token).ConfigureAwait(false)) break;
+            }
+        }
+        catch (Exception ex) when (ex is AgiProtocolException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            var reason = ex switch
+            {
+                AgiProtocolException => "reply",
+                OperationCanceledException => "stopped",
+                _ => "closed",
+            };
+            if (!IsEnded)
+            {
+                _metrics.Error(reason);
+                _log.LogWarning("AGI session of {Channel} ended: {Reason} ({Message})", Channel, reason, ex.Message);
+            }
+        }
+        finally
+        {
+            var wasEnded = Interlocked.Exchange(ref _ended, 1) != 0;
+            _requests.Writer.TryComplete();
+            while (_requests.Reader.TryRead(out var left))
+            {
+                if (left is Request.Answer answer) answer.Done.TrySetResult(false);
+            }
+            await CloseAsync().ConfigureAwait(false);
+            if (!wasEnded) Lost();
+        }
+    }
+
+    private async Task<bool> ExecuteAsync(AgiConnection connection, Request request, CancellationToken token)
+    {
+        switch (request)
+        {
+            case Request.Answer answer:
+            {
+                var reply = await connection.SendAsync("ANSWER", token).ConfigureAwait(false);
+                var up = reply.IsSuccess && reply.Number == 0;
+                if (up) Volatile.Write(ref _answered, 1);
+                answer.Done.TrySetResult(up);
+                return up || !Gone(reply);
+            }
+            case Request.Play play:
+                return await PlayAsync(connection, play, token).ConfigureAwait(false);
+            case Request.End end:
+                await EndAsync(connection, end, token).ConfigureAwait(false);
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private async Task<bool> PlayAsync(AgiConnection connection, Request.Play play, CancellationToken token)
+    {
+        foreach (var file in play.Files)
+        {
+            if (Volatile.Read(ref _play) != play.Number) return true;
+            var reply = await connection.SendAsync($"STREAM FILE {Quote(file)} \"{EscapeDigits}\"", token).ConfigureAwait(false);
+            if (Gone(reply)) return false;
+            if (reply.Number == -1) _log.LogWarning("Asterisk could not play {File} on {Channel}: {Reply}", file, Channel, reply.Text);
+            if (reply.Digit is { } key)
+            {
+                // The key cut the prompt short: the flow hears the key, then the play's end (a barge-in has already moved on).
+                Digit(key);
+                break;
+            }
+        }
+        if (Interlocked.CompareExchange(ref _playing, 0, play.Number) == play.Number) Listener()?.PlaybackFinished(play.Number);
+        return true;
+    }
+
+    private async Task EndAsync(AgiConnection connection, Request.End end, CancellationToken token)
+    {
+        Interlocked.Exchange(ref _ended, 1);
+        if (connection.HungUp) return;
+        var variables = new List<(string Name, string Value)>();
+        if (end.Raw)
+        {
+            variables.AddRange(_variables.Select(v => (ChannelVariable(v.Key), v.Value)));
+        }
+        else
+        {
+            if (_outcome is { } outcome)
+            {
+                variables.Add(("IVR_OUTCOME", outcome.Code));
+                variables.Add(("IVR_STEP", outcome.Step ?? string.Empty));
+            }
+            if (_transfer is { } transfer) variables.Add(("IVR_TRANSFER", transfer));
+            variables.AddRange(_variables.Where(v => v.Key is not ("outcome" or "step" or "transfer")).Select(v => (ChannelVariable(v.Key), v.Value)));
+        }
+        foreach (var (name, value) in variables)
+        {
+            var reply = await connection.SendAsync($"SET VARIABLE {name} {Quote(value)}", token).ConfigureAwait(false);
+            if (Gone(reply)) return;
+        }
+        if (end.Hangup) await connection.SendAsync("HANGUP", token).ConfigureAwait(false);
+    }
+
+    // The channel is gone: Asterisk said HANGUP or 511, or a channel command failed with -1.
+    private bool Gone(AgiReply reply) => _session.Connection.HungUp || reply.IsDeadChannel || (reply.IsSuccess && reply.Number == -1 && !reply.Text.Contains("endpos", StringComparison.Ordinal));
+
+    private void Digit(char key)
+    {
+        lock (_gate)
+        {
+            if (_listener is { } listener)
+            {
+                listener.DigitReceived(key);
+                return;
+            }
+            _early ??= new Queue<char>();
+            if (_early.Count < 32) _early.Enqueue(key);
+        }
+    }
+
+    // The channel went away (or the peer broke the protocol) before the call ended it: the caller hung up.
+    private void Lost()
+    {
+        Volatile.Write(ref _lost, 1);
+        if (Listener() is { } listener) ReportLost(listener);
+    }
+
+    private void ReportLost(ILegListener listener)
+    {
+        if (Interlocked.Exchange(ref _lostReported, 1) == 0) listener.HungUp();
+    }
+
+    private async Task CloseAsync()
+    {
+        try
+        {
+            await _session.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            _log.LogDebug(ex, "Closing the AGI connection of {Channel}", Channel);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private static string Millis(TimeSpan span) => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    private abstract record Request
+    {
+        public sealed record Answer(TaskCompletionSource<bool> Done) : Request;
+
+        public sealed record Play(int Number, IReadOnlyList<string> Files) : Request;
+
+        public sealed record End(bool Hangup, bool Raw) : Request;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using Akka.Hosting;
+using Ivr.Engine.Asterisk;
+using Ivr.Engine.Calls;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ivr.Engine.Hosting;
+
+/// <summary>The <c>Asterisk</c> section: Ivr flows on the channels of an Asterisk PBX (docs/asterisk.md).</summary>
+public sealed class AsteriskOptions
+{
+    /// <summary>The FastAGI server (<c>Asterisk:FastAgi:*</c>).</summary>
+    public FastAgiOptions FastAgi { get; set; } = new();
+
+    /// <summary>
+    /// A folder Asterisk can read, where the engine writes its prompts (WAV files and synthesized text) as 8 kHz
+    /// <c>.sln</c> files for <c>STREAM FILE</c>; relative paths are under the data folder. Default <c>asterisk-sounds</c>.
+    /// </summary>
+    public string SoundsFolder { get; set; } = "asterisk-sounds";
+
+    /// <summary>The FastAGI listener's settings.</summary>
+    public sealed class FastAgiOptions
+    {
+        /// <summary>Where to listen, e.g. <c>127.0.0.1:4573</c>; empty (the default) turns FastAGI off.</summary>
+        public string Listen { get; set; } = string.Empty;
+
+        /// <summary>How long a new connection may take to send its environment before it is closed.</summary>
+        public TimeSpan EnvironmentTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>How long each <c>WAIT FOR DIGIT</c> waits while the flow waits for keys (also the longest delay before a new command).</summary>
+        public TimeSpan DigitPoll { get; set; } = TimeSpan.FromMilliseconds(200);
+    }
+}
+
+/// <summary>Registers the FastAGI server when <c>Asterisk:FastAgi:Listen</c> is set.</summary>
+public static class AsteriskHosting
+{
+    /// <summary>Adds the FastAGI server and its handler (nothing when FastAGI is off).</summary>
+    public static IServiceCollection AddIvrAsterisk(this IServiceCollection services, AsteriskOptions options, string dataFolder)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.FastAgi.Listen)) return services;
+        if (!IPEndPoint.TryParse(options.FastAgi.Listen, out var listen))
+        {
+            throw new FormatException($"Asterisk:FastAgi:Listen must be address:port, got '{options.FastAgi.Listen}'.");
+        }
+        var sounds = Path.IsPathRooted(options.SoundsFolder) ? options.SoundsFolder : Path.Combine(dataFolder, options.SoundsFolder);
+        services.AddSingleton(sp => new AgiMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(_ => new AgiSoundFiles(sounds));
+        services.AddSingleton<IAgiSessionHandler>(sp =>
+        {
+            var registry = sp.GetRequiredService<ActorRegistry>();
+            return new AgiCallHandler(registry.Get<CallManager>, sp.GetRequiredService<AgiSoundFiles>(), sp.GetRequiredService<AgiMetrics>(), options.FastAgi.DigitPoll);
+        });
+        services.AddSingleton(sp => new FastAgiServer(listen, sp.GetRequiredService<IAgiSessionHandler>(), sp.GetRequiredService<AgiMetrics>(),
+            options.FastAgi.EnvironmentTimeout, sp.GetRequiredService<ILogger<FastAgiServer>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<FastAgiServer>());
+        return services;
+    }
+}

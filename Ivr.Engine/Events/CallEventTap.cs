@@ -29,6 +29,7 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
+    private int _disposed;
     private bool _outboxDown;
     private bool _contactsDown;
 
@@ -79,6 +80,8 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Registered as a singleton and as its hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync();
         _stop.Dispose();
     }

@@ -29,6 +29,7 @@ public sealed class WebhookDispatcher : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, int> _failing = new(StringComparer.Ordinal);
     private Task? _loop;
+    private int _disposed;
     private bool _storeDown;
     private DateTimeOffset _purgedAt = DateTimeOffset.MinValue;
 
@@ -88,6 +89,8 @@ public sealed class WebhookDispatcher : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Registered as a singleton and as its hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync();
         _stop.Dispose();
         _http.Dispose();

@@ -140,7 +140,9 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
                     return;
                 }
             }
-            await ScanAsync(stop).ConfigureAwait(false);
+            // The stop only ends the wait: a write under way finishes (bounded by the database's own timeouts), so nothing
+            // read from a timeline is lost between the loop and the last scan of StopAsync.
+            await ScanAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 

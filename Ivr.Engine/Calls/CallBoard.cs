@@ -30,6 +30,7 @@ public sealed class CallBoard
     private readonly TimeProvider _time;
     private readonly FlowMetrics _flows;
     private readonly int _maxEntries;
+    private ICallBoardObserver[] _observers = [];
 
     /// <summary>Creates a board keeping <paramref name="recentCalls"/> ended calls of at most <paramref name="maxEntriesPerCall"/> events each.</summary>
     public CallBoard(TimeProvider time, FlowMetrics flows, int recentCalls = 200, int maxEntriesPerCall = 500)
@@ -52,6 +53,7 @@ public sealed class CallBoard
     {
         var timeline = new CallTimeline(call, flow, version, _time, _flows, _maxEntries, source);
         _live[timeline] = 0;
+        foreach (var observer in Volatile.Read(ref _observers)) observer.Opened(timeline);
         return timeline;
     }
 
@@ -63,7 +65,18 @@ public sealed class CallBoard
     {
         var timeline = new CallTimeline(attempt, _time, _maxEntries);
         _live[timeline] = 0;
+        foreach (var observer in Volatile.Read(ref _observers)) observer.Opened(timeline);
         return timeline;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="observer"/>, told of every call opened and closed from now on (on the call's own thread: it
+    /// must only take note and return).
+    /// </summary>
+    public void Subscribe(ICallBoardObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        lock (_recentGate) _observers = [.. _observers, observer];
     }
 
     /// <summary>Ends a live call with <paramref name="outcome"/> and keeps its timeline among the recent ones.</summary>
@@ -72,6 +85,7 @@ public sealed class CallBoard
         ArgumentNullException.ThrowIfNull(timeline);
         if (!_live.TryRemove(timeline, out _)) return;
         timeline.Ended(outcome);
+        foreach (var observer in Volatile.Read(ref _observers)) observer.Closed(timeline);
         if (RecentCapacity == 0) return;
         lock (_recentGate)
         {

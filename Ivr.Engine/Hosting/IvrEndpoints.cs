@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Contacts;
 using Ivr.Engine.Ops;
 using Ivr.Engine.Routing.Http;
 using Microsoft.AspNetCore.Builder;
@@ -34,6 +35,7 @@ public static class IvrEndpoints
         });
         var options = app.ServiceProvider.GetRequiredService<EngineOptions>();
         app.MapRoutingEndpoints(() => options.Routing.AdminToken);
+        app.MapContactsEndpoints(app.ServiceProvider.GetRequiredService<Events.EventStores>().ContactsAsync, app.ServiceProvider.GetRequiredService<TimeProvider>());
         return app;
     }
 }

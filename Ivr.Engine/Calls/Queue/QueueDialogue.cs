@@ -319,6 +319,7 @@ internal sealed class QueueDialogue(CallContext call)
             return;
         }
         call.Log.LogInformation("Offering a callback/message ({Reason}) at position {Position}", say.OfferReason, say.Position);
+        call.Timeline.QueueEvent($"offer: {(offer.Callback ? "callback" : "")}{(offer.Callback && offer.Message ? "+" : "")}{(offer.Message ? "message" : "")} ({say.OfferReason}) at position {say.Position}", call.Run?.CurrentFlow, call.Run?.CurrentStep);
         if (wait.AnnounceEvery is { } cadence && !call.Timers.IsTimerActive(AnnounceTimer))
             call.Timers.StartSingleTimer(AnnounceTimer, Calls.AnnounceDue.Instance, cadence);
         var spoken = call.Services.Speech.CanRecognize(language) && OfferAnswers.Speaks(language);

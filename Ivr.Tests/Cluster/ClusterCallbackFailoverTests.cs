@@ -47,7 +47,7 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
             ]);
             try
             {
-                await KillWithCallbacksLeasedAsync(rig, connectionString, customerPort, a1Port, a2Port, a3Port);
+                await KillWithCallbacksLeasedAsync(rig, folder, connectionString, customerPort, a1Port, a2Port, a3Port);
             }
             catch
             {
@@ -68,7 +68,7 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
     }
 
     // The test's body once the cluster runs (the customer on the trunk's port 'customerPort', agents a1–a3 at their ports).
-    private async Task KillWithCallbacksLeasedAsync(ClusterRig rig, string connectionString, int customerPort, int a1Port, int a2Port, int a3Port)
+    private async Task KillWithCallbacksLeasedAsync(ClusterRig rig, string folder, string connectionString, int customerPort, int a1Port, int a2Port, int a3Port)
     {
         var victim = await rig.WaitForRouterHostAsync(TimeSpan.FromSeconds(60));
         var survivors = Enumerable.Range(0, 3).Where(i => i != victim).ToList();
@@ -91,8 +91,10 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
         // The customer answers every number and talks 60 s unless the agent hangs up first (its BYE after the kill goes
         // nowhere: only its INVITEs count).
         using var media = new PatternRtpPeer();
+        var trace = Path.Combine(folder, "customer");
+        Directory.CreateDirectory(trace);
         using var customer = SippProcess.Start(customerPort, TimeSpan.FromSeconds(300),
-            "-sf", SippProcess.Scenario("uas_customer_answer_bye.xml"), "-d", "60000", "-trace_msg",
+            "-sf", SippProcess.Scenario("uas_customer_answer_bye.xml"), "-d", "60000", "-trace_msg", "-message_file", Path.Combine(trace, "customer_messages.log"),
             "-key", "rtp_port", media.Port.ToString(CultureInfo.InvariantCulture));
         using var a1 = SippProcess.Start(a1Port, Bound, "-sf", SippProcess.Scenario("uas_agent_answer_wait_bye.xml"), "-m", "1", "-rtp_echo");
         using var a2 = SippProcess.Start(a2Port, Bound, "-sf", SippProcess.Scenario("uas_agent_answer_wait_bye.xml"), "-m", "1", "-rtp_echo");
@@ -149,7 +151,7 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
             "all four callbacks connected", rig);
         var final = new List<CallbackRecord>();
         foreach (var id in ids) final.Add((await store.GetAsync(id))!);
-        var invites = InvitesByNumber(customer.WorkDir);
+        var invites = InvitesByNumber(trace);
         var order = RingingOrder().Matches(rig.Nodes[host].Log).Select(m => long.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture)).ToList();
         output.WriteLine("final rows:\n  " + string.Join("\n  ", final.Select(Describe)));
         output.WriteLine("customer INVITEs per number (distinct Call-IDs): " + string.Join(", ", numbers.Select(n => $"{n}={invites.GetValueOrDefault(n)}")));
@@ -208,19 +210,13 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
     private static int Count(ClusterRig rig, int node, string needle) => Regex.Matches(rig.Nodes[node].Log, Regex.Escape(needle)).Count;
 
     /// <summary>The distinct Call-IDs of the INVITEs the customer's sipp received, per dialled number (its <c>-trace_msg</c> file).</summary>
-    private static Dictionary<string, int> InvitesByNumber(string workDir)
-    {
-        var text = File.ReadAllText(Directory.GetFiles(workDir, "*_messages.log").Single());
-        return ReceivedInvite().Matches(text)
-            .Select(m => (Number: m.Groups["number"].Value, CallId: m.Groups["callid"].Value.Trim()))
+    private static Dictionary<string, int> InvitesByNumber(string workDir) =>
+        SippMessageLog.Read(workDir).Entries
+            .Where(e => e.Received && e.StartLine.StartsWith("INVITE sip:", StringComparison.Ordinal))
+            .Select(e => (Number: e.StartLine["INVITE sip:".Length..e.StartLine.IndexOf('@', StringComparison.Ordinal)], e.CallId))
             .Distinct()
             .GroupBy(x => x.Number, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-    }
-
-    // sipp's message trace: "UDP message received [N] bytes :" then the request; the Call-ID header follows the request line.
-    [GeneratedRegex(@"^INVITE sip:(?<number>[^@\s]+)@[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*?Call-ID:\s*(?<callid>[^\r\n]+)", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
-    private static partial Regex ReceivedInvite();
 
     [GeneratedRegex(@"Callback (?<id>\d+): ringing agent a1")]
     private static partial Regex RingingOrder();

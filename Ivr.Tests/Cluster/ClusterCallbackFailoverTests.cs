@@ -142,6 +142,7 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
 
         // A survivor dials the three left, in their original order, each once: a1 (a fresh phone) answers each and hangs up after 1 s.
         a1.Dispose();
+        await WaitForFreeUdpPortAsync(a1Port);
         using var again = SippProcess.Start(a1Port, Bound, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", "3", "-d", "1000", "-rtp_echo");
         var host = rig.RouterHost() ?? throw new InvalidOperationException("no router");
         Assert.NotEqual(victim, host);
@@ -205,6 +206,24 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
             await Task.Delay(100);
         }
         throw new TimeoutException($"not within {Bound}: {what}\n" + rig.AllLogs());
+    }
+
+    // A killed sipp releases its port only once the process is gone: bounded wait until the port binds again.
+    private static async Task WaitForFreeUdpPortAsync(int port)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     private static int Count(ClusterRig rig, int node, string needle) => Regex.Matches(rig.Nodes[node].Log, Regex.Escape(needle)).Count;

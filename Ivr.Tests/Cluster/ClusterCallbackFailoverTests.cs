@@ -26,10 +26,11 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
     [Fact]
     public async Task Kill9_RoutersNodeWithCallbacksLeased_ServedOneNotRedialled_CutAndRingingOnesRedialledOnce_PendingOneDialledOnce_BySurvivor()
     {
-        var a1Port = SippProcess.FreeUdpPort();
-        var a2Port = SippProcess.FreeUdpPort();
-        var a3Port = SippProcess.FreeUdpPort();
-        var customerPort = SippProcess.FreeUdpPort();
+        // Below the ephemeral range: no socket bound to port 0 meanwhile (sipp's media, the engines) can take one of these, and
+        // a1's port is bound again by a second phone after the first is killed.
+        var ports = new HashSet<int>();
+        while (ports.Count < 4) ports.Add(SippProcess.FreeUdpPortBelowEphemeralRange());
+        var (a1Port, a2Port, a3Port, customerPort) = (ports.ElementAt(0), ports.ElementAt(1), ports.ElementAt(2), ports.ElementAt(3));
         var connectionString = await server.CreateDatabaseAsync();
         var folder = Directory.CreateTempSubdirectory("ivr-cbkill-").FullName;
         try
@@ -104,6 +105,8 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
         await ReadyAsync(rig, survivors[0], "a1");
         await WaitForAsync(async () => await store.GetAsync(ids[0]) is { ConversationStartedAt: { } s, ConversationSeenAt: { } seen } && seen - s >= ServedAfter,
             "callback 1's talk recorded as lasting ServedAfter", rig);
+        // A phone that could not bind its port would have exited at once (and another process would be answering for it).
+        Assert.All(new[] { customer, a1, a2, a3 }, p => Assert.False(p.HasExited, "a phone did not start:\n" + p.Output));
         // 2: a3 never answers: the second callback's customer has answered and a3 rings (being dialled).
         await ReadyAsync(rig, survivors[0], "a3");
         await WaitForAsync(() => Task.FromResult(Count(rig, victim, $"Callback {ids[1]}: ringing agent a3") == 1), "callback 2 ringing a3", rig);
@@ -153,6 +156,7 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
         var final = new List<CallbackRecord>();
         foreach (var id in ids) final.Add((await store.GetAsync(id))!);
         var invites = InvitesByNumber(trace);
+        output.WriteLine($"customer's message log: {SippMessageLog.Read(trace).Entries.Count} messages; customer sipp running: {!customer.HasExited}");
         var order = RingingOrder().Matches(rig.Nodes[host].Log).Select(m => long.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture)).ToList();
         output.WriteLine("final rows:\n  " + string.Join("\n  ", final.Select(Describe)));
         output.WriteLine("customer INVITEs per number (distinct Call-IDs): " + string.Join(", ", numbers.Select(n => $"{n}={invites.GetValueOrDefault(n)}")));

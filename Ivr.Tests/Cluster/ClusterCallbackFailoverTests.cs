@@ -172,6 +172,37 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
             Assert.DoesNotMatch("Callback \\d+: customer answered", rig.Nodes[i].Log);
     }
 
+    [Fact]
+    public async Task RecoverAsync_AtASurvivorsStart_AfterTheDeadNodesLeasesLapsed_NamesTheDeadOwner_ServedVsInterrupted()
+    {
+        // A survivor's router often starts after the dead node's leases have lapsed, so its start recovery settles them (not the
+        // periodic RecoverExpiredAsync): the rows must say whose lease it was, as RecoverExpiredAsync says it.
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var database = await PostgresDatabase.OpenAsync(connectionString);
+        var retry = new CallbackRetryPolicy(3, TimeSpan.FromSeconds(2)) { ServedAfter = ServedAfter };
+        var t0 = DateTimeOffset.UtcNow;
+        var n1 = await PostgresCallbackStore.OpenAsync(database, t0, retry, new CallbackLeaseOptions("n1", Lease));
+        for (var k = 1; k <= 3; k++)
+            await n1.BookAsync(new CallbackBooking($"k{k}", "billing", $"+3361234560{k}", null, t0.AddSeconds(k), t0.AddSeconds(k)));
+        var served = (await n1.LeaseNextDueAsync("billing", t0.AddSeconds(5)))!;
+        var cut = (await n1.LeaseNextDueAsync("billing", t0.AddSeconds(5)))!;
+        var own = (await n1.LeaseNextDueAsync("billing", t0.AddSeconds(5)))!;
+        Assert.True(await n1.RecordConversationAsync(served.Id, t0.AddSeconds(6), t0.AddSeconds(6) + ServedAfter));
+        Assert.True(await n1.RecordConversationAsync(cut.Id, t0.AddSeconds(7), t0.AddSeconds(8)));
+        // n2 adopted the third one (a live attempt re-announced to its router) and then restarts: its own lease keeps the plain words.
+        var n2 = await PostgresCallbackStore.OpenAsync(database, t0, retry, new CallbackLeaseOptions("n2", Lease));
+        Assert.True(await n2.AdoptLeaseAsync(own.Id, "n1", t0.AddSeconds(9) + Lease));
+
+        // n2's first recovery (its node's start) comes after n1's leases lapsed.
+        var n2Restarted = await PostgresCallbackStore.OpenAsync(database, t0, retry, new CallbackLeaseOptions("n2", Lease));
+        Assert.Equal(new CallbackRecovery(2, 1), await n2Restarted.RecoverAsync(t0.AddSeconds(5) + Lease + TimeSpan.FromSeconds(1)));
+        Assert.Equal("Served: in conversation for at least 4 s when n1 stopped renewing its lease", (await n2.GetAsync(served.Id))!.LastOutcome);
+        Assert.Equal("Interrupted: the lease of n1 expired", (await n2.GetAsync(cut.Id))!.LastOutcome);
+        Assert.Equal("Interrupted", (await n2.GetAsync(own.Id))!.LastOutcome);
+        Assert.Equal([CallbackState.Connected, CallbackState.Pending, CallbackState.Pending],
+            new[] { served.Id, cut.Id, own.Id }.Select(id => n2.GetAsync(id).Result!.State));
+    }
+
     private static string Describe(CallbackRecord r) =>
         $"#{r.Id} {r.Number} {r.State} attempts {r.Attempts} owner {r.LeaseOwner ?? "-"} talk " +
         (r.ConversationStartedAt is { } s && r.ConversationSeenAt is { } seen ? $"{(seen - s).TotalSeconds:F1} s" : "none") + $" outcome '{r.LastOutcome}'";

@@ -199,8 +199,8 @@ public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, 
         Assert.Equal("Served: in conversation for at least 4 s when n1 stopped renewing its lease", (await n2.GetAsync(served.Id))!.LastOutcome);
         Assert.Equal("Interrupted: the lease of n1 expired", (await n2.GetAsync(cut.Id))!.LastOutcome);
         Assert.Equal("Interrupted", (await n2.GetAsync(own.Id))!.LastOutcome);
-        Assert.Equal([CallbackState.Connected, CallbackState.Pending, CallbackState.Pending],
-            new[] { served.Id, cut.Id, own.Id }.Select(id => n2.GetAsync(id).Result!.State));
+        var states = await Task.WhenAll(new[] { served.Id, cut.Id, own.Id }.Select(id => n2.GetAsync(id)));
+        Assert.Equal([CallbackState.Connected, CallbackState.Pending, CallbackState.Pending], states.Select(r => r!.State));
     }
 
     private static string Describe(CallbackRecord r) =>

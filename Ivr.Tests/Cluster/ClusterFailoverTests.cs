@@ -81,9 +81,10 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
     }
 
     [Fact]
-    public async Task Kill9_RoutersNodeWhileCallsAreUp_SurvivorsCallsGoOn_NewCallsAnsweredWithin3s_LineRebuiltWithOriginalWaits()
+    public async Task Kill9_RoutersNodeWhile99CallsAreUp_SurvivorsCallsGoOn_NewCallsAnsweredWithin3s_LineRebuiltWithin15sWithOriginalWaits()
     {
-        const int held = 30;
+        // 99 held calls, about 33 per node: the most this shared 2-core box carries reliably next to Kamailio and sipp.
+        const int held = 99;
         var agentPort = SippProcess.FreeUdpPort();
         var connectionString = await server.CreateDatabaseAsync();
         await using var rig = await ClusterRig.StartAsync(agentPort, extra:
@@ -97,10 +98,10 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
         var victim = await rig.WaitForRouterHostAsync(TimeSpan.FromSeconds(60));
         var survivors = Enumerable.Range(0, 3).Where(i => i != victim).ToList();
 
-        // 30 callers through Kamailio wait in the queue (the agent is away) and hang up themselves after 40 s.
+        // 99 callers through Kamailio wait in the queue (the agent is away) and hang up themselves after 60 s.
         using var callers = SippProcess.StartOn("127.0.0.1", SippProcess.FreeUdpPort(), Bound,
             [kamailio.Target, "-sf", SippProcess.Scenario("kam_uac_caller_bye.xml"), "-s", "hotline",
-             "-m", held.ToString(CultureInfo.InvariantCulture), "-r", "15", "-l", held.ToString(CultureInfo.InvariantCulture), "-d", "40000"]);
+             "-m", held.ToString(CultureInfo.InvariantCulture), "-r", "15", "-l", held.ToString(CultureInfo.InvariantCulture), "-d", "60000"]);
         var heldSince = System.Diagnostics.Stopwatch.StartNew();
         await rig.WaitForWaitingAsync(survivors[0], held, TimeSpan.FromSeconds(60));
         var activeAtKill = new long[3];
@@ -130,7 +131,16 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
 
         // The line is rebuilt on a survivor from the survivors' callers, with the time each entered (not re-entered now).
         var rebuilt = await rig.WaitForWaitingAsync(survivors[0], (int)survivorsHeld, TimeSpan.FromSeconds(30));
-        var line = await rig.QueueAsync(survivors[1]) ?? throw new InvalidOperationException("no billing line");
+        // The other survivor's view, read until it shows the whole line too (a view taken a moment earlier may still be the
+        // empty line of the incarnation's first snapshot), so waiting and longest wait come from one snapshot.
+        JsonElement line = default;
+        using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (!bound.IsCancellationRequested
+                   && !(await rig.QueueAsync(survivors[1]) is { } q && (line = q).GetProperty("waiting").GetInt32() == survivorsHeld))
+                await Task.Delay(100);
+        }
+        Assert.Equal(survivorsHeld, line.ValueKind == JsonValueKind.Object ? line.GetProperty("waiting").GetInt32() : -1);
         var sinceKill = killed.Elapsed;
         var longest = TimeSpan.FromSeconds(line.GetProperty("longestWaitSeconds").GetDouble());
         output.WriteLine($"line rebuilt with the {survivorsHeld} survivors' callers {killed.Elapsed.TotalSeconds:F1} s after the kill (poll {rebuilt.TotalSeconds:F1} s); " +
@@ -139,6 +149,8 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
         // The first caller entered before the kill, so its wait is longer than the time since the kill; a line whose callers
         // re-entered at the rebuild (several seconds after the kill) would show less. 1 s for the status snapshot's age.
         Assert.True(longest > sinceKill - TimeSpan.FromSeconds(1), $"longest wait {longest}, {sinceKill} after the kill: entry times lost");
+        // Issue 13: the lost node's shard runs elsewhere within 15 s (the line as shown is complete by then).
+        Assert.True(sinceKill < TimeSpan.FromSeconds(15), $"the line was rebuilt {sinceKill} after the kill");
 
         // Every call on the survivors went on until its caller hung up: none failed, none cut.
         await callers.WaitAsync(Bound);
@@ -213,6 +225,78 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
             var deliveries = rig.Deliveries();
             output.WriteLine("deliveries: " + string.Join(", ", deliveries.Select(d => $"{d.CallId.Split('-')[0]}@n{d.Node}")));
             Assert.Equal(["caller02", "caller03"], deliveries.Select(d => d.CallId.Split('-')[0]));
+        }
+        finally
+        {
+            foreach (var call in calls) call.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task FrozenRoutersNode_DownedWhileStopped_ExitsWithCode3_SurvivorsCallersReannouncedInOrder_NoCallerDeliveredTwice()
+    {
+        var agentPort = SippProcess.FreeUdpPort();
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var rig = await ClusterRig.StartAsync(agentPort, extra:
+        [
+            "--set", "Storage:Provider=postgres",
+            "--set", "Storage:ConnectionString=" + connectionString,
+            "--set", "Cluster:DownAfter=00:00:03",
+        ]);
+        var frozen = await rig.WaitForRouterHostAsync(TimeSpan.FromSeconds(60));
+        var first = (frozen + 1) % 3;
+        var second = (frozen + 2) % 3;
+        // Callers 1 and 4 wait on the router's node, which will freeze; 2 and 3 on the two others.
+        int[] nodeOf = [frozen, first, second, frozen];
+        var calls = new List<SippProcess>();
+        try
+        {
+            for (var k = 1; k <= nodeOf.Length; k++)
+            {
+                calls.Add(QueueCaller(rig, nodeOf[k - 1], k));
+                await rig.WaitForWaitingAsync(first, k, TimeSpan.FromSeconds(30));
+            }
+
+            var stopped = System.Diagnostics.Stopwatch.StartNew();
+            await SignalAsync(rig.Nodes[frozen].Id, "STOP");
+            // The others down it (failure detector + DownAfter), the shard starts on one of them and the two survivors' callers
+            // are re-announced into the new incarnation's line.
+            await rig.WaitForWaitingAsync(first, 2, TimeSpan.FromSeconds(60));
+            var rebuiltAfter = stopped.Elapsed;
+            var newHost = rig.RouterHost();
+            Assert.True(newHost is { } h && h != frozen, $"router host after the freeze: {newHost}\n" + rig.AllLogs());
+            var line = await rig.QueueAsync(second) ?? throw new InvalidOperationException("no billing line");
+            var longest = TimeSpan.FromSeconds(line.GetProperty("longestWaitSeconds").GetDouble());
+            // Caller 2 entered before the freeze: its original wait, not one counted from the rebuild.
+            Assert.True(longest > stopped.Elapsed - TimeSpan.FromSeconds(1), $"longest wait {longest}, {stopped.Elapsed} after the freeze: entry times lost");
+
+            var before = rig.Nodes[frozen].Log.Length;
+            await SignalAsync(rig.Nodes[frozen].Id, "CONT");
+            var continued = System.Diagnostics.Stopwatch.StartNew();
+            // The agent gets ready at once (the continued node meanwhile finds itself downed): callers 2 and 3 are delivered,
+            // once each and in their order; the frozen node's never (they ended with it), so the agent is rung twice only.
+            using var agent = SippProcess.Start(agentPort, Bound, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", "2", "-d", "300");
+            using (var ready = await rig.SetAgentStateAsync(second, "a1", "ready"))
+                Assert.True(ready.IsSuccessStatusCode, await ready.Content.ReadAsStringAsync());
+            Assert.True(await calls[1].WaitAsync(Bound) == 0, calls[1].Output + "\n" + rig.AllLogs());
+            Assert.True(await calls[2].WaitAsync(Bound) == 0, calls[2].Output + "\n" + rig.AllLogs());
+            Assert.True(await agent.WaitAsync(Bound) == 0, "agent sipp failed:\n" + agent.Output + "\n" + rig.AllLogs());
+            using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+            {
+                while (!rig.Nodes[frozen].HasExited && !bound.IsCancellationRequested) await Task.Delay(200);
+            }
+            var exitedAfter = continued.Elapsed;
+            var after = rig.Nodes[frozen].Log[before..];
+            output.WriteLine($"router's node {frozen} frozen; line rebuilt on node {newHost} with the 2 survivors' callers {rebuiltAfter.TotalSeconds:F1} s after SIGSTOP " +
+                             $"(longest wait {longest.TotalSeconds:F1} s); after SIGCONT it exited: {rig.Nodes[frozen].HasExited} ({exitedAfter.TotalSeconds:F1} s)");
+            Assert.True(rig.Nodes[frozen].HasExited, $"the continued node still runs {exitedAfter} after SIGCONT:\n" + after);
+            Assert.Equal(3, rig.Nodes[frozen].ExitCode);
+            Assert.Contains("was downed by the others (unreachable longer than Cluster:DownAfter); it stops now", after, StringComparison.Ordinal);
+
+            var deliveries = rig.Deliveries();
+            output.WriteLine("deliveries: " + string.Join(", ", deliveries.Select(d => $"{d.CallId.Split('-')[0]}@n{d.Node}")));
+            Assert.Equal(["caller02", "caller03"], deliveries.Select(d => d.CallId.Split('-')[0]));
+            Assert.All(deliveries, d => Assert.NotEqual(frozen, d.Node));
         }
         finally
         {

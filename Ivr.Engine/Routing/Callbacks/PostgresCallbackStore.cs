@@ -245,7 +245,10 @@ public sealed class PostgresCallbackStore : ICallbackStore
         SettleLeasesAsync(Interlocked.Exchange(ref _recovered, 1) == 0
                 ? "lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now"
                 : "lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now",
-            "@served || 'the engine stopped'", "'Interrupted'", now, cancellationToken);
+            // Another node's expired lease (it died) is named as RecoverExpiredAsync names it, so the row says whose it was.
+            "@served || CASE WHEN lease_owner IS NOT NULL AND lease_owner <> @owner THEN lease_owner || ' stopped renewing its lease' ELSE 'the engine stopped' END",
+            "CASE WHEN lease_owner IS NOT NULL AND lease_owner <> @owner THEN 'Interrupted: the lease of ' || lease_owner || ' expired' ELSE 'Interrupted' END",
+            now, cancellationToken);
 
     // 1 once this store (opened once per process) has recovered: the node's start is behind.
     private int _recovered;

@@ -100,6 +100,11 @@ public sealed class HttpService
         ArgumentNullException.ThrowIfNull(path);
         var (stepPath, stepQuery) = Split(path);
         if (stepPath.Length == 0 || stepPath[0] != '/' || path.Contains('#', StringComparison.Ordinal)) return null;
+        // A dot segment written escaped (%2E%2E) is one for many servers (RFC 3986 §2.3: %2E is ".").
+        foreach (var segment in stepPath.Split('/'))
+        {
+            if (segment.Contains('%', StringComparison.Ordinal) && Uri.UnescapeDataString(segment) is "." or "..") return null;
+        }
         var expectedPath = _basePath + stepPath;
         var text = _origin + expectedPath + Query(_baseQuery, stepQuery);
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url)) return null;

@@ -63,7 +63,7 @@ public class JsonPointerTests
     }
 
     private static string Flow(string pointer) => $$"""
-        { "id": "p", "version": "1.0.0", "start": "lookup", "variables": { "name": "" },
+        { "id": "p", "version": "1.0.0", "language": "en-US", "start": "lookup", "variables": { "name": "" },
           "steps": {
             "lookup": { "type": "http", "service": "crm", "path": "/x", "map": { "name": "{{pointer}}" }, "filler": { "text": "Wait." }, "next": "done", "onError": "done" },
             "done": { "type": "hangup", "reason": "done" } } }

@@ -14,13 +14,14 @@ public sealed class HttpStepClientTests
 
     private static HttpStepClient Client(string baseUrl, Action<HttpServiceOptions>? tune = null)
     {
-        var options = new HttpServiceOptions { BaseUrl = baseUrl, Secret = Secret, Headers = { ["X-Api-Key"] = "{secret}" } };
+        // Generous attempt and step timeouts: the machine may be loaded; tests of timeouts set their own.
+        var options = new HttpServiceOptions { BaseUrl = baseUrl, Secret = Secret, Headers = { ["X-Api-Key"] = "{secret}" }, AttemptTimeout = 10 };
         tune?.Invoke(options);
         var catalog = new HttpServiceCatalog(new Dictionary<string, HttpServiceOptions> { ["crm"] = options });
         return new HttpStepClient(catalog, new HttpStepMetrics(), TimeProvider.System, NullLogger<HttpStepClient>.Instance);
     }
 
-    private static HttpRequestEffect Get(string path, double timeout = 2) => new("lookup", "crm", HttpStepMethod.Get, path, null, TimeSpan.FromSeconds(timeout));
+    private static HttpRequestEffect Get(string path, double timeout = 10) => new("lookup", "crm", HttpStepMethod.Get, path, null, TimeSpan.FromSeconds(timeout));
 
     [Fact]
     public async Task Get_UnderTheBasePath_SendsTheSecretHeader_AndReturnsTheBody()
@@ -180,8 +181,8 @@ public sealed class HttpStepClientTests
         crm.Mode = LoopbackCrm.Answer.ServerError;
         var catalog = new HttpServiceCatalog(new Dictionary<string, HttpServiceOptions>
         {
-            ["once"] = new() { BaseUrl = crm.BaseUrl, Retries = 0 },
-            ["thrice"] = new() { BaseUrl = crm.BaseUrl + "/api", Retries = 2, RetryDelayMs = 10 },
+            ["once"] = new() { BaseUrl = crm.BaseUrl, Retries = 0, AttemptTimeout = 10 },
+            ["thrice"] = new() { BaseUrl = crm.BaseUrl + "/api", Retries = 2, RetryDelayMs = 10, AttemptTimeout = 10 },
         });
         using var client = new HttpStepClient(catalog, new HttpStepMetrics(), TimeProvider.System, NullLogger<HttpStepClient>.Instance);
 

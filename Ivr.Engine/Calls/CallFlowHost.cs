@@ -20,12 +20,17 @@ namespace Ivr.Engine.Calls;
 /// <param name="queue">The call's side of the skill router.</param>
 /// <param name="recorder">The call's recordings.</param>
 /// <param name="ended">Called when the run ends, with its outcome (the actor ends or keeps the call).</param>
-internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRecorder recorder, Action<FlowOutcome> ended) : IFlowHost
+internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRecorder recorder, Action<FlowOutcome> ended) : IFlowHost, IFlowRunObserver
 {
     private const string FlowTimer = "flow-timer";
+    private const string HttpBackstopTimer = "http-backstop";
+
+    /// <summary>How long past an http step's timeout the runtime waits before it answers <c>timeout</c> itself (a lost answer).</summary>
+    internal static readonly TimeSpan HttpBackstopMargin = TimeSpan.FromSeconds(5);
 
     private int _httpRequests;
     private PendingHttp? _http;
+    private HttpJudging? _judging;
 
     /// <summary>The flow run (null before <see cref="Start"/>).</summary>
     public FlowRun? Run { get; private set; }
@@ -34,7 +39,8 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
     public void Start()
     {
         Run = call.Setup.Flow.CreateRun(this, call.Setup.Call, call.Services.Time);
-        Run.Observer = call.Timeline;
+        // This host watches the run for the judgement of http answers, and passes everything on to the call's timeline.
+        Run.Observer = this;
         Run.Start();
     }
 
@@ -90,6 +96,7 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
                 call.Log.LogDebug("Flow hangs up: {Reason}", hangup.Reason);
                 break;
             case EndedEffect end:
+                CancelHttp();
                 ended(end.Outcome);
                 break;
             default:
@@ -120,6 +127,44 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
     }
 
     /// <summary>
+    /// The call is over (the caller hung up, the call was ended, or its actor stopped): a pending http request is cancelled,
+    /// which frees its connection and is not counted as a failure of the service. The call actor calls this from <c>PostStop</c>.
+    /// </summary>
+    public void CallEnded() => CancelHttp();
+
+    /// <inheritdoc />
+    void IFlowRunObserver.StepEntered(FlowRun run, CompiledStep step) => call.Timeline.StepEntered(run, step);
+
+    /// <inheritdoc />
+    void IFlowRunObserver.EdgeTaken(FlowRun run, FlowTrigger edge) => call.Timeline.EdgeTaken(run, edge);
+
+    /// <inheritdoc />
+    void IFlowRunObserver.AttemptFailed(FlowRun run, CompiledStep step, bool noMatch, int attempt) => call.Timeline.AttemptFailed(run, step, noMatch, attempt);
+
+    /// <summary>The run judged an http answer: a 2xx it could not use, or a path it refused, is counted, noted and logged here.</summary>
+    void IFlowRunObserver.HttpAnswered(FlowRun run, CompiledStep step, HttpResult result, string? error)
+    {
+        // The first report after an answer was handed over is its judgement; any other is a step the run refused itself.
+        var answer = _judging;
+        _judging = null;
+        if (answer is null)
+        {
+            if (error != HttpErrors.BadPath) return;
+            // Refused by the run before any request: a caller's value was empty, "." or ".." in a path segment.
+            call.Timeline.Note("http", step.Name, "bad-path: a value in the path is empty, . or ..; not sent");
+            call.Log.LogWarning("http step {Step}: a value in the path is empty, \".\" or \"..\"; not sent (bad-path); onError", step.Name);
+            call.Services.Http?.Metrics.Completed(StepService(step), HttpErrors.BadPath, TimeSpan.Zero);
+            return;
+        }
+        if (result.Error is not null || error is not (HttpErrors.BadJson or HttpErrors.MissingField)) return;
+        var request = answer.Request;
+        call.Services.Http?.Metrics.Unusable.Add(request.Service, error);
+        call.Timeline.Note("http", request.Step, $"answer not usable: {error}");
+        call.Log.LogWarning("http step {Step}: {Method} {Url} answered {Status} but {Error}; onError", request.Step, Verb(request), answer.Url, result.Status,
+            error == HttpErrors.BadJson ? "the body is not JSON (bad-json)" : "a mapped field is missing (missing-field)");
+    }
+
+    /// <summary>
     /// Starts an <c>http</c> step's request. Its completion comes back as a <see cref="FlowTimerFired"/> with a negative token
     /// (the request's number): the call actor hands every <see cref="FlowTimerFired"/> here, so the answer reaches the run on
     /// the actor's thread without a message type of its own.
@@ -133,39 +178,68 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
             Run!.HttpResult(HttpResult.Failed(HttpErrors.NoService));
             return;
         }
+        CancelHttp();
         var number = ++_httpRequests;
-        var task = client.SendAsync(request, CancellationToken.None);
-        _http = new PendingHttp(number, request, task);
+        var cancel = new CancellationTokenSource();
+        var task = client.SendAsync(request, cancel.Token);
+        _http = new PendingHttp(number, request, task, cancel);
         task.PipeTo(call.Self, success: _ => new FlowTimerFired(-number), failure: _ => new FlowTimerFired(-number));
+        // A backstop: should the answer never come back (a lost message), the caller is not left waiting in the step.
+        call.Timers.StartSingleTimer(HttpBackstopTimer, new FlowTimerFired(-number), request.Timeout + HttpBackstopMargin);
     }
 
-    /// <summary>The request numbered <paramref name="number"/> finished: its answer goes to the run (a stale one is dropped).</summary>
+    /// <summary>
+    /// The request numbered <paramref name="number"/> finished, or its backstop fired first: the answer (or <c>timeout</c>)
+    /// goes to the run, which judges it and reports back through <see cref="IFlowRunObserver.HttpAnswered"/>. A stale number is dropped.
+    /// </summary>
     private void HttpCompleted(int number)
     {
-        if (_http is not { } pending || pending.Number != number || Run is not { } run) return;
+        if (_http is not { } pending || pending.Number != number || Run is null) return;
         _http = null;
+        call.Timers.Cancel(HttpBackstopTimer);
         var request = pending.Request;
         HttpStepAnswer answer;
         if (pending.Task.IsCompletedSuccessfully) answer = pending.Task.Result;
+        else if (!pending.Task.IsCompleted)
+        {
+            call.Log.LogWarning("http step {Step}: no answer {Seconds} s past the step's timeout; onError (timeout)", request.Step, HttpBackstopMargin.TotalSeconds);
+            answer = new HttpStepAnswer(HttpResult.Failed(HttpErrors.Timeout), request.Path, request.Timeout + HttpBackstopMargin);
+        }
         else
         {
             call.Log.LogError(pending.Task.Exception?.GetBaseException(), "http step {Step}: the request failed unexpectedly", request.Step);
             answer = new HttpStepAnswer(HttpResult.Failed(HttpErrors.Network), request.Path, TimeSpan.Zero);
         }
+        pending.Cancel.Cancel();
+        pending.Cancel.Dispose();
         var result = answer.Result;
-        var method = request.Method == HttpStepMethod.Post ? "POST" : "GET";
-        call.Timeline.Note("http", request.Step, $"{method} {answer.Url} → {result.Error ?? result.Status.ToString(CultureInfo.InvariantCulture)} in {answer.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms");
-        call.Guard(r => r.HttpResult(result));
-        // The run judged the answer: a 2xx that is not JSON or lacks a mapped field is logged with the step and the URL.
-        if (result.Error is null && run.GetVariable("http.error") is HttpErrors.BadJson or HttpErrors.MissingField)
+        call.Timeline.Note("http", request.Step, $"{Verb(request)} {answer.Url} → {result.Error ?? result.Status.ToString(CultureInfo.InvariantCulture)} in {answer.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms");
+        _judging = new HttpJudging(request, answer.Url);
+        try
         {
-            var error = run.GetVariable("http.error")!;
-            call.Services.Http!.Metrics.Unusable.Add(request.Service, error);
-            call.Timeline.Note("http", request.Step, $"answer not usable: {error}");
-            call.Log.LogWarning("http step {Step}: {Method} {Url} answered {Status} but {Error}; onError", request.Step, method, answer.Url, result.Status,
-                error == HttpErrors.BadJson ? "the body is not JSON (bad-json)" : "a mapped field is missing (missing-field)");
+            call.Guard(r => r.HttpResult(result));
+        }
+        finally
+        {
+            _judging = null;
         }
     }
 
-    private sealed record PendingHttp(int Number, HttpRequestEffect Request, Task<HttpStepAnswer> Task);
+    /// <summary>Cancels the pending request, if any (its late completion is then a stale number and dropped).</summary>
+    private void CancelHttp()
+    {
+        if (_http is not { } pending) return;
+        _http = null;
+        call.Timers.Cancel(HttpBackstopTimer);
+        pending.Cancel.Cancel();
+        // Not disposed here: the request's task may still observe the token; it is dropped with it.
+    }
+
+    private static string StepService(CompiledStep step) => step.Step is HttpStep http ? http.Service : step.Name;
+
+    private static string Verb(HttpRequestEffect request) => request.Method == HttpStepMethod.Post ? "POST" : "GET";
+
+    private sealed record HttpJudging(HttpRequestEffect Request, string Url);
+
+    private sealed record PendingHttp(int Number, HttpRequestEffect Request, Task<HttpStepAnswer> Task, CancellationTokenSource Cancel);
 }

@@ -78,6 +78,11 @@ internal static class SimulateCommand
                 Drain = parse.GetValue(drain),
                 Time = time,
             };
+            if (parse.GetValue(stubs) is null && parse.GetValue(scenarioName) is { } alone)
+            {
+                console.Error.WriteLine($"error: --scenario '{alone}' needs --stubs FILE (the scenario file that holds it)");
+                return 1;
+            }
             if (parse.GetValue(stubs) is { } stubsFile)
             {
                 var suite = FlowTestSuiteLoader.LoadFile(stubsFile);

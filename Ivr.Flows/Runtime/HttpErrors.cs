@@ -24,6 +24,13 @@ public static class HttpErrors
     /// <summary>The host has no settings for the step's <c>service</c>.</summary>
     public const string NoService = "no-service";
 
+    /// <summary>A value put in the step's <c>path</c> is empty, <c>.</c> or <c>..</c>, or the URL would not be the service's base
+    /// path followed by the step's path: nothing was sent.</summary>
+    public const string BadPath = "bad-path";
+
+    /// <summary>The call ended before the answer came; the request was cancelled (counted in metrics, never seen by a flow).</summary>
+    public const string Cancelled = "cancelled";
+
     /// <summary>A simulation found no stub for the step in the scenario.</summary>
     public const string NoStub = "no-stub";
 }

@@ -12,4 +12,5 @@ namespace Ivr.Flows.Runtime;
 /// <param name="Path">Path and query under the base URL, its variables already URL-encoded.</param>
 /// <param name="Body">POST: the JSON object text to send; null for GET.</param>
 /// <param name="Timeout">How long the caller waits, retries included.</param>
-public sealed record HttpRequestEffect(string Step, string Service, HttpStepMethod Method, string Path, string? Body, TimeSpan Timeout) : FlowEffect;
+/// <param name="ReadsAnswer">False when the step maps nothing: the host need not read a 2xx answer's body.</param>
+public sealed record HttpRequestEffect(string Step, string Service, HttpStepMethod Method, string Path, string? Body, TimeSpan Timeout, bool ReadsAnswer = true) : FlowEffect;

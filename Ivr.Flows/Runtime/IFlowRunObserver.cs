@@ -13,4 +13,10 @@ public interface IFlowRunObserver
 
     /// <summary>A menu or digits step counted a failed attempt (no-input, or no-match when <paramref name="noMatch"/>).</summary>
     void AttemptFailed(FlowRun run, CompiledStep step, bool noMatch, int attempt);
+
+    /// <summary>An http step judged its answer: <paramref name="error"/> is null when it goes to <c>next</c>, else the
+    /// <c>http.error</c> it set before going to <c>onError</c>. Not called for an answer the run dropped (stale, or the step left).</summary>
+    void HttpAnswered(FlowRun run, CompiledStep step, HttpResult result, string? error)
+    {
+    }
 }

@@ -45,15 +45,48 @@ internal sealed class Template
         return new Template(null, [.. literals], [.. slots]);
     }
 
-    /// <summary>The text with the call's values URL-encoded (RFC 3986 §2.1) in place of the placeholders: a value cannot add a
-    /// path segment, a query or a fragment.</summary>
-    public string RenderUrlEncoded(string[] values)
+    /// <summary>
+    /// The text as a URL path (then maybe <c>?query</c>) with the call's values URL-encoded (RFC 3986 §2.1) in place of the
+    /// placeholders, so a value cannot add a path segment, a query or a fragment; or null when a path segment holding a
+    /// placeholder comes out empty, <c>.</c> or <c>..</c>: a caller's value must not name the collection or climb out of it
+    /// (RFC 3986 §5.2.4 removes dot segments).
+    /// </summary>
+    public string? RenderUrlPath(string[] values)
     {
         if (_constant is not null) return _constant;
-        var encoded = new string[values.Length];
-        for (var k = 0; k < _slots.Length; k++) encoded[_slots[k]] = Uri.EscapeDataString(values[_slots[k]]);
-        return Render(encoded);
+        var text = new System.Text.StringBuilder();
+        var inQuery = false;
+        var segmentStart = 0;
+        var segmentHasValue = false;
+        for (var k = 0; k <= _slots.Length; k++)
+        {
+            foreach (var c in _literals[k])
+            {
+                if (!inQuery && c is '/' or '?')
+                {
+                    if (segmentHasValue && IsDotOrEmpty(text, segmentStart)) return null;
+                    inQuery = c == '?';
+                    segmentStart = text.Length + 1;
+                    segmentHasValue = false;
+                }
+                text.Append(c);
+            }
+            if (k == _slots.Length) break;
+            text.Append(Uri.EscapeDataString(values[_slots[k]]));
+            segmentHasValue = true;
+        }
+        if (!inQuery && segmentHasValue && IsDotOrEmpty(text, segmentStart)) return null;
+        return text.ToString();
     }
+
+    private static bool IsDotOrEmpty(System.Text.StringBuilder text, int start) =>
+        (text.Length - start) switch
+        {
+            0 => true,
+            1 => text[start] == '.',
+            2 => text[start] == '.' && text[start + 1] == '.',
+            _ => false,
+        };
 
     /// <summary>The text with the call's values in place of the placeholders.</summary>
     public string Render(string[] values)

@@ -26,12 +26,15 @@ public class HttpStepCommandTests
         var slow = await CliRunner.Run("flow", "simulate", Flow, "--input", "4242#", "--stubs", Scenarios, "--scenario", "service too slow");
         var none = await CliRunner.Run("flow", "simulate", Flow, "--input", "4242#");
         var unknown = await CliRunner.Run("flow", "simulate", Flow, "--input", "4242#", "--stubs", Scenarios, "--scenario", "nope");
+        var scenarioAlone = await CliRunner.Run("flow", "simulate", Flow, "--input", "4242#", "--scenario", "service too slow");
 
         Assert.Contains("outcome: hangup:lookup-timeout", slow.Out, StringComparison.Ordinal);
         Assert.Contains("no stub", none.Out, StringComparison.Ordinal);
         Assert.Contains("outcome: hangup:lookup-failed", none.Out, StringComparison.Ordinal);
         Assert.Equal(1, unknown.Code);
         Assert.Contains("no scenario 'nope'", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(1, scenarioAlone.Code);
+        Assert.Contains("--scenario 'service too slow' needs --stubs FILE", scenarioAlone.Error, StringComparison.Ordinal);
     }
 
     [Fact]

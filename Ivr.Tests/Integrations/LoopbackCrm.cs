@@ -36,7 +36,18 @@ internal sealed class LoopbackCrm : IAsyncDisposable
         Html,
         /// <summary>Never answers: holds the request until the client gives up (or the server stops).</summary>
         Stall,
+        /// <summary>200 with a JSON body of <see cref="BigBytes"/> bytes.</summary>
+        Big,
+        /// <summary>500 with a text body of <see cref="BigBytes"/> bytes.</summary>
+        BigError,
+        /// <summary>200 that says <c>Content-Encoding: gzip</c> but sends bytes that are not gzip.</summary>
+        BadGzip,
+        /// <summary>200 that announces 1000 bytes, sends 10 and then drops the connection (a body cut midway).</summary>
+        CutBody,
     }
+
+    /// <summary>Size of the bodies of <see cref="Answer.Big"/> and <see cref="Answer.BigError"/>.</summary>
+    public const int BigBytes = 200 * 1024;
 
     /// <summary>The server's address, e.g. <c>http://127.0.0.1:40123</c>.</summary>
     public string BaseUrl { get; }
@@ -63,7 +74,7 @@ internal sealed class LoopbackCrm : IAsyncDisposable
         builder.WebHost.UseKestrel().UseUrls($"http://{address}:0");
         var app = builder.Build();
         LoopbackCrm? crm = null;
-        app.MapGet("/customers/{account}", async (HttpContext context, string account) =>
+        Func<HttpContext, string, Task<IResult>> customer = async (context, account) =>
         {
             var self = crm!;
             self.Requests.Enqueue((context.Request.Path + context.Request.QueryString,
@@ -76,6 +87,19 @@ internal sealed class LoopbackCrm : IAsyncDisposable
                     return Results.Text("database unavailable", statusCode: StatusCodes.Status500InternalServerError);
                 case Answer.Html:
                     return Results.Text("<html><body>Login</body></html>", "text/html");
+                case Answer.Big:
+                    return Results.Text("{\"pad\":\"" + new string('x', BigBytes - 10) + "\"}", "application/json");
+                case Answer.BigError:
+                    return Results.Text(new string('e', BigBytes), statusCode: StatusCodes.Status500InternalServerError);
+                case Answer.BadGzip:
+                    context.Response.Headers.ContentEncoding = "gzip";
+                    return Results.Bytes("this is not gzip at all"u8.ToArray(), "application/json");
+                case Answer.CutBody:
+                    context.Response.ContentLength = 1000;
+                    await context.Response.Body.WriteAsync("{\"name\":\"A"u8.ToArray());
+                    await context.Response.Body.FlushAsync();
+                    context.Abort();
+                    return Results.Empty;
                 default:
                     // The stall this fake exists to show: held until the client aborts the request (or the server stops).
                     try
@@ -87,7 +111,9 @@ internal sealed class LoopbackCrm : IAsyncDisposable
                     }
                     return Results.Empty;
             }
-        });
+        };
+        app.MapGet("/customers/{account}", customer);
+        app.MapGet("/api/customers/{account}", customer);
         app.MapPost("/notes", async (HttpContext context) =>
         {
             var self = crm!;

@@ -5,7 +5,8 @@ namespace Ivr.Engine.Integrations.Http;
 
 /// <summary>
 /// Figures of the <c>http</c> steps (meter <c>Ivr.Integrations</c>): requests by service and outcome (<c>ok</c> for a 2xx, or
-/// the failure: <c>status</c>, <c>timeout</c>, <c>breaker-open</c>, <c>network</c>, <c>no-service</c>), 2xx answers the flow
+/// the failure: <c>status</c>, <c>timeout</c>, <c>breaker-open</c>, <c>network</c>, <c>bad-json</c>, <c>bad-path</c>,
+/// <c>no-service</c>, or <c>cancelled</c> when the call ended first), 2xx answers the flow
 /// could not use (<c>bad-json</c>, <c>missing-field</c>), and how long the caller waited for each answer.
 /// </summary>
 public sealed class HttpStepMetrics : IDisposable
@@ -25,7 +26,7 @@ public sealed class HttpStepMetrics : IDisposable
     public HttpStepMetrics(IMeterFactory? factory = null)
     {
         _meter = EngineMeter.Create(factory, MeterName);
-        _meter.CreateObservableCounter("ivr.http.requests", Requests.Observe, description: "Requests of http steps, by service and outcome (ok for 2xx, else status, timeout, breaker-open, network, no-service)");
+        _meter.CreateObservableCounter("ivr.http.requests", Requests.Observe, description: "Requests of http steps, by service and outcome (ok for 2xx, else status, timeout, breaker-open, network, bad-json, bad-path, no-service, cancelled)");
         _meter.CreateObservableCounter("ivr.http.unusable", Unusable.Observe, description: "2xx answers of http steps the flow could not use, by service and reason (bad-json, missing-field)");
         _duration = _meter.CreateHistogram("ivr.http.duration", unit: "s", description: "How long an http step waited for its answer, retries included, by service and outcome", advice: LatencyBuckets);
     }

@@ -31,8 +31,19 @@ internal sealed class HttpBehavior : StepBehavior<HttpStep, HttpBehavior.Plan>
     public override void Enter(FlowRun run, CompiledStep step)
     {
         var plan = PlanOf(step);
+        // Nothing of an earlier http step may be read as this one's answer.
+        run.SetValue(VariableTable.HttpStatus, string.Empty);
+        run.SetValue(VariableTable.HttpError, string.Empty);
+        if (plan.Path.RenderUrlPath(run.Values) is not { } path)
+        {
+            run.Phase = Answered;
+            run.SetValue(VariableTable.HttpError, HttpErrors.BadPath);
+            run.Observer?.HttpAnswered(run, step, Runtime.HttpResult.Failed(HttpErrors.BadPath), HttpErrors.BadPath);
+            run.Go(1);
+            return;
+        }
         run.Await(FlowWait.Http);
-        run.Emit(new HttpRequestEffect(plan.Step, plan.Service, plan.Method, plan.Path.RenderUrlEncoded(run.Values), Body(plan, run.Values), plan.Timeout));
+        run.Emit(new HttpRequestEffect(plan.Step, plan.Service, plan.Method, path, Body(plan, run.Values), plan.Timeout, plan.Map.Length > 0));
         // An answer given from inside Emit is queued until this handler returns, and then cuts the filler at once.
         PlayFiller(run, plan);
     }
@@ -49,6 +60,7 @@ internal sealed class HttpBehavior : StepBehavior<HttpStep, HttpBehavior.Plan>
         run.SetValue(VariableTable.HttpStatus, result.Status > 0 ? result.Status.ToString(CultureInfo.InvariantCulture) : string.Empty);
         var error = result.Error ?? Apply(PlanOf(step), run, result);
         run.SetValue(VariableTable.HttpError, error ?? string.Empty);
+        run.Observer?.HttpAnswered(run, step, result, error);
         run.Go(error is null ? 0 : 1);
     }
 

@@ -24,13 +24,13 @@ public class HttpBehaviorTests
         return (run, host);
     }
 
-    private static FlowRun RunWithPath(string path, RecordingHost host)
+    private static FlowRun RunWithPath(string path, RecordingHost host, string account = "a/b c?d#e&f")
     {
         var doc = F.Flow("h", "lookup",
         [
             new HttpStep { Name = "lookup", Pointer = "/steps/lookup", Service = "crm", Path = path, Next = "ok", OnError = "ko" },
             F.Hangup("ok"), F.Hangup("ko"),
-        ], variables: new() { ["account"] = "a/b c?d#e&f" });
+        ], variables: new() { ["account"] = account });
         var run = FlowCompiler.Compile(doc).CreateRun(host, F.Call(), TimeProvider.System);
         run.Start();
         return run;
@@ -43,8 +43,80 @@ public class HttpBehaviorTests
         var run = RunWithPath("/customers/{account}?from={caller.number}", host);
 
         var request = host.Last<HttpRequestEffect>();
-        Assert.Equal(new HttpRequestEffect("lookup", "crm", HttpStepMethod.Get, "/customers/a%2Fb%20c%3Fd%23e%26f?from=%2B33612345678", null, TimeSpan.FromSeconds(2)), request);
+        Assert.Equal(new HttpRequestEffect("lookup", "crm", HttpStepMethod.Get, "/customers/a%2Fb%20c%3Fd%23e%26f?from=%2B33612345678", null, TimeSpan.FromSeconds(2), ReadsAnswer: false), request);
         Assert.Equal(FlowWait.Http, run.Waiting);
+    }
+
+    [Theory]
+    [InlineData("/customers/{account}/orders", "..")]
+    [InlineData("/customers/{account}/orders", ".")]
+    [InlineData("/customers/{account}", "")]
+    [InlineData("/customers/{account}", "..")]
+    public void Enter_ValueThatMakesAnEmptyOrDotSegment_TakesOnErrorWithBadPath_AndSendsNothing(string path, string account)
+    {
+        var host = new RecordingHost();
+        var run = RunWithPath(path, host, account);
+
+        Assert.Empty(host.Of<HttpRequestEffect>());
+        Assert.Equal("ko", run.CurrentStep);
+        Assert.Equal(HttpErrors.BadPath, run.GetVariable("http.error"));
+    }
+
+    [Theory]
+    [InlineData("/customers/x{account}", "..", "/customers/x..")]
+    [InlineData("/customers/{account}", "...", "/customers/...")]
+    [InlineData("/search?q={account}", "..", "/search?q=..")]
+    [InlineData("/search?q={account}", "", "/search?q=")]
+    public void Enter_DotsOrEmptyValuesThatAreNotAWholeSegment_AreSent(string path, string account, string sent)
+    {
+        var host = new RecordingHost();
+        RunWithPath(path, host, account);
+
+        Assert.Equal(sent, host.Last<HttpRequestEffect>().Path);
+    }
+
+    [Fact]
+    public void Enter_ClearsTheStatusAndErrorOfAnEarlierHttpStep_AndTheRunReportsEachJudgement()
+    {
+        var doc = F.Flow("h", "first",
+        [
+            new HttpStep { Name = "first", Pointer = "/steps/first", Service = "crm", Path = "/a", Next = "second", OnError = "second", Map = new Dictionary<string, string> { ["name"] = "/name" } },
+            new HttpStep { Name = "second", Pointer = "/steps/second", Service = "crm", Path = "/b", Next = "ok", OnError = "ko", Map = new Dictionary<string, string> { ["name"] = "/name" } },
+            F.Hangup("ok"), F.Hangup("ko"),
+        ], variables: new() { ["name"] = "" });
+        var host = new RecordingHost();
+        var run = FlowCompiler.Compile(doc).CreateRun(host, F.Call(), TimeProvider.System);
+        var judged = new JudgementLog();
+        run.Observer = judged;
+        run.Start();
+
+        run.HttpResult(HttpResult.Response(500, "down"));
+
+        Assert.Equal("second", run.CurrentStep);
+        Assert.Equal(("", ""), (run.GetVariable("http.status"), run.GetVariable("http.error")));
+        run.HttpResult(HttpResult.Response(200, "<html>"));
+        run.HttpResult(HttpResult.Response(200, """{"name":"late"}"""));
+        Assert.Equal("ko", run.CurrentStep);
+        Assert.Equal([("first", HttpErrors.Status), ("second", HttpErrors.BadJson)], judged.Judgements);
+    }
+
+    private sealed class JudgementLog : IFlowRunObserver
+    {
+        public List<(string Step, string? Error)> Judgements { get; } = [];
+
+        public void StepEntered(FlowRun run, CompiledStep step)
+        {
+        }
+
+        public void EdgeTaken(FlowRun run, FlowTrigger edge)
+        {
+        }
+
+        public void AttemptFailed(FlowRun run, CompiledStep step, bool noMatch, int attempt)
+        {
+        }
+
+        public void HttpAnswered(FlowRun run, CompiledStep step, HttpResult result, string? error) => Judgements.Add((step.Name, error));
     }
 
     [Fact]
@@ -59,9 +131,16 @@ public class HttpBehaviorTests
         Assert.Equal(played + 1, host.Of<PlayEffect>().Count());
         Assert.Equal("One moment please.", host.LastPlayed);
 
+        var before = host.Effects.Count;
         run.HttpResult(HttpResult.Response(200, """{ "name": "Ada", "plan": { "tier": "gold" } }"""));
-        var afterAnswer = host.Effects.SkipWhile(e => e is not StopPlaybackEffect).ToList();
-        Assert.NotEmpty(afterAnswer);
+
+        // In order: the filler played, the answer stops it, then the greeting plays (no filler after the stop).
+        Assert.Equal("One moment please.", string.Join(" | ", ((PlayEffect)host.Effects[before - 1]).Prompts.Select(p => p.Text)));
+        var afterAnswer = host.Effects.Skip(before).ToList();
+        var stop = afterAnswer.FindIndex(e => e is StopPlaybackEffect);
+        var greeting = afterAnswer.FindIndex(e => e is PlayEffect);
+        Assert.True(stop >= 0 && greeting > stop, string.Join(", ", afterAnswer.Select(e => e.GetType().Name)));
+        Assert.StartsWith("Hello Ada", string.Join(" | ", ((PlayEffect)afterAnswer[greeting]).Prompts.Select(p => p.Text)), StringComparison.Ordinal);
         Assert.Equal("greet", run.CurrentStep);
     }
 

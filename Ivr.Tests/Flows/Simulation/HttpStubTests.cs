@@ -86,7 +86,13 @@ public class HttpStubTests
 
         var suite = FlowTestSuiteLoader.LoadBytes(Encoding.UTF8.GetBytes(json), "t.tests.json").Suite!;
 
-        Assert.Equal(new HttpStub(200, """{ "name": "A" }"""), suite.Defaults.Http!["lookup"]);
-        Assert.Equal(new HttpStub(503, "busy", 0.2), suite.Scenarios[0].Call.Http!["lookup"]);
+        var merged = FlowTestRunner.HttpStubs(suite, suite.Scenarios[0]);
+        var defaultsOnly = FlowTestRunner.HttpStubs(suite, null);
+
+        // The scenario's stub replaces the default of its step; the other default stays.
+        Assert.Equal(new HttpStub(503, "busy", 0.2), merged["lookup"]);
+        Assert.Equal(new HttpStub(200, null, 0, HttpErrors.Timeout), merged["other"]);
+        Assert.Equal(2, merged.Count);
+        Assert.Equal(new HttpStub(200, """{ "name": "A" }"""), defaultsOnly["lookup"]);
     }
 }

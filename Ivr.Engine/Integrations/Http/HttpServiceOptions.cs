@@ -32,7 +32,7 @@ public sealed class HttpServiceOptions
 
     /// <summary>Seconds one attempt may take before it counts as a failure of the host (for its breaker) and may be retried.
     /// A step whose own shorter timeout cuts an attempt takes <c>onError</c> with <c>timeout</c>, but that is no failure of the host.</summary>
-    public double AttemptTimeout { get; set; } = 2;
+    public double AttemptTimeout { get; set; } = 1.5;
 
     /// <summary>Largest answer body read, in bytes (default 64 KiB); a larger 2xx is refused as <c>bad-json</c>.</summary>
     public int MaxResponseBytes { get; set; } = 64 * 1024;

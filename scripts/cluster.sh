@@ -2,9 +2,11 @@
 # A throw-away Ivr cluster on this machine (issue 13; docs/cluster.md):
 #   scripts/cluster.sh up [--nodes N] [--base-port P] [--state DIR]   PostgreSQL, Kamailio in front, N nodes (default 3)
 #   scripts/cluster.sh status [--state DIR]   one line per node: node NAME pid PID sip ADDR:PORT http URL state STATE
-#   scripts/cluster.sh restart [--state DIR]  rolling restart: each node in turn drained (SIGTERM), waited for, started
-#                                             again on the same addresses and ports, waited for (ready, active in Kamailio)
-#   scripts/cluster.sh down [--state DIR]     stops everything and removes the state folder
+#   scripts/cluster.sh restart [--state DIR] [--stop-wait S]  rolling restart: each node in turn drained (SIGTERM),
+#                                             waited for (up to S s, default 60: the 30 s Calls:DrainTimeout plus leaving
+#                                             the cluster; then SIGKILL), started again on the same addresses and ports,
+#                                             waited for (ready, active in Kamailio)
+#   scripts/cluster.sh down [--state DIR] [--stop-wait S]  stops everything and removes the state folder
 # Node k (1..N) answers SIP on 127.0.0.(k+1); callers and agents go through Kamailio on 127.0.0.1. Ports, from the base
 # port P (default 5060): Kamailio P, nodes' SIP P+10 (each on its own address), HTTP P+20+k, cluster transport P+30+k,
 # PostgreSQL P+40 (with P=5060: Kamailio 5060, SIP 5070, HTTP 5081.., Akka 5091.., PostgreSQL 5100).
@@ -16,23 +18,27 @@ repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 ivr="$repo/Ivr.Engine/bin/Release/net10.0/ivr"
 pgbin=/usr/lib/postgresql/15/bin
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
 cmd=${1:-}; [ -n "$cmd" ] || usage; shift
 nodes=3
 base=5060
 state=${IVR_CLUSTER_STATE:-$repo/.cluster}
+# How long a node has to drain and exit after SIGTERM: the engine's default Calls:DrainTimeout (30 s) plus leaving the cluster.
+stop_wait=60
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
     --base-port) base=${2:?--base-port needs a port}; shift 2 ;;
     --state) state=${2:?--state needs a folder}; shift 2 ;;
+    --stop-wait) stop_wait=${2:?--stop-wait needs seconds}; shift 2 ;;
     -h|--help) usage ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
 [[ "$nodes" =~ ^[1-9][0-9]?$ ]] && [ "$nodes" -le 250 ] || die "--nodes must be 1..250, got '$nodes'"
+[[ "$stop_wait" =~ ^[1-9][0-9]{0,3}$ ]] || die "--stop-wait must be 1..9999 seconds, got '$stop_wait'"
 [[ "$base" =~ ^[0-9]+$ ]] && [ "$base" -ge 1024 ] && [ "$base" -le 65000 ] || die "--base-port must be 1024..65000, got '$base'"
 
 # As root, PostgreSQL's tools run as the postgres user (initdb refuses root).
@@ -59,7 +65,8 @@ node_state() {
   fi
 }
 
-# Stops a process group led by PID with SIGTERM (the engine drains), bounded, then SIGKILL.
+# Stops a process group led by PID with SIGTERM (the engine drains), bounded, then SIGKILL; returns once the process is
+# gone (its ports free for a new start), or fails if it outlives the SIGKILL by 10 s.
 stop_group() {
   local pid=$1 wait=${2:-40}
   alive "$pid" || return 0
@@ -67,6 +74,17 @@ stop_group() {
   for _ in $(seq 1 $((wait * 10))); do alive "$pid" || return 0; sleep 0.1; done
   echo "cluster.sh: $pid did not stop in ${wait}s; killing it" >&2
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do alive "$pid" || return 0; sleep 0.1; done
+  echo "cluster.sh: $pid still alive 10 s after SIGKILL" >&2
+  return 1
+}
+
+# Replaces node NAME's line in nodes.tsv (temp file, then mv): the other nodes' lines stay whatever fails later.
+set_node_line() {
+  local name=$1 line=$2 tmp
+  tmp=$(mktemp "$state/nodes.tsv.XXXXXX")
+  awk -F'\t' -v n="$name" -v l="$line" '$1 == n { print l; next } { print }' "$state/nodes.tsv" > "$tmp"
+  mv "$tmp" "$state/nodes.tsv"
 }
 
 # Starts node k (1..N) in its own process group (setsid) so that down stops it whole; appends nothing to the state.
@@ -176,16 +194,17 @@ restart() {
   load_state
   local name pid sip url k deadline
   [ -f "$state/nodes.tsv" ] || die "no nodes in $state"
-  cp "$state/nodes.tsv" "$state/nodes.tsv.old"
-  : > "$state/nodes.tsv"
+  local nodes_list
+  # Read up front: each node's line is replaced in place as it restarts (a failure mid-way loses no node for `down`).
+  nodes_list=$(cat "$state/nodes.tsv")
   while IFS=$'\t' read -r name pid sip url; do
     k=${name#n}
     echo "cluster.sh: restarting $name (drain, stop, start) ..." >&2
     # The drain lasts as long as the node's calls (Calls:DrainTimeout, 30 s by default) plus leaving the cluster.
-    stop_group "$pid" 60
+    stop_group "$pid" "$stop_wait" || die "node $name (pid $pid) does not stop; not restarted"
     start_node "$k"
     pid=$(cat "$state/$name/pid")
-    printf '%s\t%s\t%s\t%s\n' "$name" "$pid" "$sip" "$url" >> "$state/nodes.tsv"
+    set_node_line "$name" "$(printf '%s\t%s\t%s\t%s' "$name" "$pid" "$sip" "$url")"
     deadline=$((SECONDS + 120))
     until [ "$(node_state "$pid" "$url")" = up ]; do
       alive "$pid" || die "node $name exited at start: $(tail -5 "$state/$name/engine.log")"
@@ -197,8 +216,7 @@ restart() {
       sleep 0.5
     done
     echo "cluster.sh: $name is back (pid $pid)" >&2
-  done < "$state/nodes.tsv.old"
-  rm -f "$state/nodes.tsv.old"
+  done <<< "$nodes_list"
   echo "Ivr cluster restarted: $nodes nodes"
 }
 
@@ -216,9 +234,9 @@ down() {
   if [ -f "$state/nodes.tsv" ]; then
     # SIGTERM drains each node (new calls 503, live calls finish, bounded by Calls:DrainTimeout): all at once.
     while IFS=$'\t' read -r name pid sip url; do alive "$pid" && kill -TERM -- "-$pid" 2>/dev/null || true; done < "$state/nodes.tsv"
-    while IFS=$'\t' read -r name pid sip url; do stop_group "$pid" 60; done < "$state/nodes.tsv"
+    while IFS=$'\t' read -r name pid sip url; do stop_group "$pid" "$stop_wait" || true; done < "$state/nodes.tsv"
   fi
-  [ -f "$state/kamailio/pid" ] && stop_group "$(cat "$state/kamailio/pid")" 10
+  [ -f "$state/kamailio/pid" ] && { stop_group "$(cat "$state/kamailio/pid")" 10 || true; }
   if [ -n "${pgdir:-}" ] && [ -f "$pgdir/data/postmaster.pid" ]; then
     (cd / && as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null) || echo "cluster.sh: pg_ctl stop failed" >&2
   fi

@@ -157,14 +157,17 @@ public sealed partial class CallManager : MeteredActor, IWithTimers
 
     private void OnDrain(Drain m)
     {
-        if (!_draining)
+        var first = !_draining;
+        _draining = true;
+        // Closed first: clustered, the intake's Closed event asks the router's gateway to hand the router off before the stop
+        // below reaches it, so a router handed off gets the stop from another node (and ignores it) instead of keeping it.
+        _services.Intake.Close();
+        if (first)
         {
             _log.LogInformation("Draining: new calls get 503; {Live} live calls", _calls.Count);
             // A node that stops taking calls dials no new callback either: the router keeps them for the next node or start.
             _services.Router?.Tell(StopDiallingCallbacks.Instance);
         }
-        _draining = true;
-        _services.Intake.Close();
         if (!Sender.IsNobody()) _drainWaiters.Add(Sender);
         // A drain asked with no time left (a second Ctrl-C) hangs up at once, whatever timer the first one started.
         if (!_drainTimerStarted || m.Timeout == TimeSpan.Zero)

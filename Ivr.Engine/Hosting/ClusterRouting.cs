@@ -61,16 +61,6 @@ public static class ClusterRouting
         return gateway;
     }
 
-    /// <summary>
-    /// Hands this node's share of the router off (the node drains: <see cref="HandOffRouter"/> to its gateway); nothing when
-    /// the node runs no cluster router.
-    /// </summary>
-    public static void HandOff(ActorSystem system)
-    {
-        ArgumentNullException.ThrowIfNull(system);
-        system.ActorSelection("/user/" + GatewayName).Tell(HandOffRouter.Instance);
-    }
-
     /// <summary>Starts this node's router peer (<see cref="PeerPath"/>).</summary>
     public static IActorRef StartPeer(ActorSystem system, ClusterRouterPeerSettings settings)
     {

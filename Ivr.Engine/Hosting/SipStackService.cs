@@ -69,9 +69,15 @@ public sealed class SipStackService : IHostedService
         }
 
         _manager = await _registry.GetAsync<CallManager>(cancellationToken).ConfigureAwait(false);
-        // Clustered, a drain (signal or POST /api/drain: both close the intake) hands the router off at once, not at exit.
-        if (_options.Cluster.Enabled && _services.GetService<CallIntake>() is { } intake && _services.GetService<ActorSystem>() is { } system)
-            intake.Closed += () => ClusterRouting.HandOff(system);
+        // Clustered, a drain (signal or POST /api/drain: both close the intake) hands the router off at once, not at exit. The
+        // handler only tells the gateway (it cannot throw on the manager's thread); subscribed first, then a drain that began
+        // before the subscription is handed off here (the gateway ignores a second ask).
+        if (_options.Cluster.Enabled && _services.GetService<CallIntake>() is { } intake
+            && _registry.TryGet<Routing.Live.SkillRouter>(out var gateway))
+        {
+            intake.Closed += () => gateway.Tell(HandOffRouter.Instance);
+            if (!intake.IsOpen) gateway.Tell(HandOffRouter.Instance);
+        }
         // A signal that arrived while the host was starting has already "drained" nothing and stopping is under way:
         // opening the SIP ports now would take calls that the stop then cuts without a drain.
         if (IsDraining)

@@ -26,6 +26,8 @@ internal sealed partial class ClusterRig : IAsyncDisposable
     private readonly bool _everyNodeSeeds;
     private readonly int[] _sipPorts;
     private readonly List<string>[] _pastLogs;
+    // The nodes log the local time of day only: this anchors it to a date (a run that crosses midnight).
+    private readonly DateTime _startedLocal = TimeProvider.System.GetLocalNow().DateTime;
 
     private ClusterRig(string folder, int nodes, string[] extra, string flows, bool everyNodeSeeds)
     {
@@ -99,13 +101,15 @@ internal sealed partial class ClusterRig : IAsyncDisposable
     /// <summary>The index of the node whose log says the router incarnation started there most recently, null if none yet.</summary>
     public int? RouterHost()
     {
-        var latest = (At: TimeSpan.MinValue, Index: (int?)null);
+        var latest = (At: DateTime.MinValue, Index: (int?)null);
         for (var i = 0; i < Nodes.Length; i++)
         {
             if (Nodes[i].HasExited) continue;
             foreach (Match m in IncarnationStarted().Matches(Nodes[i].Log))
             {
-                var at = TimeSpan.ParseExact(m.Groups["at"].Value, @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
+                var at = _startedLocal.Date + TimeSpan.ParseExact(m.Groups["at"].Value, @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
+                // Earlier in the day than the rig's start (a few minutes' slack for clocks): logged after midnight.
+                if (at < _startedLocal - TimeSpan.FromMinutes(5)) at = at.AddDays(1);
                 if (at > latest.At) latest = (at, i);
             }
         }

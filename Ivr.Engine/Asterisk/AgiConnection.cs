@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Ivr.Engine.Asterisk;
@@ -9,17 +10,31 @@ namespace Ivr.Engine.Asterisk;
 /// </summary>
 public sealed class AgiConnection : IAsyncDisposable
 {
+    /// <summary>The default <see cref="ReplyTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultReplyTimeout = TimeSpan.FromSeconds(5);
+
     private readonly Stream _stream;
     private readonly AgiLineReader _reader;
     private int _hungUp;
 
-    /// <summary>Speaks AGI over <paramref name="stream"/> (owned: disposed with this).</summary>
-    public AgiConnection(Stream stream)
+    /// <summary>
+    /// Speaks AGI over <paramref name="stream"/> (owned: disposed with this); each reply is awaited at most
+    /// <paramref name="replyTimeout"/> (plus what the command itself takes) on <paramref name="time"/>.
+    /// </summary>
+    public AgiConnection(Stream stream, TimeProvider? time = null, TimeSpan? replyTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         _reader = new AgiLineReader(stream);
+        Time = time ?? TimeProvider.System;
+        ReplyTimeout = replyTimeout is { } t && t > TimeSpan.Zero ? t : DefaultReplyTimeout;
     }
+
+    /// <summary>The clock of the reply deadlines.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>How long Asterisk may take to answer a command, beyond what the command itself lasts.</summary>
+    public TimeSpan ReplyTimeout { get; }
 
     /// <summary>True once Asterisk said <c>HANGUP</c> or answered <c>511</c>: the channel is gone.</summary>
     public bool HungUp => Volatile.Read(ref _hungUp) != 0;
@@ -39,19 +54,46 @@ public sealed class AgiConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends <paramref name="command"/> (one line, no newline in it) and reads its reply. A <c>511</c> marks the channel
-    /// hung up; it is returned, not thrown.
+    /// The longest command sent, in UTF-8 bytes with its newline. Asterisk reads a command into a 2048-byte buffer and takes
+    /// what is past it as the next command, so anything near that is refused here rather than split there.
     /// </summary>
-    public async Task<AgiReply> SendAsync(string command, CancellationToken cancellationToken)
+    public const int MaxCommandBytes = 1024;
+
+    /// <summary>
+    /// Sends <paramref name="command"/> (one line) and reads its reply. A <c>511</c> marks the channel hung up; it is
+    /// returned, not thrown. A command over <see cref="MaxCommandBytes"/> or with a control character (a line break, NUL…)
+    /// is refused with an <see cref="ArgumentException"/> before anything is written: it could smuggle a second command.
+    /// </summary>
+    public Task<AgiReply> SendAsync(string command, CancellationToken cancellationToken) => SendAsync(command, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync(string, CancellationToken)"/>, for a command that lasts up to <paramref name="lasts"/>
+    /// (a <c>WAIT FOR DIGIT</c>'s time-out, a clip's length): no reply within that plus <see cref="ReplyTimeout"/> is a
+    /// <see cref="TimeoutException"/> — the channel is taken as lost.
+    /// </summary>
+    public async Task<AgiReply> SendAsync(string command, TimeSpan lasts, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
-        if (command.Contains('\n', StringComparison.Ordinal) || command.Contains('\r', StringComparison.Ordinal))
+        foreach (var c in command)
         {
-            throw new ArgumentException("an AGI command is one line", nameof(command));
+            if (c < 0x20 || c == 0x7F) throw new ArgumentException($"an AGI command is one line without control characters (found 0x{(int)c:X2})", nameof(command));
         }
-        await _stream.WriteAsync(Encoding.Latin1.GetBytes(command + "\n"), cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadReplyAsync(cancellationToken).ConfigureAwait(false);
+        var bytes = Encoding.UTF8.GetBytes(command + "\n");
+        if (bytes.Length > MaxCommandBytes) throw new ArgumentException($"an AGI command is at most {MaxCommandBytes} bytes (this one is {bytes.Length})", nameof(command));
+        var within = ReplyTimeout + (lasts > TimeSpan.Zero ? lasts : TimeSpan.Zero);
+        using var deadline = new CancellationTokenSource(within, Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            await _stream.WriteAsync(bytes, linked.Token).ConfigureAwait(false);
+            await _stream.FlushAsync(linked.Token).ConfigureAwait(false);
+            return await ReadReplyAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var verb = command.Length > 20 ? command[..20] + "…" : command;
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"no AGI reply to '{verb}' within {within.TotalSeconds:0.#} s"));
+        }
     }
 
     /// <summary>Reads one reply (skipping <c>HANGUP</c> notices and the body of a <c>520-</c> usage reply).</summary>

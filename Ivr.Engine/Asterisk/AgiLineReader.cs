@@ -3,7 +3,7 @@ using System.Text;
 namespace Ivr.Engine.Asterisk;
 
 /// <summary>
-/// Reads AGI's newline-ended text lines from a stream, bounded: a line over <see cref="MaxLineLength"/> bytes is an
+/// Reads AGI's newline-ended UTF-8 text lines from a stream, bounded in bytes: a line over <see cref="MaxLineLength"/> bytes is an
 /// <see cref="AgiProtocolException"/>, the stream's end an <see cref="EndOfStreamException"/>. Not thread-safe (AGI is one
 /// command at a time per connection).
 /// </summary>
@@ -34,7 +34,7 @@ public sealed class AgiLineReader
             {
                 var length = newline - _start;
                 if (length > 0 && _buffer[newline - 1] == '\r') length--;
-                var line = Encoding.Latin1.GetString(_buffer, _start, length);
+                var line = Encoding.UTF8.GetString(_buffer, _start, length);
                 _start = newline + 1;
                 return line;
             }

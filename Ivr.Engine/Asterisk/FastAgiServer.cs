@@ -16,11 +16,18 @@ public sealed class FastAgiServer : BackgroundService
     private readonly IAgiSessionHandler _handler;
     private readonly AgiMetrics _metrics;
     private readonly TimeSpan _environmentTimeout;
+    private readonly TimeSpan _replyTimeout;
+    private readonly TimeProvider _time;
     private readonly ILogger _log;
     private TcpListener? _listener;
 
-    /// <summary>Listens on <paramref name="listen"/> and hands sessions to <paramref name="handler"/>.</summary>
-    public FastAgiServer(IPEndPoint listen, IAgiSessionHandler handler, AgiMetrics metrics, TimeSpan environmentTimeout, ILogger<FastAgiServer> log)
+    /// <summary>
+    /// Listens on <paramref name="listen"/> and hands sessions to <paramref name="handler"/>; an environment must arrive
+    /// within <paramref name="environmentTimeout"/>, each reply within <paramref name="replyTimeout"/> (beyond what its
+    /// command lasts), both on <paramref name="time"/>.
+    /// </summary>
+    public FastAgiServer(IPEndPoint listen, IAgiSessionHandler handler, AgiMetrics metrics, TimeSpan environmentTimeout, ILogger<FastAgiServer> log,
+        TimeSpan? replyTimeout = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(listen);
         ArgumentNullException.ThrowIfNull(handler);
@@ -29,6 +36,8 @@ public sealed class FastAgiServer : BackgroundService
         _handler = handler;
         _metrics = metrics;
         _environmentTimeout = environmentTimeout;
+        _replyTimeout = replyTimeout ?? AgiConnection.DefaultReplyTimeout;
+        _time = time ?? TimeProvider.System;
         _log = log;
     }
 
@@ -77,10 +86,15 @@ public sealed class FastAgiServer : BackgroundService
     private async Task StartSessionAsync(TcpClient client, CancellationToken stoppingToken)
     {
         client.NoDelay = true;
+        // A half-open connection (Asterisk's host gone without a FIN) is found by the kernel, not kept forever.
+        client.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        client.Client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 30);
+        client.Client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 10);
+        client.Client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
         var remote = client.Client.RemoteEndPoint;
-        var connection = new AgiConnection(client.GetStream());
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(_environmentTimeout);
+        var connection = new AgiConnection(client.GetStream(), _time, _replyTimeout);
+        using var deadline = new CancellationTokenSource(_environmentTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadline.Token);
         AgiEnvironment environment;
         try
         {

@@ -28,6 +28,12 @@ public sealed class AsteriskOptions
         /// <summary>How long a new connection may take to send its environment before it is closed.</summary>
         public TimeSpan EnvironmentTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+        /// <summary>
+        /// How long Asterisk may take to answer a command beyond what the command lasts (a prompt's length, a digit poll):
+        /// no reply by then and the channel is taken as lost, the call ends. Default 5 s.
+        /// </summary>
+        public TimeSpan ReplyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
         /// <summary>How long each <c>WAIT FOR DIGIT</c> waits while the flow waits for keys (also the longest delay before a new command).</summary>
         public TimeSpan DigitPoll { get; set; } = TimeSpan.FromMilliseconds(200);
     }
@@ -54,7 +60,7 @@ public static class AsteriskHosting
             return new AgiCallHandler(registry.Get<CallManager>, sp.GetRequiredService<AgiSoundFiles>(), sp.GetRequiredService<AgiMetrics>(), options.FastAgi.DigitPoll);
         });
         services.AddSingleton(sp => new FastAgiServer(listen, sp.GetRequiredService<IAgiSessionHandler>(), sp.GetRequiredService<AgiMetrics>(),
-            options.FastAgi.EnvironmentTimeout, sp.GetRequiredService<ILogger<FastAgiServer>>()));
+            options.FastAgi.EnvironmentTimeout, sp.GetRequiredService<ILogger<FastAgiServer>>(), options.FastAgi.ReplyTimeout, sp.GetService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<FastAgiServer>());
         return services;
     }

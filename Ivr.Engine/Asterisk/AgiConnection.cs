@@ -13,19 +13,26 @@ public sealed class AgiConnection : IAsyncDisposable
     /// <summary>The default <see cref="ReplyTimeout"/>.</summary>
     public static readonly TimeSpan DefaultReplyTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Most bytes an environment may have, all lines together (Asterisk's own is under 2 KB).</summary>
+    public const int MaxEnvironmentBytes = 16 * 1024;
+
     private readonly Stream _stream;
     private readonly AgiLineReader _reader;
+    private readonly Action? _closed;
     private int _hungUp;
+    private int _disposed;
 
     /// <summary>
     /// Speaks AGI over <paramref name="stream"/> (owned: disposed with this); each reply is awaited at most
-    /// <paramref name="replyTimeout"/> (plus what the command itself takes) on <paramref name="time"/>.
+    /// <paramref name="replyTimeout"/> (plus what the command itself takes) on <paramref name="time"/>;
+    /// <paramref name="closed"/> runs once when the connection is disposed.
     /// </summary>
-    public AgiConnection(Stream stream, TimeProvider? time = null, TimeSpan? replyTimeout = null)
+    public AgiConnection(Stream stream, TimeProvider? time = null, TimeSpan? replyTimeout = null, Action? closed = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         _reader = new AgiLineReader(stream);
+        _closed = closed;
         Time = time ?? TimeProvider.System;
         ReplyTimeout = replyTimeout is { } t && t > TimeSpan.Zero ? t : DefaultReplyTimeout;
     }
@@ -43,11 +50,14 @@ public sealed class AgiConnection : IAsyncDisposable
     public async Task<AgiEnvironment> ReadEnvironmentAsync(CancellationToken cancellationToken)
     {
         var lines = new List<string>();
+        var bytes = 0;
         while (true)
         {
             var line = await _reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line.Length == 0) break;
             if (lines.Count >= AgiEnvironment.MaxLines) throw new AgiProtocolException($"AGI environment over {AgiEnvironment.MaxLines} lines");
+            bytes += Encoding.UTF8.GetByteCount(line) + 1;
+            if (bytes > MaxEnvironmentBytes) throw new AgiProtocolException($"AGI environment over {MaxEnvironmentBytes} bytes");
             lines.Add(line);
         }
         return AgiEnvironment.Parse(lines);
@@ -104,7 +114,8 @@ public sealed class AgiConnection : IAsyncDisposable
             var line = await _reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line == "HANGUP")
             {
-                Volatile.Write(ref _hungUp, 1);
+                // Asterisk says it once per channel; more is not Asterisk (and must not keep the reader busy for ever).
+                if (Interlocked.Exchange(ref _hungUp, 1) != 0) throw new AgiProtocolException("AGI HANGUP notice repeated");
                 continue;
             }
             var reply = AgiReply.Parse(line);
@@ -124,5 +135,16 @@ public sealed class AgiConnection : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _stream.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        try
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _closed?.Invoke();
+        }
+    }
 }

@@ -115,6 +115,18 @@ public sealed class AgiProtocolTests
     }
 
     [Fact]
+    public async Task SendAsync_AnEndlessHangupStream_IsAProtocolErrorAtTheSecondNotice()
+    {
+        await using var pair = await SocketPair.OpenAsync();
+        await pair.AsteriskSendsAsync(string.Concat(Enumerable.Repeat("HANGUP\n", 1000)));
+
+        var ex = await Assert.ThrowsAsync<AgiProtocolException>(() => pair.Agi.SendAsync("WAIT FOR DIGIT 200", CancellationToken.None).WaitAsync(Bound));
+
+        Assert.Contains("HANGUP", ex.Message, StringComparison.Ordinal);
+        Assert.True(pair.Agi.HungUp);
+    }
+
+    [Fact]
     public async Task SendAsync_PeerClosesMidCommand_IsEndOfStream()
     {
         await using var pair = await SocketPair.OpenAsync();

@@ -169,6 +169,9 @@ public sealed class AgiLeg : IInboundLeg
     }
 
     /// <inheritdoc />
+    public bool CanBridge => false;
+
+    /// <inheritdoc />
     public IDisposable BridgeTo(ILeg other) =>
         throw new NotSupportedException("An Asterisk channel over FastAGI carries no audio to the engine: it cannot be bridged to an agent here.");
 

@@ -4,7 +4,7 @@ namespace Ivr.Engine.Asterisk;
 
 /// <summary>
 /// Reads AGI's newline-ended UTF-8 text lines from a stream, bounded in bytes: a line over <see cref="MaxLineLength"/> bytes is an
-/// <see cref="AgiProtocolException"/>, the stream's end an <see cref="EndOfStreamException"/>. Not thread-safe (AGI is one
+/// <see cref="AgiProtocolException"/>, the stream's end between lines an <see cref="EndOfStreamException"/> (a hang-up), in the middle of one an <see cref="IOException"/>. Not thread-safe (AGI is one
 /// command at a time per connection).
 /// </summary>
 public sealed class AgiLineReader
@@ -46,7 +46,12 @@ public sealed class AgiLineReader
                 _start = 0;
             }
             var read = await _stream.ReadAsync(_buffer.AsMemory(_end, _buffer.Length - _end), cancellationToken).ConfigureAwait(false);
-            if (read == 0) throw new EndOfStreamException("the AGI peer closed the connection");
+            if (read == 0)
+            {
+                // Closed between lines: Asterisk hung up (AGIEXITONHANGUP, or the channel left). Closed mid-line: broken.
+                if (_end > _start) throw new IOException("the AGI peer closed the connection in the middle of a line");
+                throw new EndOfStreamException("the AGI peer closed the connection");
+            }
             _end += read;
         }
     }

@@ -127,10 +127,20 @@ public sealed class AgiProtocolTests
     }
 
     [Fact]
-    public async Task SendAsync_PeerClosesMidCommand_IsEndOfStream()
+    public async Task SendAsync_PeerClosesMidLine_IsABrokenConnection_NotAHangup()
     {
         await using var pair = await SocketPair.OpenAsync();
         await pair.AsteriskSendsAsync("200 res");
+        pair.AsteriskCloses();
+
+        var ex = await Assert.ThrowsAnyAsync<IOException>(() => pair.Agi.SendAsync("ANSWER", CancellationToken.None).WaitAsync(Bound));
+        Assert.IsNotType<EndOfStreamException>(ex);
+    }
+
+    [Fact]
+    public async Task SendAsync_PeerClosesBetweenReplies_IsEndOfStream_AHangup()
+    {
+        await using var pair = await SocketPair.OpenAsync();
         pair.AsteriskCloses();
 
         await Assert.ThrowsAsync<EndOfStreamException>(() => pair.Agi.SendAsync("ANSWER", CancellationToken.None).WaitAsync(Bound));
@@ -345,6 +355,26 @@ public sealed class AgiProtocolTests
 
         public void Cancelled()
         {
+        }
+    }
+
+    [Fact]
+    public void SoundFiles_AFileDeletedAfterItsFirstUse_IsWrittenAgain()
+    {
+        var folder = Directory.CreateTempSubdirectory("ivr-agi-");
+        try
+        {
+            var sounds = new AgiSoundFiles(folder.FullName);
+            var clip = new Ivr.Engine.Media.AudioClip(Enumerable.Range(0, 800).Select(i => (short)(i * 37)).ToArray());
+            var path = sounds.PathOf(clip);
+            File.Delete(path + ".sln");
+
+            Assert.Equal(path, sounds.PathOf(clip));
+            Assert.Equal(1600, new FileInfo(path + ".sln").Length);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
         }
     }
 

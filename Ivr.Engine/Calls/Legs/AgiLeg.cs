@@ -305,12 +305,18 @@ public sealed class AgiLeg : IInboundLeg
             var reason = ex switch
             {
                 TimeoutException => "timeout",
+                EndOfStreamException => null,
                 AgiProtocolException => "reply",
                 ArgumentException => "command",
                 OperationCanceledException => "stopped",
                 _ => "closed",
             };
-            if (!IsEnded)
+            if (reason is null)
+            {
+                // Asterisk closed the connection between replies: the caller hung up, no error.
+                _log.LogInformation("AGI session of {Channel} closed by Asterisk (hang-up)", Channel);
+            }
+            else if (!IsEnded)
             {
                 _metrics.Error(reason);
                 _log.LogWarning("AGI session of {Channel} ended: {Reason} ({Message})", Channel, reason, ex.Message);

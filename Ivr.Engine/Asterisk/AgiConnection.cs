@@ -138,13 +138,8 @@ public sealed class AgiConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        try
-        {
-            await _stream.DisposeAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _closed?.Invoke();
-        }
+        // Released before the peer sees the close: a new connection that follows it finds the slot free.
+        _closed?.Invoke();
+        await _stream.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -88,6 +88,14 @@ public sealed class AgiProtocolTests
     public void Parse_Garbage_IsAProtocolError(string line) =>
         Assert.Throws<AgiProtocolException>(() => AgiReply.Parse(line));
 
+    [Theory]
+    [InlineData("200 result=-1 endpos=0", 0L)]
+    [InlineData("200 result=-1 endpos=12000", 12000L)]
+    [InlineData("200 result=35 endpos=480", 480L)]
+    [InlineData("200 result=0", null)]
+    public void Parse_Endpos_IsReadAsANumber(string line, long? endpos) =>
+        Assert.Equal(endpos, AgiReply.Parse(line).EndPos);
+
     [Fact]
     public async Task SendAsync_UsageError520_IsReadToItsEnd_AndTheNextReplyIsTheNextCommands()
     {

@@ -19,7 +19,7 @@ public sealed class FastAgiServerTests
     [Fact]
     public async Task OverMaxConnections_TheExtraConnectionIsClosedAtOnceAndCounted_AndAFreedSlotServesAgain()
     {
-        await using var server = await Server.StartAsync(FastAgiLimits.Default with { MaxConnections = 2 });
+        await using var server = await Server.StartAsync(FastAgiLimits.Default with { MaxConnections = 2, EnvironmentTimeout = TimeSpan.FromMinutes(5) });
         using var first = await server.ConnectAsync();
         using var second = await server.ConnectAsync();
 
@@ -28,7 +28,7 @@ public sealed class FastAgiServerTests
         Assert.Equal(1, server.Metrics.Errors.Get("limit"));
 
         // A pending connection that sends garbage is closed and frees its slot.
-        await first.GetStream().WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\n"));
+        await first.GetStream().WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\n\n"));
         Assert.Equal(0, await ReadToCloseAsync(first));
         using var fourth = await server.ConnectAsync();
         await fourth.GetStream().WriteAsync(Encoding.ASCII.GetBytes(Environment("1.4")));
@@ -64,10 +64,17 @@ public sealed class FastAgiServerTests
         using var silent = await server.ConnectAsync();
         await WaitForAsync(() => server.Agi.Connections == 1);
 
-        time.Advance(FastAgiLimits.Default.EnvironmentTimeout + TimeSpan.FromSeconds(1));
+        // The session's deadline is set a moment after accept: the clock moves a second at a time until it fires.
+        var advanced = TimeSpan.Zero;
+        await WaitForAsync(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            advanced += TimeSpan.FromSeconds(1);
+            return server.Metrics.Errors.Get("timeout") == 1;
+        });
 
+        Assert.True(advanced >= FastAgiLimits.Default.EnvironmentTimeout, $"closed after {advanced} of fake time");
         Assert.Equal(0, await ReadToCloseAsync(silent));
-        await WaitForAsync(() => server.Metrics.Errors.Get("timeout") == 1);
         Assert.Equal(0, server.Agi.Connections);
     }
 

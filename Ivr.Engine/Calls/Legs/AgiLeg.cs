@@ -21,7 +21,7 @@ namespace Ivr.Engine.Calls.Legs;
 public sealed class AgiLeg : IInboundLeg
 {
     /// <summary>The keys that cut a prompt short (RFC 4733 events, detected by Asterisk).</summary>
-    public const string EscapeDigits = "0123456789*#";
+    public const string EscapeDigits = "0123456789*#ABCD";
 
     private readonly AgiSession _session;
     private readonly AgiSoundFiles _sounds;
@@ -372,7 +372,11 @@ public sealed class AgiLeg : IInboundLeg
             if (Volatile.Read(ref _play) != play.Number) return true;
             var reply = await connection.SendAsync($"STREAM FILE {Quote(file)} \"{EscapeDigits}\"", duration, token).ConfigureAwait(false);
             if (Gone(reply)) return false;
-            if (reply.Number == -1) _log.LogWarning("Asterisk could not play {File} on {Channel}: {Reply}", file, Channel, reply.Text);
+            if (reply.Number == -1 && reply.EndPos == 0)
+            {
+                _metrics.Error("missing-file");
+                _log.LogWarning("Asterisk could not play {File} on {Channel}: {Reply}", file, Channel, reply.Text);
+            }
             if (reply.Digit is { } key)
             {
                 // The key cut the prompt short: the flow hears the key, then the play's end (a barge-in has already moved on).
@@ -418,7 +422,7 @@ public sealed class AgiLeg : IInboundLeg
     }
 
     // The channel is gone: Asterisk said HANGUP or 511, or a channel command failed with -1.
-    private bool Gone(AgiReply reply) => _session.Connection.HungUp || reply.IsDeadChannel || (reply.IsSuccess && reply.Number == -1 && !reply.Text.Contains("endpos", StringComparison.Ordinal));
+    private bool Gone(AgiReply reply) => _session.Connection.HungUp || reply.IsDeadChannel || (reply.IsSuccess && reply.Number == -1 && reply.EndPos is not 0);
 
     private void Digit(char key)
     {

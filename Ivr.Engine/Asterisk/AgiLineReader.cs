@@ -3,8 +3,8 @@ using System.Text;
 namespace Ivr.Engine.Asterisk;
 
 /// <summary>
-/// Reads AGI's newline-ended text lines from a stream, bounded: a line over <see cref="MaxLineLength"/> bytes is an
-/// <see cref="AgiProtocolException"/>, the stream's end an <see cref="EndOfStreamException"/>. Not thread-safe (AGI is one
+/// Reads AGI's newline-ended UTF-8 text lines from a stream, bounded in bytes: a line over <see cref="MaxLineLength"/> bytes is an
+/// <see cref="AgiProtocolException"/>, the stream's end between lines an <see cref="EndOfStreamException"/> (a hang-up), in the middle of one an <see cref="IOException"/>. Not thread-safe (AGI is one
 /// command at a time per connection).
 /// </summary>
 public sealed class AgiLineReader
@@ -34,7 +34,7 @@ public sealed class AgiLineReader
             {
                 var length = newline - _start;
                 if (length > 0 && _buffer[newline - 1] == '\r') length--;
-                var line = Encoding.Latin1.GetString(_buffer, _start, length);
+                var line = Encoding.UTF8.GetString(_buffer, _start, length);
                 _start = newline + 1;
                 return line;
             }
@@ -46,7 +46,12 @@ public sealed class AgiLineReader
                 _start = 0;
             }
             var read = await _stream.ReadAsync(_buffer.AsMemory(_end, _buffer.Length - _end), cancellationToken).ConfigureAwait(false);
-            if (read == 0) throw new EndOfStreamException("the AGI peer closed the connection");
+            if (read == 0)
+            {
+                // Closed between lines: Asterisk hung up (AGIEXITONHANGUP, or the channel left). Closed mid-line: broken.
+                if (_end > _start) throw new IOException("the AGI peer closed the connection in the middle of a line");
+                throw new EndOfStreamException("the AGI peer closed the connection");
+            }
             _end += read;
         }
     }

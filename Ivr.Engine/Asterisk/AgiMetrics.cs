@@ -23,7 +23,7 @@ public sealed class AgiMetrics : IDisposable
     /// <summary>Sessions whose environment was read.</summary>
     public long Sessions => Interlocked.Read(ref _sessions);
 
-    /// <summary>Errors by reason (<c>environment</c>, <c>reply</c>, <c>closed</c>, <c>timeout</c>).</summary>
+    /// <summary>Errors by reason (<c>environment</c>, <c>reply</c>, <c>closed</c>, <c>timeout</c>, <c>command</c>, <c>peer</c>, <c>limit</c>, <c>internal</c>, <c>missing-file</c>; docs/asterisk.md).</summary>
     public TaggedCounts Errors { get; } = new("reason");
 
     /// <summary>Counts a session taken.</summary>

@@ -28,6 +28,23 @@ public sealed record AgiReply(int Code, string Result, string? Data, string Text
     public char? Digit => Number is { } n and > 0 && IsKey((char)n) ? (char)n : null;
 
     /// <summary>
+    /// The <c>endpos=</c> sample offset a <c>STREAM FILE</c> reply ends with, or null when absent: with a result of -1,
+    /// 0 means the file could not be played (missing), more means the channel hung up during the play.
+    /// </summary>
+    public long? EndPos
+    {
+        get
+        {
+            var at = Text.IndexOf(" endpos=", StringComparison.Ordinal);
+            if (at < 0) return null;
+            var digits = Text.AsSpan(at + " endpos=".Length);
+            var end = 0;
+            while (end < digits.Length && char.IsAsciiDigit(digits[end])) end++;
+            return long.TryParse(digits[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        }
+    }
+
+    /// <summary>
     /// Parses a reply's first line. Any other line than a status line is an <see cref="AgiProtocolException"/>;
     /// <c>HANGUP</c> is not a reply (see <see cref="AgiLineReader"/>).
     /// </summary>

@@ -29,7 +29,11 @@ public sealed class AgiSoundFiles
     public string PathOf(AudioClip clip)
     {
         ArgumentNullException.ThrowIfNull(clip);
-        return _written.GetValue(clip, Write);
+        // The file may have been deleted since (the folder is safe to empty): written again, not played silent.
+        if (_written.TryGetValue(clip, out var known) && File.Exists(known + ".sln")) return known;
+        var path = Write(clip);
+        _written.AddOrUpdate(clip, path);
+        return path;
     }
 
     private string Write(AudioClip clip)

@@ -221,6 +221,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
         {
             _log.LogInformation("Hanging up call {CallId}: {Reason}", _setup.Call.CallId, m.Reason);
             _outcome = "ended:" + m.Reason;
+            LegOutcome(_outcome);
             BeginHangup();
         });
         Receive<CallCancelled>(_ => { });

@@ -28,6 +28,22 @@ public sealed class AsteriskOptions
         /// <summary>How long a new connection may take to send its environment before it is closed.</summary>
         public TimeSpan EnvironmentTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+        /// <summary>
+        /// How long Asterisk may take to answer a command beyond what the command lasts (a prompt's length, a digit poll):
+        /// no reply by then and the channel is taken as lost, the call ends. Default 5 s.
+        /// </summary>
+        public TimeSpan ReplyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>Most FastAGI connections at once (pending an environment, or carrying a channel); more are closed at once and counted. Default 500.</summary>
+        public int MaxConnections { get; set; } = 500;
+
+        /// <summary>
+        /// The networks Asterisk may connect from, comma-separated (<c>10.0.0.5, 192.168.1.0/24</c>; <c>0.0.0.0/0, ::/0</c>
+        /// for any). Empty (the default) lets any peer in only when <see cref="Listen"/> is a loopback address; listening
+        /// elsewhere without it fails the start: FastAGI has no authentication.
+        /// </summary>
+        public string AllowedPeers { get; set; } = string.Empty;
+
         /// <summary>How long each <c>WAIT FOR DIGIT</c> waits while the flow waits for keys (also the longest delay before a new command).</summary>
         public TimeSpan DigitPoll { get; set; } = TimeSpan.FromMilliseconds(200);
     }
@@ -53,8 +69,15 @@ public static class AsteriskHosting
             var registry = sp.GetRequiredService<ActorRegistry>();
             return new AgiCallHandler(registry.Get<CallManager>, sp.GetRequiredService<AgiSoundFiles>(), sp.GetRequiredService<AgiMetrics>(), options.FastAgi.DigitPoll);
         });
+        var peers = FastAgiLimits.ParsePeers(options.FastAgi.AllowedPeers);
+        if (peers.Count == 0 && !IPAddress.IsLoopback(listen.Address))
+        {
+            throw new FormatException($"Asterisk:FastAgi:AllowedPeers is required when FastAGI listens on {listen} (not loopback): list Asterisk's address(es), e.g. 10.0.0.5 or 10.0.0.0/24 (0.0.0.0/0 lets anyone in). FastAGI has no authentication.");
+        }
+        if (options.FastAgi.MaxConnections < 1) throw new FormatException("Asterisk:FastAgi:MaxConnections must be at least 1.");
+        var limits = new FastAgiLimits(options.FastAgi.EnvironmentTimeout, options.FastAgi.ReplyTimeout, options.FastAgi.MaxConnections, peers);
         services.AddSingleton(sp => new FastAgiServer(listen, sp.GetRequiredService<IAgiSessionHandler>(), sp.GetRequiredService<AgiMetrics>(),
-            options.FastAgi.EnvironmentTimeout, sp.GetRequiredService<ILogger<FastAgiServer>>()));
+            limits, sp.GetRequiredService<ILogger<FastAgiServer>>(), sp.GetService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<FastAgiServer>());
         return services;
     }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Ivr.Engine.Asterisk;
 using Ivr.Engine.Calls.Legs;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ivr.Tests.Asterisk;
 
@@ -87,6 +88,14 @@ public sealed class AgiProtocolTests
     public void Parse_Garbage_IsAProtocolError(string line) =>
         Assert.Throws<AgiProtocolException>(() => AgiReply.Parse(line));
 
+    [Theory]
+    [InlineData("200 result=-1 endpos=0", 0L)]
+    [InlineData("200 result=-1 endpos=12000", 12000L)]
+    [InlineData("200 result=35 endpos=480", 480L)]
+    [InlineData("200 result=0", null)]
+    public void Parse_Endpos_IsReadAsANumber(string line, long? endpos) =>
+        Assert.Equal(endpos, AgiReply.Parse(line).EndPos);
+
     [Fact]
     public async Task SendAsync_UsageError520_IsReadToItsEnd_AndTheNextReplyIsTheNextCommands()
     {
@@ -114,10 +123,32 @@ public sealed class AgiProtocolTests
     }
 
     [Fact]
-    public async Task SendAsync_PeerClosesMidCommand_IsEndOfStream()
+    public async Task SendAsync_AnEndlessHangupStream_IsAProtocolErrorAtTheSecondNotice()
+    {
+        await using var pair = await SocketPair.OpenAsync();
+        await pair.AsteriskSendsAsync(string.Concat(Enumerable.Repeat("HANGUP\n", 1000)));
+
+        var ex = await Assert.ThrowsAsync<AgiProtocolException>(() => pair.Agi.SendAsync("WAIT FOR DIGIT 200", CancellationToken.None).WaitAsync(Bound));
+
+        Assert.Contains("HANGUP", ex.Message, StringComparison.Ordinal);
+        Assert.True(pair.Agi.HungUp);
+    }
+
+    [Fact]
+    public async Task SendAsync_PeerClosesMidLine_IsABrokenConnection_NotAHangup()
     {
         await using var pair = await SocketPair.OpenAsync();
         await pair.AsteriskSendsAsync("200 res");
+        pair.AsteriskCloses();
+
+        var ex = await Assert.ThrowsAnyAsync<IOException>(() => pair.Agi.SendAsync("ANSWER", CancellationToken.None).WaitAsync(Bound));
+        Assert.IsNotType<EndOfStreamException>(ex);
+    }
+
+    [Fact]
+    public async Task SendAsync_PeerClosesBetweenReplies_IsEndOfStream_AHangup()
+    {
+        await using var pair = await SocketPair.OpenAsync();
         pair.AsteriskCloses();
 
         await Assert.ThrowsAsync<EndOfStreamException>(() => pair.Agi.SendAsync("ANSWER", CancellationToken.None).WaitAsync(Bound));
@@ -140,8 +171,220 @@ public sealed class AgiProtocolTests
         Assert.Equal(expected, AgiLeg.ChannelVariable(name));
 
     [Fact]
-    public void Quote_EscapesQuotesAndBackslashes_AndFlattensLineBreaks() =>
-        Assert.Equal("\"say \\\"hi\\\" \\\\ bye \"", AgiLeg.Quote("say \"hi\" \\ bye\n"));
+    public void Quote_EscapesQuotesAndBackslashes_AndDropsLineBreaks() =>
+        Assert.Equal("\"say \\\"hi\\\" \\\\ bye\"", AgiLeg.Quote("say \"hi\" \\ bye\n"));
+
+    [Theory]
+    [InlineData("Bob\0HANGUP")]
+    [InlineData("Bob\nHANGUP")]
+    [InlineData("Bob\r\nEXEC Dial PJSIP/evil")]
+    public void Quote_ControlCharacters_AreDropped_SoNoSecondCommandFollows(string value)
+    {
+        var quoted = AgiLeg.Quote(value);
+
+        Assert.DoesNotContain(quoted, c => c < 0x20);
+        Assert.StartsWith("\"Bob", quoted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Quote_A3KbValue_IsCutOnACharacterBoundaryUnderTheCap()
+    {
+        var value = string.Concat(Enumerable.Repeat("é\"€", 1024)); // 2 + 2 (escaped) + 3 bytes each, 7 KB
+
+        var quoted = AgiLeg.Quote(value);
+
+        var inside = Encoding.UTF8.GetByteCount(quoted) - 2;
+        Assert.InRange(inside, AgiLeg.MaxValueBytes - 7, AgiLeg.MaxValueBytes);
+        Assert.DoesNotContain('\uFFFD', quoted);
+        Assert.EndsWith("€\"", quoted, StringComparison.Ordinal); // whole characters only, and the escape kept with its quote
+    }
+
+    [Theory]
+    [InlineData("SET VARIABLE X \"a\0b\"")]
+    [InlineData("SET VARIABLE X \"a\nHANGUP\"")]
+    public async Task SendAsync_ACommandWithAControlCharacter_IsRefused_AndNothingIsWritten(string command)
+    {
+        await using var pair = await SocketPair.OpenAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => pair.Agi.SendAsync(command, CancellationToken.None).WaitAsync(Bound));
+        await pair.AsteriskSendsAsync("200 result=0\n");
+        var next = await pair.Agi.SendAsync("ANSWER", CancellationToken.None).WaitAsync(Bound);
+
+        Assert.Equal(200, next.Code);
+        Assert.Equal("ANSWER\n", await pair.AsteriskReadsAsync(1));
+    }
+
+    [Fact]
+    public async Task SendAsync_ACommandOver1Kb_IsRefused_AndNothingIsWritten()
+    {
+        await using var pair = await SocketPair.OpenAsync();
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => pair.Agi.SendAsync("SET VARIABLE X \"" + new string('a', 3000) + "\"", CancellationToken.None).WaitAsync(Bound));
+        await pair.AsteriskSendsAsync("200 result=0\n");
+        await pair.Agi.SendAsync("ANSWER", CancellationToken.None).WaitAsync(Bound);
+
+        Assert.Contains("1024", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("ANSWER\n", await pair.AsteriskReadsAsync(1));
+    }
+
+    [Fact]
+    public async Task FlowEnd_ExportsOnlyTheFlowsVariables_AHostileCallerNameCannotInjectACommand()
+    {
+        await using var pair = await SocketPair.OpenAsync();
+        var sounds = Directory.CreateTempSubdirectory("ivr-agi-");
+        try
+        {
+            using var metrics = new AgiMetrics();
+            var session = new AgiSession(pair.Agi, AgiEnvironment.Parse(["agi_network_script: x", "agi_channel: PJSIP/t-1", "agi_uniqueid: 1.1"]), null);
+            var leg = new AgiLeg(session, new AgiSoundFiles(sounds.FullName), metrics, TimeSpan.FromMilliseconds(200));
+            var evil = new string('A', 3000) + "\nEXEC Dial PJSIP/evil\0";
+            leg.FlowEnded(new Ivr.Flows.Runtime.FlowOutcome("done", "bye"), new Dictionary<string, string>
+            {
+                ["caller.name"] = evil,
+                ["call.id"] = "agi-1.1",
+                ["department"] = "sales\nHANGUP " + evil,
+            });
+
+            var hangup = leg.HangupAsync(CancellationToken.None);
+            await pair.AsteriskSendsAsync("200 result=1\n200 result=1\n200 result=1\n");
+            var lines = (await pair.AsteriskReadsAsync(10)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            await hangup.WaitAsync(Bound);
+
+            Assert.Equal(["SET VARIABLE IVR_OUTCOME \"done\"", "SET VARIABLE IVR_STEP \"bye\""], lines[..2]);
+            Assert.StartsWith("SET VARIABLE IVR_DEPARTMENT \"salesHANGUP AAA", lines[2], StringComparison.Ordinal);
+            Assert.InRange(Encoding.UTF8.GetByteCount(lines[2]), 500, AgiConnection.MaxCommandBytes);
+            Assert.Equal(3, lines.Length); // read to the close: nothing else was sent
+        }
+        finally
+        {
+            sounds.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SendAsync_APeerThatNeverAnswers_TimesOutAfterTheReplyTimeout()
+    {
+        var time = new FakeTimeProvider();
+        await using var pair = await SocketPair.OpenAsync(time);
+
+        var answer = pair.Agi.SendAsync("ANSWER", CancellationToken.None);
+        Assert.Equal("ANSWER\n", await pair.AsteriskReadsAsync(1));
+        time.Advance(AgiConnection.DefaultReplyTimeout - TimeSpan.FromSeconds(1));
+        Assert.False(answer.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => answer.WaitAsync(Bound));
+        Assert.Contains("ANSWER", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_ACommandThatLasts_GetsItsLengthPlusTheReplyTimeout()
+    {
+        var time = new FakeTimeProvider();
+        await using var pair = await SocketPair.OpenAsync(time);
+
+        var play = pair.Agi.SendAsync("STREAM FILE x \"#\"", TimeSpan.FromSeconds(30), CancellationToken.None);
+        await pair.AsteriskReadsAsync(1);
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.False(play.IsCompleted);
+        await pair.AsteriskSendsAsync("200 result=0 endpos=240000\n");
+
+        Assert.Equal(200, (await play.WaitAsync(Bound)).Code);
+    }
+
+    [Fact]
+    public async Task Leg_APeerSilentAfterTheEnvironment_EndsTheCallAsLost_AndCountsATimeout()
+    {
+        var time = new FakeTimeProvider();
+        await using var pair = await SocketPair.OpenAsync(time);
+        var sounds = Directory.CreateTempSubdirectory("ivr-agi-");
+        try
+        {
+            using var metrics = new AgiMetrics();
+            var session = new AgiSession(pair.Agi, AgiEnvironment.Parse(["agi_network_script: x", "agi_channel: PJSIP/t-1", "agi_uniqueid: 1.1"]), null);
+            var leg = new AgiLeg(session, new AgiSoundFiles(sounds.FullName), metrics, TimeSpan.FromMilliseconds(200));
+            var listener = new HangupListener();
+            leg.Attach(listener);
+
+            var answered = leg.AnswerAsync(string.Empty, CancellationToken.None);
+            Assert.Equal("ANSWER\n", await pair.AsteriskReadsAsync(1));
+            time.Advance(AgiConnection.DefaultReplyTimeout + TimeSpan.FromSeconds(1));
+
+            Assert.False(await answered.WaitAsync(Bound));
+            await listener.HungUp.Task.WaitAsync(Bound);
+            await leg.Stopped.WaitAsync(Bound);
+            Assert.Equal(1, metrics.Errors.Get("timeout"));
+        }
+        finally
+        {
+            sounds.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Leg_ARefusedChannelWhosePeerNeverAnswers_IsClosedByTheDeadline()
+    {
+        var time = new FakeTimeProvider();
+        await using var pair = await SocketPair.OpenAsync(time);
+        var sounds = Directory.CreateTempSubdirectory("ivr-agi-");
+        try
+        {
+            using var metrics = new AgiMetrics();
+            var session = new AgiSession(pair.Agi, AgiEnvironment.Parse(["agi_network_script: x", "agi_channel: PJSIP/t-1", "agi_uniqueid: 1.1"]), null);
+            var leg = new AgiLeg(session, new AgiSoundFiles(sounds.FullName), metrics, TimeSpan.FromMilliseconds(200));
+
+            leg.Reject(503);
+            Assert.StartsWith("SET VARIABLE IVR_RESULT", await pair.AsteriskReadsAsync(1), StringComparison.Ordinal);
+            time.Advance(AgiLeg.RejectDeadline);
+
+            await leg.Stopped.WaitAsync(Bound);
+            Assert.Equal(string.Empty, await pair.AsteriskReadsAsync(1)); // closed: read to the end, nothing more
+        }
+        finally
+        {
+            sounds.Delete(recursive: true);
+        }
+    }
+
+    // The call's side of a leg: only the hang-up matters here.
+    private sealed class HangupListener : ILegListener
+    {
+        public TaskCompletionSource HungUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void DigitReceived(char digit)
+        {
+        }
+
+        public void PlaybackFinished(int play)
+        {
+        }
+
+        void ILegListener.HungUp() => HungUp.TrySetResult();
+
+        public void Cancelled()
+        {
+        }
+    }
+
+    [Fact]
+    public void SoundFiles_AFileDeletedAfterItsFirstUse_IsWrittenAgain()
+    {
+        var folder = Directory.CreateTempSubdirectory("ivr-agi-");
+        try
+        {
+            var sounds = new AgiSoundFiles(folder.FullName);
+            var clip = new Ivr.Engine.Media.AudioClip(Enumerable.Range(0, 800).Select(i => (short)(i * 37)).ToArray());
+            var path = sounds.PathOf(clip);
+            File.Delete(path + ".sln");
+
+            Assert.Equal(path, sounds.PathOf(clip));
+            Assert.Equal(1600, new FileInfo(path + ".sln").Length);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 
     // A real loopback TCP connection: the engine's side speaks through AgiConnection, the test plays Asterisk.
     private sealed class SocketPair : IAsyncDisposable
@@ -149,16 +392,16 @@ public sealed class AgiProtocolTests
         private readonly TcpClient _asterisk;
         private readonly TcpClient _engine;
 
-        private SocketPair(TcpClient asterisk, TcpClient engine)
+        private SocketPair(TcpClient asterisk, TcpClient engine, TimeProvider? time)
         {
             _asterisk = asterisk;
             _engine = engine;
-            Agi = new AgiConnection(engine.GetStream());
+            Agi = new AgiConnection(engine.GetStream(), time);
         }
 
         public AgiConnection Agi { get; }
 
-        public static async Task<SocketPair> OpenAsync()
+        public static async Task<SocketPair> OpenAsync(TimeProvider? time = null)
         {
             var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
@@ -167,7 +410,7 @@ public sealed class AgiProtocolTests
                 var asterisk = new TcpClient();
                 var accepting = listener.AcceptTcpClientAsync();
                 await asterisk.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
-                return new SocketPair(asterisk, await accepting.WaitAsync(Bound));
+                return new SocketPair(asterisk, await accepting.WaitAsync(Bound), time);
             }
             finally
             {

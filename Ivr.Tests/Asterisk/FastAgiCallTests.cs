@@ -172,6 +172,27 @@ public sealed class FastAgiCallTests : IDisposable
         Assert.Matches("ivr_asterisk_agi_errors(_total)?\\{[^}]*reason=\"environment\"[^}]*\\} 1\\b", metrics);
     }
 
+    [Fact]
+    public async Task QueueStepOnAnAgiCall_FailsAtOnce_NoAgentIsRung()
+    {
+        await using var engine = await StartEngineAsync();
+        using var peer = await ConnectAsync();
+        var stream = peer.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Environment("1700000000.9").Replace("agi-hotline", "agi-queue", StringComparison.Ordinal)));
+        var reader = new StreamReader(stream, Encoding.ASCII);
+
+        var commands = new List<string>();
+        while (await reader.ReadLineAsync().WaitAsync(Bound) is { } command)
+        {
+            commands.Add(command);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(command.StartsWith("WAIT FOR DIGIT", StringComparison.Ordinal) ? "200 result=0\n" : command == "ANSWER" ? "200 result=0\n" : "200 result=1\n"));
+        }
+
+        Assert.Contains("SET VARIABLE IVR_OUTCOME \"hangup:queue-failed\"", commands);
+        Assert.Equal("HANGUP", commands[^1]);
+        Assert.Contains("cannot be bridged to an agent", engine.Log, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try

@@ -21,7 +21,7 @@ namespace Ivr.Engine.Calls.Legs;
 public sealed class AgiLeg : IInboundLeg
 {
     /// <summary>The keys that cut a prompt short (RFC 4733 events, detected by Asterisk).</summary>
-    public const string EscapeDigits = "0123456789*#";
+    public const string EscapeDigits = "0123456789*#ABCD";
 
     private readonly AgiSession _session;
     private readonly AgiSoundFiles _sounds;
@@ -44,6 +44,7 @@ public sealed class AgiLeg : IInboundLeg
     private int _answered;
     private int _lost;
     private int _lostReported;
+    private ITimer? _cut;
 
     /// <summary>The leg of <paramref name="session"/>; prompts are written to <paramref name="sounds"/>; keys polled every <paramref name="digitPoll"/>.</summary>
     public AgiLeg(AgiSession session, AgiSoundFiles sounds, AgiMetrics metrics, TimeSpan digitPoll, ILogger? log = null)
@@ -113,7 +114,11 @@ public sealed class AgiLeg : IInboundLeg
     {
         _variables = new Dictionary<string, string> { ["result"] = "rejected", ["status"] = statusCode.ToString(CultureInfo.InvariantCulture) };
         Enqueue(new Request.End(Hangup: false, Raw: true));
+        CutAfter(RejectDeadline);
     }
+
+    /// <summary>The longest a refused channel's connection stays open, whatever the peer does.</summary>
+    public static readonly TimeSpan RejectDeadline = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc />
     /// <remarks>
@@ -151,7 +156,7 @@ public sealed class AgiLeg : IInboundLeg
             return play;
         }
         Volatile.Write(ref _playing, play);
-        Enqueue(new Request.Play(play, [.. clips.Select(_sounds.PathOf)]));
+        Enqueue(new Request.Play(play, [.. clips.Select(c => (_sounds.PathOf(c), c.Duration))]));
         return play;
     }
 
@@ -162,6 +167,9 @@ public sealed class AgiLeg : IInboundLeg
         Interlocked.Increment(ref _play);
         Volatile.Write(ref _playing, 0);
     }
+
+    /// <inheritdoc />
+    public bool CanBridge => false;
 
     /// <inheritdoc />
     public IDisposable BridgeTo(ILeg other) =>
@@ -187,7 +195,25 @@ public sealed class AgiLeg : IInboundLeg
         _requests.Writer.TryComplete();
         // Nothing left to say: a loop still running stops at its next command.
         if (Volatile.Read(ref _started) == 0) _ = CloseAsync();
-        else _closing.CancelAfter(TimeSpan.FromSeconds(2));
+        else CutAfter(TimeSpan.FromSeconds(2));
+    }
+
+    // Stops the command loop after `delay` on the connection's clock (once; a later call does not move it).
+    private void CutAfter(TimeSpan delay)
+    {
+        var timer = _session.Connection.Time.CreateTimer(_ => Cut(), null, delay, Timeout.InfiniteTimeSpan);
+        if (Interlocked.CompareExchange(ref _cut, timer, null) is not null) timer.Dispose();
+    }
+
+    private void Cut()
+    {
+        try
+        {
+            _closing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     /// <summary>The name a flow variable takes on the channel: <c>IVR_</c> and the name in capitals, other characters as <c>_</c>.</summary>
@@ -199,16 +225,38 @@ public sealed class AgiLeg : IInboundLeg
         return text.ToString();
     }
 
-    /// <summary>An AGI argument in double quotes (backslash before <c>"</c> and <c>\</c>; line breaks as spaces).</summary>
+    /// <summary>The most UTF-8 bytes of a value inside <see cref="Quote"/>'s quotes (escapes counted): longer values are cut.</summary>
+    public const int MaxValueBytes = 512;
+
+    /// <summary>
+    /// The built-in variables every call has (the caller, the call, the queue, the last HTTP call…): not sent to the
+    /// channel, whose dial plan has them already or has no use for them. Only the flow's own variables are exported.
+    /// </summary>
+    public static readonly IReadOnlySet<string> BuiltInVariables = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "caller.number", "caller.name", "call.dialled", "call.id", "language",
+        "queue.position", "queue.ewt", "callback.number", "message.path", "http.status", "http.error",
+    };
+
+    /// <summary>
+    /// An AGI argument in double quotes: backslash before <c>"</c> and <c>\</c>, control characters (line breaks, NUL…)
+    /// dropped, and the text cut to <see cref="MaxValueBytes"/> UTF-8 bytes on a character boundary — a value (a caller's
+    /// display name, say) can never end the command line or overflow Asterisk's command buffer.
+    /// </summary>
     public static string Quote(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var text = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
+        var text = new StringBuilder(Math.Min(value.Length, MaxValueBytes) + 2).Append('"');
+        var bytes = 0;
+        foreach (var rune in value.EnumerateRunes())
         {
-            if (c is '"' or '\\') text.Append('\\').Append(c);
-            else if (c is '\r' or '\n') text.Append(' ');
-            else text.Append(c);
+            if (rune.Value < 0x20 || rune.Value == 0x7F) continue;
+            var escaped = rune.Value is '"' or '\\';
+            var size = rune.Utf8SequenceLength + (escaped ? 1 : 0);
+            if (bytes + size > MaxValueBytes) break;
+            bytes += size;
+            if (escaped) text.Append('\\');
+            text.Append(rune.ToString());
         }
         return text.Append('"').ToString();
     }
@@ -244,7 +292,7 @@ public sealed class AgiLeg : IInboundLeg
                 }
                 if (Volatile.Read(ref _answered) != 0 && !IsEnded)
                 {
-                    var reply = await connection.SendAsync("WAIT FOR DIGIT " + Millis(_digitPoll), token).ConfigureAwait(false);
+                    var reply = await connection.SendAsync("WAIT FOR DIGIT " + Millis(_digitPoll), _digitPoll, token).ConfigureAwait(false);
                     if (Gone(reply)) break;
                     if (reply.Digit is { } key) Digit(key);
                     continue;
@@ -252,15 +300,23 @@ public sealed class AgiLeg : IInboundLeg
                 if (!await _requests.Reader.WaitToReadAsync(token).ConfigureAwait(false)) break;
             }
         }
-        catch (Exception ex) when (ex is AgiProtocolException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is AgiProtocolException or IOException or ObjectDisposedException or OperationCanceledException or ArgumentException or TimeoutException)
         {
             var reason = ex switch
             {
+                TimeoutException => "timeout",
+                EndOfStreamException => null,
                 AgiProtocolException => "reply",
+                ArgumentException => "command",
                 OperationCanceledException => "stopped",
                 _ => "closed",
             };
-            if (!IsEnded)
+            if (reason is null)
+            {
+                // Asterisk closed the connection between replies: the caller hung up, no error.
+                _log.LogInformation("AGI session of {Channel} closed by Asterisk (hang-up)", Channel);
+            }
+            else if (!IsEnded)
             {
                 _metrics.Error(reason);
                 _log.LogWarning("AGI session of {Channel} ended: {Reason} ({Message})", Channel, reason, ex.Message);
@@ -285,11 +341,19 @@ public sealed class AgiLeg : IInboundLeg
         {
             case Request.Answer answer:
             {
-                var reply = await connection.SendAsync("ANSWER", token).ConfigureAwait(false);
-                var up = reply.IsSuccess && reply.Number == 0;
-                if (up) Volatile.Write(ref _answered, 1);
-                answer.Done.TrySetResult(up);
-                return up || !Gone(reply);
+                try
+                {
+                    var reply = await connection.SendAsync("ANSWER", token).ConfigureAwait(false);
+                    var up = reply.IsSuccess && reply.Number == 0;
+                    if (up) Volatile.Write(ref _answered, 1);
+                    answer.Done.TrySetResult(up);
+                    return up || !Gone(reply);
+                }
+                finally
+                {
+                    // No reply (a time-out, the connection lost): the answer failed.
+                    answer.Done.TrySetResult(false);
+                }
             }
             case Request.Play play:
                 return await PlayAsync(connection, play, token).ConfigureAwait(false);
@@ -303,12 +367,16 @@ public sealed class AgiLeg : IInboundLeg
 
     private async Task<bool> PlayAsync(AgiConnection connection, Request.Play play, CancellationToken token)
     {
-        foreach (var file in play.Files)
+        foreach (var (file, duration) in play.Files)
         {
             if (Volatile.Read(ref _play) != play.Number) return true;
-            var reply = await connection.SendAsync($"STREAM FILE {Quote(file)} \"{EscapeDigits}\"", token).ConfigureAwait(false);
+            var reply = await connection.SendAsync($"STREAM FILE {Quote(file)} \"{EscapeDigits}\"", duration, token).ConfigureAwait(false);
             if (Gone(reply)) return false;
-            if (reply.Number == -1) _log.LogWarning("Asterisk could not play {File} on {Channel}: {Reply}", file, Channel, reply.Text);
+            if (reply.Number == -1 && reply.EndPos == 0)
+            {
+                _metrics.Error("missing-file");
+                _log.LogWarning("Asterisk could not play {File} on {Channel}: {Reply}", file, Channel, reply.Text);
+            }
             if (reply.Digit is { } key)
             {
                 // The key cut the prompt short: the flow hears the key, then the play's end (a barge-in has already moved on).
@@ -337,18 +405,24 @@ public sealed class AgiLeg : IInboundLeg
                 variables.Add(("IVR_STEP", outcome.Step ?? string.Empty));
             }
             if (_transfer is { } transfer) variables.Add(("IVR_TRANSFER", transfer));
-            variables.AddRange(_variables.Where(v => v.Key is not ("outcome" or "step" or "transfer")).Select(v => (ChannelVariable(v.Key), v.Value)));
+            variables.AddRange(_variables.Where(v => v.Key is not ("outcome" or "step" or "transfer") && !BuiltInVariables.Contains(v.Key)).Select(v => (ChannelVariable(v.Key), v.Value)));
         }
         foreach (var (name, value) in variables)
         {
-            var reply = await connection.SendAsync($"SET VARIABLE {name} {Quote(value)}", token).ConfigureAwait(false);
+            var command = $"SET VARIABLE {name} {Quote(value)}";
+            if (Encoding.UTF8.GetByteCount(command) >= AgiConnection.MaxCommandBytes)
+            {
+                _log.LogWarning("Flow variable {Name} of {Channel} not set: its name is too long for one AGI command", name, Channel);
+                continue;
+            }
+            var reply = await connection.SendAsync(command, token).ConfigureAwait(false);
             if (Gone(reply)) return;
         }
         if (end.Hangup) await connection.SendAsync("HANGUP", token).ConfigureAwait(false);
     }
 
     // The channel is gone: Asterisk said HANGUP or 511, or a channel command failed with -1.
-    private bool Gone(AgiReply reply) => _session.Connection.HungUp || reply.IsDeadChannel || (reply.IsSuccess && reply.Number == -1 && !reply.Text.Contains("endpos", StringComparison.Ordinal));
+    private bool Gone(AgiReply reply) => _session.Connection.HungUp || reply.IsDeadChannel || (reply.IsSuccess && reply.Number == -1 && reply.EndPos is not 0);
 
     private void Digit(char key)
     {
@@ -388,6 +462,7 @@ public sealed class AgiLeg : IInboundLeg
         }
         finally
         {
+            Interlocked.Exchange(ref _cut, null)?.Dispose();
             _stopped.TrySetResult();
         }
     }
@@ -398,7 +473,7 @@ public sealed class AgiLeg : IInboundLeg
     {
         public sealed record Answer(TaskCompletionSource<bool> Done) : Request;
 
-        public sealed record Play(int Number, IReadOnlyList<string> Files) : Request;
+        public sealed record Play(int Number, IReadOnlyList<(string Path, TimeSpan Duration)> Files) : Request;
 
         public sealed record End(bool Hangup, bool Raw) : Request;
     }

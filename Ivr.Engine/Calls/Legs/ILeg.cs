@@ -37,6 +37,12 @@ public interface ILeg
     IDisposable BridgeTo(ILeg other);
 
     /// <summary>
+    /// False when <see cref="BridgeTo"/> cannot work on this leg (its audio never reaches the engine, as on an Asterisk
+    /// channel over FastAGI): a <c>queue</c> step then fails at once instead of ringing an agent it cannot connect.
+    /// </summary>
+    bool CanBridge => true;
+
+    /// <summary>
     /// Ends the leg: the media closes, then BYE unless the far end hung up (RFC 3261 §15.1.1). Idempotent; never throws
     /// (a BYE that fails is logged: the dialog is over for us either way).
     /// </summary>

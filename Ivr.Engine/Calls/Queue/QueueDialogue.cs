@@ -21,6 +21,7 @@ internal sealed class QueueDialogue(CallContext call)
     private const string AnnounceTimer = "queue-announce";
 
     private QueueWait? _wait;
+    private bool _cannotBridge; // the queue step failed at once: the leg cannot be bridged (WaitExpired says so)
     private string? _lastSkill;
     private DateTimeOffset? _enteredAt;
     private DateTimeOffset? _bridgedAt;
@@ -56,6 +57,14 @@ internal sealed class QueueDialogue(CallContext call)
     /// <summary>Executes a <c>queue</c> step: hold audio, then the router's line (or, without a router, a timed hold that fails).</summary>
     public void Enqueue(EnqueueEffect enqueue)
     {
+        if (!call.Leg.CanBridge)
+        {
+            // No agent could be connected to this leg: fail now (from a timer: never inside the run's own step) rather than ring one.
+            _cannotBridge = true;
+            call.Log.LogWarning("Queue step for skill {Skill} fails at once: a {Source} call cannot be bridged to an agent", enqueue.Skill, call.Leg.Source);
+            call.Timers.StartSingleTimer(WaitTimer, QueueWaitExpired.Instance, TimeSpan.Zero);
+            return;
+        }
         if (call.Services.Router is null)
         {
             var wait = enqueue.MaxWait ?? call.Services.QueueWaitWithoutRouter;
@@ -123,8 +132,10 @@ internal sealed class QueueDialogue(CallContext call)
             return;
         }
         if (call.Playback.Kind == PlaybackKind.Hold) call.Playback.Stop();
-        call.Log.LogInformation("Router not configured: the queue step ends as failed");
-        call.Timeline.QueueEvent("wait expired: failed (router not configured)", call.Run?.CurrentFlow, call.Run?.CurrentStep);
+        var why = _cannotBridge ? "the call cannot be bridged to an agent" : "router not configured";
+        _cannotBridge = false;
+        call.Log.LogInformation("The queue step ends as failed: {Why}", why);
+        call.Timeline.QueueEvent("wait expired: failed (" + why + ")", call.Run?.CurrentFlow, call.Run?.CurrentStep);
         call.Guard(run => run.QueueResult(QueueOutcome.Failed));
     }
 

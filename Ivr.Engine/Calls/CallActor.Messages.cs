@@ -40,6 +40,9 @@ internal sealed record AnswerFailed(Exception Cause);
 
 internal sealed record FlowTimerFired(int Token);
 
+/// <summary>The call's <c>http</c> request numbered <paramref name="Number"/> finished, or its backstop fired first.</summary>
+internal sealed record HttpAnswered(int Number);
+
 internal sealed record QueueWaitExpired
 {
     public static QueueWaitExpired Instance { get; } = new();

@@ -139,6 +139,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
         _speech.Dispose();
         // Not disposed: the answering task may still observe its token after the actor is gone.
         _answering.Cancel();
+        _flow.CallEnded();
         _queue.EndAgent();
         if (!_finished)
         {
@@ -201,6 +202,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
         Receive<LegPlayed>(OnPlayed);
         Receive<PromptsRendered>(m => _playback.Rendered(m.Token, [.. m.Clips.OfType<AudioClip>()]));
         Receive<FlowTimerFired>(_flow.TimerFired);
+        Receive<HttpAnswered>(_flow.HttpCompleted);
         Receive<SpeechStarted>(m => _speech.Started(m));
         Receive<SpeechRecognized>(m => _speech.Completed(m));
         // The replies, pushes and timers of the queue's and the recorder's: each component handles its own.

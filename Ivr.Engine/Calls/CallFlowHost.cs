@@ -108,11 +108,6 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
     /// <summary>The flow's timer fired: held while the caller speaks (the result decides), else given to the run.</summary>
     public void TimerFired(FlowTimerFired m)
     {
-        if (m.Token < 0)
-        {
-            HttpCompleted(-m.Token);
-            return;
-        }
         if (call.Speech.HoldTimer(m) || Run is not { } run) return;
         if (run.ActiveTimer == m.Token)
             call.Log.LogInformation("Timeout at {Step}: no input (at {AudioAt} of the caller's audio)", run.CurrentStep, call.Speech.AudioNow());
@@ -165,9 +160,8 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
     }
 
     /// <summary>
-    /// Starts an <c>http</c> step's request. Its completion comes back as a <see cref="FlowTimerFired"/> with a negative token
-    /// (the request's number): the call actor hands every <see cref="FlowTimerFired"/> here, so the answer reaches the run on
-    /// the actor's thread without a message type of its own.
+    /// Starts an <c>http</c> step's request. Its completion comes back to the call actor as <see cref="Calls.HttpAnswered"/> with
+    /// the request's number, which the actor hands to <see cref="HttpCompleted"/>: the answer reaches the run on the actor's thread.
     /// </summary>
     private void SendHttp(HttpRequestEffect request)
     {
@@ -183,18 +177,18 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
         var cancel = new CancellationTokenSource();
         var task = client.SendAsync(request, cancel.Token);
         _http = new PendingHttp(number, request, task, cancel);
-        task.PipeTo(call.Self, success: _ => new FlowTimerFired(-number), failure: _ => new FlowTimerFired(-number));
+        task.PipeTo(call.Self, success: _ => new HttpAnswered(number), failure: _ => new HttpAnswered(number));
         // A backstop: should the answer never come back (a lost message), the caller is not left waiting in the step.
-        call.Timers.StartSingleTimer(HttpBackstopTimer, new FlowTimerFired(-number), request.Timeout + HttpBackstopMargin);
+        call.Timers.StartSingleTimer(HttpBackstopTimer, new HttpAnswered(number), request.Timeout + HttpBackstopMargin);
     }
 
     /// <summary>
-    /// The request numbered <paramref name="number"/> finished, or its backstop fired first: the answer (or <c>timeout</c>)
+    /// The request numbered <c>m.Number</c> finished, or its backstop fired first: the answer (or <c>timeout</c>)
     /// goes to the run, which judges it and reports back through <see cref="IFlowRunObserver.HttpAnswered"/>. A stale number is dropped.
     /// </summary>
-    private void HttpCompleted(int number)
+    public void HttpCompleted(HttpAnswered m)
     {
-        if (_http is not { } pending || pending.Number != number || Run is null) return;
+        if (_http is not { } pending || pending.Number != m.Number || Run is null) return;
         _http = null;
         call.Timers.Cancel(HttpBackstopTimer);
         var request = pending.Request;

@@ -27,6 +27,7 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
     private readonly EventMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly ContactsOptions _contacts;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private int _disposed;
@@ -36,7 +37,7 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
     /// <summary>Creates the tap and subscribes it to <paramref name="board"/>.</summary>
     public CallEventTap(
         CallBoard board, EventStores stores, IReadOnlyList<WebhookTarget> webhooks, EventsOptions options, EventMetrics metrics,
-        TimeProvider time, ILogger<CallEventTap> log)
+        TimeProvider time, ILogger<CallEventTap> log, ContactsOptions? contacts = null)
     {
         ArgumentNullException.ThrowIfNull(board);
         ArgumentNullException.ThrowIfNull(stores);
@@ -48,6 +49,7 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
         _metrics = metrics;
         _time = time;
         _log = log;
+        _contacts = contacts ?? new ContactsOptions();
         _encoder = new CloudEventEncoder(options.Source);
         board.Subscribe(this);
     }
@@ -93,7 +95,7 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
         var contacts = new List<ContactRecord>();
         while (_notes.Reader.TryRead(out var note))
         {
-            if (!_readers.TryGetValue(note.Timeline, out var reader)) _readers[note.Timeline] = reader = new CallEventReader(note.Timeline);
+            if (!_readers.TryGetValue(note.Timeline, out var reader)) _readers[note.Timeline] = reader = new CallEventReader(note.Timeline, _contacts.KeepTranscripts);
             if (!note.Closed) continue;
             // Events of the calls followed so far come first: each call's own order is kept either way.
             var (last, contact) = reader.Close();

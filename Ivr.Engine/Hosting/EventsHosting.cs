@@ -22,6 +22,8 @@ public static class EventsHosting
         options.Source?.GetSection("Events").Bind(events);
         var (webhooks, errors) = WebhookTarget.From(events);
         services.AddSingleton(events);
+        var contacts = new Contacts.ContactsOptions();
+        options.Source?.GetSection("Contacts").Bind(contacts);
         services.AddSingleton(sp => new EventMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new EventStores(dataFolder, sp.GetRequiredService<TimeProvider>(), options.Storage.Provider, options.Storage.ConnectionString));
         services.AddSingleton(sp =>
@@ -29,7 +31,7 @@ public static class EventsHosting
             var log = sp.GetRequiredService<ILogger<CallEventTap>>();
             foreach (var error in errors) log.LogError("Events: {Error}", error);
             return new CallEventTap(sp.GetRequiredService<CallOps>().Board, sp.GetRequiredService<EventStores>(), webhooks, events,
-                sp.GetRequiredService<EventMetrics>(), sp.GetRequiredService<TimeProvider>(), log);
+                sp.GetRequiredService<EventMetrics>(), sp.GetRequiredService<TimeProvider>(), log, contacts);
         });
         services.AddHostedService(sp => sp.GetRequiredService<CallEventTap>());
         if (webhooks.Count == 0) return services;

@@ -77,6 +77,15 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
         if (_loop is { } loop) await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
         // The calls ended by the drain: their last events and contacts are written before the engine stops.
         await ScanAsync(CancellationToken.None).ConfigureAwait(false);
+        // What the store still refused is lost with the process: counted and said, never silently.
+        if (_unwritten.Count > 0 || _unwrittenContacts.Count > 0)
+        {
+            _metrics.Dropped.Add(_unwritten.Count);
+            _log.LogError("Events: stopping with {Events} event(s) and {Contacts} contact row(s) still unwritten (the store refused them); they are dropped, first event: {Id}",
+                _unwritten.Count, _unwrittenContacts.Count, _unwritten.Count > 0 ? _unwritten[0].EventId : "-");
+            _unwritten.Clear();
+            _unwrittenContacts.Clear();
+        }
     }
 
     /// <inheritdoc />
@@ -144,7 +153,17 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
             }
             // The stop only ends the wait: a write under way finishes (bounded by the database's own timeouts), so nothing
             // read from a timeline is lost between the loop and the last scan of StopAsync.
-            await ScanAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await ScanAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The loop outlives any one bad scan: an unexpected failure is logged and counted, the next interval reads again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _metrics.LoopFailed.Add(1, new KeyValuePair<string, object?>("loop", "tap"));
+                _log.LogError(ex, "Events: a scan of the calls' timelines failed unexpectedly; the tap goes on at the next interval");
+            }
         }
     }
 

@@ -20,6 +20,7 @@ public static class EventsHosting
         ArgumentNullException.ThrowIfNull(options);
         var events = new EventsOptions();
         options.Source?.GetSection("Events").Bind(events);
+        events.Validate();
         var (webhooks, errors) = WebhookTarget.From(events);
         services.AddSingleton(events);
         var contacts = new Contacts.ContactsOptions();

@@ -127,7 +127,17 @@ public sealed class WebhookDispatcher : IHostedService, IAsyncDisposable
         {
             try
             {
-                await DeliverOnceAsync(stop).ConfigureAwait(false);
+                try
+                {
+                    await DeliverOnceAsync(stop).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // The loop outlives any one bad round: an unexpected failure is logged and counted, the next poll tries again.
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                {
+                    _metrics.LoopFailed.Add(1, new KeyValuePair<string, object?>("loop", "dispatcher"));
+                    _log.LogError(ex, "Events: a delivery round failed unexpectedly; the dispatcher tries again at the next poll");
+                }
                 using var tick = new CancellationTokenSource(_options.PollInterval, _time);
                 using var wake = CancellationTokenSource.CreateLinkedTokenSource(stop, tick.Token);
                 try

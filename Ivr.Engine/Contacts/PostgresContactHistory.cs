@@ -26,6 +26,10 @@ public sealed class PostgresContactHistory : IContactHistory
             CREATE INDEX contacts_number ON contacts (number, started_at);
             CREATE INDEX contacts_skill ON contacts (skill, started_at);
             """),
+        // The repeat-contact report selects a period of all skills by start.
+        ("contacts-002", """
+            CREATE INDEX contacts_started ON contacts (started_at);
+            """),
     ];
 
     private readonly PostgresDatabase _database;

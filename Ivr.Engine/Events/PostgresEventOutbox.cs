@@ -33,6 +33,10 @@ public sealed class PostgresEventOutbox : IEventOutbox
                 owner text NOT NULL,
                 expires_at timestamptz NOT NULL);
             """),
+        // What the purge deletes, read without a scan of the table (the pending index is already partial).
+        ("events-002", """
+            CREATE INDEX event_outbox_delivered ON event_outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+            """),
     ];
 
     private readonly PostgresDatabase _database;

@@ -30,6 +30,11 @@ public sealed class SqliteEventOutbox : IEventOutbox
                 owner TEXT NOT NULL,
                 expires_at INTEGER NOT NULL);
             """),
+        // What is still to send, per webhook in order, and what the purge deletes: both read without a scan of the table.
+        ("events-002", """
+            CREATE INDEX event_outbox_undelivered ON event_outbox (webhook, id) WHERE delivered_at IS NULL;
+            CREATE INDEX event_outbox_delivered ON event_outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+            """),
     ];
 
     private readonly SqliteDatabase _database;

@@ -37,6 +37,8 @@ public sealed class SqliteEventOutbox : IEventOutbox
             """),
     ];
 
+    private const int PurgeChunk = 1000;
+
     private readonly SqliteDatabase _database;
 
     private SqliteEventOutbox(SqliteDatabase database) => _database = database;
@@ -151,10 +153,21 @@ public sealed class SqliteEventOutbox : IEventOutbox
     /// <inheritdoc />
     public async Task<int> PurgeDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
+        // In chunks, each its own short statement: a week of delivered rows never holds the write lock against the tap.
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM event_outbox WHERE delivered_at IS NOT NULL AND delivered_at < $before";
+        delete.CommandText = $"""
+            DELETE FROM event_outbox WHERE id IN (
+                SELECT id FROM event_outbox WHERE delivered_at IS NOT NULL AND delivered_at < $before LIMIT {PurgeChunk})
+            """;
         delete.Parameters.AddWithValue("$before", SqliteDatabase.ToStored(before));
-        return await delete.ExecuteNonQueryAsync(cancellationToken);
+        int total = 0, deleted;
+        do
+        {
+            deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+            total += deleted;
+        }
+        while (deleted == PurgeChunk);
+        return total;
     }
 }

@@ -7,7 +7,7 @@ namespace Ivr.Engine.Contacts;
 /// <param name="EndedAt">When it ended.</param>
 /// <param name="Kind"><c>inbound</c> or <c>callback</c>.</param>
 /// <param name="Flow">The flow the call ran, null for a callback attempt.</param>
-/// <param name="Path">The steps the caller went through, with the keys and words given (<c>welcome &gt; main_menu[2] &gt; billing_queue</c>).</param>
+/// <param name="Path">The steps the caller went through, with the menu keys given (<c>welcome &gt; main_menu[2] &gt; account[8 digits] &gt; billing_queue</c>; digits-step keys counted, speech kept only with <c>Contacts:KeepTranscripts</c>).</param>
 /// <param name="Skill">The skill the call was queued for or served on, null if it never reached a queue.</param>
 /// <param name="Agent">The agent the call was bridged to, null if none.</param>
 /// <param name="Outcome">How the call ended (the call's outcome, as in <c>/api/calls</c>).</param>

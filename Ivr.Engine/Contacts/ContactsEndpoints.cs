@@ -1,17 +1,24 @@
 using System.Globalization;
+using Ivr.Engine.Ops;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ivr.Engine.Contacts;
 
 /// <summary>
 /// The contact history's HTTP API (JSON; see <c>docs/events.md</c>): <c>GET /api/reports/repeat-contacts</c> (repeat-contact
-/// rate per skill) and <c>GET /api/contacts/{number}</c> (a number's recent contacts, last skill and agent).
+/// rate per skill) and <c>GET /api/contacts/{number}</c> (a number's recent contacts, last skill and agent). Both are
+/// reads behind the same <see cref="OpsAccess.CheckRead"/> as the rest of <c>/api</c>: loopback clients, or the admin token.
 /// </summary>
 public static class ContactsEndpoints
 {
     private const int MaxDays = 366;
+
+    // Instants outside these bounds are typos (0001-01-01, 9999-…): refused before any date arithmetic can overflow.
+    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan LatestAhead = TimeSpan.FromDays(MaxDays);
 
     /// <summary>Maps the endpoints; <paramref name="history"/> opens the store (it may fail while the database is down: 503).</summary>
     public static IEndpointRouteBuilder MapContactsEndpoints(this IEndpointRouteBuilder app, Func<Task<IContactHistory>> history, TimeProvider time)
@@ -19,7 +26,10 @@ public static class ContactsEndpoints
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(time);
-        app.MapGet("/api/reports/repeat-contacts", async (HttpRequest request, CancellationToken ct) =>
+        var access = app.ServiceProvider.GetRequiredService<OpsAccess>();
+        var read = app.MapGroup("/api").AddEndpointFilter((context, next) =>
+            access.CheckRead(context.HttpContext) is { } denied ? ValueTask.FromResult<object?>(denied) : next(context));
+        read.MapGet("/reports/repeat-contacts", async (HttpRequest request, CancellationToken ct) =>
         {
             var now = time.GetUtcNow();
             if (!TryRange(request, now, out var from, out var to, out var error)) return Problem(400, error);
@@ -43,11 +53,11 @@ public static class ContactsEndpoints
                 });
             }).ConfigureAwait(false);
         });
-        app.MapGet("/api/contacts/{number}", async (string number, HttpRequest request, CancellationToken ct) =>
+        read.MapGet("/contacts/{number}", async (string number, HttpRequest request, CancellationToken ct) =>
         {
             var hours = 24.0;
             if (request.Query["hours"] is { Count: > 0 } given
-                && (!double.TryParse(given[0], NumberStyles.Float, CultureInfo.InvariantCulture, out hours) || hours <= 0 || hours > MaxDays * 24))
+                && (!double.TryParse(given[0], NumberStyles.Float, CultureInfo.InvariantCulture, out hours) || !double.IsFinite(hours) || hours <= 0 || hours > MaxDays * 24))
                 return Problem(400, $"'hours' must be a number of hours between 0 and {MaxDays * 24}, e.g. ?hours=24.");
             var since = time.GetUtcNow() - TimeSpan.FromHours(hours);
             return await Guarded(async () =>
@@ -71,12 +81,14 @@ public static class ContactsEndpoints
             error = "'to' must be an ISO 8601 instant, e.g. 2026-12-01T00:00:00Z.";
             return false;
         }
+        if (!InBounds(to, now, "to", out error)) return false;
         from = to - TimeSpan.FromDays(30);
         if (request.Query["from"] is { Count: > 0 } fromText && !DateTimeOffset.TryParse(fromText[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out from))
         {
             error = "'from' must be an ISO 8601 instant, e.g. 2026-11-01T00:00:00Z.";
             return false;
         }
+        if (!InBounds(from, now, "from", out error)) return false;
         if (request.Query["days"] is { Count: > 0 } daysText)
         {
             if (!int.TryParse(daysText[0], NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days < 1 || days > MaxDays)
@@ -92,6 +104,14 @@ public static class ContactsEndpoints
             return false;
         }
         return true;
+    }
+
+    private static bool InBounds(DateTimeOffset instant, DateTimeOffset now, string name, out string error)
+    {
+        error = instant < Earliest || instant > now + LatestAhead
+            ? string.Create(CultureInfo.InvariantCulture, $"'{name}' must be between {Earliest:yyyy-MM-dd} and {MaxDays} days from now.")
+            : string.Empty;
+        return error.Length == 0;
     }
 
     private static async Task<IResult> Guarded(Func<Task<IResult>> read)

@@ -26,6 +26,10 @@ public sealed class PostgresContactHistory : IContactHistory
             CREATE INDEX contacts_number ON contacts (number, started_at);
             CREATE INDEX contacts_skill ON contacts (skill, started_at);
             """),
+        // The repeat-contact report selects a period of all skills by start.
+        ("contacts-002", """
+            CREATE INDEX contacts_started ON contacts (started_at);
+            """),
     ];
 
     private readonly PostgresDatabase _database;
@@ -52,7 +56,7 @@ public sealed class PostgresContactHistory : IContactHistory
                 ON CONFLICT (call_id) DO NOTHING
                 """, connection);
             insert.Parameters.AddWithValue("call", contact.CallId);
-            insert.Parameters.AddWithValue("number", contact.Number);
+            insert.Parameters.AddWithValue("number", CallerNumbers.Normalise(contact.Number));
             insert.Parameters.AddWithValue("started", PostgresDatabase.ToStored(contact.StartedAt));
             insert.Parameters.AddWithValue("ended", PostgresDatabase.ToStored(contact.EndedAt));
             insert.Parameters.AddWithValue("kind", contact.Kind);
@@ -69,6 +73,9 @@ public sealed class PostgresContactHistory : IContactHistory
     public Task<IReadOnlyList<ContactRecord>> ContactsAsync(string number, DateTimeOffset since, int limit = 100, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(number);
+        // Withheld numbers are not one caller: nobody's history is listed for them.
+        if (CallerNumbers.IsWithheld(number)) return Task.FromResult<IReadOnlyList<ContactRecord>>([]);
+        number = number.Trim();
         return _database.RunAsync<IReadOnlyList<ContactRecord>>(async connection =>
         {
             await using var list = new NpgsqlCommand(
@@ -87,6 +94,8 @@ public sealed class PostgresContactHistory : IContactHistory
     public Task<CallerHistory> CallerAsync(string number, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(number);
+        if (CallerNumbers.IsWithheld(number)) return Task.FromResult(new CallerHistory(string.Empty, 0, null, null, null));
+        number = number.Trim();
         return _database.RunAsync(async connection =>
         {
             await using var query = new NpgsqlCommand("""

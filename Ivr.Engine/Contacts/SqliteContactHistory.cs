@@ -27,6 +27,10 @@ public sealed class SqliteContactHistory : IContactHistory
             CREATE INDEX contacts_number ON contacts (number, started_at);
             CREATE INDEX contacts_skill ON contacts (skill, started_at);
             """),
+        // The repeat-contact report selects a period of all skills by start.
+        ("contacts-002", """
+            CREATE INDEX contacts_started ON contacts (started_at);
+            """),
     ];
 
     private readonly SqliteDatabase _database;
@@ -53,7 +57,7 @@ public sealed class SqliteContactHistory : IContactHistory
             ON CONFLICT (call_id) DO NOTHING
             """;
         insert.Parameters.AddWithValue("$call", contact.CallId);
-        insert.Parameters.AddWithValue("$number", contact.Number);
+        insert.Parameters.AddWithValue("$number", CallerNumbers.Normalise(contact.Number));
         insert.Parameters.AddWithValue("$started", SqliteDatabase.ToStored(contact.StartedAt));
         insert.Parameters.AddWithValue("$ended", SqliteDatabase.ToStored(contact.EndedAt));
         insert.Parameters.AddWithValue("$kind", contact.Kind);
@@ -69,6 +73,9 @@ public sealed class SqliteContactHistory : IContactHistory
     public async Task<IReadOnlyList<ContactRecord>> ContactsAsync(string number, DateTimeOffset since, int limit = 100, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(number);
+        // Withheld numbers are not one caller: nobody's history is listed for them.
+        if (CallerNumbers.IsWithheld(number)) return [];
+        number = number.Trim();
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var list = connection.CreateCommand();
         list.CommandText = $"SELECT {Columns} FROM contacts WHERE number = $number AND started_at >= $since ORDER BY started_at DESC, id DESC LIMIT $limit";
@@ -85,6 +92,8 @@ public sealed class SqliteContactHistory : IContactHistory
     public async Task<CallerHistory> CallerAsync(string number, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(number);
+        if (CallerNumbers.IsWithheld(number)) return new CallerHistory(string.Empty, 0, null, null, null);
+        number = number.Trim();
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
         query.CommandText = """

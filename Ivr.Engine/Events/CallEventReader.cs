@@ -22,13 +22,20 @@ public sealed partial class CallEventReader
     private int _sequence;
     private string? _skill;
     private string? _bookedNumber;
+    private readonly bool _keepTranscripts;
     private bool _startedSent;
+    private int _pendingDigits;
 
-    /// <summary>Starts reading <paramref name="timeline"/> from its first entry.</summary>
-    public CallEventReader(CallTimeline timeline)
+    /// <summary>
+    /// Starts reading <paramref name="timeline"/> from its first entry. The path keeps menu keys, but only the count of the
+    /// keys of a <c>digits</c> step (<c>[4 digits]</c>: account numbers, PINs) and what the caller said only when
+    /// <paramref name="keepTranscripts"/> (<c>Contacts:KeepTranscripts</c>), else <c>[speech]</c>.
+    /// </summary>
+    public CallEventReader(CallTimeline timeline, bool keepTranscripts = false)
     {
         ArgumentNullException.ThrowIfNull(timeline);
         _timeline = timeline;
+        _keepTranscripts = keepTranscripts;
     }
 
     /// <summary>The timeline read.</summary>
@@ -67,6 +74,7 @@ public sealed partial class CallEventReader
         var endedAt = summary.EndedAt ?? summary.StartedAt;
         var callback = summary.Kind == CallBoard.CallbackKind;
         var skill = summary.Skill ?? _skill;
+        FlushDigits();
         var path = _path.ToString();
         var outcome = summary.Outcome ?? "unknown";
         events.Add(new CallEvent(CallEventTypes.Ended, New(summary, endedAt) with
@@ -82,7 +90,7 @@ public sealed partial class CallEventReader
         }));
         var contact = new ContactRecord(
             summary.CallId,
-            (callback ? summary.To : summary.From) ?? string.Empty,
+            CallerNumbers.Normalise(callback ? summary.To : summary.From),
             summary.StartedAt,
             endedAt,
             summary.Kind,
@@ -101,11 +109,25 @@ public sealed partial class CallEventReader
             case "step":
                 if (entry.Step is null) return null;
                 _stepKinds[entry.Step] = entry.Detail;
+                FlushDigits();
                 AppendPath((_path.Length == 0 ? string.Empty : " > ") + entry.Step);
                 return null;
             case "input":
-                if (entry.Detail.StartsWith("DTMF ", StringComparison.Ordinal)) AppendPath("[" + entry.Detail[5..] + "]");
-                else if (SaidPattern().Match(entry.Detail) is { Success: true } said) AppendPath("['" + said.Groups[1].Value + "']");
+                if (entry.Detail.StartsWith("DTMF ", StringComparison.Ordinal))
+                {
+                    // Keys of a digits step are data (account numbers, PINs): only their count is kept.
+                    if (entry.Step is { } step && _stepKinds.GetValueOrDefault(step) == "digits") _pendingDigits++;
+                    else
+                    {
+                        FlushDigits();
+                        AppendPath("[" + entry.Detail[5..] + "]");
+                    }
+                }
+                else if (SaidPattern().Match(entry.Detail) is { Success: true } said)
+                {
+                    FlushDigits();
+                    AppendPath(_keepTranscripts ? "['" + said.Groups[1].Value + "']" : "[speech]");
+                }
                 return null;
             case "callback":
                 if (BookPattern().Match(entry.Detail) is { Success: true } book) _bookedNumber = book.Groups[1].Value;
@@ -163,6 +185,13 @@ public sealed partial class CallEventReader
         CallbackId = summary.CallbackId,
         Attempt = summary.Attempt,
     };
+
+    private void FlushDigits()
+    {
+        if (_pendingDigits == 0) return;
+        AppendPath(string.Create(CultureInfo.InvariantCulture, $"[{_pendingDigits} digits]"));
+        _pendingDigits = 0;
+    }
 
     private void AppendPath(string part)
     {

@@ -27,6 +27,7 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
     private readonly EventMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly ContactsOptions _contacts;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private int _disposed;
@@ -36,7 +37,7 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
     /// <summary>Creates the tap and subscribes it to <paramref name="board"/>.</summary>
     public CallEventTap(
         CallBoard board, EventStores stores, IReadOnlyList<WebhookTarget> webhooks, EventsOptions options, EventMetrics metrics,
-        TimeProvider time, ILogger<CallEventTap> log)
+        TimeProvider time, ILogger<CallEventTap> log, ContactsOptions? contacts = null)
     {
         ArgumentNullException.ThrowIfNull(board);
         ArgumentNullException.ThrowIfNull(stores);
@@ -48,6 +49,7 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
         _metrics = metrics;
         _time = time;
         _log = log;
+        _contacts = contacts ?? new ContactsOptions();
         _encoder = new CloudEventEncoder(options.Source);
         board.Subscribe(this);
     }
@@ -75,6 +77,15 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
         if (_loop is { } loop) await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
         // The calls ended by the drain: their last events and contacts are written before the engine stops.
         await ScanAsync(CancellationToken.None).ConfigureAwait(false);
+        // What the store still refused is lost with the process: counted and said, never silently.
+        if (_unwritten.Count > 0 || _unwrittenContacts.Count > 0)
+        {
+            _metrics.Dropped.Add(_unwritten.Count);
+            _log.LogError("Events: stopping with {Events} event(s) and {Contacts} contact row(s) still unwritten (the store refused them); they are dropped, first event: {Id}",
+                _unwritten.Count, _unwrittenContacts.Count, _unwritten.Count > 0 ? _unwritten[0].EventId : "-");
+            _unwritten.Clear();
+            _unwrittenContacts.Clear();
+        }
     }
 
     /// <inheritdoc />
@@ -93,7 +104,7 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
         var contacts = new List<ContactRecord>();
         while (_notes.Reader.TryRead(out var note))
         {
-            if (!_readers.TryGetValue(note.Timeline, out var reader)) _readers[note.Timeline] = reader = new CallEventReader(note.Timeline);
+            if (!_readers.TryGetValue(note.Timeline, out var reader)) _readers[note.Timeline] = reader = new CallEventReader(note.Timeline, _contacts.KeepTranscripts);
             if (!note.Closed) continue;
             // Events of the calls followed so far come first: each call's own order is kept either way.
             var (last, contact) = reader.Close();
@@ -142,7 +153,17 @@ public sealed class CallEventTap : ICallBoardObserver, IHostedService, IAsyncDis
             }
             // The stop only ends the wait: a write under way finishes (bounded by the database's own timeouts), so nothing
             // read from a timeline is lost between the loop and the last scan of StopAsync.
-            await ScanAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await ScanAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The loop outlives any one bad scan: an unexpected failure is logged and counted, the next interval reads again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _metrics.LoopFailed.Add(1, new KeyValuePair<string, object?>("loop", "tap"));
+                _log.LogError(ex, "Events: a scan of the calls' timelines failed unexpectedly; the tap goes on at the next interval");
+            }
         }
     }
 

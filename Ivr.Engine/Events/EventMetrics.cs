@@ -24,6 +24,7 @@ public sealed class EventMetrics : IDisposable
         Failed = _meter.CreateCounter<long>("ivr.events.failed", description: "Delivery attempts that failed (refused, timed out, non-2xx), by webhook; retried later.");
         WriteFailed = _meter.CreateCounter<long>("ivr.events.write_failed", description: "Events that could not be written to the outbox at a try (kept in memory and tried again).");
         Dropped = _meter.CreateCounter<long>("ivr.events.dropped", description: "Events lost: the outbox stayed unwritable and the memory bound (Events:MaxUnwritten) was reached.");
+        LoopFailed = _meter.CreateCounter<long>("ivr.events.loop_failed", description: "Unexpected failures of the tap's or the dispatcher's loop (logged; the loop goes on), by loop.");
         ContactWriteFailed = _meter.CreateCounter<long>("ivr.contacts.write_failed", description: "Contact-history rows that could not be written at a try (tried again).");
         _meter.CreateObservableGauge("ivr.events.outbox_depth", () => Volatile.Read(ref _depth), description: "Events waiting in the outbox (all webhooks), as last counted by this node.");
     }
@@ -42,6 +43,9 @@ public sealed class EventMetrics : IDisposable
 
     /// <summary>Events dropped after the memory bound.</summary>
     public Counter<long> Dropped { get; }
+
+    /// <summary><c>ivr.events.loop_failed</c>: unexpected failures of a loop, which goes on.</summary>
+    public Counter<long> LoopFailed { get; }
 
     /// <summary>Contact rows not written at a try.</summary>
     public Counter<long> ContactWriteFailed { get; }

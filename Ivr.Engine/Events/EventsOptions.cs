@@ -35,4 +35,18 @@ public sealed class EventsOptions
 
     /// <summary>Events kept in memory while the outbox cannot be written; beyond it the oldest are dropped (logged and counted).</summary>
     public int MaxUnwritten { get; set; } = 10_000;
+
+    /// <summary>Throws <see cref="FormatException"/> naming the first setting that cannot work (checked at start).</summary>
+    public void Validate()
+    {
+        static bool Positive(TimeSpan t) => t > TimeSpan.Zero;
+        if (!Positive(ScanInterval)) throw new FormatException($"Events:ScanInterval must be more than 0, not {ScanInterval}.");
+        if (!Positive(PollInterval)) throw new FormatException($"Events:PollInterval must be more than 0, not {PollInterval}.");
+        if (!Positive(RetryMin)) throw new FormatException($"Events:RetryMin must be more than 0, not {RetryMin}.");
+        if (RetryMax < RetryMin) throw new FormatException($"Events:RetryMax ({RetryMax}) must be at least Events:RetryMin ({RetryMin}).");
+        if (!Positive(Timeout)) throw new FormatException($"Events:Timeout must be more than 0, not {Timeout}.");
+        if (Lease <= Timeout) throw new FormatException($"Events:Lease ({Lease}) must be longer than Events:Timeout ({Timeout}): a lease must outlast a delivery, or another node takes over mid-send.");
+        if (!Positive(KeepDelivered)) throw new FormatException($"Events:KeepDelivered must be more than 0, not {KeepDelivered}.");
+        if (MaxUnwritten < 1) throw new FormatException($"Events:MaxUnwritten must be 1 or more, not {MaxUnwritten}.");
+    }
 }

@@ -11,6 +11,8 @@ public sealed class PostgresEventOutbox : IEventOutbox
 {
     private const string Columns = "id, event_id, webhook, type, subject, body, created_at, attempts, next_attempt_at, last_error";
 
+    private const int PurgeChunk = 1000;
+
     private static readonly (string Id, string Sql)[] Migrations =
     [
         ("events-001", """
@@ -32,6 +34,10 @@ public sealed class PostgresEventOutbox : IEventOutbox
                 webhook text PRIMARY KEY,
                 owner text NOT NULL,
                 expires_at timestamptz NOT NULL);
+            """),
+        // What the purge deletes, read without a scan of the table (the pending index is already partial).
+        ("events-002", """
+            CREATE INDEX event_outbox_delivered ON event_outbox (delivered_at) WHERE delivered_at IS NOT NULL;
             """),
     ];
 
@@ -146,11 +152,24 @@ public sealed class PostgresEventOutbox : IEventOutbox
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<int> PurgeDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
-        _database.RunAsync(async connection =>
+    public async Task<int> PurgeDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        // In chunks, each its own short statement (and transaction): no long lock over a week of delivered rows.
+        int total = 0, deleted;
+        do
         {
-            await using var delete = new NpgsqlCommand("DELETE FROM event_outbox WHERE delivered_at IS NOT NULL AND delivered_at < @before", connection);
-            delete.Parameters.AddWithValue("before", PostgresDatabase.ToStored(before));
-            return await delete.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+            deleted = await _database.RunAsync(async connection =>
+            {
+                await using var delete = new NpgsqlCommand($"""
+                    DELETE FROM event_outbox WHERE id IN (
+                        SELECT id FROM event_outbox WHERE delivered_at IS NOT NULL AND delivered_at < @before LIMIT {PurgeChunk})
+                    """, connection);
+                delete.Parameters.AddWithValue("before", PostgresDatabase.ToStored(before));
+                return await delete.ExecuteNonQueryAsync(cancellationToken);
+            }, cancellationToken);
+            total += deleted;
+        }
+        while (deleted == PurgeChunk);
+        return total;
+    }
 }

@@ -48,7 +48,7 @@ public sealed class WebhookDispatcher : IHostedService, IAsyncDisposable
         _owner = owner;
         _time = time;
         _log = log;
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = options.Timeout })
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = options.Timeout, AllowAutoRedirect = false })
         {
             Timeout = options.Timeout,
         };
@@ -62,7 +62,7 @@ public sealed class WebhookDispatcher : IHostedService, IAsyncDisposable
     {
         foreach (var hook in _webhooks)
         {
-            _log.LogInformation("Events: webhook {Name} → {Url} ({Types}){Unsigned}", hook.Name, hook.Url, hook.Types.Count == 0 ? "all types" : string.Join(", ", hook.Types),
+            _log.LogInformation("Events: webhook {Name} → {Url} ({Types}){Unsigned}", hook.Name, hook.SafeUrl, hook.Types.Count == 0 ? "all types" : string.Join(", ", hook.Types),
                 hook.Secret is null ? "; no Secret: requests are NOT signed" : string.Empty);
         }
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
@@ -127,7 +127,17 @@ public sealed class WebhookDispatcher : IHostedService, IAsyncDisposable
         {
             try
             {
-                await DeliverOnceAsync(stop).ConfigureAwait(false);
+                try
+                {
+                    await DeliverOnceAsync(stop).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // The loop outlives any one bad round: an unexpected failure is logged and counted, the next poll tries again.
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                {
+                    _metrics.LoopFailed.Add(1, new KeyValuePair<string, object?>("loop", "dispatcher"));
+                    _log.LogError(ex, "Events: a delivery round failed unexpectedly; the dispatcher tries again at the next poll");
+                }
                 using var tick = new CancellationTokenSource(_options.PollInterval, _time);
                 using var wake = CancellationTokenSource.CreateLinkedTokenSource(stop, tick.Token);
                 try

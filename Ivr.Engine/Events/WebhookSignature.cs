@@ -16,6 +16,8 @@ public static class WebhookSignature
     /// <summary>The header carrying the Unix time (seconds) the request was signed at.</summary>
     public const string TimestampHeader = "X-Ivr-Timestamp";
 
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     /// <summary>The <c>X-Ivr-Signature</c> value (<c>sha256=</c> and 64 lowercase hex digits) of <paramref name="body"/> sent at <paramref name="unixSeconds"/>.</summary>
     public static string Sign(string secret, long unixSeconds, ReadOnlySpan<byte> body)
     {
@@ -34,6 +36,8 @@ public static class WebhookSignature
     public static bool Verify(string secret, string? timestamp, string? signature, ReadOnlySpan<byte> body, DateTimeOffset now, TimeSpan tolerance)
     {
         if (signature is null || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) return false;
+        // Beyond year 9999 DateTimeOffset cannot hold it: a forged header must give false, not an exception.
+        if (seconds > MaxUnixSeconds) return false;
         if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > tolerance) return false;
         var expected = Encoding.ASCII.GetBytes(Sign(secret, seconds, body));
         return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature));

@@ -7,6 +7,12 @@ namespace Ivr.Engine.Events;
 /// <param name="Types">Full types or prefixes ending in <c>*</c>; empty: all.</param>
 public sealed record WebhookTarget(string Name, Uri Url, string? Secret, IReadOnlyList<string> Types)
 {
+    /// <summary>The URL as logged: scheme, host, port and path only (no user info, no query that may carry a key).</summary>
+    public string SafeUrl => Url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+
+    /// <summary>The webhook without its secret (records print every property).</summary>
+    public override string ToString() => $"{Name} → {SafeUrl} ({(Types.Count == 0 ? "all types" : string.Join(", ", Types))}{(Secret is null ? ", unsigned" : ", signed")})";
+
     /// <summary>True when events of <paramref name="type"/> go to this webhook.</summary>
     public bool Takes(string type) =>
         Types.Count == 0 || Types.Any(t => t.EndsWith('*') ? type.StartsWith(t[..^1], StringComparison.Ordinal) : string.Equals(t, type, StringComparison.Ordinal));

@@ -20,8 +20,11 @@ public static class EventsHosting
         ArgumentNullException.ThrowIfNull(options);
         var events = new EventsOptions();
         options.Source?.GetSection("Events").Bind(events);
+        events.Validate();
         var (webhooks, errors) = WebhookTarget.From(events);
         services.AddSingleton(events);
+        var contacts = new Contacts.ContactsOptions();
+        options.Source?.GetSection("Contacts").Bind(contacts);
         services.AddSingleton(sp => new EventMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new EventStores(dataFolder, sp.GetRequiredService<TimeProvider>(), options.Storage.Provider, options.Storage.ConnectionString));
         services.AddSingleton(sp =>
@@ -29,7 +32,7 @@ public static class EventsHosting
             var log = sp.GetRequiredService<ILogger<CallEventTap>>();
             foreach (var error in errors) log.LogError("Events: {Error}", error);
             return new CallEventTap(sp.GetRequiredService<CallOps>().Board, sp.GetRequiredService<EventStores>(), webhooks, events,
-                sp.GetRequiredService<EventMetrics>(), sp.GetRequiredService<TimeProvider>(), log);
+                sp.GetRequiredService<EventMetrics>(), sp.GetRequiredService<TimeProvider>(), log, contacts);
         });
         services.AddHostedService(sp => sp.GetRequiredService<CallEventTap>());
         if (webhooks.Count == 0) return services;

@@ -44,6 +44,29 @@ public abstract class ContactHistoryContract
         Assert.Empty(await history.ContactsAsync("+339", T0.AddDays(-100)));
     }
 
+    [Theory]
+    [InlineData("anonymous", "unknown", "restricted", "")]
+    [InlineData("Anonymous", "sip:anonymous@anonymous.invalid", "  ", "UNKNOWN")]
+    public async Task WithheldNumbers_AreNeverOneCaller_NotRepeatsAndNotListed(string a, string b, string c, string d)
+    {
+        var history = await Open();
+        var at = T0.AddDays(-10);
+        foreach (var (number, i) in new[] { a, b, c, d }.Select((n, i) => (n, i)))
+            await history.RecordAsync(Contact("w" + i, number, at.AddHours(i), "billing"));
+        await history.RecordAsync(Contact("known1", "+331", at, "billing"));
+        await history.RecordAsync(Contact("known2", "+331", at.AddHours(2), "billing"));
+
+        var rates = await history.RepeatContactsAsync(T0.AddDays(-30), T0);
+
+        // Only the known number's two contacts count, and only its first is a repeat.
+        Assert.Equal([new RepeatContactRate("billing", 2, 1, 1)], rates);
+        foreach (var number in new[] { "anonymous", "unknown", "restricted", "", "Anonymous" })
+        {
+            Assert.Empty(await history.ContactsAsync(number, T0.AddDays(-30)));
+            Assert.Equal(0, (await history.CallerAsync(number, T0.AddDays(-30))).Contacts);
+        }
+    }
+
     [Fact]
     public async Task CallerAsync_CountsTheWindow_AndNamesTheLastSkillAndAgentEverReached()
     {

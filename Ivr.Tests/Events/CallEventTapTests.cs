@@ -97,6 +97,37 @@ public sealed class CallEventTapTests : IDisposable
         Assert.Equal("completed", contact.Outcome);
     }
 
+    [Fact]
+    public async Task StopAsync_WithEventsTheOutboxStillRefuses_CountsThemAsDropped()
+    {
+        var blocked = Path.Combine(_folder, "ivr.db");
+        Directory.CreateDirectory(blocked);
+        var board = new CallBoard(_time, _flows);
+        var stores = new EventStores(_folder, _time);
+        var tap = Tap(board, stores);
+        long dropped = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name.EndsWith(EventMetrics.MeterName, StringComparison.Ordinal)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "ivr.events.dropped") Interlocked.Add(ref dropped, value);
+        });
+        listener.Start();
+        await tap.StartAsync(CancellationToken.None);
+
+        var timeline = board.Open(new CallInfo("c-stop", "+33698765432", null, "hotline"), "hotline", "1.0.0");
+        timeline.Answered();
+        board.Close(timeline, "completed");
+        await tap.StopAsync(CancellationToken.None);
+
+        // call.started and call.ended of the one call, for the one webhook: both were never written.
+        Assert.Equal(2, Interlocked.Read(ref dropped));
+        await tap.DisposeAsync();
+    }
+
     private CallEventTap Tap(CallBoard board, EventStores stores, string? types = null)
     {
         var options = new EventsOptions();

@@ -70,6 +70,20 @@ public abstract class EventOutboxContract
     }
 
     [Fact]
+    public async Task PurgeDelivered_MoreThanOneChunk_DeletesThemAll_KeepsTheUndelivered()
+    {
+        var outbox = await Open();
+        await outbox.AppendAsync(Enumerable.Range(1, 2_501).Select(i => Event("p/" + i)).ToList());
+        var items = await outbox.PendingAsync("crm", 3_000);
+        foreach (var item in items.Take(2_500)) await outbox.MarkDeliveredAsync(item.Id, T0.AddDays(1));
+
+        var purged = await outbox.PurgeDeliveredAsync(T0.AddDays(2));
+
+        Assert.Equal(2_500, purged);
+        Assert.Equal(["p/2501"], (await outbox.PendingAsync("crm", 10)).Select(i => i.Event.EventId));
+    }
+
+    [Fact]
     public async Task TryLease_OneOwnerAtATime_RenewedByItsOwner_TakenOverOnlyOnceExpired()
     {
         var n1 = await Open();

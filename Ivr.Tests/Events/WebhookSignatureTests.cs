@@ -36,4 +36,15 @@ public class WebhookSignatureTests
         Assert.False(WebhookSignature.Verify("k", "12x", signature, body, Now, TimeSpan.FromMinutes(5)));
         Assert.False(WebhookSignature.Verify("k", stamp, null, body, Now, TimeSpan.FromMinutes(5)));
     }
+
+    [Theory]
+    [InlineData("253402300800")]
+    [InlineData("9223372036854775807")]
+    [InlineData("99999999999999")]
+    public void Verify_ATimestampBeyondYear9999_IsFalseNotAnException(string stamp)
+    {
+        var body = Encoding.UTF8.GetBytes("{}");
+
+        Assert.False(WebhookSignature.Verify("k", stamp, "sha256=00", body, Now, TimeSpan.FromMinutes(5)));
+    }
 }

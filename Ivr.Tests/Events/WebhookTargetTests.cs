@@ -29,4 +29,20 @@ public class WebhookTargetTests
         Assert.All(CallEventTypes.All, t => Assert.True(targets[0].Takes(t)));
         Assert.Null(targets[0].Secret);
     }
+
+    [Fact]
+    public void ToStringAndSafeUrl_NeverShowTheSecretTheUserInfoOrTheQuery()
+    {
+        var options = new EventsOptions();
+        options.Webhooks["crm"] = new WebhookOptions { Url = "https://user:pa55@crm.example.com:8443/in/events?key=s3cr3t", Secret = "hmac-secret-value" };
+
+        var target = Assert.Single(WebhookTarget.From(options).Targets);
+
+        Assert.Equal("https://crm.example.com:8443/in/events", target.SafeUrl);
+        var text = target.ToString();
+        Assert.DoesNotContain("hmac-secret-value", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("pa55", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", text, StringComparison.Ordinal);
+        Assert.Contains("crm", text, StringComparison.Ordinal);
+    }
 }

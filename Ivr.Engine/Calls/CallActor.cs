@@ -5,7 +5,6 @@ using Ivr.Engine.Media;
 using Ivr.Engine.Metrics;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Speech;
-using Ivr.Flows.Model.Steps;
 using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -99,10 +98,6 @@ public sealed class CallActor : MeteredActor, IWithTimers
         _log.LogInformation(
             "Call {CallId} from {Caller} to {Dialled} on flow {Flow}@{Version} ({Source})",
             _setup.Call.CallId, _setup.Call.CallerNumber, _setup.Call.Dialled, _setup.Flow.Id, _setup.Flow.Version, _leg.Source);
-        if (_leg.Media is NoAudioSession && _setup.Flow.Document.Steps.Values.OfType<MenuStep>().Any(m => m.Speech))
-        {
-            _log.LogInformation("Call {CallId}: no audio reaches the engine from {Source}; the speech menus of {Flow} take DTMF only", _setup.Call.CallId, _leg.Source, _setup.Flow.Id);
-        }
         // RFC 3261 §13.3.1.1: a UAS that does not answer at once says so with 180 (the session adds the To tag and Contact).
         // An Asterisk channel rings (or not) in the dial plan: it is answered at once.
         if (_services.RingFor <= TimeSpan.Zero || _leg.Source != CallSources.Sip)

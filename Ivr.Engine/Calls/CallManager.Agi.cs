@@ -1,4 +1,5 @@
 using Ivr.Engine.Calls.Legs;
+using Ivr.Flows.Model.Steps;
 using Ivr.Flows.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +31,9 @@ public sealed partial class CallManager
         try
         {
             var call = new CallInfo(callId, environment.CallerId, environment.CallerName, environment.Extension);
+            // FastAGI carries no audio: a speech menu takes keys only on this call.
+            if (flow.Document.Steps.Values.OfType<MenuStep>().Any(step => step.Speech))
+                _log.LogInformation("Call {CallId}: no audio reaches the engine from Asterisk; the speech menus of {Flow} take DTMF only", callId, flow.Id);
             Spawn(CallSetup.WithoutAudio(_ => leg, flow, call, _services));
         }
         catch (Exception ex)

@@ -194,7 +194,7 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
         {
             for (var k = 1; k <= nodeOf.Length; k++)
             {
-                calls.Add(QueueCaller(rig, nodeOf[k - 1], k));
+                calls.Add(rig.QueueCaller(nodeOf[k - 1], k, Bound));
                 await rig.WaitForWaitingAsync(host, k, TimeSpan.FromSeconds(30));
             }
 
@@ -259,7 +259,7 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
         {
             for (var k = 1; k <= nodeOf.Length; k++)
             {
-                calls.Add(QueueCaller(rig, nodeOf[k - 1], k));
+                calls.Add(rig.QueueCaller(nodeOf[k - 1], k, Bound));
                 await rig.WaitForWaitingAsync(first, k, TimeSpan.FromSeconds(30));
             }
 
@@ -309,12 +309,6 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
             foreach (var call in calls) call.Dispose();
         }
     }
-
-    private static SippProcess QueueCaller(ClusterRig rig, int node, int k) =>
-        SippProcess.Start(SippProcess.FreeUdpPort(), Bound, rig.SipTarget(node),
-            "-sf", SippProcess.Scenario("uac_queue_wait_bye.xml"), "-s", "hotline", "-m", "1",
-            "-key", "rtp_port", SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture),
-            "-cid_str", "caller" + k.ToString("00", CultureInfo.InvariantCulture) + "-%u-%p");
 
     private static async Task SignalAsync(int pid, string signal)
     {

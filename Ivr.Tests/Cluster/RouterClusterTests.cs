@@ -35,7 +35,7 @@ public class RouterClusterTests(ITestOutputHelper output)
         {
             for (var k = 1; k <= callers; k++)
             {
-                calls.Add(Caller(rig, k % 3, k));
+                calls.Add(rig.QueueCaller(k % 3, k, Bound));
                 // The next caller enters once this one is in the line, as another node's /api/queues shows it.
                 await rig.WaitForWaitingAsync((k + 1) % 3, k, TimeSpan.FromSeconds(30));
             }
@@ -70,7 +70,7 @@ public class RouterClusterTests(ITestOutputHelper output)
         {
             for (var k = 1; k <= callers; k++)
             {
-                calls.Add((k % 3, Name(k), Caller(rig, k % 3, k)));
+                calls.Add((k % 3, Name(k), rig.QueueCaller(k % 3, k, Bound)));
                 await rig.WaitForWaitingAsync((k + 1) % 3, k, TimeSpan.FromSeconds(30));
             }
             var survivors = calls.Where(c => c.Node != host).ToList();
@@ -124,7 +124,7 @@ public class RouterClusterTests(ITestOutputHelper output)
         await rig.Nodes[host].WaitForLogAsync($"Agent a1 registered at {contact} on", TimeSpan.FromSeconds(30));
 
         using var agent = SippProcess.Start(phonePort, Bound, "-sf", SippProcess.Scenario("uas_agent_answer_bye.xml"), "-m", "1", "-d", "300");
-        using var caller = Caller(rig, callNode, 1);
+        using var caller = rig.QueueCaller(callNode, 1, Bound);
         await rig.WaitForWaitingAsync(registrarNode, 1, TimeSpan.FromSeconds(30));
         var ready = await rig.SetAgentStateAsync(registrarNode, "a1", "ready");
         Assert.True(ready.IsSuccessStatusCode, $"setting a1 ready: {(int)ready.StatusCode}");
@@ -222,12 +222,6 @@ public class RouterClusterTests(ITestOutputHelper output)
         "Expires: 300\r\n" +
         (authorization is null ? string.Empty : $"Authorization: {authorization}\r\n") +
         "Content-Length: 0\r\n\r\n";
-
-    private static SippProcess Caller(ClusterRig rig, int node, int k) =>
-        SippProcess.Start(SippProcess.FreeUdpPort(), Bound, rig.SipTarget(node),
-            "-sf", SippProcess.Scenario("uac_queue_wait_bye.xml"), "-s", "hotline", "-m", "1",
-            "-key", "rtp_port", SippProcess.FreeUdpPort().ToString(CultureInfo.InvariantCulture),
-            "-cid_str", Name(k) + "-%u-%p");
 
     private static string Name(int k) => "caller" + k.ToString("00", CultureInfo.InvariantCulture);
 

@@ -26,7 +26,7 @@ public sealed class AriSpeechTests : IDisposable
         await using var asterisk = await AsteriskProcess.StartAsync(DialPlan("Wait(30)"));
         await using var engine = await StartEngineAsync(asterisk, AsteriskProcess.AriPassword);
         var script = new SpeechCallScript("ari-billing");
-        // The prompt ("Say billing or support.") lasts about 1.5 s; the caller speaks at 3 s, then stays 2 s for the result.
+        // The menu prompt lasts 18 s (played in 1 s pieces); the caller speaks over it at 3 s, then stays 2 s for the result.
         script.Add("billing", await SpeakAsync("billing"), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6));
         script.Add("silence", [], TimeSpan.Zero, TimeSpan.FromSeconds(2));
 
@@ -40,6 +40,11 @@ public sealed class AriSpeechTests : IDisposable
             File.ReadAllText(afterAgi) + "\nengine:\n" + engine.Log + "\nasterisk:\n" + asterisk.ReadLog());
         Assert.Contains("heard 'billing'", engine.Log, StringComparison.Ordinal);
         Assert.Contains("Caller audio of Asterisk channel", engine.Log, StringComparison.Ordinal);
+
+        // Barge-in: speech stopped the prompt at the next piece; Asterisk played a few of its 19 pieces, not all.
+        Assert.Contains("Barge-in: the caller speaks during the prompt", engine.Log, StringComparison.Ordinal);
+        var played = asterisk.ReadLog().Split('\n').Count(l => l.Contains("Playing '" + Path.Combine(_data, "asterisk-sounds") + "/ivr-", StringComparison.Ordinal));
+        Assert.True(played is >= 2 and <= 8, $"Asterisk played {played} pieces of the 18 s prompt:\n" + asterisk.ReadLog());
 
         using var http = new HttpClient { BaseAddress = new Uri(engine.HttpBase), Timeout = TimeSpan.FromSeconds(30) };
         using var recent = JsonDocument.Parse(await http.GetStringAsync("/api/calls/recent"));
@@ -57,7 +62,7 @@ public sealed class AriSpeechTests : IDisposable
     {
         await using var asterisk = await AsteriskProcess.StartAsync(DialPlan("Wait(30)"));
         await using var engine = await StartEngineAsync(asterisk, AsteriskProcess.AriPassword);
-        // Silence only: the caller hangs up 3.5 s in, the menu listening (its no-input timer is 6 s).
+        // Silence only: the caller hangs up 3.5 s in, during the menu's 18 s prompt, the menu listening (barge-in).
         var script = new SpeechCallScript("ari-hangup");
         script.Add("silence", [], TimeSpan.Zero, TimeSpan.FromSeconds(3));
 

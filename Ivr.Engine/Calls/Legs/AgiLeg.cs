@@ -162,12 +162,36 @@ public sealed class AgiLeg : IInboundLeg
             return play;
         }
         Volatile.Write(ref _playing, play);
-        Enqueue(new Request.Play(play, [.. clips.Select(c => (_sounds.PathOf(c), c.Duration))]));
+        Enqueue(new Request.Play(play, [.. clips.SelectMany(Pieces).Select(c => (_sounds.PathOf(c), c.Duration))]));
         return play;
     }
 
+    /// <summary>
+    /// The longest piece of a prompt on a leg that hears the caller over ARI: AGI cannot stop a <c>STREAM FILE</c> in
+    /// progress, so such a leg plays its prompts in pieces and a barge-in by speech stops the prompt at the next piece.
+    /// </summary>
+    public static readonly TimeSpan SpeechPiece = TimeSpan.FromSeconds(1);
+
+    // A clip as played: whole when no audio reaches the engine (keys stop a prompt in Asterisk itself), else in pieces.
+    private IEnumerable<AudioClip> Pieces(AudioClip clip)
+    {
+        var size = (int)(SpeechPiece.TotalSeconds * WavFile.TargetSampleRate);
+        if (Media is NoAudioSession || clip.Samples.Length <= size)
+        {
+            yield return clip;
+            yield break;
+        }
+        for (int at = 0, k = 0; at < clip.Samples.Length; at += size, k++)
+        {
+            yield return new AudioClip(clip.Samples.Slice(at, Math.Min(size, clip.Samples.Length - at)), clip.Name + "#" + k.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <inheritdoc />
-    /// <remarks>A <c>STREAM FILE</c> already sent plays to its end (AGI cannot interrupt it); nothing more of the play starts.</remarks>
+    /// <remarks>
+    /// A <c>STREAM FILE</c> already sent plays to its end (AGI cannot interrupt it); nothing more of the play starts. On a
+    /// leg that hears the caller, that is the current piece (<see cref="SpeechPiece"/>).
+    /// </remarks>
     public void StopPlayback()
     {
         Interlocked.Increment(ref _play);

@@ -196,6 +196,7 @@ public sealed class AriAudioSession : IMediaSession
             return;
         }
         AriMediaPath? path = null;
+        var started = _time.GetTimestamp();
         try
         {
             var local = reservation.LocalEndPoint;
@@ -208,8 +209,8 @@ public sealed class AriAudioSession : IMediaSession
             Volatile.Write(ref _inner, session);
             Volatile.Write(ref _path, path);
             _ari.Metrics.MediaOpened();
-            _log.LogInformation("Caller audio of Asterisk channel {Channel} over ARI: snoop {Snoop}, external media {External} from {AsteriskRtp} to {Local}, bridge {Bridge}",
-                _channel, path.SnoopId, path.ExternalId, path.AsteriskRtp, local.Port, path.BridgeId);
+            _log.LogInformation("Caller audio of Asterisk channel {Channel} over ARI in {Elapsed:F0} ms: snoop {Snoop}, external media {External} from {AsteriskRtp} to port {Local}, bridge {Bridge}",
+                _channel, _time.GetElapsedTime(started).TotalMilliseconds, path.SnoopId, path.ExternalId, path.AsteriskRtp, local.Port, path.BridgeId);
         }
         catch (AriException ex)
         {
@@ -244,7 +245,18 @@ public sealed class AriAudioSession : IMediaSession
     // The first failure ends speech for this call: one line, and the menus take keys (the counter is the client's).
     private void Failed(string reason, string message)
     {
-        lock (_gate) _failed = true;
+        bool closed;
+        lock (_gate)
+        {
+            _failed = true;
+            closed = _closed;
+        }
+        if (closed)
+        {
+            // The caller hung up while the path was being opened (the snoop found no channel): nothing to warn about.
+            _log.LogDebug("ARI path of Asterisk channel {Channel} not opened, the call is over ({Reason}: {Message})", _channel, reason, message);
+            return;
+        }
         _log.LogWarning("No speech on Asterisk channel {Channel}: ARI failed ({Reason}: {Message}); its speech menus take keys only", _channel, reason, message);
     }
 }

@@ -10,6 +10,9 @@ namespace Ivr.Engine.Calls;
 /// <param name="digitPoll">How long each <c>WAIT FOR DIGIT</c> between commands waits.</param>
 public sealed class AgiCallHandler(Func<IActorRef> manager, AgiSoundFiles sounds, AgiMetrics metrics, TimeSpan digitPoll) : IAgiSessionHandler
 {
+    /// <summary>Speech on Asterisk channels over ARI; null (the default) when <c>Asterisk:Ari:Url</c> is not set.</summary>
+    public Legs.AgiSpeechRoute? Speech { get; init; }
+
     /// <inheritdoc />
-    public void Accept(AgiSession session) => manager().Tell(new AgiCallArrived(session, sounds, metrics, digitPoll));
+    public void Accept(AgiSession session) => manager().Tell(new AgiCallArrived(session, sounds, metrics, digitPoll) { Speech = Speech });
 }

@@ -17,8 +17,8 @@ public sealed partial class CallManager
     {
         var environment = m.Session.Environment;
         var callId = m.Session.CallId;
-        var leg = new AgiLeg(m.Session, m.Sounds, m.Metrics, m.DigitPoll, _log);
         var (status, reason, flow) = AdmitAgi(environment.FlowId, environment.Extension);
+        var leg = new AgiLeg(m.Session, m.Sounds, m.Metrics, m.DigitPoll, _log, SpeechMedia(m, flow));
         if (flow is null)
         {
             _rejected++;
@@ -31,8 +31,8 @@ public sealed partial class CallManager
         try
         {
             var call = new CallInfo(callId, environment.CallerId, environment.CallerName, environment.Extension);
-            // FastAGI carries no audio: a speech menu takes keys only on this call.
-            if (flow.Document.Steps.Values.OfType<MenuStep>().Any(step => step.Speech))
+            // FastAGI carries no audio: without ARI a speech menu takes keys only on this call.
+            if (leg.Media is NoAudioSession && HasSpeechMenus(flow))
                 _log.LogInformation("Call {CallId}: no audio reaches the engine from Asterisk; the speech menus of {Flow} take DTMF only", callId, flow.Id);
             Spawn(CallSetup.WithoutAudio(_ => leg, flow, call, _services));
         }
@@ -42,6 +42,16 @@ public sealed partial class CallManager
             leg.Reject(500);
         }
     }
+
+    // The caller's audio over ARI, for a flow with speech menus when ARI is configured and a recognizer is loaded.
+    private AriAudioSession? SpeechMedia(AgiCallArrived m, CompiledFlow? flow)
+    {
+        if (m.Speech is not { } route || flow is null || _services.Speech.Recognizer is null || !HasSpeechMenus(flow)
+            || m.Session.Environment.UniqueId.Length == 0) return null;
+        return new AriAudioSession(route.Ari, _mediaFactory, m.Session.Environment.UniqueId, route.RtpAddress, _services.Time, _log);
+    }
+
+    private static bool HasSpeechMenus(CompiledFlow flow) => flow.Document.Steps.Values.OfType<MenuStep>().Any(step => step.Speech);
 
     private (int Status, string Reason, CompiledFlow? Flow) AdmitAgi(string script, string extension)
     {

@@ -51,4 +51,8 @@ internal sealed record DrainGraceEnded
 /// <param name="Sounds">Where the call's prompts are written for Asterisk.</param>
 /// <param name="Metrics">The FastAGI counters.</param>
 /// <param name="DigitPoll">How long each <c>WAIT FOR DIGIT</c> between commands waits.</param>
-public sealed record AgiCallArrived(Asterisk.AgiSession Session, Asterisk.AgiSoundFiles Sounds, Asterisk.AgiMetrics Metrics, TimeSpan DigitPoll);
+public sealed record AgiCallArrived(Asterisk.AgiSession Session, Asterisk.AgiSoundFiles Sounds, Asterisk.AgiMetrics Metrics, TimeSpan DigitPoll)
+{
+    /// <summary>Speech on Asterisk channels: the ARI client and where Asterisk sends the caller's audio (null: keys only).</summary>
+    public Legs.AgiSpeechRoute? Speech { get; init; }
+}

@@ -94,6 +94,7 @@ internal sealed class SpeechTurns : IDisposable
         _grammar = listen;
         ForOffer = forOffer;
         _listener.Start(++_turns, session);
+        _media.Listening(true);
         _log.LogDebug("Listening at {Step} from {AudioAt} of the caller's audio (turn {Turn})", step, AudioAt(_media.ReceivedAudioPosition), _turns);
         return true;
     }
@@ -105,6 +106,7 @@ internal sealed class SpeechTurns : IDisposable
         _speaking = false;
         ForOffer = false;
         _listener?.Stop();
+        _media.Listening(false);
         return TakeHeldTimer();
     }
 

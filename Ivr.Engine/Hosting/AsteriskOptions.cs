@@ -1,7 +1,9 @@
 using System.Net;
 using Akka.Hosting;
 using Ivr.Engine.Asterisk;
+using Ivr.Engine.Asterisk.Ari;
 using Ivr.Engine.Calls;
+using Ivr.Engine.Calls.Legs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +20,31 @@ public sealed class AsteriskOptions
     /// <c>.sln</c> files for <c>STREAM FILE</c>; relative paths are under the data folder. Default <c>asterisk-sounds</c>.
     /// </summary>
     public string SoundsFolder { get; set; } = "asterisk-sounds";
+
+    /// <summary>ARI, for the caller's audio on speech menus (<c>Asterisk:Ari:*</c>); off while <see cref="AriOptions.Url"/> is empty.</summary>
+    public AriOptions Ari { get; set; } = new();
+
+    /// <summary>Speech on Asterisk calls: Asterisk's REST interface and where it sends the caller's audio (docs/asterisk.md).</summary>
+    public sealed class AriOptions
+    {
+        /// <summary>Asterisk's HTTP server, e.g. <c>http://127.0.0.1:8088</c>; empty (the default) leaves speech menus on Asterisk calls to keys.</summary>
+        public string Url { get; set; } = string.Empty;
+
+        /// <summary>The <c>ari.conf</c> user.</summary>
+        public string User { get; set; } = string.Empty;
+
+        /// <summary>Its password.</summary>
+        public string Password { get; set; } = string.Empty;
+
+        /// <summary>The Stasis application name the engine registers (default <c>ivr</c>).</summary>
+        public string App { get; set; } = "ivr";
+
+        /// <summary>The engine's address as Asterisk reaches it, where the caller's RTP is sent; empty: the media address (<c>Media:Address</c>, else the SIP address).</summary>
+        public string RtpAddress { get; set; } = string.Empty;
+
+        /// <summary>The longest one ARI request may take (default 5 s); beyond it the call's speech menus take keys.</summary>
+        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    }
 
     /// <summary>The FastAGI listener's settings.</summary>
     public sealed class FastAgiOptions
@@ -64,10 +91,14 @@ public static class AsteriskHosting
         var sounds = Path.IsPathRooted(options.SoundsFolder) ? options.SoundsFolder : Path.Combine(dataFolder, options.SoundsFolder);
         services.AddSingleton(sp => new AgiMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton(_ => new AgiSoundFiles(sounds));
+        var speech = AddAri(services, options.Ari);
         services.AddSingleton<IAgiSessionHandler>(sp =>
         {
             var registry = sp.GetRequiredService<ActorRegistry>();
-            return new AgiCallHandler(registry.Get<CallManager>, sp.GetRequiredService<AgiSoundFiles>(), sp.GetRequiredService<AgiMetrics>(), options.FastAgi.DigitPoll);
+            return new AgiCallHandler(registry.Get<CallManager>, sp.GetRequiredService<AgiSoundFiles>(), sp.GetRequiredService<AgiMetrics>(), options.FastAgi.DigitPoll)
+            {
+                Speech = speech?.Invoke(sp),
+            };
         });
         var peers = FastAgiLimits.ParsePeers(options.FastAgi.AllowedPeers);
         if (peers.Count == 0 && !IPAddress.IsLoopback(listen.Address))
@@ -80,5 +111,26 @@ public static class AsteriskHosting
             limits, sp.GetRequiredService<ILogger<FastAgiServer>>(), sp.GetService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<FastAgiServer>());
         return services;
+    }
+
+    // The ARI client when Asterisk:Ari:Url is set (checked here, so a typo stops the start with the setting's name).
+    private static Func<IServiceProvider, AgiSpeechRoute>? AddAri(IServiceCollection services, AsteriskOptions.AriOptions ari)
+    {
+        if (string.IsNullOrWhiteSpace(ari.Url)) return null;
+        if (!Uri.TryCreate(ari.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new FormatException($"Asterisk:Ari:Url must be Asterisk's HTTP server, e.g. http://127.0.0.1:8088, got '{ari.Url}'.");
+        }
+        if (string.IsNullOrWhiteSpace(ari.App)) throw new FormatException("Asterisk:Ari:App must name the Stasis application (e.g. ivr).");
+        if (ari.RequestTimeout <= TimeSpan.Zero) throw new FormatException("Asterisk:Ari:RequestTimeout must be positive.");
+        IPAddress? rtpAddress = null;
+        if (!string.IsNullOrWhiteSpace(ari.RtpAddress) && !IPAddress.TryParse(ari.RtpAddress, out rtpAddress))
+        {
+            throw new FormatException($"Asterisk:Ari:RtpAddress must be an IP address, got '{ari.RtpAddress}'.");
+        }
+        var settings = new AriSettings(url, ari.User, ari.Password, ari.App, ari.RequestTimeout);
+        services.AddSingleton(sp => new AriMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(sp => new AriClient(settings, sp.GetRequiredService<AriMetrics>(), sp.GetRequiredService<ILogger<AriClient>>()));
+        return sp => new AgiSpeechRoute(sp.GetRequiredService<AriClient>(), rtpAddress);
     }
 }

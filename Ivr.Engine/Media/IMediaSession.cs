@@ -67,4 +67,12 @@ public interface IMediaSession : IAsyncDisposable
 
     /// <summary>Stops sending and receiving and releases the socket; further calls are ignored.</summary>
     void Close();
+
+    /// <summary>
+    /// The call starts (true) or stops (false) listening for speech. Most sessions always carry the caller's audio and
+    /// ignore it; one whose audio is brought on demand (an Asterisk channel's, over ARI) opens or closes its path.
+    /// </summary>
+    void Listening(bool listening)
+    {
+    }
 }

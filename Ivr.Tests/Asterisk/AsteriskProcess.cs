@@ -48,6 +48,23 @@ internal sealed class AsteriskProcess : IAsyncDisposable
 
     public string ReadLog() => File.Exists(LogFile) ? File.ReadAllText(LogFile) : string.Empty;
 
+    /// <summary>The ARI user of <c>ari.conf</c> (password <see cref="AriPassword"/>).</summary>
+    public const string AriUser = "ivr";
+
+    public const string AriPassword = "secret";
+
+    /// <summary>Asterisk's HTTP server, for <c>Asterisk:Ari:Url</c>.</summary>
+    public string AriUrl => "http://127.0.0.1:" + HttpPort.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>GETs <c>/ari/{path}</c> (e.g. <c>channels</c>, <c>bridges</c>) as <see cref="AriUser"/> and returns the JSON.</summary>
+    public async Task<string> AriGetAsync(string path)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(AriUrl + "/ari/"), Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(AriUser + ":" + AriPassword)));
+        return await http.GetStringAsync(path);
+    }
+
     public string Output
     {
         get

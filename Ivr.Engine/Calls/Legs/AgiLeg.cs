@@ -16,7 +16,8 @@ namespace Ivr.Engine.Calls.Legs;
 /// an escape digit (a key cuts the prompt short and is reported, then the play's end), and at the end <c>SET VARIABLE</c>
 /// for each flow variable (and <c>IVR_TRANSFER</c> for a transfer, which the dial plan carries out) and <c>HANGUP</c> when the flow hung up — and between them polls keys with <c>WAIT FOR DIGIT</c>.
 /// The channel's hang-up (<c>HANGUP</c>, <c>511</c>, a result of -1, a closed socket) and garbage from the peer end the
-/// leg and are reported as the caller hanging up. No audio reaches the engine (<see cref="NoAudioSession"/>).
+/// leg and are reported as the caller hanging up. No audio reaches the engine over AGI: a speech menu hears the caller
+/// through ARI when it is configured (<see cref="AriAudioSession"/>), else takes keys only (<see cref="NoAudioSession"/>).
 /// </summary>
 public sealed class AgiLeg : IInboundLeg
 {
@@ -46,9 +47,13 @@ public sealed class AgiLeg : IInboundLeg
     private int _lostReported;
     private ITimer? _cut;
 
-    /// <summary>The leg of <paramref name="session"/>; prompts are written to <paramref name="sounds"/>; keys polled every <paramref name="digitPoll"/>.</summary>
-    public AgiLeg(AgiSession session, AgiSoundFiles sounds, AgiMetrics metrics, TimeSpan digitPoll, ILogger? log = null)
+    /// <summary>
+    /// The leg of <paramref name="session"/>; prompts are written to <paramref name="sounds"/>; keys polled every
+    /// <paramref name="digitPoll"/>; the caller's audio for speech from <paramref name="media"/> (null: none reaches the engine).
+    /// </summary>
+    public AgiLeg(AgiSession session, AgiSoundFiles sounds, AgiMetrics metrics, TimeSpan digitPoll, ILogger? log = null, IMediaSession? media = null)
     {
+        Media = media ?? new NoAudioSession();
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(sounds);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -69,7 +74,8 @@ public sealed class AgiLeg : IInboundLeg
     public string Source => CallSources.Asterisk;
 
     /// <inheritdoc />
-    public IMediaSession Media { get; } = new NoAudioSession();
+    /// <remarks>A <see cref="NoAudioSession"/>, or the caller's audio over ARI while the call listens for speech (<see cref="AriAudioSession"/>).</remarks>
+    public IMediaSession Media { get; }
 
     /// <inheritdoc />
     public bool IsEnded => Volatile.Read(ref _ended) != 0;
@@ -156,12 +162,36 @@ public sealed class AgiLeg : IInboundLeg
             return play;
         }
         Volatile.Write(ref _playing, play);
-        Enqueue(new Request.Play(play, [.. clips.Select(c => (_sounds.PathOf(c), c.Duration))]));
+        Enqueue(new Request.Play(play, [.. clips.SelectMany(Pieces).Select(c => (_sounds.PathOf(c), c.Duration))]));
         return play;
     }
 
+    /// <summary>
+    /// The longest piece of a prompt on a leg that hears the caller over ARI: AGI cannot stop a <c>STREAM FILE</c> in
+    /// progress, so such a leg plays its prompts in pieces and a barge-in by speech stops the prompt at the next piece.
+    /// </summary>
+    public static readonly TimeSpan SpeechPiece = TimeSpan.FromSeconds(1);
+
+    // A clip as played: whole when no audio reaches the engine (keys stop a prompt in Asterisk itself), else in pieces.
+    private IEnumerable<AudioClip> Pieces(AudioClip clip)
+    {
+        var size = (int)(SpeechPiece.TotalSeconds * WavFile.TargetSampleRate);
+        if (Media is NoAudioSession || clip.Samples.Length <= size)
+        {
+            yield return clip;
+            yield break;
+        }
+        for (int at = 0, k = 0; at < clip.Samples.Length; at += size, k++)
+        {
+            yield return new AudioClip(clip.Samples.Slice(at, Math.Min(size, clip.Samples.Length - at)), clip.Name + "#" + k.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <inheritdoc />
-    /// <remarks>A <c>STREAM FILE</c> already sent plays to its end (AGI cannot interrupt it); nothing more of the play starts.</remarks>
+    /// <remarks>
+    /// A <c>STREAM FILE</c> already sent plays to its end (AGI cannot interrupt it); nothing more of the play starts. On a
+    /// leg that hears the caller, that is the current piece (<see cref="SpeechPiece"/>).
+    /// </remarks>
     public void StopPlayback()
     {
         Interlocked.Increment(ref _play);
@@ -192,6 +222,7 @@ public sealed class AgiLeg : IInboundLeg
     public void CloseMedia()
     {
         Interlocked.Exchange(ref _ended, 1);
+        Media.Close();
         _requests.Writer.TryComplete();
         // Nothing left to say: a loop still running stops at its next command.
         if (Volatile.Read(ref _started) == 0) _ = CloseAsync();
@@ -330,6 +361,8 @@ public sealed class AgiLeg : IInboundLeg
             {
                 if (left is Request.Answer answer) answer.Done.TrySetResult(false);
             }
+            // The caller's audio path over ARI (if open) goes with the channel.
+            Media.Close();
             await CloseAsync().ConfigureAwait(false);
             if (!wasEnded) Lost();
         }

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Ivr.Engine.Asterisk.Ari;
+using Ivr.Tests.Storage;
+
+namespace Ivr.Tests.Asterisk;
+
+/// <summary>
+/// The ARI client's failures, in process: nothing listening, and a FAKE ARI peer (a loopback HTTP listener standing in
+/// for an Asterisk that answers badly — the real Asterisk never sends these) whose externalMedia answer lacks the RTP
+/// address. The good path and refused credentials run against the real Asterisk in <see cref="AriSpeechTests"/>.
+/// </summary>
+public sealed class AriClientTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task OpenMedia_NothingListens_FailsAsConnect_NamingTheUrl_AndCounts()
+    {
+        using var metrics = new AriMetrics();
+        var url = new Uri("http://127.0.0.1:" + PostgresServer.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await using var client = new AriClient(new AriSettings(url, "ivr", "secret", "ivr-test", TimeSpan.FromSeconds(5)), metrics);
+
+        var ex = await Assert.ThrowsAsync<AriException>(() => client.OpenMediaAsync("1700000000.1", new IPEndPoint(IPAddress.Loopback, 40000), CancellationToken.None).WaitAsync(Bound));
+
+        Assert.Equal("connect", ex.Reason);
+        Assert.Contains(url.Authority, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, metrics.Errors.Get("connect"));
+        Assert.Equal(0, metrics.Opened);
+    }
+
+    [Fact]
+    public async Task OpenMedia_ExternalMediaWithoutItsRtpAddress_FailsAsReply_AndDeletesWhatItCreated()
+    {
+        await using var peer = new FakeAriPeer();
+        using var metrics = new AriMetrics();
+        await using var client = new AriClient(new AriSettings(new Uri(peer.BaseUrl), "ivr", "secret", "ivr-test", TimeSpan.FromSeconds(5)), metrics);
+
+        var ex = await Assert.ThrowsAsync<AriException>(() => client.OpenMediaAsync("1700000000.1", new IPEndPoint(IPAddress.Loopback, 40000), CancellationToken.None).WaitAsync(Bound));
+
+        Assert.Equal("reply", ex.Reason);
+        Assert.Contains("UNICASTRTP_LOCAL", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, metrics.Errors.Get("reply"));
+        var requests = peer.Requests.ToList();
+        var snoop = Assert.Single(requests, r => r.StartsWith("POST /ari/channels/1700000000.1/snoop", StringComparison.Ordinal));
+        Assert.Contains("spy=in", snoop, StringComparison.Ordinal);
+        Assert.Contains("app=ivr-test", snoop, StringComparison.Ordinal);
+        var media = Assert.Single(requests, r => r.StartsWith("POST /ari/channels/externalMedia", StringComparison.Ordinal));
+        Assert.Contains("external_host=127.0.0.1%3A40000", media, StringComparison.Ordinal);
+        Assert.Contains("format=ulaw", media, StringComparison.Ordinal);
+        // Both channels it created are deleted; no bridge was made.
+        Assert.Contains(requests, r => r.StartsWith("DELETE /ari/channels/ivr-snoop-", StringComparison.Ordinal));
+        Assert.Contains(requests, r => r.StartsWith("DELETE /ari/channels/ivr-media-", StringComparison.Ordinal));
+        Assert.DoesNotContain(requests, r => r.Contains("/bridges", StringComparison.Ordinal));
+        Assert.All(peer.Authorizations, a => Assert.Equal("Basic aXZyOnNlY3JldA==", a));
+    }
+
+    /// <summary>
+    /// A FAKE ARI peer: answers the ping and the events WebSocket like Asterisk, the snoop with a channel, and
+    /// externalMedia with a channel that has no <c>channelvars</c> (a broken or foreign server); records every request.
+    /// </summary>
+    private sealed class FakeAriPeer : IAsyncDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly Task _loop;
+        private readonly List<System.Net.WebSockets.WebSocket> _sockets = [];
+
+        public FakeAriPeer()
+        {
+            BaseUrl = "http://127.0.0.1:" + PostgresServer.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _listener.Prefixes.Add(BaseUrl + "/");
+            _listener.Start();
+            _loop = Task.Run(ServeAsync);
+        }
+
+        public string BaseUrl { get; }
+
+        public ConcurrentQueue<string> Requests { get; } = new();
+
+        public ConcurrentQueue<string> Authorizations { get; } = new();
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            _listener.Close();
+            try
+            {
+                await _loop.WaitAsync(Bound);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+            }
+            lock (_sockets) _sockets.ForEach(s => s.Dispose());
+        }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+                var request = context.Request;
+                Requests.Enqueue(request.HttpMethod + " " + request.RawUrl);
+                Authorizations.Enqueue(request.Headers["Authorization"] ?? string.Empty);
+                if (request.IsWebSocketRequest)
+                {
+                    var socket = (await context.AcceptWebSocketAsync(null)).WebSocket;
+                    lock (_sockets) _sockets.Add(socket);
+                    continue;
+                }
+                var path = request.Url!.AbsolutePath;
+                var (status, body) = (request.HttpMethod, path) switch
+                {
+                    ("GET", "/ari/asterisk/ping") => (200, """{"asterisk_id":"fake","ping":"pong"}"""),
+                    ("POST", _) when path.EndsWith("/snoop", StringComparison.Ordinal) => (200, """{"id":"snoop","name":"Snoop/1"}"""),
+                    ("POST", "/ari/channels/externalMedia") => (200, """{"id":"media","name":"UnicastRTP/127.0.0.1:40000"}"""),
+                    ("DELETE", _) => (204, string.Empty),
+                    _ => (404, """{"message":"not here"}"""),
+                };
+                context.Response.StatusCode = status;
+                var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            }
+        }
+    }
+}

@@ -16,6 +16,7 @@ internal sealed class EngineProcess : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(string Needle, TaskCompletionSource<string> Seen)> _waiters = [];
+    private string? _ownDataFolder;
 
     private EngineProcess(Process process, string sipAddress, int sipPort, int httpPort)
     {
@@ -45,16 +46,36 @@ internal sealed class EngineProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>ivr serve</c> with extra arguments and waits (bounded) until SIP and HTTP listen.</summary>
-    public static Task<EngineProcess> StartAsync(params string[] args) =>
-        StartCommandAsync(Path.Combine(AppContext.BaseDirectory, "ivr"), RepoPaths.Root, ["serve", .. args]);
+    /// <summary>
+    /// Starts <c>ivr serve</c> with extra arguments and waits (bounded) until SIP and HTTP listen. Without a data folder in
+    /// <paramref name="args"/> (<c>--data</c> or <c>Data:Folder</c>) the engine gets a temp one of its own, removed on
+    /// dispose: engines of tests running side by side never share a SQLite store, an event outbox or recordings.
+    /// </summary>
+    public static Task<EngineProcess> StartAsync(params string[] args) => StartServeAsync(args, null);
 
     /// <summary>
     /// Starts <c>ivr serve</c> with SIP and RTP on <paramref name="sipAddress"/> (another loopback address, e.g. 127.0.0.2, is
     /// another node), a free SIP port on that address and <paramref name="args"/> (e.g. per-node <c>--set</c> settings).
     /// </summary>
-    public static Task<EngineProcess> StartOnAsync(string sipAddress, IEnumerable<string> args) =>
-        StartCommandAsync(Path.Combine(AppContext.BaseDirectory, "ivr"), RepoPaths.Root, ["serve", .. args], sipAddress);
+    public static Task<EngineProcess> StartOnAsync(string sipAddress, IEnumerable<string> args) => StartServeAsync([.. args], sipAddress);
+
+    private static async Task<EngineProcess> StartServeAsync(string[] args, string? sipAddress)
+    {
+        var namesData = args.Any(a => a == "--data" || a.StartsWith("Data:Folder=", StringComparison.Ordinal));
+        var ownData = namesData ? null : Directory.CreateTempSubdirectory("ivr-engine-data-").FullName;
+        string[] data = ownData is null ? [] : ["--data", ownData];
+        try
+        {
+            var engine = await StartCommandAsync(Path.Combine(AppContext.BaseDirectory, "ivr"), RepoPaths.Root, ["serve", .. data, .. args], sipAddress);
+            engine._ownDataFolder = ownData;
+            return engine;
+        }
+        catch when (ownData is not null)
+        {
+            DeleteFolder(ownData);
+            throw;
+        }
+    }
 
     /// <summary>
     /// Starts <paramref name="command"/> (the <c>ivr</c> binary, or a script that runs <c>serve</c>, e.g. <c>run.sh</c>) in
@@ -193,5 +214,17 @@ internal sealed class EngineProcess : IAsyncDisposable
         {
         }
         _process.Dispose();
+        if (_ownDataFolder is not null) DeleteFolder(_ownDataFolder);
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

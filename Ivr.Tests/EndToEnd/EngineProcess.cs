@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Ivr.Tests.Flows.Loading;
-using Ivr.Tests.Sip.Stack;
 
 namespace Ivr.Tests.EndToEnd;
 
@@ -85,8 +84,8 @@ internal sealed class EngineProcess : IAsyncDisposable
     /// </summary>
     public static async Task<EngineProcess> StartCommandAsync(string command, string workingDirectory, IEnumerable<string> args, string? sipAddress = null)
     {
-        var sipPort = FreeUdpPortOn(sipAddress ?? "127.0.0.1");
-        var httpPort = SippProcess.FreeUdpPort();
+        var sipPort = FreePortAboveEphemeralRange(sipAddress ?? "127.0.0.1");
+        var httpPort = FreePortAboveEphemeralRange("127.0.0.1");
         var psi = new ProcessStartInfo(command)
         {
             WorkingDirectory = workingDirectory,
@@ -110,7 +109,8 @@ internal sealed class EngineProcess : IAsyncDisposable
         {
             engine._process.BeginOutputReadLine();
             engine._process.BeginErrorReadLine();
-            var ready = engine.WaitForLogAsync("HTTP listening", TimeSpan.FromSeconds(60));
+            // Bounded, with room for a start beside the other end-to-end collections on a loaded 2-core machine (seen: over 60 s).
+            var ready = engine.WaitForLogAsync("HTTP listening", TimeSpan.FromSeconds(120));
             var exited = engine._process.WaitForExitAsync();
             if (await Task.WhenAny(ready, exited) == exited)
                 throw new InvalidOperationException("the engine exited at start:\n" + engine.Log);
@@ -125,11 +125,48 @@ internal sealed class EngineProcess : IAsyncDisposable
         }
     }
 
-    private static int FreeUdpPortOn(string address)
+    /// <summary>
+    /// A port free for both UDP and TCP on <paramref name="address"/> (SIP listens on both; HTTP on TCP), picked above the
+    /// kernel's ephemeral range: no socket bound to port 0 and no outbound connection of a test running beside this one can
+    /// take it between this pick and the engine's bind, which on a loaded machine comes many seconds later.
+    /// </summary>
+    private static int FreePortAboveEphemeralRange(string address)
     {
+        var ip = System.Net.IPAddress.Parse(address);
+        var first = EphemeralRangeEnd() + 1;
+        for (var attempt = 0; first < 65000 && attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(first, 65536);
+            if (Free(ip, port, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp)
+                && Free(ip, port, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+                return port;
+        }
+
+        // No room above the ephemeral range on this machine: a port the kernel gives (as before).
         using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-        s.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(address), 0));
+        s.Bind(new System.Net.IPEndPoint(ip, 0));
         return ((System.Net.IPEndPoint)s.LocalEndPoint!).Port;
+    }
+
+    private static int EphemeralRangeEnd()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        var parts = File.Exists(range) ? File.ReadAllText(range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : [];
+        return parts.Length == 2 && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var end) ? end : 65535;
+    }
+
+    private static bool Free(System.Net.IPAddress ip, int port, System.Net.Sockets.SocketType type, System.Net.Sockets.ProtocolType protocol)
+    {
+        try
+        {
+            using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, type, protocol);
+            s.Bind(new System.Net.IPEndPoint(ip, port));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Completes with the first log line containing <paramref name="needle"/> (past or future); throws after <paramref name="timeout"/>.</summary>

@@ -12,7 +12,7 @@ namespace Ivr.Tests.EndToEnd;
 /// wait in a queue (no router: on hold) and hang up there; its Prometheus <c>/metrics</c> and the real <c>ivr status</c>
 /// binary are read over HTTP while the calls start, wait, abandon and end.
 /// </summary>
-[Collection(EngineProcessesCollections.B)]
+[Collection(EndToEndCollection.Name)]
 public class OpsEndToEndTests
 {
     private const string Queued = """ivr_calls_live{state="queued"}""";

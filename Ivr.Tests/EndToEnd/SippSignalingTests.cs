@@ -8,7 +8,7 @@ namespace Ivr.Tests.EndToEnd;
 /// RFC 3261 signalling corner cases against the real <c>ivr serve</c> process, with sipp as the caller: CANCEL while the
 /// engine rings, a retransmitted INVITE, a late ACK and no ACK at all. Each ends with no call actor left (<c>/readyz</c>).
 /// </summary>
-[Collection(EngineProcessesCollections.B)]
+[Collection(EndToEndCollection.Name)]
 public class SippSignalingTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -12,7 +12,7 @@ namespace Ivr.Tests.Asterisk;
 /// Ivr flows on Asterisk channels: sipp calls a real Asterisk 23 (PJSIP), whose dial plan runs
 /// <c>AGI(agi://127.0.0.1:PORT/agi-hotline)</c> on the real <c>ivr serve</c> process; and FastAGI peers that misbehave.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEnd.EngineProcessesCollections.B)]
 public sealed class FastAgiCallTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -16,7 +16,7 @@ namespace Ivr.Tests.Cluster;
 /// <c>ivr serve</c> nodes (<see cref="ClusterRig"/>), a sipp customer UAS on the callback trunk that answers every number and
 /// traces every INVITE it receives, sipp agents. Counts come from the customer's own trace and the PostgreSQL rows.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed partial class ClusterCallbackFailoverTests(PostgresServer server, ITestOutputHelper output) : IClassFixture<PostgresServer>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

@@ -16,7 +16,7 @@ namespace Ivr.Tests.Cluster;
 /// <c>Storage:Provider=postgres</c> on one shared database) and a real Kamailio in front of them; sipp callers, customer and
 /// agent.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelper output) : IClassFixture<PostgresServer>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

@@ -15,7 +15,7 @@ namespace Ivr.Tests.Cluster;
 /// configuration, two nodes on 127.0.0.2 and .3), <c>status</c> in its script-readable form, a call through Kamailio, a
 /// drained node reported as such, then <c>down</c> leaving no process and no state behind.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed partial class ClusterScriptTests(ITestOutputHelper output)
 {
     private static readonly string Script = Path.Combine(RepoPaths.Root, "scripts", "cluster.sh");

@@ -14,7 +14,7 @@ namespace Ivr.Tests.Cluster;
 /// through Kamailio: calls spread over the nodes, in-dialog requests reach the node that owns the call both ways, a drained
 /// node leaves the set before its calls end, a killed node's share goes to the survivors within seconds.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed class KamailioDispatchTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);

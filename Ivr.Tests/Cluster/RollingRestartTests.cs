@@ -16,7 +16,7 @@ namespace Ivr.Tests.Cluster;
 /// whole restart; each node in turn is drained (SIGTERM), waited for, started again on the same address and ports, and
 /// waited for until it is back in the cluster and in Kamailio's set.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed class RollingRestartTests(PostgresServer server, ITestOutputHelper output) : IClassFixture<PostgresServer>, IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

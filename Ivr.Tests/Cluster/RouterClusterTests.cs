@@ -16,7 +16,7 @@ namespace Ivr.Tests.Cluster;
 /// callers enter on different nodes and wait in one line; a sipp UAS is the agent's phone, made ready over HTTP on a node
 /// that does not host the router; and when the node hosting the router is killed, the survivors' callers keep their places.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public class RouterClusterTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);

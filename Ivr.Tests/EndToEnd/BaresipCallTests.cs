@@ -6,7 +6,7 @@ namespace Ivr.Tests.EndToEnd;
 /// A second SIP peer nobody here wrote: baresip (Debian) as a headless caller dials the real <c>ivr serve</c> process
 /// over 127.0.0.1, sends RFC 4733 DTMF, and hears the engine's prompts until the engine hangs up.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.B)]
 public sealed class BaresipCallTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -10,7 +10,7 @@ namespace Ivr.Tests.EndToEnd;
 /// SRTP with a peer nobody here wrote: baresip (Debian, its <c>srtp</c> module with <c>mediaenc=srtp-mand</c>) calls the
 /// real <c>ivr serve</c> with <c>Media:Srtp=required</c> over 127.0.0.1, and a raw socket watches what crosses the wire.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.B)]
 public sealed class BaresipSrtpCallTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -12,7 +12,7 @@ namespace Ivr.Tests.EndToEnd;
 /// SIP over TLS with a peer nobody here wrote: baresip (Debian) calls the real <c>ivr serve</c> process listening on TLS
 /// with a certificate made in the test, through a TCP relay that keeps a copy of every byte on the wire.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.B)]
 public sealed class BaresipTlsCallTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

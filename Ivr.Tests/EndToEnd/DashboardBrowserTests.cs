@@ -14,7 +14,7 @@ namespace Ivr.Tests.EndToEnd;
 /// engine, the node's name and its members panel, tiles that follow the calls, a call's timeline, and a drain button
 /// that does nothing without the admin token.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.B)]
 public class DashboardBrowserTests(ITestOutputHelper output)
 {
     private const string Token = "browser-test-token";

@@ -10,7 +10,7 @@ namespace Ivr.Tests.EndToEnd;
 /// agents, some hang up while waiting, callbacks are booked and dialled back — then Ctrl-C stops the demo and drains.
 /// The demo runs faster than its defaults here (more callers, shorter talks) so the test stays short.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.A)]
 public sealed class DemoTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(180);

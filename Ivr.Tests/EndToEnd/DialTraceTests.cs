@@ -9,7 +9,7 @@ namespace Ivr.Tests.EndToEnd;
 /// <c>ivr dial</c> (in-process, real SIP and RTP over loopback) calls a real <c>ivr serve</c> process and prints, from
 /// the engine's timeline of that call, where it went in the flow; and what it says when the engine cannot be asked.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.B)]
 public sealed partial class DialTraceTests : IClassFixture<DialTraceTests.Engine>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

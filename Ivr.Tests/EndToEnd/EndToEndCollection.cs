@@ -3,8 +3,10 @@ using Ivr.Tests.Media;
 namespace Ivr.Tests.EndToEnd;
 
 /// <summary>
-/// End-to-end tests start an engine process and a SIP peer and measure media timing: they run one at a time, in the same
-/// collection as the real-time media tests, so neither skews the other's timing on a 2-core machine.
+/// Where an end-to-end class goes until someone has checked it can run beside others: the <see cref="RealTimeMediaCollection"/>,
+/// one at a time and alone, as every end-to-end class once ran. A class that measures no timing moves to
+/// <see cref="EngineProcessesCollections"/>; a multi-engine suite to <see cref="Cluster.ClusterCollection"/>
+/// (README, "Test collections").
 /// </summary>
 public static class EndToEndCollection
 {

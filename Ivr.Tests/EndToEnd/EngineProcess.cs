@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Ivr.Tests.Flows.Loading;
-using Ivr.Tests.Sip.Stack;
 
 namespace Ivr.Tests.EndToEnd;
 
@@ -16,6 +15,7 @@ internal sealed class EngineProcess : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(string Needle, TaskCompletionSource<string> Seen)> _waiters = [];
+    private string? _ownDataFolder;
 
     private EngineProcess(Process process, string sipAddress, int sipPort, int httpPort)
     {
@@ -45,16 +45,36 @@ internal sealed class EngineProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>ivr serve</c> with extra arguments and waits (bounded) until SIP and HTTP listen.</summary>
-    public static Task<EngineProcess> StartAsync(params string[] args) =>
-        StartCommandAsync(Path.Combine(AppContext.BaseDirectory, "ivr"), RepoPaths.Root, ["serve", .. args]);
+    /// <summary>
+    /// Starts <c>ivr serve</c> with extra arguments and waits (bounded) until SIP and HTTP listen. Without a data folder in
+    /// <paramref name="args"/> (<c>--data</c> or <c>Data:Folder</c>) the engine gets a temp one of its own, removed on
+    /// dispose: engines of tests running side by side never share a SQLite store, an event outbox or recordings.
+    /// </summary>
+    public static Task<EngineProcess> StartAsync(params string[] args) => StartServeAsync(args, null);
 
     /// <summary>
     /// Starts <c>ivr serve</c> with SIP and RTP on <paramref name="sipAddress"/> (another loopback address, e.g. 127.0.0.2, is
     /// another node), a free SIP port on that address and <paramref name="args"/> (e.g. per-node <c>--set</c> settings).
     /// </summary>
-    public static Task<EngineProcess> StartOnAsync(string sipAddress, IEnumerable<string> args) =>
-        StartCommandAsync(Path.Combine(AppContext.BaseDirectory, "ivr"), RepoPaths.Root, ["serve", .. args], sipAddress);
+    public static Task<EngineProcess> StartOnAsync(string sipAddress, IEnumerable<string> args) => StartServeAsync([.. args], sipAddress);
+
+    private static async Task<EngineProcess> StartServeAsync(string[] args, string? sipAddress)
+    {
+        var namesData = args.Any(a => a == "--data" || a.StartsWith("Data:Folder=", StringComparison.Ordinal));
+        var ownData = namesData ? null : Directory.CreateTempSubdirectory("ivr-engine-data-").FullName;
+        string[] data = ownData is null ? [] : ["--data", ownData];
+        try
+        {
+            var engine = await StartCommandAsync(Path.Combine(AppContext.BaseDirectory, "ivr"), RepoPaths.Root, ["serve", .. data, .. args], sipAddress);
+            engine._ownDataFolder = ownData;
+            return engine;
+        }
+        catch when (ownData is not null)
+        {
+            DeleteFolder(ownData);
+            throw;
+        }
+    }
 
     /// <summary>
     /// Starts <paramref name="command"/> (the <c>ivr</c> binary, or a script that runs <c>serve</c>, e.g. <c>run.sh</c>) in
@@ -64,8 +84,8 @@ internal sealed class EngineProcess : IAsyncDisposable
     /// </summary>
     public static async Task<EngineProcess> StartCommandAsync(string command, string workingDirectory, IEnumerable<string> args, string? sipAddress = null)
     {
-        var sipPort = FreeUdpPortOn(sipAddress ?? "127.0.0.1");
-        var httpPort = SippProcess.FreeUdpPort();
+        var sipPort = FreePortAboveEphemeralRange(sipAddress ?? "127.0.0.1");
+        var httpPort = FreePortAboveEphemeralRange("127.0.0.1");
         var psi = new ProcessStartInfo(command)
         {
             WorkingDirectory = workingDirectory,
@@ -89,7 +109,8 @@ internal sealed class EngineProcess : IAsyncDisposable
         {
             engine._process.BeginOutputReadLine();
             engine._process.BeginErrorReadLine();
-            var ready = engine.WaitForLogAsync("HTTP listening", TimeSpan.FromSeconds(60));
+            // Bounded, with room for a start beside the other end-to-end collections on a loaded 2-core machine (seen: over 60 s).
+            var ready = engine.WaitForLogAsync("HTTP listening", TimeSpan.FromSeconds(120));
             var exited = engine._process.WaitForExitAsync();
             if (await Task.WhenAny(ready, exited) == exited)
                 throw new InvalidOperationException("the engine exited at start:\n" + engine.Log);
@@ -104,11 +125,48 @@ internal sealed class EngineProcess : IAsyncDisposable
         }
     }
 
-    private static int FreeUdpPortOn(string address)
+    /// <summary>
+    /// A port free for both UDP and TCP on <paramref name="address"/> (SIP listens on both; HTTP on TCP), picked above the
+    /// kernel's ephemeral range: no socket bound to port 0 and no outbound connection of a test running beside this one can
+    /// take it between this pick and the engine's bind, which on a loaded machine comes many seconds later.
+    /// </summary>
+    private static int FreePortAboveEphemeralRange(string address)
     {
+        var ip = System.Net.IPAddress.Parse(address);
+        var first = EphemeralRangeEnd() + 1;
+        for (var attempt = 0; first < 65000 && attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(first, 65536);
+            if (Free(ip, port, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp)
+                && Free(ip, port, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+                return port;
+        }
+
+        // No room above the ephemeral range on this machine: a port the kernel gives (as before).
         using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-        s.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(address), 0));
+        s.Bind(new System.Net.IPEndPoint(ip, 0));
         return ((System.Net.IPEndPoint)s.LocalEndPoint!).Port;
+    }
+
+    private static int EphemeralRangeEnd()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        var parts = File.Exists(range) ? File.ReadAllText(range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : [];
+        return parts.Length == 2 && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var end) ? end : 65535;
+    }
+
+    private static bool Free(System.Net.IPAddress ip, int port, System.Net.Sockets.SocketType type, System.Net.Sockets.ProtocolType protocol)
+    {
+        try
+        {
+            using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, type, protocol);
+            s.Bind(new System.Net.IPEndPoint(ip, port));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Completes with the first log line containing <paramref name="needle"/> (past or future); throws after <paramref name="timeout"/>.</summary>
@@ -193,5 +251,17 @@ internal sealed class EngineProcess : IAsyncDisposable
         {
         }
         _process.Dispose();
+        if (_ownDataFolder is not null) DeleteFolder(_ownDataFolder);
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

@@ -15,7 +15,7 @@ namespace Ivr.Tests.EndToEnd;
 /// A newcomer's first hour, as real processes: the README's run command on a fresh clone, a call, <c>ivr status</c>, and
 /// stopping with SIGINT then SIGTERM sent to the PID the run command started; a drain with a call up; a busy port.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.B)]
 public class LifecycleTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);

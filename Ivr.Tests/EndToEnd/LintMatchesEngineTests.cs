@@ -8,7 +8,7 @@ namespace Ivr.Tests.EndToEnd;
 /// The engine's start-up speech check and <c>flow lint</c> are one check: on the repository's flows, under the en-US
 /// PocketSphinx recognizer <c>serve</c> configures by default, both name the same phrases with the same code.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.B)]
 public sealed partial class LintMatchesEngineTests
 {
     [Fact]

@@ -12,7 +12,7 @@ namespace Ivr.Tests.EndToEnd;
 /// nothing listens; the agent's softphone (a sipp UAS) registers its real contact with Digest through the engine's
 /// registrar; a sipp caller queues; the engine rings the registered contact, not the file's, and bridges.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.B)]
 public sealed class RegisteredAgentDeliveryTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -11,7 +11,7 @@ namespace Ivr.Tests.EndToEnd;
 /// <c>Ivr.Tests/TestData/registrar/agents.json</c>): sipp 3.6.1 and baresip 1.0.0 (libre 1.1.0), both of which speak
 /// only MD5 Digest (sipp reads the first challenge; baresip fails on any SHA-256 one); bad REGISTERs get the right 4xx and the engine keeps serving.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.A)]
 public sealed class RegistrarEndToEndTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -9,7 +9,7 @@ namespace Ivr.Tests.EndToEnd;
 /// The skill router end to end: sipp callers queue in the real <c>ivr serve</c>, sipp UAS instances act as agents'
 /// phones, and the engine delivers, bridges, measures and gives up as a contact centre must.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.A)]
 public class RouterCallTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -10,7 +10,7 @@ namespace Ivr.Tests.EndToEnd;
 /// Callbacks and messages end to end: a sipp caller takes the offer by DTMF, the booking is in SQLite before the
 /// confirmation, and the engine dials the customer (a sipp UAS on the trunk) when an agent (another sipp UAS) is ready.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.A)]
 public class RouterCallbackTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -8,7 +8,7 @@ namespace Ivr.Tests.EndToEnd;
 /// that do not exist (as on a machine without <c>pocketsphinx-en-us</c> and <c>espeak-ng</c>). It must start, take
 /// DTMF calls, and say once — not per call — what to install.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.B)]
 public class SpeechMissingTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -13,7 +13,7 @@ namespace Ivr.Tests.Events;
 /// Events out end to end: the real <c>ivr serve</c> with the router, sipp callers and agents, and a real Kestrel webhook
 /// receiver on loopback that the test starts, fails (500) and stops (connection refused).
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEnd.EngineProcessesCollections.A)]
 public class EventsEndToEndTests
 {
     private const string Secret = "s3cret-for-tests";

@@ -13,7 +13,7 @@ namespace Ivr.Tests.Integrations;
 /// (<c>TestData/flows/http/customer-lookup.json</c>) fetches the customer from a Kestrel server on loopback and greets them by
 /// name; each failure of the server takes the step's <c>onError</c> and the caller is still served (a prompt, then BYE).
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEnd.EngineProcessesCollections.A)]
 public sealed class HttpStepCallTests(ITestOutputHelper output) : IDisposable
 {
     private const string Secret = "s3cret-T0ken+42";

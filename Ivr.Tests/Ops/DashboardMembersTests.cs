@@ -7,7 +7,7 @@ namespace Ivr.Tests.Ops;
 /// <see cref="FakeClusterMembership"/> of three (one unreachable): every member with its state, the leader and this node,
 /// and the panel following a membership change like the other panels (server-sent events, no reload).
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEnd.EngineProcessesCollections.B)]
 public class DashboardMembersTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

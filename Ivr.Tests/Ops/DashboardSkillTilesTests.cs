@@ -9,7 +9,7 @@ namespace Ivr.Tests.Ops;
 /// The dashboard's per-skill tiles in headless chromium, over a real engine host whose <see cref="ISkillStatusSource"/>
 /// is fed through the router's own queue, wait meter and agent pool (the router itself is wired on another branch).
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEnd.EngineProcessesCollections.B)]
 public class DashboardSkillTilesTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

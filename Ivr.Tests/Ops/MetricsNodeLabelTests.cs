@@ -8,7 +8,7 @@ namespace Ivr.Tests.Ops;
 /// The real <c>ivr serve</c> named with <c>--set Cluster:Node=n7</c>: after a sipp call (so call counters and histograms
 /// exist), every sample on <c>/metrics</c> carries <c>node="n7"</c> — what lets one Prometheus sum several nodes by node.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEnd.EngineProcessesCollections.B)]
 public class MetricsNodeLabelTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

@@ -16,7 +16,7 @@ namespace Ivr.Tests.Storage;
 /// server is back, bookings work again without restarting the engine. A message left while it is down is not confirmed: the
 /// caller hears it was not kept and the WAV stays on disk. And an unreachable database stops the start at once.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEnd.EngineProcessesCollections.B)]
 public sealed class PostgresEndToEndTests(PostgresServer server, ITestOutputHelper output) : IClassFixture<PostgresServer>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -161,7 +161,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
 
     private void Answer()
     {
-        if (_finished || _leg.IsEnded) return;
+        if (_finished || _leg.IsEnded || _flow.CallerPending()) return;
         _leg.AnswerAsync(_setup.SdpAnswer, _answering.Token)
             .PipeTo(Self, success: acked => new CallAnswered(acked), failure: ex => new AnswerFailed(ex));
     }
@@ -169,6 +169,7 @@ public sealed class CallActor : MeteredActor, IWithTimers
     private void Answering()
     {
         Receive<RingElapsed>(_ => Answer());
+        Receive<CallerKnown>(_ => { if (!Timers.IsTimerActive(RingTimer)) Answer(); });
         Receive<CallAnswered>(OnAnswered);
         Receive<AnswerFailed>(m =>
         {

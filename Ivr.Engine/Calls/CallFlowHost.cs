@@ -28,6 +28,7 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
     /// <summary>How long past an http step's timeout the runtime waits before it answers <c>timeout</c> itself (a lost answer).</summary>
     internal static readonly TimeSpan HttpBackstopMargin = TimeSpan.FromSeconds(5);
 
+    private readonly CallerLookup _caller = new(call);
     private int _httpRequests;
     private PendingHttp? _http;
     private HttpJudging? _judging;
@@ -35,10 +36,20 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
     /// <summary>The flow run (null before <see cref="Start"/>).</summary>
     public FlowRun? Run { get; private set; }
 
-    /// <summary>Creates the run on the call's flow version and starts it (the call is answered).</summary>
+    /// <summary>
+    /// True while the caller's history is still being read (the answer waits: <see cref="CallerKnown"/> comes to the actor
+    /// when it is there, within <see cref="CallServices.CallerLookupTimeout"/>).
+    /// </summary>
+    public bool CallerPending() => _caller.Pending(call.Self);
+
+    /// <summary>Creates the run on the call's flow version, with the caller's history, and starts it (the call is answered).</summary>
     public void Start()
     {
-        Run = call.Setup.Flow.CreateRun(this, call.Setup.Call, call.Services.Time);
+        var contacts = _caller.Contacts;
+        if (contacts.Last7d > 0)
+            call.Timeline.Note("caller", null, string.Create(CultureInfo.InvariantCulture,
+                $"returning: {contacts.Last24h} contact(s) in 24 h, {contacts.Last7d} in 7 days; last agent {contacts.LastAgent ?? "none"}, last contact {contacts.LastContactMinutesAgo} min ago"));
+        Run = call.Setup.Flow.CreateRun(this, call.Setup.Call with { Contacts = contacts }, call.Services.Time);
         // This host watches the run for the judgement of http answers, and passes everything on to the call's timeline.
         Run.Observer = this;
         Run.Start();

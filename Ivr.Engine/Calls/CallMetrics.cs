@@ -36,6 +36,7 @@ public sealed class CallMetrics : IDisposable
         _meter.CreateObservableCounter("ivr.calls.rejected", Rejected.Observe, description: "INVITEs answered with a final error status, by status");
         _meter.CreateObservableCounter("ivr.calls.srtp_keys_plain_signalling", KeysOverPlainSignalling.Observe, description: "Calls whose SDES keys went out over signalling other than TLS (RFC 4568 §8.3), by direction");
         _meter.CreateObservableCounter("ivr.calls.ended", Ended.Observe, description: "Calls ended, by reason (the flow outcome, or cancelled, no-ack, failed)");
+        _meter.CreateObservableCounter("ivr.calls.caller_lookup_failures", CallerLookupFailures.Observe, description: "Calls that started with an empty caller history because the contact history failed, by reason (timeout, error)");
         _duration = _meter.CreateHistogram("ivr.calls.duration", unit: "s", description: "How long ended calls lasted, from INVITE to end", advice: DurationBuckets);
     }
 
@@ -50,6 +51,9 @@ public sealed class CallMetrics : IDisposable
 
     /// <summary>Calls whose actor failed since start.</summary>
     public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Caller-history lookups that failed (the call went on as a first-time caller), by reason.</summary>
+    public TaggedCounts CallerLookupFailures { get; } = new("reason");
 
     /// <summary>Rejected INVITEs by status code.</summary>
     public TaggedCounts Rejected { get; } = new("status");

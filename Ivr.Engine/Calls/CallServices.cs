@@ -52,6 +52,12 @@ public sealed record CallServices(
     /// <summary>Carries out <c>http</c> steps; null: every <c>http</c> step takes its <c>onError</c> (<c>no-service</c>).</summary>
     public Integrations.Http.HttpStepClient? Http { get; init; }
 
+    /// <summary>The caller's contact history for the <c>caller.contactsLast24h</c>… variables; null: every caller is a first-time caller.</summary>
+    public ICallerContacts? Contacts { get; init; }
+
+    /// <summary>How long the answer may wait for the caller's history; past it the call starts as a first-time caller's.</summary>
+    public TimeSpan CallerLookupTimeout { get; init; } = TimeSpan.FromMilliseconds(800);
+
     /// <summary>How long to wait for the BYE transaction before the actor stops anyway (RFC 3261 Timer F, 64·T1).</summary>
     public TimeSpan HangupTimeout { get; init; } = TimeSpan.FromSeconds(32);
 }

@@ -112,7 +112,8 @@ public sealed class CallTimeline : IFlowRunObserver
                 _flows?.QueueEntered.Add(_summary.Flow, enqueue.Skill);
                 lock (_gate) _queuedFor = enqueue.Skill;
                 SetState("queued");
-                Add("queue", flow, step, $"enqueue for {enqueue.Skill} (priority {enqueue.Priority})");
+                Add("queue", flow, step, $"enqueue for {enqueue.Skill} (priority {enqueue.Priority})"
+                    + (enqueue.PreferAgent is { } prefer ? string.Create(CultureInfo.InvariantCulture, $", last agent {prefer.AgentId} first for {prefer.Wait.TotalSeconds:0.###} s") : string.Empty));
                 break;
             case TransferEffect transfer:
                 SetState("transferring");

@@ -66,6 +66,7 @@ public static class IvrEngineServiceCollectionExtensions
             Speech = sp.GetRequiredService<CallSpeech>(),
             Intake = sp.GetRequiredService<CallIntake>(),
             Http = sp.GetRequiredService<HttpStepClient>(),
+            Contacts = new ContactHistoryCallers(sp.GetRequiredService<Events.EventStores>(), sp.GetRequiredService<TimeProvider>()),
         });
         services.AddIvrHttpSteps(options.Source);
         services.AddIvrRouting(options, dataFolder);

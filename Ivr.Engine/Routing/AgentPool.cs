@@ -40,6 +40,9 @@ public sealed class AgentPool
         return true;
     }
 
+    /// <summary>Whether <paramref name="agentId"/> is in the pool.</summary>
+    public bool Contains(string agentId) => _agents.ContainsKey(agentId);
+
     /// <summary>The agent's definition.</summary>
     public Agent Definition(string agentId) => Get(agentId).Agent;
 

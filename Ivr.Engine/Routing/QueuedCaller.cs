@@ -5,4 +5,11 @@ namespace Ivr.Engine.Routing;
 /// <param name="Priority">0 is served first; larger numbers wait behind smaller ones.</param>
 /// <param name="EnteredAt">When the caller first joined the line; a virtual place keeps this original time.</param>
 /// <param name="IsCallback">True for a virtual place: the caller hung up and waits for a callback.</param>
-public sealed record QueuedCaller(string Id, int Priority, DateTimeOffset EnteredAt, bool IsCallback = false);
+public sealed record QueuedCaller(string Id, int Priority, DateTimeOffset EnteredAt, bool IsCallback = false)
+{
+    /// <summary>The agent this caller is offered to first, or null: any agent may take them.</summary>
+    public AgentPreference? Prefer { get; init; }
+
+    /// <summary>Until when the caller is held for <see cref="Prefer"/>'s agent (from <see cref="EnteredAt"/>, so a re-announced place keeps it).</summary>
+    public DateTimeOffset? PreferredUntil => Prefer is { } p ? EnteredAt + p.Wait : null;
+}

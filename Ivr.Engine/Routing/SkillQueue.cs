@@ -7,6 +7,7 @@ namespace Ivr.Engine.Routing;
 public sealed class SkillQueue
 {
     private readonly Dictionary<string, Node> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Node> _preferring = new(StringComparer.Ordinal);
     private readonly Random _heap;
     private Node? _root;
     private long _sequence;
@@ -39,6 +40,7 @@ public sealed class SkillQueue
         var node = new Node(new Key(caller.Priority, caller.EnteredAt.UtcTicks, _sequence++), caller, _heap.Next());
         _byId.Add(caller.Id, node);
         if (caller.IsCallback) CallbackCount++;
+        if (caller.Prefer is not null) _preferring.Add(caller.Id, node);
         var (left, right) = Split(_root, node.Key);
         _root = Merge(Merge(left, node), right);
     }
@@ -53,6 +55,7 @@ public sealed class SkillQueue
         }
         caller = node.Caller;
         if (caller.IsCallback) CallbackCount--;
+        _preferring.Remove(id);
         _root = Remove(_root, node.Key);
         return true;
     }
@@ -120,10 +123,29 @@ public sealed class SkillQueue
         if (!_byId.TryGetValue(id, out var node)) return null;
         if (!node.Caller.IsCallback)
         {
-            node.Caller = node.Caller with { IsCallback = true };
+            // A callback is dialled by whichever agent the pacer picks: no agent is waited for any more.
+            _preferring.Remove(id);
+            node.Caller = node.Caller with { IsCallback = true, Prefer = null };
             CallbackCount++;
         }
         return node.Caller;
+    }
+
+    /// <summary>Places held for a particular agent first (<see cref="QueuedCaller.Prefer"/>), in no order.</summary>
+    public IEnumerable<QueuedCaller> Preferring => _preferring.Values.Select(n => n.Caller);
+
+    /// <summary>How many places are held for a particular agent first.</summary>
+    public int PreferringCount => _preferring.Count;
+
+    /// <summary>
+    /// The caller is no longer held for a particular agent (the wait for them ran out): any agent may take them, in the same
+    /// place. False if <paramref name="id"/> is not in this line or was held for nobody.
+    /// </summary>
+    public bool ClearPreference(string id)
+    {
+        if (!_preferring.Remove(id, out var node)) return false;
+        node.Caller = node.Caller with { Prefer = null };
+        return true;
     }
 
     /// <summary>Every place from head to tail.</summary>

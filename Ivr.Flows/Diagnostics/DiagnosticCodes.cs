@@ -64,4 +64,7 @@ public static class DiagnosticCodes
 
     /// <summary>An <c>http</c> step with no <c>filler</c>: the caller hears silence while the service answers.</summary>
     public const string HttpWithoutFiller = "IVR314";
+
+    /// <summary>A <c>queue</c> step that holds a caller for their last agent at least as long as its <c>maxWait</c>.</summary>
+    public const string PreferLastAgentOutlastsWait = "IVR315";
 }

@@ -13,6 +13,8 @@ internal static partial class Variables
     {
         "caller.number", "caller.name", "call.dialled", "call.id", Language,
         "queue.position", "queue.ewt", "callback.number", "message.path", "http.status", "http.error",
+        "caller.contactsLast24h", "caller.contactsLast7d", "caller.lastSkill", "caller.lastAgent", "caller.lastOutcome",
+        "caller.lastContactMinutesAgo", "caller.lastAgentMinutesAgo",
     };
 
     /// <summary>True for a built-in other than <c>language</c>.</summary>

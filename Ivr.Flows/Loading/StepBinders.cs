@@ -156,6 +156,7 @@ internal static class StepBinders
         Offer = o["offer"] is { } offer ? Offer(offer) : null,
         Overflow = o["overflow"] is { } ov ? new QueueOverflow(Double(ov, "after", 0), Str(ov, "skill")) : null,
         MaxWait = OptDouble(o, "maxWait"),
+        PreferLastAgent = o["preferLastAgent"] is { } prefer ? new PreferLastAgent(Double(prefer, "withinHours", 24), Double(prefer, "waitSeconds", 0)) : null,
         OnCallback = Str(o, "onCallback"),
         OnMessage = Str(o, "onMessage"),
         OnFailure = Str(o, "onFailure"),

@@ -5,4 +5,8 @@ namespace Ivr.Flows.Runtime;
 /// <param name="CallerNumber">The caller's number (<c>caller.number</c>), empty when withheld.</param>
 /// <param name="CallerName">The caller's display name (<c>caller.name</c>), if any.</param>
 /// <param name="Dialled">The number or URI user the caller dialled (<c>call.dialled</c>).</param>
-public sealed record CallInfo(string CallId, string CallerNumber, string? CallerName = null, string? Dialled = null);
+public sealed record CallInfo(string CallId, string CallerNumber, string? CallerName = null, string? Dialled = null)
+{
+    /// <summary>The caller's contact history (the <c>caller.contactsLast24h</c>… variables); null: a first-time caller.</summary>
+    public CallerContacts? Contacts { get; init; }
+}

@@ -19,4 +19,8 @@ public sealed record EnqueueEffect(
     IReadOnlyList<ResolvedPrompt> Hold,
     IReadOnlyList<ResolvedPrompt> OfferPrompt,
     QueueOverflow? Overflow,
-    TimeSpan? MaxWait) : FlowEffect;
+    TimeSpan? MaxWait) : FlowEffect
+{
+    /// <summary>The agent to offer the caller to first (the step's <c>preferLastAgent</c> applied to the history), or null.</summary>
+    public PreferredAgent? PreferAgent { get; init; }
+}

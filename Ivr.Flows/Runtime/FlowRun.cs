@@ -59,6 +59,13 @@ public sealed class FlowRun
         _values[VariableTable.CallerName] = call.CallerName ?? string.Empty;
         _values[VariableTable.CallDialled] = call.Dialled ?? string.Empty;
         _values[VariableTable.CallId] = call.CallId ?? string.Empty;
+        FillContacts(call.Contacts ?? CallerContacts.None);
+    }
+
+    /// <summary>The caller's history into its read-only variables (counts 0 and the rest empty for a first-time caller).</summary>
+    private void FillContacts(CallerContacts contacts)
+    {
+        foreach (var (name, value) in contacts.Variables()) _values[_flow.Variables.Find(name)] = value;
     }
 
     /// <summary>Name of the current step (of the innermost subflow), or null before <see cref="Start"/>.</summary>

@@ -15,11 +15,21 @@ internal sealed class VariableTable
     public const int MessagePath = 8;
     public const int HttpStatus = 9;
     public const int HttpError = 10;
+    public const int CallerLastAgent = 14;
+    public const int CallerLastAgentMinutesAgo = 17;
+
+    /// <summary>The caller's contact history (<see cref="CallerContacts"/>), slots 11 to 17 in this order.</summary>
+    internal static readonly string[] ReturningCallerNames =
+    [
+        "caller.contactsLast24h", "caller.contactsLast7d", "caller.lastSkill", "caller.lastAgent", "caller.lastOutcome",
+        "caller.lastContactMinutesAgo", "caller.lastAgentMinutesAgo",
+    ];
 
     private static readonly string[] BuiltinNames =
     [
         "caller.number", "caller.name", "call.dialled", "call.id", "language",
         "queue.position", "queue.ewt", "callback.number", "message.path", "http.status", "http.error",
+        .. ReturningCallerNames,
     ];
 
     private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);

@@ -40,7 +40,7 @@ public sealed class FlowSimulation
         _options = options ?? new SimulationOptions();
         Flow = flow;
         var host = new Host(this);
-        _run = flow.CreateRun(host, new CallInfo("sim-" + flow.Id, _options.CallerNumber, _options.CallerName, _options.Dialled), _options.Time);
+        _run = flow.CreateRun(host, new CallInfo("sim-" + flow.Id, _options.CallerNumber, _options.CallerName, _options.Dialled) { Contacts = _options.History }, _options.Time);
         _run.Observer = new Observer(this);
         if (!string.IsNullOrEmpty(_options.Language)) _run.SetVariable("language", _options.Language);
     }
@@ -410,7 +410,7 @@ public sealed class FlowSimulation
             case EnqueueEffect enqueue:
                 _queuedSkill = enqueue.Skill;
                 var offer = enqueue.Offer is { } o ? $", offer {(o.Callback ? "callback" : "")}{(o.Callback && o.Message ? "+" : "")}{(o.Message ? "message" : "")}" : "";
-                Add(TranscriptKind.Enqueue, $"enqueue skill {enqueue.Skill}, priority {enqueue.Priority}{offer}");
+                Add(TranscriptKind.Enqueue, $"enqueue skill {enqueue.Skill}, priority {enqueue.Priority}{offer}{Preferred(enqueue.PreferAgent)}");
                 break;
             case TransferEffect transfer:
                 Add(TranscriptKind.Transfer, $"transfer to {transfer.Uri} ({transfer.Method.ToString().ToLowerInvariant()})");
@@ -460,4 +460,8 @@ public sealed class FlowSimulation
             sim._transcript.Add(new TranscriptEntry(TranscriptKind.Retry, run.CurrentFlow, step.Name, $"{(noMatch ? "no-match" : "no-input")} (attempt {attempt})"));
         }
     }
+
+    /// <summary>", last agent alice first for 30 s" when the queue step holds the caller for their last agent.</summary>
+    private static string Preferred(PreferredAgent? prefer) =>
+        prefer is null ? string.Empty : $", last agent {prefer.AgentId} first for {prefer.Wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 }

@@ -1,3 +1,5 @@
+using Ivr.Flows.Runtime;
+
 namespace Ivr.Flows.Simulation;
 
 /// <summary>The call settings a scenario file gives all its scenarios (each scenario may override them).</summary>
@@ -20,6 +22,9 @@ public sealed record FlowTestDefaults
 
     /// <summary>Fire timers until the run ends once the inputs are used up.</summary>
     public bool? Drain { get; init; }
+
+    /// <summary>The caller's contact history (<c>caller.contactsLast24h</c>…); null: a first-time caller.</summary>
+    public CallerContacts? History { get; init; }
 
     /// <summary>Stubbed answers of <c>http</c> steps by step name (a scenario's stubs add to and override the defaults').</summary>
     public IReadOnlyDictionary<string, HttpStub>? Http { get; init; }

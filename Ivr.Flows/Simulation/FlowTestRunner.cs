@@ -20,6 +20,7 @@ public static class FlowTestRunner
             {
                 CallerNumber = c.Caller ?? d.Caller ?? "+15550100",
                 CallerName = c.CallerName ?? d.CallerName,
+                History = c.History ?? d.History,
                 Dialled = c.Dialled ?? d.Dialled,
                 Language = c.Language ?? d.Language,
                 Drain = c.Drain ?? d.Drain ?? false,

@@ -10,7 +10,9 @@ namespace Ivr.Flows.Simulation;
 public static class FlowTestSuiteLoader
 {
     private static readonly HashSet<string> TopKeys = ["$schema", "flow", "description", "defaults", "scenarios"];
-    private static readonly HashSet<string> CallKeys = ["caller", "callerName", "dialled", "at", "language", "drain", "http"];
+    private static readonly HashSet<string> CallKeys = ["caller", "callerName", "dialled", "at", "language", "drain", "http", "history"];
+    private static readonly HashSet<string> HistoryKeys =
+        ["contactsLast24h", "contactsLast7d", "lastSkill", "lastAgent", "lastOutcome", "lastContactMinutesAgo", "lastAgentMinutesAgo"];
     private static readonly HashSet<string> StubKeys = ["status", "body", "delay", "error"];
     private static readonly HashSet<string> StubErrors =
         [HttpErrors.Timeout, HttpErrors.Network, HttpErrors.BreakerOpen, HttpErrors.NoService];
@@ -169,7 +171,36 @@ public static class FlowTestSuiteLoader
                 Language = OptionalString(e, pointer, "language"),
                 Drain = drain,
                 Http = e.TryGetProperty("http", out var http) ? Stubs(http, pointer + "/http") : null,
+                History = e.TryGetProperty("history", out var history) ? History(history, pointer + "/history") : null,
             };
+        }
+
+        /// <summary>Reads <c>"history": { "contactsLast24h": 1, "lastAgent": "alice", "lastAgentMinutesAgo": 30, … }</c> (the caller's contacts).</summary>
+        private CallerContacts? History(JsonElement e, string pointer)
+        {
+            if (!Object(e, pointer)) return null;
+            Unknown(e, pointer, HistoryKeys);
+            int? Count(string name)
+            {
+                if (!e.TryGetProperty(name, out var v)) return null;
+                if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n >= 0) return n;
+                Error(DiagnosticCodes.OutOfRange, $"{pointer}/{name}", $"'{name}' must be a whole number, 0 or more");
+                return null;
+            }
+            var last24h = Count("contactsLast24h") ?? 0;
+            var last7d = Count("contactsLast7d") ?? last24h;
+            if (last7d < last24h) Error(DiagnosticCodes.OutOfRange, pointer + "/contactsLast7d", "'contactsLast7d' counts the last 24 hours too: it cannot be below 'contactsLast24h'");
+            var lastAgent = OptionalString(e, pointer, "lastAgent");
+            var lastContact = Count("lastContactMinutesAgo");
+            return new CallerContacts(
+                last24h,
+                last7d,
+                OptionalString(e, pointer, "lastSkill"),
+                lastAgent,
+                OptionalString(e, pointer, "lastOutcome"),
+                lastContact,
+                // The last agent's contact is the latest one unless the scenario says otherwise.
+                Count("lastAgentMinutesAgo") ?? (lastAgent is null ? null : lastContact));
         }
 
         /// <summary>Reads <c>"http": { "&lt;step&gt;": { "status", "body", "delay", "error" } }</c>.</summary>

@@ -12,6 +12,9 @@ public sealed record SimulationOptions
     /// <summary>The caller's display name (<c>caller.name</c>).</summary>
     public string? CallerName { get; init; }
 
+    /// <summary>The caller's contact history (the <c>caller.contactsLast24h</c>… variables); null: a first-time caller.</summary>
+    public Runtime.CallerContacts? History { get; init; }
+
     /// <summary>What the caller dialled (<c>call.dialled</c>).</summary>
     public string? Dialled { get; init; }
 

@@ -87,7 +87,7 @@ public class CliRoughEdgesTests
         var result = await CliRunner.Run("flow", "lint", Hotline);
 
         var warning = Assert.Single(Lines(result.Out), l => l.Contains("IVR312", StringComparison.Ordinal));
-        Assert.Contains("hotline.json(134,", warning, StringComparison.Ordinal);
+        Assert.Contains("hotline.json(138,", warning, StringComparison.Ordinal);
         Assert.Contains("warning IVR312: step choose_language (en-US): phrase 'français' cannot be recognised", warning, StringComparison.Ordinal);
         Assert.Contains("[at /steps/choose_language/choices/1/phrases/0]", warning, StringComparison.Ordinal);
         Assert.Equal("1 file checked: 0 error(s), 1 warning(s)", Lines(result.Out)[^1]);

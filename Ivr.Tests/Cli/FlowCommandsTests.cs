@@ -86,7 +86,7 @@ public class FlowCommandsTests
         var result = await CliRunner.Run("flow", "simulate", Hotline, "--input", "2,1,12345678#", "--at", "2026-11-23T10:00:00+01:00", "--caller", "+33123456789");
 
         Assert.Equal(0, result.Code);
-        Assert.Contains("path: welcome > choose_language > check_vip > check_hours > main_menu > collect_account > collect-account/ask_account > collect-account/account_ok > collect-account/done > connect_billing > route_billing > queue_billing", result.Out);
+        Assert.Contains("path: welcome > choose_language > check_returning > check_vip > check_hours > main_menu > collect_account > collect-account/ask_account > collect-account/account_ok > collect-account/done > connect_billing > route_billing > queue_billing", result.Out);
         Assert.Contains(">> [main_menu] Comment pouvons-nous vous aider ?", result.Out);
         Assert.Contains("== enqueue skill billing, priority 5", result.Out);
         Assert.Contains("outcome: queued:billing", result.Out);
@@ -122,7 +122,7 @@ public class FlowCommandsTests
 
         Assert.True(result.Code == 0, result.All);
         Assert.DoesNotContain("FAIL", result.Out);
-        Assert.Matches(@"steps\s+46/46", result.Out);
+        Assert.Matches(@"steps\s+48/48", result.Out);
     }
 
     [Fact]

@@ -124,7 +124,7 @@ public sealed class SerializationTests : IDisposable
         object[] all =
         [
             new EnqueueCaller("c1", "billing", 7, offer),
-            new EnqueueCaller("c1", "billing", 7, null, T0, "a1"),
+            new EnqueueCaller("c1", "billing", 7, null, T0, "a1") { Prefer = new AgentPreference("a2", TimeSpan.FromSeconds(30)) },
             new CallerQueued("billing", 3, TimeSpan.FromSeconds(95), 4, new OfferDecision(true, OfferReason.LikelyToAbandon, 0.71)),
             new MoveCaller("c1", "support"),
             new LeaveQueue("c1", QueueExit.Callback),

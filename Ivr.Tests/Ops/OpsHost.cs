@@ -38,7 +38,8 @@ internal sealed class OpsHost : IAsyncDisposable
             ["Http:Urls"] = $"http://127.0.0.1:{port}",
             ["Flows:Folder"] = Path.Combine(RepoPaths.Root, "flows"),
             ["Sounds:Folder"] = RepoPaths.Sounds,
-            ["Data:Folder"] = Path.Combine(Path.GetTempPath(), "ivr-ops-test"),
+            // Each host its own data: a shared folder kept the contact history of earlier runs, so a test's caller came back "returning".
+            ["Data:Folder"] = Directory.CreateTempSubdirectory("ivr-ops-test-").FullName,
             ["Calls:DrainTimeout"] = "00:00:05",
             ["Ops:AdminToken"] = AdminToken,
         };

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Ivr.Engine.Calls.Legs;
+using Ivr.Engine.Routing;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Speech;
 using Ivr.Flows.Runtime;
@@ -79,7 +80,7 @@ internal sealed class QueueDialogue(CallContext call)
         _enteredAt = now;
         Hold(enqueue.Hold);
         // The router answers with the place and pushes it again whenever it changes (no polling).
-        Router.Tell(new EnqueueCaller(call.CallId, enqueue.Skill, enqueue.Priority, QueueWait.RouterOffer(enqueue.Offer)), call.Self);
+        Router.Tell(new EnqueueCaller(call.CallId, enqueue.Skill, enqueue.Priority, QueueWait.RouterOffer(enqueue.Offer)) { Prefer = LastAgent(enqueue) }, call.Self);
         if (enqueue.MaxWait is { } maxWait) call.Timers.StartSingleTimer(WaitTimer, QueueWaitExpired.Instance, maxWait);
         if (enqueue.Overflow is { } overflow)
             call.Timers.StartSingleTimer(OverflowTimer, new QueueOverflowDue(overflow.Skill), TimeSpan.FromSeconds(overflow.After));
@@ -251,8 +252,12 @@ internal sealed class QueueDialogue(CallContext call)
         }
         if (_wait is not { } wait) return;
         call.Log.LogInformation("Router restarted: re-announcing the place in {Skill} (entered {EnteredAt:o})", skill, _enteredAt);
-        router.Tell(new EnqueueCaller(call.CallId, skill, wait.Effect.Priority, QueueWait.RouterOffer(wait.Effect.Offer), _enteredAt ?? Now, _agent?.AgentId), call.Self);
+        router.Tell(new EnqueueCaller(call.CallId, skill, wait.Effect.Priority, QueueWait.RouterOffer(wait.Effect.Offer), _enteredAt ?? Now, _agent?.AgentId) { Prefer = LastAgent(wait.Effect) }, call.Self);
     }
+
+    /// <summary>The router's form of the step's <c>preferLastAgent</c> for this caller (their last agent, held for a while), or null.</summary>
+    private static AgentPreference? LastAgent(EnqueueEffect enqueue) =>
+        enqueue.PreferAgent is { } prefer ? new AgentPreference(prefer.AgentId, prefer.Wait) : null;
 
     /// <summary>The agent hung up: true when the caller's leg should end too (they were bridged).</summary>
     public bool AgentHungUp()

@@ -110,7 +110,7 @@ public sealed partial class SkillRouter
         }
         var now = Now;
         var line = Line(m.Skill);
-        var place = new QueuedCaller(m.CallId, LinePriority(m.Priority), m.EnteredAt!.Value);
+        var place = new QueuedCaller(m.CallId, LinePriority(m.Priority), m.EnteredAt!.Value) { Prefer = Preference(m, now) };
         var waiter = new Waiter(m.CallId, Sender, m.Skill, place, m.Offer is null ? null : new OfferPolicy(m.Offer));
         _waiters[m.CallId] = waiter;
         WatchCall(m.CallId);

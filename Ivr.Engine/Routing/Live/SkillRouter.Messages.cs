@@ -20,6 +20,12 @@ public sealed record EnqueueCaller(string CallId, string Skill, int Priority, Of
 {
     /// <summary>True when the call re-announces a place it already held with an earlier router incarnation.</summary>
     public bool IsRejoin => EnteredAt is not null;
+
+    /// <summary>
+    /// The agent to offer the caller to first (the queue step's <c>preferLastAgent</c>), or null; its wait counts from the
+    /// caller's first entry into the line, so a re-announce carries the same preference and the rebuilt line keeps it.
+    /// </summary>
+    public AgentPreference? Prefer { get; init; }
 }
 
 /// <summary>

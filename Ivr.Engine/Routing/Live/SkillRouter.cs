@@ -71,6 +71,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         ClusterHandlers();
         CallbackHandlers();
         PlaceHandlers();
+        PreferenceHandlers();
     }
 
     /// <inheritdoc />
@@ -119,7 +120,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
             return;
         }
         var line = Line(m.Skill);
-        var place = new QueuedCaller(m.CallId, LinePriority(m.Priority), now);
+        var place = new QueuedCaller(m.CallId, LinePriority(m.Priority), now) { Prefer = Preference(m, now) };
         var waiter = new Waiter(m.CallId, Sender, m.Skill, place, m.Offer is null ? null : new OfferPolicy(m.Offer));
         _waiters[m.CallId] = waiter;
         if (!_callActors.ContainsKey(Sender) && !Sender.IsNobody())
@@ -256,6 +257,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         _pool.SetState(m.AgentId, m.State, Now);
         _log.LogInformation("Agent {Agent} set {State}", m.AgentId, m.State);
         if (m.State == AgentState.Ready) DispatchForAgent(m.AgentId);
+        else ReleaseHeldFor(m.AgentId);
         Sender.Tell(new AgentStateResult(View(m.AgentId), null));
     }
 
@@ -273,8 +275,11 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         if (_rebuilding) return;
         var queue = _selector.Queue(skill);
         var now = Now;
-        while (queue.TryPeek(out var head) && _pool.TryGetBest(skill, out var agentId, out _))
+        while (queue.Count > 0)
         {
+            // A caller held for their last agent goes to that agent as soon as the agent is available.
+            if (DeliverHeld(_selector.HeldForAvailableAgent(skill, now))) continue;
+            if (!_pool.TryGetBest(skill, out var agentId, out _) || _selector.FirstOpen(skill, now) is not { } head) break;
             var next = head;
             if (head.IsCallback)
             {
@@ -282,7 +287,7 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
                 if (!CanDialCallbacks || !_settings.Pacer.MayDial(_pool.AvailableCount(skill), live, now - head.EnteredAt))
                 {
                     // The callback waits for spare agents; the first live caller behind it is served meanwhile.
-                    if (FirstLive(queue) is not { } firstLive) break;
+                    if (_selector.FirstOpen(skill, now, p => !p.IsCallback) is not { } firstLive) break;
                     next = firstLive;
                 }
             }
@@ -295,6 +300,8 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
     private void DispatchForAgent(string agentId)
     {
         if (!_agents.TryGetValue(agentId, out var agent)) return;
+        // Callers held for this agent (their last agent) come before every line's head.
+        while (_pool.IsAvailable(agentId) && DeliverHeld(_selector.HeldFor(agentId, Now))) { }
         // Serve the skills whose heads come first (priority, then entry time) before the others.
         var skills = agent.Skills
             .Select(s => (s.Skill, Head: _selector.Queue(s.Skill).TryPeek(out var h) ? h : null))
@@ -309,12 +316,6 @@ public sealed partial class SkillRouter : ReceiveActor, IWithTimers
         }
     }
 
-    private static QueuedCaller? FirstLive(SkillQueue queue)
-    {
-        foreach (var place in queue.InOrder())
-            if (!place.IsCallback) return place;
-        return null;
-    }
 
     private void Deliver(string callId, string agentId)
     {

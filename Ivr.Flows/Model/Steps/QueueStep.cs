@@ -11,6 +11,7 @@ public sealed record QueueStep : Step
     public OfferPolicy? Offer { get; init; }
     public QueueOverflow? Overflow { get; init; }
     public double? MaxWait { get; init; }
+    public PreferLastAgent? PreferLastAgent { get; init; }
     public required string OnCallback { get; init; }
     public required string OnMessage { get; init; }
     public required string OnFailure { get; init; }
@@ -31,6 +32,13 @@ public sealed record QueueStep : Step
 
 /// <summary>Periodic announcements while waiting.</summary>
 public sealed record QueueAnnounce(bool Position, bool ExpectedWait, double Every);
+
+/// <summary>
+/// Offer a returning caller to the agent of their last contact first: when that contact started within
+/// <see cref="WithinHours"/> and the agent is signed in for the skill, the caller is held for them for
+/// <see cref="WaitSeconds"/> from entering the line, then goes to any agent in their original place.
+/// </summary>
+public sealed record PreferLastAgent(double WithinHours, double WaitSeconds);
 
 /// <summary>Move the caller to another skill after <see cref="After"/> seconds.</summary>
 public sealed record QueueOverflow(double After, string Skill);

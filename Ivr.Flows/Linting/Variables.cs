@@ -9,13 +9,7 @@ internal static partial class Variables
     public const string Language = "language";
 
     /// <summary>Variables the host provides to every call.</summary>
-    public static readonly IReadOnlySet<string> BuiltIn = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "caller.number", "caller.name", "call.dialled", "call.id", Language,
-        "queue.position", "queue.ewt", "callback.number", "message.path", "http.status", "http.error",
-        "caller.contactsLast24h", "caller.contactsLast7d", "caller.lastSkill", "caller.lastAgent", "caller.lastOutcome",
-        "caller.lastContactMinutesAgo", "caller.lastAgentMinutesAgo",
-    };
+    public static readonly IReadOnlySet<string> BuiltIn = Runtime.BuiltInVariables.All;
 
     /// <summary>True for a built-in other than <c>language</c>.</summary>
     public static bool IsReadOnly(string name) => name != Language && BuiltIn.Contains(name);

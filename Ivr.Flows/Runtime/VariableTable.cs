@@ -25,7 +25,8 @@ internal sealed class VariableTable
         "caller.lastContactMinutesAgo", "caller.lastAgentMinutesAgo",
     ];
 
-    private static readonly string[] BuiltinNames =
+    /// <summary>The built-ins in slot order.</summary>
+    internal static readonly string[] BuiltinNames =
     [
         "caller.number", "caller.name", "call.dialled", "call.id", "language",
         "queue.position", "queue.ewt", "callback.number", "message.path", "http.status", "http.error",

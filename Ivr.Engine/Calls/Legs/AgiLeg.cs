@@ -263,11 +263,7 @@ public sealed class AgiLeg : IInboundLeg
     /// The built-in variables every call has (the caller, the call, the queue, the last HTTP call…): not sent to the
     /// channel, whose dial plan has them already or has no use for them. Only the flow's own variables are exported.
     /// </summary>
-    public static readonly IReadOnlySet<string> BuiltInVariables = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "caller.number", "caller.name", "call.dialled", "call.id", "language",
-        "queue.position", "queue.ewt", "callback.number", "message.path", "http.status", "http.error",
-    };
+    public static readonly IReadOnlySet<string> BuiltInVariables = Ivr.Flows.Runtime.BuiltInVariables.All;
 
     /// <summary>
     /// An AGI argument in double quotes: backslash before <c>"</c> and <c>\</c>, control characters (line breaks, NUL…)

@@ -27,8 +27,11 @@ public sealed class RegistrarSettings
     /// </summary>
     public TimeSpan StoreRefresh { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a REGISTER waits for the store before it is answered 500 (default 5 s).</summary>
-    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long a REGISTER waits for the store before it is answered 500 (default 2 s; the SIP stack answers REGISTER on its
+    /// receive path, so this bounds how long a database outage holds it up).
+    /// </summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The Digest realm; HA1 hashes in the agents file must be computed with it.</summary>
     public string Realm { get; set; } = "ivr";

@@ -46,22 +46,32 @@ public sealed partial class ClusterRegistrationFailoverTests(PostgresServer serv
         using (var phone = RawSipClient.Udp(proxy))
         {
             phone.Send(Register(phone.Port, "z9hG4bKfreg1", 1, contact, authorization: null));
-            var challenge = (await phone.ExpectResponseAsync(401)).Headers.GetValues(SipHeaderNames.WwwAuthenticate).First();
-            phone.Send(Register(phone.Port, "z9hG4bKfreg2", 2, contact, TestDigestClient.Authorization(challenge, "a1", "phone-secret", "REGISTER", "sip:127.0.0.1")));
-            await phone.ExpectResponseAsync(200);
+            var answer = await FinalAsync(phone, 1, rig);
+            // A node that answers later than Kamailio's 1 s branch timer (this box is shared) has the REGISTER failed over to the
+            // next node, which did not sign the nonce and challenges afresh: the phone answers the new challenge, as phones do.
+            for (var cseq = 2; answer.StatusCode == 401 && cseq <= 4; cseq++)
+            {
+                var challenge = answer.Headers.GetValues(SipHeaderNames.WwwAuthenticate).First();
+                phone.Send(Register(phone.Port, "z9hG4bKfreg" + cseq.ToString(CultureInfo.InvariantCulture), cseq, contact,
+                    TestDigestClient.Authorization(challenge, "a1", "phone-secret", "REGISTER", "sip:127.0.0.1")));
+                answer = await FinalAsync(phone, cseq, rig);
+            }
+            Assert.True(answer.StatusCode == 200, $"REGISTER through Kamailio answered {answer.StatusCode} {answer.ReasonPhrase}:\n" + kamailio.Log + "\n" + rig.AllLogs());
         }
         var registeredAt = DateTimeOffset.UtcNow;
-        var taker = Enumerable.Range(0, 3).Single(i => rig.Nodes[i].Log.Contains($"Agent a1 registered: {contact}", StringComparison.Ordinal));
-        var survivors = Enumerable.Range(0, 3).Where(i => i != taker).ToList();
 
-        // The row names the node that took it, the contact, and where the REGISTER came from (Kamailio).
+        // The row names the node that took it (the last that wrote it), the contact, and where the REGISTER came from (Kamailio).
+        int taker;
         await using (var database = await PostgresDatabase.OpenAsync(connectionString))
         {
             var store = await PostgresRegistrationStore.OpenAsync(database, DateTimeOffset.UtcNow);
             var row = Assert.Single(await store.FindAsync("a1", DateTimeOffset.UtcNow)).Binding;
-            Assert.Equal(("n" + (taker + 1).ToString(CultureInfo.InvariantCulture), contact), (row.Node, row.Contact.ToString()));
+            Assert.Equal(contact, row.Contact.ToString());
             Assert.Equal(proxy, row.Received.EndPoint);
+            taker = int.Parse(row.Node!.AsSpan(1), CultureInfo.InvariantCulture) - 1;
         }
+        Assert.Contains($"Agent a1 registered: {contact}", rig.Nodes[taker].Log, StringComparison.Ordinal);
+        var survivors = Enumerable.Range(0, 3).Where(i => i != taker).ToList();
         output.WriteLine($"router on node {routerAtStart}; the REGISTER was taken by node {taker}; survivors {string.Join(", ", survivors)}");
 
         await rig.KillAsync(taker);
@@ -103,6 +113,17 @@ public sealed partial class ClusterRegistrationFailoverTests(PostgresServer serv
             if (clock.Elapsed > timeout) throw new TimeoutException($"no survivor logged '{needle}' within {timeout}:\n" + rig.AllLogs());
             await Task.Delay(200);
         }
+    }
+
+    // The final response to the REGISTER with CSeq <paramref name="cseq"/>: a loaded node's retransmitted answer to the
+    // previous one, relayed by Kamailio, is skipped.
+    private static async Task<SipResponse> FinalAsync(RawSipClient phone, int cseq, ClusterRig rig)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            if (await phone.ReceiveAsync(TimeSpan.FromSeconds(20)) is SipResponse { StatusCode: >= 200 } response && response.CSeq?.Number == cseq) return response;
+        }
+        throw new TimeoutException($"no final response to REGISTER {cseq}:\n" + rig.AllLogs());
     }
 
     private static int Count(string log, string needle) => Regex.Matches(log, Regex.Escape(needle)).Count;

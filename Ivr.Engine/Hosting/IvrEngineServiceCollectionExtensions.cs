@@ -112,7 +112,7 @@ public static class IvrEngineServiceCollectionExtensions
         if (options.Cluster.Enabled) services.AddIvrClusterMembership(options);
 
         // The stack's entry into the actor world; resolves the manager on first use (after the actor system started).
-        services.AddIvrRegistrar(options.Registrar, Net.NatNetworks.Parse(options.Sip.NatNetworks));
+        services.AddIvrRegistrar(options.Registrar, Net.NatNetworks.Parse(options.Sip.NatNetworks), options, dataFolder);
         services.AddSingleton<IIncomingCallHandler>(sp => new IncomingCallHandler(sp.GetRequiredService<ActorRegistry>().Get<CallManager>(), sp.GetRequiredService<CallIntake>()));
 
         // Registered after Akka's own hosted service, so it stops (drains) before the actor system shuts down.

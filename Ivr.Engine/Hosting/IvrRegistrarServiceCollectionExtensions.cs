@@ -3,6 +3,7 @@ using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Sip.Registrar;
 using Ivr.Engine.Sip.Stack;
 using Ivr.Engine.Net;
+using Ivr.Engine.Registrations;
 using Ivr.Engine.Sip.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,9 +15,12 @@ public static class IvrRegistrarServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the registrar unless <see cref="RegistrarSettings.Enabled"/> is false; <paramref name="natNetworks"/> are the
-    /// ranges a phone behind NAT advertises (default <see cref="NatNetworks.Default"/>).
+    /// ranges a phone behind NAT advertises (default <see cref="NatNetworks.Default"/>). With <paramref name="engine"/> and
+    /// <paramref name="dataFolder"/> (and <see cref="RegistrarSettings.Store"/>) its bindings are kept in the registration
+    /// store of <c>Storage:Provider</c> and loaded at start.
     /// </summary>
-    public static IServiceCollection AddIvrRegistrar(this IServiceCollection services, RegistrarSettings settings, NatNetworks? natNetworks = null)
+    public static IServiceCollection AddIvrRegistrar(this IServiceCollection services, RegistrarSettings settings, NatNetworks? natNetworks = null,
+        EngineOptions? engine = null, string? dataFolder = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
@@ -39,9 +43,32 @@ public static class IvrRegistrarServiceCollectionExtensions
             }
             return credentials;
         });
-        services.AddSingleton(sp => new SipRegistrar(options, sp.GetRequiredService<AgentSipCredentials>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SipRegistrar>>(),
-            meterFactory: sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var keep = settings.Store && engine is not null && dataFolder is not null;
+        if (keep)
+        {
+            services.AddSingleton(sp => new ConfiguredRegistrationStore(dataFolder!, sp.GetRequiredService<TimeProvider>(),
+                engine!.Storage.Provider, engine.Storage.ConnectionString));
+        }
+        services.AddSingleton(sp =>
+        {
+            var log = sp.GetRequiredService<ILogger<SipRegistrar>>();
+            RegistrarStorage? storage = null;
+            if (keep)
+            {
+                var shared = !string.Equals(engine!.Storage.Provider, RoutingStores.Sqlite, StringComparison.OrdinalIgnoreCase);
+                storage = new RegistrarStorage(sp.GetRequiredService<ConfiguredRegistrationStore>(), RoutingHosting.LeaseOwner(engine.Cluster))
+                {
+                    Timeout = settings.StoreTimeout,
+                    RefreshInterval = shared ? settings.StoreRefresh : null,
+                };
+            }
+            var registrar = new SipRegistrar(options, sp.GetRequiredService<AgentSipCredentials>(), sp.GetRequiredService<TimeProvider>(), log,
+                meterFactory: sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), storage: storage);
+            // Bindings taken before a restart, or by another node, are live from the start (a failed load is logged; with a
+            // shared store the next refresh tries again).
+            if (storage is not null) registrar.LoadAsync().GetAwaiter().GetResult();
+            return registrar;
+        });
         services.AddSingleton<ISipRegistrar>(sp => sp.GetRequiredService<SipRegistrar>());
         services.AddSingleton<IAgentContacts>(sp => sp.GetRequiredService<SipRegistrar>());
         return services;

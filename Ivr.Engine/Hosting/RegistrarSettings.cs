@@ -15,6 +15,24 @@ public sealed class RegistrarSettings
     /// </summary>
     public string? AgentsFile { get; set; }
 
+    /// <summary>
+    /// Keep bindings in the registration store (<c>Storage:Provider</c>: the data folder's SQLite file, or PostgreSQL shared
+    /// by a cluster's nodes), so they outlive a restart and a node; false: in memory only, as before.
+    /// </summary>
+    public bool Store { get; set; } = true;
+
+    /// <summary>
+    /// With a shared store (PostgreSQL), how often each node reads it again to learn the bindings the other nodes took
+    /// (default 2 s); a single node on SQLite reads it at start only.
+    /// </summary>
+    public TimeSpan StoreRefresh { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a REGISTER waits for the store before it is answered 500 (default 2 s; the SIP stack answers REGISTER on its
+    /// receive path, so this bounds how long a database outage holds it up).
+    /// </summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The Digest realm; HA1 hashes in the agents file must be computed with it.</summary>
     public string Realm { get; set; } = "ivr";
 

@@ -26,6 +26,9 @@ public sealed record RegisterUpdate
     /// <summary>The User-Agent header, if any.</summary>
     public string? UserAgent { get; init; }
 
+    /// <summary>The node taking the request, written on the bindings it makes or refreshes.</summary>
+    public string? Node { get; init; }
+
     /// <summary>
     /// Applies RFC 3261 §10.3 steps 6–7 to <paramref name="current"/> (bindings not yet expired at <paramref name="now"/>):
     /// all or nothing, so a request that fails changes no binding.
@@ -71,6 +74,7 @@ public sealed record RegisterUpdate
                 Registered = index >= 0 ? working[index].Registered : now,
                 Received = Received,
                 UserAgent = UserAgent,
+                Node = Node,
             };
             if (index >= 0) working[index] = binding;
             else working.Add(binding);

@@ -29,6 +29,14 @@ public sealed record RegistrationBinding
     /// <summary>The registering user agent's User-Agent header, if any.</summary>
     public string? UserAgent { get; init; }
 
+    /// <summary>The node that took the REGISTER (<c>Cluster:Node</c>, its cluster address, or the machine), null when unknown.</summary>
+    public string? Node { get; init; }
+
+    /// <summary>True when both name the same contact with the same REGISTER, expiry and source: nothing to announce between them.</summary>
+    public bool SameAs(RegistrationBinding other) =>
+        other is not null && Contact.EqualsRfc(other.Contact) && CallId == other.CallId && CSeq == other.CSeq
+        && Expires == other.Expires && Received == other.Received && Q == other.Q;
+
     /// <summary>The q value as a number (1 when absent or malformed).</summary>
     public double Priority =>
         double.TryParse(Q, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var q) ? q : 1.0;

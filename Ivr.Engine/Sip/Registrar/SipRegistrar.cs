@@ -11,7 +11,8 @@ namespace Ivr.Engine.Sip.Registrar;
 /// <summary>
 /// The engine's registrar (RFC 3261 §10.3) for agents' softphones: Digest authentication (RFC 7616, RFC 8760),
 /// bindings per address-of-record with expiry, refresh and removal, and the <see cref="IAgentContacts"/> the router
-/// delivers calls with. Bindings live in memory: after a restart softphones register again at their next refresh.
+/// delivers calls with. Bindings live in memory and, with a <see cref="RegistrarStorage"/>, in a store written before the
+/// 200 (a failed write is answered 500) and read back at start, so they outlive the process and, on a shared store, the node.
 /// Password guessing is locked out per source address and per user (<see cref="RegisterLockout"/>), an unknown user is
 /// answered exactly like a known one, and an agent may be held to its <c>allowedNetworks</c>.
 /// </summary>
@@ -26,13 +27,25 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
     private readonly Dictionary<string, Aor> _byAgent = new(StringComparer.Ordinal);
     private readonly ITimer _expiry;
     private readonly RegisterLockout _lockout;
+    private readonly RegistrarStorage? _storage;
+    private readonly ITimer? _refresh;
+
+    // REGISTERs that change bindings one at a time: read the store, apply, write, then update memory.
+    private readonly Lock _writeGate = new();
+
+    // Agents whose bindings this node wrote, by write number: a store refresh that began before such a write leaves them be.
+    private readonly Dictionary<string, long> _writtenAt = new(StringComparer.Ordinal);
+    private long _writes;
+    private int _refreshing;
+    private bool _refreshFailing;
 
     /// <summary>
     /// Creates a registrar; <paramref name="nonceKey"/> null draws a random key (nonces then die with the process);
-    /// its counters go on a meter from <paramref name="meterFactory"/> (the host's), or a detached one without it.
+    /// its counters go on a meter from <paramref name="meterFactory"/> (the host's), or a detached one without it; with
+    /// <paramref name="storage"/> bindings are kept in its store too (call <see cref="LoadAsync"/> once at start).
     /// </summary>
     public SipRegistrar(RegistrarOptions options, ISipCredentialSource credentials, TimeProvider time, ILogger<SipRegistrar> log, byte[]? nonceKey = null,
-        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null, RegistrarStorage? storage = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -48,6 +61,9 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         _expiry = time.CreateTimer(_ => OnExpiryTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _lockout = new RegisterLockout(options, time);
         Metrics = new RegistrarMetrics(meterFactory);
+        _storage = storage;
+        if (storage?.RefreshInterval is { } every && every > TimeSpan.Zero)
+            _refresh = time.CreateTimer(_ => _ = RefreshAsync(), null, every, every);
     }
 
     /// <summary>The registrar's counters (auth failures, lockouts, contact moves).</summary>
@@ -129,23 +145,60 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
             Contacts = register.Contact,
             Received = remote,
             UserAgent = register.Headers[SipHeaderNames.UserAgent],
+            Node = _storage?.Node,
         };
         RegisterResult result;
         AgentContactChange? change = null;
         IPNetwork? movedFrom = null;
         var now = _time.GetUtcNow();
-        lock (_gate)
+        // A query (no Contact) changes nothing and is not written or announced.
+        var isQuery = update.Contacts.Count == 0 && !update.IsWildcard;
+        lock (_writeGate)
         {
-            var before = Live(credential.AgentId, now);
-            result = update.ApplyTo(before, _options, now);
+            IReadOnlyList<RegistrationBinding> before;
+            lock (_gate) before = Live(credential.AgentId, now);
+            var current = before;
+            if (_storage is { } storage)
+            {
+                // The store is the truth (another node may have taken this agent's last REGISTER): RFC 3261 §10.3 steps 6-7
+                // apply to its bindings.
+                try
+                {
+                    current = Wait(storage, ct => storage.Store.FindAsync(credential.AgentId, now, ct)).Select(r => r.Binding).ToArray();
+                }
+                catch (Exception ex) when (IsStoreFailure(ex))
+                {
+                    return StoreFailed(register, "read", credential.AgentId, remote, ex);
+                }
+            }
+            result = update.ApplyTo(current, _options, now);
             if (result.IsSuccess)
             {
-                if (result.Bindings.Count == 0) _byAgent.Remove(credential.AgentId);
-                else _byAgent[credential.AgentId] = new Aor(credential.User, result.Bindings);
-                // A query (no Contact) changes nothing and is not announced.
-                change = update.Contacts.Count == 0 && !update.IsWildcard ? null : Describe(credential.AgentId, before, result.Bindings);
-                movedFrom = MovedFrom(before, result.Bindings, remote);
-                RearmLocked(now);
+                if (_storage is { } writeTo && !isQuery)
+                {
+                    // Written before the 200: never a 200 for a binding that was not kept.
+                    try
+                    {
+                        Wait(writeTo, async ct =>
+                        {
+                            await writeTo.Store.ReplaceAsync(credential.AgentId, credential.User, result.Bindings, ct).ConfigureAwait(false);
+                            return true;
+                        });
+                    }
+                    catch (Exception ex) when (IsStoreFailure(ex))
+                    {
+                        return StoreFailed(register, "write", credential.AgentId, remote, ex);
+                    }
+                }
+                lock (_gate)
+                {
+                    if (result.Bindings.Count == 0) _byAgent.Remove(credential.AgentId);
+                    else _byAgent[credential.AgentId] = new Aor(credential.User, result.Bindings);
+                    if (!isQuery) _writtenAt[credential.AgentId] = Interlocked.Increment(ref _writes);
+                    change = isQuery ? null : Describe(credential.AgentId, before, result.Bindings);
+                    movedFrom = MovedFrom(before, result.Bindings, remote);
+                    RearmLocked(now);
+                }
             }
         }
 
@@ -233,9 +286,86 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         lock (_gate) return Live(agentId, now);
     }
 
+    /// <summary>
+    /// Reads every live binding from the store into memory (at start, and then every <see cref="RegistrarStorage.RefreshInterval"/>
+    /// to learn what other nodes took) and announces what changed; false when the store could not be read (logged and
+    /// counted; what is in memory stays). Agents this node registered after the read began are left as they are.
+    /// </summary>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        if (_storage is not { } storage) return true;
+        if (Interlocked.Exchange(ref _refreshing, 1) == 1) return true;
+        try
+        {
+            var startedAt = Interlocked.Read(ref _writes);
+            IReadOnlyList<StoredRegistration> rows;
+            try
+            {
+                rows = await storage.Store.LiveAsync(_time.GetUtcNow(), cancellationToken).WaitAsync(storage.Timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsStoreFailure(ex))
+            {
+                Metrics.StoreFailed("refresh");
+                // One line per outage, not one per refresh.
+                if (!_refreshFailing) _log.LogError("Registrar: reading the registration store failed ({Reason}); bindings other nodes took are not learnt until it answers", ex.Message);
+                _refreshFailing = true;
+                return false;
+            }
+            if (_refreshFailing) _log.LogInformation("Registrar: the registration store answers again");
+            _refreshFailing = false;
+            var stored = rows.GroupBy(r => r.AgentId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => new Aor(g.First().User, g.Select(r => r.Binding).ToArray()), StringComparer.Ordinal);
+            var changes = new List<AgentContactChange>();
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow();
+                foreach (var agentId in _byAgent.Keys.Union(stored.Keys).ToArray())
+                {
+                    if (_writtenAt.TryGetValue(agentId, out var written) && written > startedAt) continue;
+                    var before = Live(agentId, now);
+                    var after = stored.TryGetValue(agentId, out var aor) ? aor.Bindings.Where(b => b.Expires > now).ToArray() : [];
+                    if (before.Count == after.Length && before.All(b => after.Any(b.SameAs))) continue;
+                    if (after.Length == 0) _byAgent.Remove(agentId);
+                    else _byAgent[agentId] = aor! with { Bindings = after };
+                    if (Describe(agentId, before, after) is { } change) changes.Add(change);
+                }
+                foreach (var agentId in _writtenAt.Where(w => w.Value <= startedAt).Select(w => w.Key).ToArray()) _writtenAt.Remove(agentId);
+                RearmLocked(now);
+            }
+            foreach (var change in changes)
+            {
+                _log.LogInformation("Agent {AgentId} {Kind} (registration store, taken by {Node}): {Contact}", change.AgentId,
+                    change.Kind.ToString().ToLowerInvariant(), NodeOf(change.AgentId), change.Current?.Uri.ToString() ?? "no contact left");
+                Raise(change);
+            }
+            return true;
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _refreshing, 0);
+        }
+    }
+
+    /// <summary>Loads the live bindings of the store at start; logs how many and which nodes took them (or why none).</summary>
+    public async Task<bool> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_storage is null) return true;
+        if (!await RefreshAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Metrics.StoreFailed("load");
+            return false;
+        }
+        IReadOnlyList<RegistrationBinding> all;
+        lock (_gate) all = _byAgent.Values.SelectMany(a => a.Bindings).ToArray();
+        _log.LogInformation("Registrar: {Bindings} live registrations of {Agents} agents loaded from the registration store (taken by {Nodes})",
+            all.Count, All().Count, all.Count == 0 ? "-" : string.Join(", ", all.Select(b => b.Node ?? "?").Distinct()));
+        return true;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
+        _refresh?.Dispose();
         _expiry.Dispose();
         Metrics.Dispose();
     }
@@ -274,6 +404,28 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         var response = Reply(register, 401, null);
         foreach (var value in _authenticator.Challenges(user, stale)) response.Headers.Add(SipHeaderNames.WwwAuthenticate, value);
         return response;
+    }
+
+    // A store that cannot keep the binding: 500, never a 200 for a binding that was not kept; the phone retries.
+    private SipResponse StoreFailed(SipRequest register, string operation, string agentId, SipEndPoint remote, Exception ex)
+    {
+        Metrics.StoreFailed(operation);
+        _log.LogError("REGISTER for agent {AgentId} from {Remote} answered 500: the registration store failed to {Operation} ({Reason})",
+            agentId, remote, operation, ex.Message);
+        return Reply(register, 500, "Registration store unavailable");
+    }
+
+    private static T Wait<T>(RegistrarStorage storage, Func<CancellationToken, Task<T>> operation)
+    {
+        using var cancel = new CancellationTokenSource(storage.Timeout);
+        return operation(cancel.Token).WaitAsync(storage.Timeout).GetAwaiter().GetResult();
+    }
+
+    private static bool IsStoreFailure(Exception ex) => ex is RegistrationStoreException or TimeoutException or OperationCanceledException;
+
+    private string NodeOf(string agentId)
+    {
+        lock (_gate) return _byAgent.TryGetValue(agentId, out var aor) ? string.Join(", ", aor.Bindings.Select(b => b.Node ?? "?").Distinct()) : "-";
     }
 
     private static SipResponse Reply(SipRequest request, int status, string? reason) =>
@@ -340,6 +492,21 @@ public sealed class SipRegistrar : ISipRegistrar, IAgentContacts, IDisposable
         {
             _log.LogInformation("Agent {AgentId} registration expired; now {Contact}", change.AgentId, change.Current?.Uri.ToString() ?? "no contact left");
             Raise(change);
+        }
+        if (changes.Count > 0 && _storage is { } storage) _ = RemoveExpiredAsync(storage);
+    }
+
+    // Housekeeping only: an expired row is never read back, so a failure here loses nothing.
+    private async Task RemoveExpiredAsync(RegistrarStorage storage)
+    {
+        try
+        {
+            await storage.Store.RemoveExpiredAsync(_time.GetUtcNow()).WaitAsync(storage.Timeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            Metrics.StoreFailed("expire");
+            _log.LogWarning("Registrar: removing expired registrations from the store failed ({Reason}); they are never used", ex.Message);
         }
     }
 

@@ -18,7 +18,7 @@ namespace Ivr.Tests.Cluster;
 /// through Kamailio waits on a survivor, and the same phone (a sipp UAS that sends no new REGISTER) is rung and answers,
 /// exactly once. Once the binding's expiry has passed, it is never used again: the agent is rung at its file contact.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed partial class ClusterRegistrationFailoverTests(PostgresServer server, ITestOutputHelper output) : IClassFixture<PostgresServer>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);

@@ -12,7 +12,7 @@ namespace Ivr.Tests.EndToEnd;
 /// stopped and started again on the same data folder, a caller queues, and the same phone (a sipp UAS that never sends
 /// another REGISTER) is rung at the contact it registered with the first engine, answers and is bridged.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.A)]
 public sealed class RegistrationRestartTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

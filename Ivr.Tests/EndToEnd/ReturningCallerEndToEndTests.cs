@@ -12,7 +12,7 @@ namespace Ivr.Tests.EndToEnd;
 /// timeline shows the greeting), is held for the agent it last spoke with and delivered to them when they become ready
 /// within the wait, and goes to another agent when the last agent stays busy beyond it; the repeat-contact report counts it.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.A)]
 public sealed class ReturningCallerEndToEndTests(ITestOutputHelper output) : IAsyncDisposable
 {
     // The number uac_queue_wait_bye.xml calls from.

@@ -52,6 +52,12 @@ public sealed record CallServices(
     /// <summary>Carries out <c>http</c> steps; null: every <c>http</c> step takes its <c>onError</c> (<c>no-service</c>).</summary>
     public Integrations.Http.HttpStepClient? Http { get; init; }
 
+    /// <summary>Posts the agent's context when an agent's phone starts ringing; null: no screen-pop.</summary>
+    public Integrations.ScreenPop.IScreenPop? ScreenPop { get; init; }
+
+    /// <summary>The caller's previous contacts for the agent's context; null: the context has none.</summary>
+    public Integrations.ScreenPop.IPreviousContacts? PreviousContacts { get; init; }
+
     /// <summary>How long to wait for the BYE transaction before the actor stops anyway (RFC 3261 Timer F, 64·T1).</summary>
     public TimeSpan HangupTimeout { get; init; } = TimeSpan.FromSeconds(32);
 }

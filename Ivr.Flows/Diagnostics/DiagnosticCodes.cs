@@ -64,4 +64,7 @@ public static class DiagnosticCodes
 
     /// <summary>An <c>http</c> step with no <c>filler</c>: the caller hears silence while the service answers.</summary>
     public const string HttpWithoutFiller = "IVR314";
+
+    /// <summary>A <c>queue</c> step's <c>forAgent</c> names a variable that is never declared, collected or set.</summary>
+    public const string ForAgentUnknownVariable = "IVR315";
 }

@@ -27,6 +27,7 @@ public static class FlowLinter
         new RegexRule(),
         new MessageErrorRule(),
         new HttpFillerRule(),
+        new ForAgentRule(),
     ];
 
     /// <summary>Returns every finding, errors first, each with file, line, column and JSON pointer.</summary>

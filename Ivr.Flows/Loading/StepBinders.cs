@@ -156,10 +156,13 @@ internal static class StepBinders
         Offer = o["offer"] is { } offer ? Offer(offer) : null,
         Overflow = o["overflow"] is { } ov ? new QueueOverflow(Double(ov, "after", 0), Str(ov, "skill")) : null,
         MaxWait = OptDouble(o, "maxWait"),
+        ForAgent = ForAgent(o),
         OnCallback = Str(o, "onCallback"),
         OnMessage = Str(o, "onMessage"),
         OnFailure = Str(o, "onFailure"),
     };
+
+    private static string[] ForAgent(PositionedNode o) => o["forAgent"]?.Items.Select(v => v.String!).ToArray() ?? [];
 
     private static OfferPolicy Offer(PositionedNode o)
     {

@@ -19,4 +19,8 @@ public sealed record EnqueueEffect(
     IReadOnlyList<ResolvedPrompt> Hold,
     IReadOnlyList<ResolvedPrompt> OfferPrompt,
     QueueOverflow? Overflow,
-    TimeSpan? MaxWait) : FlowEffect;
+    TimeSpan? MaxWait) : FlowEffect
+{
+    /// <summary>The names of the flow variables shown to the agent (the step's <c>forAgent</c>), in order; empty: none.</summary>
+    public IReadOnlyList<string> ForAgent { get; init; } = [];
+}

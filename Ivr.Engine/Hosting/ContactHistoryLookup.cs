@@ -1,6 +1,8 @@
 using Ivr.Engine.Contacts;
 
-namespace Ivr.Engine.Integrations.ScreenPop;
+using Ivr.Engine.Integrations.ScreenPop;
+
+namespace Ivr.Engine.Hosting;
 
 /// <summary>Previous contacts read from the contact history (SQLite on one node, PostgreSQL in a cluster), opened by <paramref name="open"/>.</summary>
 public sealed class ContactHistoryLookup(Func<Task<IContactHistory>> open) : IPreviousContacts

@@ -22,7 +22,8 @@ public class AgentContextHeadersTests
         var contacts = new PreviousContacts(2, 5, Queued.AddHours(-3), "billing", "a2", "connected");
         var offers = new[] { new AgentOffer("callback", "wait over target", 3, "key 3") };
 
-        var headers = AgentContextHeaders.Build(Context(offers: offers, contacts: contacts, path: "menu[1] > wait", callId: "c1@h"));
+        var headers = AgentContextHeaders.Build(Context(
+            variables: [new AgentVariable("account", "4242"), new AgentVariable("customer_name", "Ada")], offers: offers, contacts: contacts, path: "menu[1] > wait", callId: "c1@h"));
 
         Assert.Equal(
         [
@@ -34,7 +35,7 @@ public class AgentContextHeadersTests
         Assert.Equal("c1@h", map["X-Ivr-Call-Id"]);
         Assert.Equal("inbound", map["X-Ivr-Kind"]);
         Assert.Equal("75", map["X-Ivr-Waited"]);
-        Assert.Equal("Ada Lovelace", map["X-Ivr-Var-customer_name"]);
+        Assert.Equal("Ada", map["X-Ivr-Var-customer_name"]);
         Assert.Equal("2", map["X-Ivr-Contacts-24h"]);
         Assert.Equal("5", map["X-Ivr-Contacts-7d"]);
         Assert.Equal("2026-12-08T06:00:00Z", map["X-Ivr-Last-Contact"]);

@@ -83,3 +83,6 @@ internal sealed record OfferKeysTimedOut
 {
     public static OfferKeysTimedOut Instance { get; } = new();
 }
+
+/// <summary>The caller's previous contacts were looked up for the agent's context (null: unknown).</summary>
+internal sealed record AgentContactsFound(Ivr.Engine.Integrations.ScreenPop.PreviousContacts? Contacts);

@@ -58,6 +58,12 @@ public sealed record CallServices(
     /// <summary>How long the answer may wait for the caller's history; past it the call starts as a first-time caller's.</summary>
     public TimeSpan CallerLookupTimeout { get; init; } = TimeSpan.FromMilliseconds(800);
 
+    /// <summary>Posts the agent's context when an agent's phone starts ringing; null: no screen-pop.</summary>
+    public Integrations.ScreenPop.IScreenPop? ScreenPop { get; init; }
+
+    /// <summary>The caller's previous contacts for the agent's context; null: the context has none.</summary>
+    public Integrations.ScreenPop.IPreviousContacts? PreviousContacts { get; init; }
+
     /// <summary>How long to wait for the BYE transaction before the actor stops anyway (RFC 3261 Timer F, 64·T1).</summary>
     public TimeSpan HangupTimeout { get; init; } = TimeSpan.FromSeconds(32);
 }

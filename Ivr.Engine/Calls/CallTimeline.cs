@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ivr.Engine.Integrations.ScreenPop;
 using Ivr.Flows.Runtime;
 
 namespace Ivr.Engine.Calls;
@@ -18,6 +19,7 @@ public sealed class CallTimeline : IFlowRunObserver
     private CallSummary _summary;
     private int _dropped;
     private string? _queuedFor;
+    private AgentContext? _agentContext;
 
     /// <summary>Starts the timeline of a call taken now.</summary>
     public CallTimeline(CallInfo call, string flow, string version, TimeProvider time, FlowMetrics flows, int maxEntries = 500, string source = "sip")
@@ -75,6 +77,22 @@ public sealed class CallTimeline : IFlowRunObserver
         {
             lock (_gate) return _dropped;
         }
+    }
+
+    /// <summary>What the agent is (or would be) shown of the call: set while queued, replaced on delivery; null before.</summary>
+    public AgentContext? AgentContext
+    {
+        get
+        {
+            lock (_gate) return _agentContext;
+        }
+    }
+
+    /// <summary>The call's context for the agent is now <paramref name="context"/> (shown by <c>/api/calls/{id}</c>).</summary>
+    public void ContextForAgent(AgentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        lock (_gate) _agentContext = context;
     }
 
     /// <summary>A copy of the events so far.</summary>

@@ -123,8 +123,10 @@ public sealed class CallbackCall : ReceiveActor
         if (_settings.Prompts.FindSound("common/hold.wav") is { } hold) _customer!.Play([hold]);
         _log.LogInformation("Callback {Id}: ringing agent {Agent}", _job.Callback.Id, _job.AgentId);
         _timeline?.AgentRinging(_job.AgentId);
-        _agent = new AgentConnection(_settings.Outbound, _job.AgentId, _log);
-        _agent.RingAsync(_job.AgentContact, _job.Callback.Number, _job.AgentRingTimeout).PipeTo(Self, success: result => new AgentRang(result));
+        _agent = new AgentConnection(_settings.Outbound, _job.AgentId, _log, _settings.ScreenPop);
+        var context = CallbackAgentContext.For(_job, _timeline?.CallId, _settings.Time.GetUtcNow());
+        _timeline?.ContextForAgent(context);
+        _agent.RingAsync(_job.AgentContact, _job.Callback.Number, _job.AgentRingTimeout, context).PipeTo(Self, success: result => new AgentRang(result));
     }
 
     private void OnAgent(AgentRang m)

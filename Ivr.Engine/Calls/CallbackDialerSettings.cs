@@ -21,6 +21,9 @@ public sealed record CallbackDialerSettings(OutboundDialer Outbound, IPromptClip
     /// <summary>The clock (when a bridge was made, re-announced to a new router incarnation).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Posts the agent's context when the reserved agent's phone starts ringing; null: no screen-pop.</summary>
+    public Integrations.ScreenPop.IScreenPop? ScreenPop { get; init; }
+
     /// <summary>Loggers.</summary>
     public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 

@@ -56,8 +56,11 @@ public sealed class OutboundDialer
     /// <summary>The From user of the calls placed.</summary>
     public string FromUser { get; }
 
-    /// <summary>Calls <paramref name="target"/> (a SIP URI) and, on answer, returns the leg with its media started.</summary>
-    public async Task<RingOutResult> DialAsync(string target, string? displayName, TimeSpan ringTimeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Calls <paramref name="target"/> (a SIP URI) and, on answer, returns the leg with its media started;
+    /// <paramref name="headers"/> go on the INVITE (the agent's context, <see cref="Integrations.ScreenPop.AgentContextHeaders"/>).
+    /// </summary>
+    public async Task<RingOutResult> DialAsync(string target, string? displayName, TimeSpan ringTimeout, CancellationToken cancellationToken, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
     {
         if (!SipUri.TryParse(target, out var uri)) return RingOutResult.Failed($"'{target}' is not a SIP URI");
         if (_userAgent() is not { } userAgent) return RingOutResult.Failed("the SIP stack is not running");
@@ -70,7 +73,7 @@ public sealed class OutboundDialer
         {
             var local = reservation.LocalEndPoint;
             var offer = SdpNegotiator.CreateOffer(local.Address, local.Port, srtp: srtp.Value);
-            var call = await userAgent.InviteAsync(uri, FromUser, displayName, offer.ToString(), ringTimeout, cancellationToken, hop).ConfigureAwait(false);
+            var call = await userAgent.InviteAsync(uri, FromUser, displayName, offer.ToString(), ringTimeout, cancellationToken, hop, headers).ConfigureAwait(false);
             if (call.Status != OutboundCallStatus.Answered)
             {
                 reservation.Dispose();

@@ -67,10 +67,13 @@ public static class IvrEngineServiceCollectionExtensions
             Intake = sp.GetRequiredService<CallIntake>(),
             Http = sp.GetRequiredService<HttpStepClient>(),
             Contacts = new ContactHistoryCallers(sp.GetRequiredService<Events.EventStores>(), sp.GetRequiredService<TimeProvider>()),
+            ScreenPop = sp.GetRequiredService<Integrations.ScreenPop.IScreenPop>(),
+            PreviousContacts = sp.GetService<Integrations.ScreenPop.IPreviousContacts>(),
         });
         services.AddIvrHttpSteps(options.Source);
         services.AddIvrRouting(options, dataFolder);
         services.AddIvrEvents(options, dataFolder);
+        services.AddIvrScreenPop(options);
         // The node on /metrics' target_info: the host and where its SIP listens (what an operator tells nodes apart by).
         services.AddIvrOps(options.Ops, $"{Environment.MachineName}/{options.Sip.Address}:{options.Sip.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", OpsServiceCollectionExtensions.DefaultNodeName(options.Cluster.Node, options.Sip.Port));
         services.AddSingleton<IEngineNode>(sp => new SipStackNode(sp.GetRequiredService<SipStackService>()));

@@ -82,6 +82,7 @@ public static class RoutingHosting
             Logging = calls.Logging,
             Board = calls.Ops.Board,
             Time = calls.Time,
+            ScreenPop = calls.ScreenPop,
         }), "callback-dialer");
         registry.Register<CallbackCalls>(dialer);
         var routerSettings = new SkillRouterSettings(config, sp.GetRequiredService<RouterStatus>())

@@ -50,7 +50,7 @@ public static class OpsEndpoints
         read.MapGet("/calls", (CallOps ops) => Results.Json(ops.Board.Live(), Json));
         read.MapGet("/calls/recent", (CallOps ops) => Results.Json(ops.Board.Recent(), Json));
         read.MapGet("/calls/{callId}", (string callId, CallOps ops) => ops.Board.Find(callId) is { } timeline
-            ? Results.Json(new CallTimelineView(timeline.Summary, timeline.Entries(), timeline.Dropped), Json)
+            ? Results.Json(new CallTimelineView(timeline.Summary, timeline.Entries(), timeline.Dropped) { AgentContext = timeline.AgentContext }, Json)
             : Results.Json(new { error = $"no live or recent call '{callId}'" }, Json, statusCode: StatusCodes.Status404NotFound));
         read.MapGet("/flows", (LiveFlows flows, FlowVersionLog versions, CallOps ops) =>
             Results.Json(flows.Catalog.Current.Flows.Values.OrderBy(e => e.Flow.Id, StringComparer.Ordinal).Select(e => FlowView(e, versions, ops)).ToList(), Json));
@@ -167,7 +167,11 @@ public sealed record DashboardEvent(StatusReport Status, IReadOnlyList<CallSumma
 /// <param name="Call">The call.</param>
 /// <param name="Timeline">Its events, oldest first.</param>
 /// <param name="Dropped">Events not kept (the timeline was full).</param>
-public sealed record CallTimelineView(CallSummary Call, IReadOnlyList<TimelineEntry> Timeline, int Dropped);
+public sealed record CallTimelineView(CallSummary Call, IReadOnlyList<TimelineEntry> Timeline, int Dropped)
+{
+    /// <summary>What the agent is (or would be) shown of the call, null before it is queued (docs/integrations.md, "Context to the agent").</summary>
+    public Integrations.ScreenPop.AgentContext? AgentContext { get; init; }
+}
 
 /// <summary>A loaded flow.</summary>
 /// <param name="Id">Flow id.</param>

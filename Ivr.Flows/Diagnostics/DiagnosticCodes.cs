@@ -67,4 +67,6 @@ public static class DiagnosticCodes
 
     /// <summary>A <c>queue</c> step that holds a caller for their last agent at least as long as its <c>maxWait</c>.</summary>
     public const string PreferLastAgentOutlastsWait = "IVR315";
+    /// <summary>A <c>queue</c> step's <c>forAgent</c> names a variable that is never declared, collected or set.</summary>
+    public const string ForAgentUnknownVariable = "IVR316";
 }

@@ -28,6 +28,7 @@ public static class FlowLinter
         new MessageErrorRule(),
         new HttpFillerRule(),
         new PreferLastAgentRule(),
+        new ForAgentRule(),
     ];
 
     /// <summary>Returns every finding, errors first, each with file, line, column and JSON pointer.</summary>

@@ -157,10 +157,13 @@ internal static class StepBinders
         Overflow = o["overflow"] is { } ov ? new QueueOverflow(Double(ov, "after", 0), Str(ov, "skill")) : null,
         MaxWait = OptDouble(o, "maxWait"),
         PreferLastAgent = o["preferLastAgent"] is { } prefer ? new PreferLastAgent(Double(prefer, "withinHours", 24), Double(prefer, "waitSeconds", 0)) : null,
+        ForAgent = ForAgent(o),
         OnCallback = Str(o, "onCallback"),
         OnMessage = Str(o, "onMessage"),
         OnFailure = Str(o, "onFailure"),
     };
+
+    private static string[] ForAgent(PositionedNode o) => o["forAgent"]?.Items.Select(v => v.String!).ToArray() ?? [];
 
     private static OfferPolicy Offer(PositionedNode o)
     {

@@ -23,4 +23,7 @@ public sealed record EnqueueEffect(
 {
     /// <summary>The agent to offer the caller to first (the step's <c>preferLastAgent</c> applied to the history), or null.</summary>
     public PreferredAgent? PreferAgent { get; init; }
+
+    /// <summary>The names of the flow variables shown to the agent (the step's <c>forAgent</c>), in order; empty: none.</summary>
+    public IReadOnlyList<string> ForAgent { get; init; } = [];
 }

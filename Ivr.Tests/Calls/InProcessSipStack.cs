@@ -25,6 +25,8 @@ internal sealed class InProcessSipStack : ISipStackFactory, ISipStack, ISipUserA
 
     public string? OfferSent { get; private set; }
 
+    public IReadOnlyList<KeyValuePair<string, string>> HeadersSent { get; private set; } = [];
+
     public int Hangups { get; private set; }
 
     public IReadOnlyList<SipEndPoint> LocalEndPoints => [new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5060))];
@@ -54,9 +56,10 @@ internal sealed class InProcessSipStack : ISipStackFactory, ISipStack, ISipUserA
         return ValueTask.CompletedTask;
     }
 
-    public Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken, SipEndPoint? destination = null)
+    public Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken, SipEndPoint? destination = null, IReadOnlyList<KeyValuePair<string, string>>? extraHeaders = null)
     {
         OfferSent = sdpOffer;
+        HeadersSent = extraHeaders ?? [];
         return Task.FromResult<IOutboundCall>(this);
     }
 

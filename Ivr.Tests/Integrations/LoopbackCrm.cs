@@ -61,6 +61,12 @@ internal sealed class LoopbackCrm : IAsyncDisposable
 
     private int _mode;
 
+    /// <summary>The customer's name answered by <see cref="Answer.Customer"/>.</summary>
+    public string CustomerName { get; set; } = "Ada Lovelace";
+
+    /// <summary>The customer's plan tier answered by <see cref="Answer.Customer"/>.</summary>
+    public string Tier { get; set; } = "gold";
+
     /// <summary>Every request received, in order.</summary>
     public ConcurrentQueue<(string PathAndQuery, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
 
@@ -82,7 +88,7 @@ internal sealed class LoopbackCrm : IAsyncDisposable
             switch (self.Mode)
             {
                 case Answer.Customer:
-                    return Results.Json(new { account, name = "Ada Lovelace", plan = new { tier = "gold" } });
+                    return Results.Json(new { account, name = self.CustomerName, plan = new { tier = self.Tier } });
                 case Answer.ServerError:
                     return Results.Text("database unavailable", statusCode: StatusCodes.Status500InternalServerError);
                 case Answer.Html:

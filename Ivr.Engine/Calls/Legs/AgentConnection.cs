@@ -1,3 +1,4 @@
+using Ivr.Engine.Integrations.ScreenPop;
 using Microsoft.Extensions.Logging;
 
 namespace Ivr.Engine.Calls.Legs;
@@ -12,14 +13,19 @@ public sealed class AgentConnection
 {
     private readonly OutboundDialer _dialer;
     private readonly ILogger _log;
+    private readonly IScreenPop? _screenPop;
     private readonly CancellationTokenSource _ringing = new();
     private OutboundLeg? _agent;
     private IDisposable? _bridge;
     private bool _ended;
 
-    /// <summary>A connection that rings through <paramref name="dialer"/>; nothing is sent until <see cref="RingAsync"/>.</summary>
-    public AgentConnection(OutboundDialer dialer, string agentId, ILogger log)
+    /// <summary>
+    /// A connection that rings through <paramref name="dialer"/>; nothing is sent until <see cref="RingAsync"/>. A ring with a
+    /// context also tells <paramref name="screenPop"/>, when given.
+    /// </summary>
+    public AgentConnection(OutboundDialer dialer, string agentId, ILogger log, IScreenPop? screenPop = null)
     {
+        _screenPop = screenPop;
         ArgumentNullException.ThrowIfNull(dialer);
         ArgumentException.ThrowIfNullOrEmpty(agentId);
         ArgumentNullException.ThrowIfNull(log);
@@ -36,13 +42,17 @@ public sealed class AgentConnection
 
     /// <summary>
     /// Rings <paramref name="contact"/> showing <paramref name="callerDisplay"/> for up to <paramref name="ringTimeout"/>;
-    /// never throws: a failure to place the call is a result without a leg (status 0, the problem said).
+    /// never throws: a failure to place the call is a result without a leg (status 0, the problem said). The call's
+    /// <paramref name="context"/>, when given, goes on the INVITE as <c>X-Ivr-*</c> headers and to the screen-pop, which is
+    /// fired as the INVITE is sent (on its own task: the ring never waits for it).
     /// </summary>
-    public async Task<RingOutResult> RingAsync(string contact, string? callerDisplay, TimeSpan ringTimeout)
+    public async Task<RingOutResult> RingAsync(string contact, string? callerDisplay, TimeSpan ringTimeout, AgentContext? context = null)
     {
         try
         {
-            var result = await _dialer.DialAsync(contact, callerDisplay, ringTimeout, _ringing.Token).ConfigureAwait(false);
+            var headers = context is null ? null : AgentContextHeaders.Build(context);
+            if (context is not null) _screenPop?.AgentRinging(context);
+            var result = await _dialer.DialAsync(contact, callerDisplay, ringTimeout, _ringing.Token, headers).ConfigureAwait(false);
             return result.HangUpWhenCancelled(_ringing.Token);
         }
         catch (Exception ex)

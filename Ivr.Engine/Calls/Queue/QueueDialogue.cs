@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Ivr.Engine.Calls.Legs;
+using Ivr.Engine.Integrations.ScreenPop;
 using Ivr.Engine.Routing;
 using Ivr.Engine.Routing.Live;
 using Ivr.Engine.Speech;
@@ -28,6 +29,7 @@ internal sealed class QueueDialogue(CallContext call)
     private DateTimeOffset? _bridgedAt;
     private AgentConnection? _agent;
     private Action? _afterAnnouncement;
+    private PreviousContacts? _contacts;
 
     /// <summary>True once the caller is bridged to an agent.</summary>
     public bool IsBridged => _agent is { IsBridged: true };
@@ -50,6 +52,7 @@ internal sealed class QueueDialogue(CallContext call)
             case AgentRang m: AgentRang(m); break;
             case CallbackBookingResult m: Booked(m); break;
             case RouterIncarnation: Rejoin(); break;
+            case AgentContactsFound m: ContactsFound(m); break;
             default: return false;
         }
         return true;
@@ -79,6 +82,7 @@ internal sealed class QueueDialogue(CallContext call)
         _lastSkill = enqueue.Skill;
         _enteredAt = now;
         Hold(enqueue.Hold);
+        StartAgentContext(enqueue, now);
         // The router answers with the place and pushes it again whenever it changes (no polling).
         Router.Tell(new EnqueueCaller(call.CallId, enqueue.Skill, enqueue.Priority, QueueWait.RouterOffer(enqueue.Offer)) { Prefer = LastAgent(enqueue) }, call.Self);
         if (enqueue.MaxWait is { } maxWait) call.Timers.StartSingleTimer(WaitTimer, QueueWaitExpired.Instance, maxWait);
@@ -193,9 +197,12 @@ internal sealed class QueueDialogue(CallContext call)
         }
         call.Log.LogInformation("Ringing agent {Agent} at {Contact}", m.AgentId, m.Contact);
         _agent?.End();
-        var agent = _agent = new AgentConnection(outbound, m.AgentId, call.Log);
+        var agent = _agent = new AgentConnection(outbound, m.AgentId, call.Log, call.Services.ScreenPop);
         var display = string.IsNullOrEmpty(call.Setup.Call.CallerNumber) ? null : call.Setup.Call.CallerNumber;
-        agent.RingAsync(m.Contact, display, m.RingTimeout).PipeTo(call.Self, success: result => new AgentRang(agent, m.CallId, result));
+        // Built once per delivery: what this agent's INVITE, screen-pop and the call's API show.
+        var context = QueueAgentContext.For(call, _wait.Effect, _wait.Skill, m.AgentId, _enteredAt ?? Now, Now, _contacts);
+        call.Timeline.ContextForAgent(context);
+        agent.RingAsync(m.Contact, display, m.RingTimeout, context).PipeTo(call.Self, success: result => new AgentRang(agent, m.CallId, result));
     }
 
     /// <summary>The agent answered or not: bridge and leave the line, or tell the router so the caller keeps their place.</summary>
@@ -315,6 +322,27 @@ internal sealed class QueueDialogue(CallContext call)
         call.Log.LogInformation("Callback to {Number} not booked ({Refusal}): {Message}", m.Number, m.Refusal, m.Message);
         _afterAnnouncement = () => call.Guard(run => run.CallbackResult(false, m.Number));
         PlayAnnouncement([m.StoreFailed ? call.Services.Words.CallbackNotKept(call.Language) : call.Services.Words.CallbackRefused(call.Language, m.Refusal)]);
+    }
+
+    // The context shown while the caller waits (no agent yet), and the lookup of their previous contacts, piped back.
+    private void StartAgentContext(EnqueueEffect enqueue, DateTimeOffset now)
+    {
+        call.Timeline.ContextForAgent(QueueAgentContext.For(call, enqueue, enqueue.Skill, null, now, now, _contacts));
+        if (_contacts is not null || call.Services.PreviousContacts is not { } history) return;
+        history.LookupAsync(call.Setup.Call.CallerNumber, now).PipeTo(call.Self,
+            success: found => new AgentContactsFound(found),
+            failure: ex =>
+            {
+                call.Log.LogWarning("Previous contacts of the caller not read for the agent's context: {Problem}", ex.Message);
+                return new AgentContactsFound(null);
+            });
+    }
+
+    private void ContactsFound(AgentContactsFound m)
+    {
+        _contacts = m.Contacts;
+        if (_wait is not null && call.Timeline.AgentContext is { Agent: null } shown)
+            call.Timeline.ContextForAgent(shown with { Contacts = m.Contacts });
     }
 
     private void Hold(IReadOnlyList<ResolvedPrompt> holdPrompts)

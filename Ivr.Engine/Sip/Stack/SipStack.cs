@@ -127,10 +127,11 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public async Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken, SipEndPoint? destination = null)
+    public async Task<IOutboundCall> InviteAsync(SipUri target, string fromUser, string? fromDisplayName, string sdpOffer, TimeSpan ringTimeout, CancellationToken cancellationToken, SipEndPoint? destination = null, IReadOnlyList<KeyValuePair<string, string>>? extraHeaders = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sdpOffer);
+        CheckExtensionHeaders(extraHeaders);
         var remote = destination ?? await ResolveAsync(target, SipProtocol.Udp, cancellationToken);
         var (transport, host, port) = ViaFor(remote.Protocol);
         var invite = new SipRequest("INVITE", target);
@@ -145,10 +146,21 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         h.Add(SipHeaderNames.Contact, ContactFor(remote.Protocol, fromUser, target.Scheme == "sips"));
         h.Add(SipHeaderNames.Allow, Allow);
         h.Add(SipHeaderNames.UserAgent, _options.UserAgent);
+        foreach (var (name, value) in extraHeaders ?? []) h.Add(name, value);
         h.Add(SipHeaderNames.ContentType, "application/sdp");
         invite.Body = Encoding.UTF8.GetBytes(sdpOffer);
         var call = new OutboundCall(this, invite, remote);
         return await call.RunAsync(ringTimeout, cancellationToken);
+    }
+
+    // RFC 3261 §7.3.1 / §25.1: a header name is a token; a value has no CR, LF or other control character (no header injection).
+    private static void CheckExtensionHeaders(IReadOnlyList<KeyValuePair<string, string>>? headers)
+    {
+        foreach (var (name, value) in headers ?? [])
+        {
+            if (string.IsNullOrEmpty(name) || !SipSyntax.IsToken(name)) throw new ArgumentException($"'{name}' is not a SIP header name", nameof(headers));
+            if (value is null || value.Any(c => char.IsControl(c) && c != '\t')) throw new ArgumentException($"the value of header {name} has a control character", nameof(headers));
+        }
     }
 
     private void OnReceived(ReadOnlySpan<byte> data, SipEndPoint remote, SipEndPoint local)

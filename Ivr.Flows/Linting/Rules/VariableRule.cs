@@ -17,13 +17,9 @@ internal sealed class VariableRule : ILintRule
     /// <inheritdoc />
     public IEnumerable<Diagnostic> Check(LintContext context)
     {
-        var declared = new HashSet<string>(context.Flow.Variables?.Keys ?? [], StringComparer.Ordinal);
-        foreach (var (_, step) in context.Steps)
-            if (step is DigitsStep { Variable: { } v }) declared.Add(v);
+        var declared = Declared(context);
         var writes = Writes(context).ToList();
-        var known = new HashSet<string>(declared, StringComparer.Ordinal);
-        known.UnionWith(Variables.BuiltIn);
-        known.UnionWith(writes.Select(w => w.Name));
+        var known = Known(declared, writes.Select(w => w.Name));
 
         foreach (var (name, pointer, owner, isDigits) in writes)
         {
@@ -48,6 +44,25 @@ internal sealed class VariableRule : ILintRule
                 $"{owner} uses variable '{name}', which is never declared, collected or set.",
                 Suggestions.DidYouMean(name, known, $"declare it: \"variables\": {{ \"{name}\": \"\" }}."));
         }
+    }
+
+    /// <summary>The variables a flow may read: declared, collected by a digits step, set somewhere, or built in.</summary>
+    internal static HashSet<string> Known(LintContext context) => Known(Declared(context), Writes(context).Select(w => w.Name));
+
+    private static HashSet<string> Known(HashSet<string> declared, IEnumerable<string> written)
+    {
+        var known = new HashSet<string>(declared, StringComparer.Ordinal);
+        known.UnionWith(Variables.BuiltIn);
+        known.UnionWith(written);
+        return known;
+    }
+
+    private static HashSet<string> Declared(LintContext context)
+    {
+        var declared = new HashSet<string>(context.Flow.Variables?.Keys ?? [], StringComparer.Ordinal);
+        foreach (var (_, step) in context.Steps)
+            if (step is DigitsStep { Variable: { } v }) declared.Add(v);
+        return declared;
     }
 
     private static IEnumerable<(string Name, string Pointer, string Owner, bool IsDigits)> Writes(LintContext context)

@@ -12,6 +12,10 @@ public sealed record QueueStep : Step
     public QueueOverflow? Overflow { get; init; }
     public double? MaxWait { get; init; }
     public PreferLastAgent? PreferLastAgent { get; init; }
+
+    /// <summary>Flow variables shown to the agent who takes the call (SIP headers, screen-pop, the call's API), in order.</summary>
+    public IReadOnlyList<string> ForAgent { get; init; } = [];
+
     public required string OnCallback { get; init; }
     public required string OnMessage { get; init; }
     public required string OnFailure { get; init; }

@@ -29,7 +29,7 @@ internal sealed class QueueBehavior : StepBehavior<QueueStep, QueueBehavior.Plan
             plan.Hold?.Resolve(locale, run.Values) ?? PromptPlan.Empty,
             plan.OfferPrompt?.Resolve(locale, run.Values) ?? PromptPlan.Empty,
             s.Overflow,
-            plan.MaxWait) { PreferAgent = PreferredAgent.For(s.PreferLastAgent, run.Values) });
+            plan.MaxWait) { PreferAgent = PreferredAgent.For(s.PreferLastAgent, run.Values), ForAgent = s.ForAgent });
     }
 
     public override void QueueResult(FlowRun run, CompiledStep step, QueueOutcome outcome)

@@ -28,6 +28,38 @@ public sealed class AriOptionsTests
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http://10.0.0.5:8088", "", "127.0.0.1", "Media:Address")]
+    [InlineData("http://127.0.0.1:8088", "10.0.0.2", "127.0.0.1", "Asterisk:Ari:RtpAddress")]
+    [InlineData("http://127.0.0.1:8088", "", "0.0.0.0", "Asterisk:Ari:RtpAddress")]
+    [InlineData("http://127.0.0.1:8088", "", "::", "Asterisk:Ari:RtpAddress")]
+    public void AddIvrAsterisk_RtpUnreachableForAsterisk_FailsNamingTheSetting(string url, string rtpAddress, string mediaAddress, string named)
+    {
+        var options = Options();
+        options.Ari.Url = url;
+        options.Ari.RtpAddress = rtpAddress;
+
+        var ex = Assert.Throws<FormatException>(() => new ServiceCollection().AddIvrAsterisk(options, Path.GetTempPath(), mediaAddress));
+
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.5:8088", "", "10.0.0.2")]
+    [InlineData("http://10.0.0.5:8088", "10.0.0.2", "0.0.0.0")]
+    [InlineData("http://localhost:8088", "", "127.0.0.1")]
+    [InlineData("http://127.0.0.1:8088", "127.0.0.1", "127.0.0.1")]
+    public void AddIvrAsterisk_RtpReachableForAsterisk_Starts(string url, string rtpAddress, string mediaAddress)
+    {
+        var options = Options();
+        options.Ari.Url = url;
+        options.Ari.RtpAddress = rtpAddress;
+
+        var services = new ServiceCollection().AddIvrAsterisk(options, Path.GetTempPath(), mediaAddress);
+
+        Assert.Contains(services, d => d.ServiceType == typeof(AriClient));
+    }
+
     [Fact]
     public void AddIvrAsterisk_AriUrlEmpty_RegistersNoAriClient_ButASetOneDoes()
     {

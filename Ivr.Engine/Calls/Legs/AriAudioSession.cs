@@ -58,6 +58,18 @@ public sealed class AriAudioSession : IMediaSession
     /// <summary>True while the audio path is up.</summary>
     public bool IsOpen => Volatile.Read(ref _path) is not null;
 
+    /// <summary>
+    /// True while the call listens for speech and the path has not failed or closed: a prompt played now may be cut
+    /// short by speech, so the leg plays it in pieces (<see cref="AgiLeg.SpeechPiece"/>).
+    /// </summary>
+    public bool Hears
+    {
+        get
+        {
+            lock (_gate) return _want && !_closed && !_failed;
+        }
+    }
+
     /// <inheritdoc />
     public MediaFormat Format => MediaFormat.Default;
 
@@ -200,10 +212,14 @@ public sealed class AriAudioSession : IMediaSession
         try
         {
             var local = reservation.LocalEndPoint;
-            var address = _rtpAddress ?? (local.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : local.Address);
+            var address = _rtpAddress ?? local.Address;
+            if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+            {
+                throw new InvalidOperationException($"RTP binds to {address}: Asterisk:Ari:RtpAddress must name the engine's address as Asterisk reaches it.");
+            }
             path = await _ari.OpenMediaAsync(_channel, new IPEndPoint(address, local.Port), CancellationToken.None).ConfigureAwait(false);
             var rtcp = new IPEndPoint(path.AsteriskRtp.Address, path.AsteriskRtp.Port + 1);
-            var session = reservation.Open(new NegotiatedMedia(MediaFormat.Default, path.AsteriskRtp, rtcp, MediaDirection.RecvOnly));
+            var session = reservation.Open(new NegotiatedMedia(MediaFormat.Default, path.AsteriskRtp, rtcp, MediaDirection.RecvOnly) { Pinned = true });
             session.AudioReceived += _forward;
             await session.StartAsync().ConfigureAwait(false);
             Volatile.Write(ref _inner, session);

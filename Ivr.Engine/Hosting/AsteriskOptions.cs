@@ -27,7 +27,11 @@ public sealed class AsteriskOptions
     /// <summary>Speech on Asterisk calls: Asterisk's REST interface and where it sends the caller's audio (docs/asterisk.md).</summary>
     public sealed class AriOptions
     {
-        /// <summary>Asterisk's HTTP server, e.g. <c>http://127.0.0.1:8088</c>; empty (the default) leaves speech menus on Asterisk calls to keys.</summary>
+        /// <summary>
+        /// Asterisk's HTTP server, e.g. <c>http://127.0.0.1:8088</c>, with its path prefix if any (<c>http.conf</c>
+        /// <c>prefix=</c>, a reverse proxy: <c>http://pbx/asterisk</c>); no user or password in it. Empty (the default)
+        /// leaves speech menus on Asterisk calls to keys.
+        /// </summary>
         public string Url { get; set; } = string.Empty;
 
         /// <summary>The <c>ari.conf</c> user.</summary>
@@ -128,6 +132,15 @@ public static class AsteriskHosting
         {
             throw new FormatException($"Asterisk:Ari:Url must be Asterisk's HTTP server, e.g. http://127.0.0.1:8088, got '{ari.Url}'.");
         }
+        if (url.UserInfo.Length > 0)
+        {
+            throw new FormatException("Asterisk:Ari:Url must not carry a user or password (they would reach the logs): set Asterisk:Ari:User and Asterisk:Ari:Password.");
+        }
+        if (url.Query.Length > 0 || url.Fragment.Length > 0)
+        {
+            throw new FormatException($"Asterisk:Ari:Url must be Asterisk's HTTP server with at most a path prefix (http.conf prefix=), without query or fragment, got '{url.GetLeftPart(UriPartial.Path)}…'.");
+        }
+        if (string.IsNullOrWhiteSpace(ari.User)) throw new FormatException("Asterisk:Ari:User must name the ari.conf user.");
         if (string.IsNullOrWhiteSpace(ari.App)) throw new FormatException("Asterisk:Ari:App must name the Stasis application (e.g. ivr).");
         if (ari.RequestTimeout <= TimeSpan.Zero) throw new FormatException("Asterisk:Ari:RequestTimeout must be positive.");
         IPAddress? rtpAddress = null;

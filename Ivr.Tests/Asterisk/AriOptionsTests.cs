@@ -12,6 +12,11 @@ public sealed class AriOptionsTests
     [InlineData("Url", "ftp://127.0.0.1:8088", "Asterisk:Ari:Url")]
     [InlineData("RtpAddress", "ivr-host", "Asterisk:Ari:RtpAddress")]
     [InlineData("App", " ", "Asterisk:Ari:App")]
+    [InlineData("Url", "http://ivr:secret@127.0.0.1:8088", "Asterisk:Ari:Url")]
+    [InlineData("Url", "http://127.0.0.1:8088/?x=1", "Asterisk:Ari:Url")]
+    [InlineData("User", "", "Asterisk:Ari:User")]
+    [InlineData("RequestTimeout", "0", "Asterisk:Ari:RequestTimeout")]
+    [InlineData("RequestTimeout", "-1", "Asterisk:Ari:RequestTimeout")]
     public void AddIvrAsterisk_BadAriSetting_FailsNamingIt(string key, string value, string named)
     {
         var options = Options();
@@ -20,6 +25,8 @@ public sealed class AriOptionsTests
         {
             case "Url": options.Ari.Url = value; break;
             case "RtpAddress": options.Ari.RtpAddress = value; break;
+            case "User": options.Ari.User = value; break;
+            case "RequestTimeout": options.Ari.RequestTimeout = TimeSpan.FromSeconds(int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)); break;
             default: options.Ari.App = value; break;
         }
 
@@ -72,9 +79,21 @@ public sealed class AriOptionsTests
         Assert.Contains(with, d => d.ServiceType == typeof(AriClient));
     }
 
+    [Fact]
+    public void AriSettings_ToString_HidesThePassword()
+    {
+        var settings = new AriSettings(new Uri("http://127.0.0.1:8088"), "ivr", "s3cret-pw", "ivr", TimeSpan.FromSeconds(5));
+
+        var text = settings.ToString();
+
+        Assert.DoesNotContain("s3cret-pw", text, StringComparison.Ordinal);
+        Assert.Contains("User = ivr", text, StringComparison.Ordinal);
+    }
+
     private static AsteriskOptions Options()
     {
         var options = new AsteriskOptions();
+        options.Ari.User = "ivr";
         options.FastAgi.Listen = "127.0.0.1:4573";
         return options;
     }

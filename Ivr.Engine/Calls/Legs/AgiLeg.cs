@@ -53,10 +53,10 @@ public sealed class AgiLeg : IInboundLeg
     /// </summary>
     public AgiLeg(AgiSession session, AgiSoundFiles sounds, AgiMetrics metrics, TimeSpan digitPoll, ILogger? log = null, IMediaSession? media = null)
     {
-        Media = media ?? new NoAudioSession();
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(sounds);
         ArgumentNullException.ThrowIfNull(metrics);
+        Media = media ?? new NoAudioSession();
         _session = session;
         _sounds = sounds;
         _metrics = metrics;

@@ -85,8 +85,8 @@ public sealed class CallSpeech
     }
 
     /// <summary>
-    /// True when a call on <paramref name="flow"/> can listen for speech: one of its speech menus, or of the subflows it
-    /// calls (found by <paramref name="find"/>), has phrases in a locale of the flow the recognizer supports. A keypad-only
+    /// True when a call on <paramref name="flow"/> can listen for speech: one of its speech menus or queue offers, or one
+    /// of the subflows it calls (found by <paramref name="find"/>), has phrases in a locale of the flow the recognizer supports. A keypad-only
     /// flow (menus without phrases) never listens.
     /// </summary>
     public bool Listens(CompiledFlow flow, Func<string, CompiledFlow?> find)
@@ -102,6 +102,9 @@ public sealed class CallSpeech
             var locales = current.Languages.Where(recognizer.SupportsLocale).ToList();
             if (current.Document.Steps.Values.OfType<MenuStep>().Where(m => m.Speech)
                 .Any(step => locales.Any(locale => PhrasesOf(step, locale).Count > 0))) return true;
+            // A queue's callback/message offer is answered by voice where the offer's words exist in that language.
+            if (current.Document.Steps.Values.OfType<QueueStep>().Any(q => q.Offer is { } offer && (offer.Callback || offer.Message)
+                && locales.Any(locale => Queue.OfferAnswers.Phrases(offer, locale).Count > 0))) return true;
             foreach (var sub in current.Document.Steps.Values.OfType<SubflowStep>())
             {
                 if (find(sub.Flow) is { } called) pending.Push(called);

@@ -54,4 +54,23 @@ public sealed class AriClientTests
         Assert.DoesNotContain(requests, r => r.Contains("/bridges", StringComparison.Ordinal));
         Assert.All(peer.Authorizations, a => Assert.Equal("Basic aXZyOnNlY3JldA==", a));
     }
+
+    [Theory]
+    [InlineData("/ari/bridges", false)]
+    [InlineData("/addChannel", true)]
+    public async Task OpenMedia_BridgeOrAddChannelRefused_FailsAsStatus_AndDeletesEverythingItCreated(string failing, bool bridgeMade)
+    {
+        await using var peer = new FakeAriPeer(withRtpAddress: true, failing: failing);
+        using var metrics = new AriMetrics();
+        await using var client = new AriClient(new AriSettings(new Uri(peer.BaseUrl), "ivr", "secret", "ivr-test", TimeSpan.FromSeconds(5)), metrics);
+
+        var ex = await Assert.ThrowsAsync<AriException>(() => client.OpenMediaAsync("1700000000.1", new IPEndPoint(IPAddress.Loopback, 40000), CancellationToken.None).WaitAsync(Bound));
+
+        Assert.Equal("status", ex.Reason);
+        Assert.Equal(1, metrics.Errors.Get("status"));
+        var requests = peer.Requests.ToList();
+        Assert.Contains(requests, r => r.StartsWith("DELETE /ari/channels/ivr-snoop-", StringComparison.Ordinal));
+        Assert.Contains(requests, r => r.StartsWith("DELETE /ari/channels/ivr-media-", StringComparison.Ordinal));
+        Assert.Equal(bridgeMade, requests.Any(r => r.StartsWith("DELETE /ari/bridges/ivr-bridge-", StringComparison.Ordinal)));
+    }
 }

@@ -8,7 +8,7 @@ namespace Ivr.Tests.Asterisk;
 /// A FAKE ARI peer (a loopback HTTP listener standing in for Asterisk at a true external boundary): answers the ping
 /// and the events WebSocket like Asterisk, the snoop with a channel, externalMedia with a channel that has
 /// <c>channelvars</c> only when <paramref name="withRtpAddress"/> (without them: a broken or foreign server), bridges and
-/// deletes; with <paramref name="refuse"/> every request gets 401. Served under <paramref name="prefix"/> (http.conf
+/// deletes; with <paramref name="refuse"/> every request gets 401, with <paramref name="failing"/> a POST to a path ending so gets 500. Served under <paramref name="prefix"/> (http.conf
 /// <c>prefix=</c>). Records every request.
 /// </summary>
 internal sealed class FakeAriPeer : IAsyncDisposable
@@ -20,9 +20,11 @@ internal sealed class FakeAriPeer : IAsyncDisposable
     private readonly bool _withRtpAddress;
     private readonly bool _refuse;
     private readonly string _prefix;
+    private readonly string? _failing;
 
-    public FakeAriPeer(bool withRtpAddress = false, bool refuse = false, string prefix = "")
+    public FakeAriPeer(bool withRtpAddress = false, bool refuse = false, string prefix = "", string? failing = null)
     {
+        _failing = failing;
         _withRtpAddress = withRtpAddress;
         _refuse = refuse;
         _prefix = prefix;
@@ -79,6 +81,7 @@ internal sealed class FakeAriPeer : IAsyncDisposable
             var (status, body) = (request.HttpMethod, path) switch
             {
                 _ when _refuse => (401, """{"message":"Authentication required"}"""),
+                ("POST", _) when _failing is not null && path.EndsWith(_failing, StringComparison.Ordinal) => (500, """{"message":"failed here"}"""),
                 ("GET", "/ari/asterisk/ping") => (200, """{"asterisk_id":"fake","ping":"pong"}"""),
                 ("POST", _) when path.EndsWith("/snoop", StringComparison.Ordinal) => (200, """{"id":"snoop","name":"Snoop/1"}"""),
                 ("POST", "/ari/channels/externalMedia") when _withRtpAddress =>

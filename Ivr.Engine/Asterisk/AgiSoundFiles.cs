@@ -13,6 +13,7 @@ namespace Ivr.Engine.Asterisk;
 public sealed class AgiSoundFiles
 {
     private readonly ConditionalWeakTable<AudioClip, string> _written = new();
+    private readonly ConditionalWeakTable<AudioClip, Cut> _pieces = new();
 
     /// <summary>Writes into <paramref name="folder"/> (created when missing).</summary>
     public AgiSoundFiles(string folder)
@@ -36,6 +37,27 @@ public sealed class AgiSoundFiles
         return path;
     }
 
+    /// <summary>
+    /// The paths and lengths of <paramref name="clip"/> cut into pieces of at most <paramref name="piece"/> (written on
+    /// first use); the list is kept per clip, so a prompt played again is neither cut nor hashed again.
+    /// </summary>
+    public IReadOnlyList<(string Path, TimeSpan Duration)> PiecesOf(AudioClip clip, TimeSpan piece)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        var size = (int)(piece.TotalSeconds * WavFile.TargetSampleRate);
+        if (size <= 0) throw new ArgumentOutOfRangeException(nameof(piece), piece, "A piece lasts at least one sample.");
+        // Checked on the first piece only: the folder emptied since means all of them are written again.
+        if (_pieces.TryGetValue(clip, out var known) && known.Size == size && File.Exists(known.List[0].Path + ".sln")) return known.List;
+        var list = new List<(string, TimeSpan)>();
+        for (var at = 0; at < clip.Samples.Length || list.Count == 0; at += size)
+        {
+            var part = new AudioClip(clip.Samples.Slice(at, Math.Min(size, clip.Samples.Length - at)), clip.Name);
+            list.Add((Write(part), part.Duration));
+        }
+        _pieces.AddOrUpdate(clip, new Cut(size, list));
+        return list;
+    }
+
     private string Write(AudioClip clip)
     {
         var bytes = MemoryMarshal.AsBytes(clip.Samples.Span).ToArray();
@@ -55,4 +77,6 @@ public sealed class AgiSoundFiles
         }
         return path;
     }
+
+    private sealed record Cut(int Size, IReadOnlyList<(string Path, TimeSpan Duration)> List);
 }

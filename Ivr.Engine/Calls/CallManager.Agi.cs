@@ -32,7 +32,7 @@ public sealed partial class CallManager
         {
             var call = new CallInfo(callId, environment.CallerId, environment.CallerName, environment.Extension);
             // FastAGI carries no audio: without ARI a speech menu takes keys only on this call.
-            if (leg.Media is NoAudioSession && HasSpeechMenus(flow))
+            if (leg.Media is NoAudioSession && flow.Document.Steps.Values.OfType<MenuStep>().Any(step => step.Speech))
                 _log.LogInformation("Call {CallId}: no audio reaches the engine from Asterisk; the speech menus of {Flow} take DTMF only", callId, flow.Id);
             Spawn(CallSetup.WithoutAudio(_ => leg, flow, call, _services));
         }
@@ -46,12 +46,10 @@ public sealed partial class CallManager
     // The caller's audio over ARI, for a flow with speech menus when ARI is configured and a recognizer is loaded.
     private AriAudioSession? SpeechMedia(AgiCallArrived m, CompiledFlow? flow)
     {
-        if (m.Speech is not { } route || flow is null || _services.Speech.Recognizer is null || !HasSpeechMenus(flow)
-            || m.Session.Environment.UniqueId.Length == 0) return null;
+        if (m.Speech is not { } route || flow is null || m.Session.Environment.UniqueId.Length == 0
+            || !_services.Speech.Listens(flow, _flows.Find)) return null;
         return new AriAudioSession(route.Ari, _mediaFactory, m.Session.Environment.UniqueId, route.RtpAddress, _services.Time, _log);
     }
-
-    private static bool HasSpeechMenus(CompiledFlow flow) => flow.Document.Steps.Values.OfType<MenuStep>().Any(step => step.Speech);
 
     private (int Status, string Reason, CompiledFlow? Flow) AdmitAgi(string script, string extension)
     {

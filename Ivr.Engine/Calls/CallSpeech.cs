@@ -84,6 +84,35 @@ public sealed class CallSpeech
         return found;
     }
 
+    /// <summary>
+    /// True when a call on <paramref name="flow"/> can listen for speech: one of its speech menus or queue offers, or one
+    /// of the subflows it calls (found by <paramref name="find"/>), has phrases in a locale of the flow the recognizer supports. A keypad-only
+    /// flow (menus without phrases) never listens.
+    /// </summary>
+    public bool Listens(CompiledFlow flow, Func<string, CompiledFlow?> find)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(find);
+        if (Recognizer is not { } recognizer) return false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<CompiledFlow>([flow]);
+        while (pending.TryPop(out var current))
+        {
+            if (!seen.Add(current.Id)) continue;
+            var locales = current.Languages.Where(recognizer.SupportsLocale).ToList();
+            if (current.Document.Steps.Values.OfType<MenuStep>().Where(m => m.Speech)
+                .Any(step => locales.Any(locale => PhrasesOf(step, locale).Count > 0))) return true;
+            // A queue's callback/message offer is answered by voice where the offer's words exist in that language.
+            if (current.Document.Steps.Values.OfType<QueueStep>().Any(q => q.Offer is { } offer && (offer.Callback || offer.Message)
+                && locales.Any(locale => Queue.OfferAnswers.Phrases(offer, locale).Count > 0))) return true;
+            foreach (var sub in current.Document.Steps.Values.OfType<SubflowStep>())
+            {
+                if (find(sub.Flow) is { } called) pending.Push(called);
+            }
+        }
+        return false;
+    }
+
     // The same list the runtime's menu builds: choices in order, trimmed, first spelling of a phrase wins; each with the
     // JSON pointer of that spelling ("phrases": [...] binds to every locale, "phrases": { "<locale>": [...] } to one).
     private static List<(string Phrase, string? Pointer)> PhrasesOf(MenuStep step, string locale)

@@ -27,7 +27,11 @@ public sealed class AsteriskOptions
     /// <summary>Speech on Asterisk calls: Asterisk's REST interface and where it sends the caller's audio (docs/asterisk.md).</summary>
     public sealed class AriOptions
     {
-        /// <summary>Asterisk's HTTP server, e.g. <c>http://127.0.0.1:8088</c>; empty (the default) leaves speech menus on Asterisk calls to keys.</summary>
+        /// <summary>
+        /// Asterisk's HTTP server, e.g. <c>http://127.0.0.1:8088</c>, with its path prefix if any (<c>http.conf</c>
+        /// <c>prefix=</c>, a reverse proxy: <c>http://pbx/asterisk</c>); no user or password in it. Empty (the default)
+        /// leaves speech menus on Asterisk calls to keys.
+        /// </summary>
         public string Url { get; set; } = string.Empty;
 
         /// <summary>The <c>ari.conf</c> user.</summary>
@@ -39,7 +43,11 @@ public sealed class AsteriskOptions
         /// <summary>The Stasis application name the engine registers (default <c>ivr</c>).</summary>
         public string App { get; set; } = "ivr";
 
-        /// <summary>The engine's address as Asterisk reaches it, where the caller's RTP is sent; empty: the media address (<c>Media:Address</c>, else the SIP address).</summary>
+        /// <summary>
+        /// The engine's address as Asterisk reaches it, where the caller's RTP is sent; empty: the address RTP binds to
+        /// (<c>Media:Address</c>, else <c>Sip:Address</c>). Set, it must be that address, unless RTP binds to a wildcard
+        /// (<c>0.0.0.0</c>, <c>::</c>), where it is required.
+        /// </summary>
         public string RtpAddress { get; set; } = string.Empty;
 
         /// <summary>The longest one ARI request may take (default 5 s); beyond it the call's speech menus take keys.</summary>
@@ -79,8 +87,11 @@ public sealed class AsteriskOptions
 /// <summary>Registers the FastAGI server when <c>Asterisk:FastAgi:Listen</c> is set.</summary>
 public static class AsteriskHosting
 {
-    /// <summary>Adds the FastAGI server and its handler (nothing when FastAGI is off).</summary>
-    public static IServiceCollection AddIvrAsterisk(this IServiceCollection services, AsteriskOptions options, string dataFolder)
+    /// <summary>
+    /// Adds the FastAGI server and its handler (nothing when FastAGI is off); <paramref name="mediaAddress"/> is the address
+    /// RTP binds to (<c>Media:Address</c>, else <c>Sip:Address</c>), where Asterisk sends the caller's audio over ARI.
+    /// </summary>
+    public static IServiceCollection AddIvrAsterisk(this IServiceCollection services, AsteriskOptions options, string dataFolder, string mediaAddress = "127.0.0.1")
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.FastAgi.Listen)) return services;
@@ -91,7 +102,7 @@ public static class AsteriskHosting
         var sounds = Path.IsPathRooted(options.SoundsFolder) ? options.SoundsFolder : Path.Combine(dataFolder, options.SoundsFolder);
         services.AddSingleton(sp => new AgiMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton(_ => new AgiSoundFiles(sounds));
-        var speech = AddAri(services, options.Ari);
+        var speech = AddAri(services, options.Ari, mediaAddress);
         services.AddSingleton<IAgiSessionHandler>(sp =>
         {
             var registry = sp.GetRequiredService<ActorRegistry>();
@@ -114,13 +125,22 @@ public static class AsteriskHosting
     }
 
     // The ARI client when Asterisk:Ari:Url is set (checked here, so a typo stops the start with the setting's name).
-    private static Func<IServiceProvider, AgiSpeechRoute>? AddAri(IServiceCollection services, AsteriskOptions.AriOptions ari)
+    private static Func<IServiceProvider, AgiSpeechRoute>? AddAri(IServiceCollection services, AsteriskOptions.AriOptions ari, string mediaAddress)
     {
         if (string.IsNullOrWhiteSpace(ari.Url)) return null;
         if (!Uri.TryCreate(ari.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             throw new FormatException($"Asterisk:Ari:Url must be Asterisk's HTTP server, e.g. http://127.0.0.1:8088, got '{ari.Url}'.");
         }
+        if (url.UserInfo.Length > 0)
+        {
+            throw new FormatException("Asterisk:Ari:Url must not carry a user or password (they would reach the logs): set Asterisk:Ari:User and Asterisk:Ari:Password.");
+        }
+        if (url.Query.Length > 0 || url.Fragment.Length > 0)
+        {
+            throw new FormatException($"Asterisk:Ari:Url must be Asterisk's HTTP server with at most a path prefix (http.conf prefix=), without query or fragment, got '{url.GetLeftPart(UriPartial.Path)}…'.");
+        }
+        if (string.IsNullOrWhiteSpace(ari.User)) throw new FormatException("Asterisk:Ari:User must name the ari.conf user.");
         if (string.IsNullOrWhiteSpace(ari.App)) throw new FormatException("Asterisk:Ari:App must name the Stasis application (e.g. ivr).");
         if (ari.RequestTimeout <= TimeSpan.Zero) throw new FormatException("Asterisk:Ari:RequestTimeout must be positive.");
         IPAddress? rtpAddress = null;
@@ -128,9 +148,38 @@ public static class AsteriskHosting
         {
             throw new FormatException($"Asterisk:Ari:RtpAddress must be an IP address, got '{ari.RtpAddress}'.");
         }
+        rtpAddress = AriRtpTarget(url, rtpAddress, mediaAddress);
         var settings = new AriSettings(url, ari.User, ari.Password, ari.App, ari.RequestTimeout);
         services.AddSingleton(sp => new AriMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton(sp => new AriClient(settings, sp.GetRequiredService<AriMetrics>(), sp.GetRequiredService<ILogger<AriClient>>()));
         return sp => new AgiSpeechRoute(sp.GetRequiredService<AriClient>(), rtpAddress);
+    }
+
+    // Where Asterisk sends the caller's RTP: the address the media socket binds to, which must be one Asterisk can reach.
+    // A setup that could never carry audio stops the start, naming the setting, rather than leaving every call silent.
+    private static IPAddress AriRtpTarget(Uri ariUrl, IPAddress? rtpAddress, string mediaAddress)
+    {
+        if (!IPAddress.TryParse(mediaAddress, out var bound))
+        {
+            throw new FormatException($"Media:Address (else Sip:Address) must be an IP address for ARI's RTP, got '{mediaAddress}'.");
+        }
+        var wildcard = bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any);
+        if (wildcard)
+        {
+            return rtpAddress ?? throw new FormatException(
+                $"Asterisk:Ari:RtpAddress is required when RTP binds to {bound} (Media:Address, else Sip:Address): set it to the engine's address as Asterisk reaches it.");
+        }
+        if (rtpAddress is not null && !rtpAddress.Equals(bound))
+        {
+            throw new FormatException(
+                $"Asterisk:Ari:RtpAddress {rtpAddress} is not where RTP listens ({bound}, Media:Address, else Sip:Address): Asterisk would send the caller's audio nowhere. Set Media:Address to {rtpAddress}, or leave RtpAddress empty.");
+        }
+        var ariLocal = ariUrl.IsLoopback || (IPAddress.TryParse(ariUrl.Host.Trim('[', ']'), out var host) && IPAddress.IsLoopback(host));
+        if (!ariLocal && IPAddress.IsLoopback(bound))
+        {
+            throw new FormatException(
+                $"Asterisk:Ari:Url {ariUrl.Host} is not loopback but RTP listens on {bound} (Media:Address, else Sip:Address): Asterisk could not reach it. Set Media:Address to the engine's address as Asterisk reaches it.");
+        }
+        return rtpAddress ?? bound;
     }
 }

@@ -121,7 +121,7 @@ public static class IvrEngineServiceCollectionExtensions
         // Registered after Akka's own hosted service, so it stops (drains) before the actor system shuts down.
         services.AddSingleton<SipStackService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipStackService>());
-        services.AddIvrAsterisk(options.Asterisk, dataFolder);
+        services.AddIvrAsterisk(options.Asterisk, dataFolder, options.Media.Address ?? options.Sip.Address);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Calls.DrainTimeout + settings.DrainGrace + TimeSpan.FromSeconds(15));
         return services;
     }

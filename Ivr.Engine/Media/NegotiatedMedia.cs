@@ -11,6 +11,12 @@ public sealed record NegotiatedMedia(MediaFormat Format, IPEndPoint RemoteEndPoi
     /// <summary>SRTP keyed by SDES (RFC 4568), or null for plain RTP.</summary>
     public NegotiatedSrtp? Srtp { get; init; }
 
+    /// <summary>
+    /// True when <see cref="RemoteEndPoint"/> is known exactly (ARI names Asterisk's own RTP address): only packets from
+    /// it are taken, even from a NAT range, and the session never latches onto another sender.
+    /// </summary>
+    public bool Pinned { get; init; }
+
     /// <summary>True when we should send RTP (sendrecv or sendonly from our side).</summary>
     public bool Sends => Direction is MediaDirection.SendRecv or MediaDirection.SendOnly;
 

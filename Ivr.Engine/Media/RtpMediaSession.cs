@@ -231,7 +231,7 @@ public sealed class RtpMediaSession : IMediaSession, IPacedSender
                 || media.RemoteEndPoint.Address.Equals(IPAddress.Any)
                 || media.RemoteEndPoint.Address.Equals(IPAddress.IPv6Any);
             // A private SDP address may be a phone behind NAT: send there until its first packet says where it really is.
-            _latch = unspecified || _natNetworks.Contains(media.RemoteEndPoint.Address);
+            _latch = !media.Pinned && (unspecified || _natNetworks.Contains(media.RemoteEndPoint.Address));
             _remote = media.RemoteEndPoint;
             _sendAddress = unspecified ? null : media.RemoteEndPoint.Serialize();
             _expectedSource = _latch ? null : _sendAddress;

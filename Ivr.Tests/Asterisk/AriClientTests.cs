@@ -55,81 +55,22 @@ public sealed class AriClientTests
         Assert.All(peer.Authorizations, a => Assert.Equal("Basic aXZyOnNlY3JldA==", a));
     }
 
-    /// <summary>
-    /// A FAKE ARI peer: answers the ping and the events WebSocket like Asterisk, the snoop with a channel, and
-    /// externalMedia with a channel that has no <c>channelvars</c> (a broken or foreign server); records every request.
-    /// </summary>
-    private sealed class FakeAriPeer : IAsyncDisposable
+    [Theory]
+    [InlineData("/ari/bridges", false)]
+    [InlineData("/addChannel", true)]
+    public async Task OpenMedia_BridgeOrAddChannelRefused_FailsAsStatus_AndDeletesEverythingItCreated(string failing, bool bridgeMade)
     {
-        private readonly HttpListener _listener = new();
-        private readonly Task _loop;
-        private readonly List<System.Net.WebSockets.WebSocket> _sockets = [];
+        await using var peer = new FakeAriPeer(withRtpAddress: true, failing: failing);
+        using var metrics = new AriMetrics();
+        await using var client = new AriClient(new AriSettings(new Uri(peer.BaseUrl), "ivr", "secret", "ivr-test", TimeSpan.FromSeconds(5)), metrics);
 
-        public FakeAriPeer()
-        {
-            BaseUrl = "http://127.0.0.1:" + PostgresServer.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _listener.Prefixes.Add(BaseUrl + "/");
-            _listener.Start();
-            _loop = Task.Run(ServeAsync);
-        }
+        var ex = await Assert.ThrowsAsync<AriException>(() => client.OpenMediaAsync("1700000000.1", new IPEndPoint(IPAddress.Loopback, 40000), CancellationToken.None).WaitAsync(Bound));
 
-        public string BaseUrl { get; }
-
-        public ConcurrentQueue<string> Requests { get; } = new();
-
-        public ConcurrentQueue<string> Authorizations { get; } = new();
-
-        public async ValueTask DisposeAsync()
-        {
-            _listener.Stop();
-            _listener.Close();
-            try
-            {
-                await _loop.WaitAsync(Bound);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-            }
-            lock (_sockets) _sockets.ForEach(s => s.Dispose());
-        }
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-                var request = context.Request;
-                Requests.Enqueue(request.HttpMethod + " " + request.RawUrl);
-                Authorizations.Enqueue(request.Headers["Authorization"] ?? string.Empty);
-                if (request.IsWebSocketRequest)
-                {
-                    var socket = (await context.AcceptWebSocketAsync(null)).WebSocket;
-                    lock (_sockets) _sockets.Add(socket);
-                    continue;
-                }
-                var path = request.Url!.AbsolutePath;
-                var (status, body) = (request.HttpMethod, path) switch
-                {
-                    ("GET", "/ari/asterisk/ping") => (200, """{"asterisk_id":"fake","ping":"pong"}"""),
-                    ("POST", _) when path.EndsWith("/snoop", StringComparison.Ordinal) => (200, """{"id":"snoop","name":"Snoop/1"}"""),
-                    ("POST", "/ari/channels/externalMedia") => (200, """{"id":"media","name":"UnicastRTP/127.0.0.1:40000"}"""),
-                    ("DELETE", _) => (204, string.Empty),
-                    _ => (404, """{"message":"not here"}"""),
-                };
-                context.Response.StatusCode = status;
-                var bytes = System.Text.Encoding.UTF8.GetBytes(body);
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-            }
-        }
+        Assert.Equal("status", ex.Reason);
+        Assert.Equal(1, metrics.Errors.Get("status"));
+        var requests = peer.Requests.ToList();
+        Assert.Contains(requests, r => r.StartsWith("DELETE /ari/channels/ivr-snoop-", StringComparison.Ordinal));
+        Assert.Contains(requests, r => r.StartsWith("DELETE /ari/channels/ivr-media-", StringComparison.Ordinal));
+        Assert.Equal(bridgeMade, requests.Any(r => r.StartsWith("DELETE /ari/bridges/ivr-bridge-", StringComparison.Ordinal)));
     }
 }

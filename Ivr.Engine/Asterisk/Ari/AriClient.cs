@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -23,7 +24,10 @@ public sealed class AriClient : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private ClientWebSocket? _events;
+    private AriException? _lastFailure;
+    private long _failedAt;
 
     /// <summary>A client for <paramref name="settings"/>; failures are counted on <paramref name="metrics"/>.</summary>
     public AriClient(AriSettings settings, AriMetrics metrics, ILogger? log = null, HttpMessageHandler? handler = null)
@@ -34,10 +38,20 @@ public sealed class AriClient : IAsyncDisposable
         _metrics = metrics;
         _log = log ?? NullLogger.Instance;
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
-        _http.BaseAddress = new Uri(settings.BaseUrl.GetLeftPart(UriPartial.Authority) + "/ari/");
+        // Any path prefix (http.conf prefix=, a reverse proxy) is kept; user info and query are not (credentials stay in the header).
+        var root = new UriBuilder(settings.BaseUrl) { UserName = string.Empty, Password = string.Empty, Query = string.Empty, Fragment = string.Empty };
+        root.Path = root.Path.TrimEnd('/') + "/ari/";
+        _http.BaseAddress = root.Uri;
         _http.Timeout = settings.RequestTimeout;
+        _http.MaxResponseContentBufferSize = MaxReply;
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Credentials);
     }
+
+    /// <summary>How long a failed registration is remembered: calls meanwhile fail at once instead of each waiting for it.</summary>
+    public static readonly TimeSpan FailFast = TimeSpan.FromSeconds(5);
+
+    // No ARI reply the engine reads is near this (a channel's JSON is about 1 KiB).
+    private const int MaxReply = 64 * 1024;
 
     /// <summary>The Stasis application's name.</summary>
     public string App => _settings.App;
@@ -71,18 +85,35 @@ public sealed class AriClient : IAsyncDisposable
                 $"channels/externalMedia?app={Esc(App)}&channelId={external}&external_host={Esc(rtpTarget.ToString())}&format=ulaw&encapsulation=rtp&transport=udp&direction=both",
                 cancellationToken).ConfigureAwait(false);
             created.Add(() => DeleteAsync("channels/" + external));
-            var asteriskRtp = AsteriskRtpOf(media);
+            var asteriskRtp = await AsteriskRtpOfAsync(media, cancellationToken).ConfigureAwait(false);
             (await SendAsync(HttpMethod.Post, $"bridges?type=mixing&bridgeId={bridge}&name={bridge}", cancellationToken).ConfigureAwait(false)).Dispose();
             created.Add(() => DeleteAsync("bridges/" + bridge));
             (await SendAsync(HttpMethod.Post, $"bridges/{bridge}/addChannel?channel={snoop},{external}", cancellationToken).ConfigureAwait(false)).Dispose();
             return new AriMediaPath(channel, snoop, external, bridge, asteriskRtp);
         }
-        catch (AriException)
+        catch
         {
+            // Whatever failed (a refusal, the client disposed at shutdown): nothing created is left behind.
             created.Reverse();
             foreach (var undo in created) await undo().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Registers the Stasis application (its events WebSocket) unless it is already; a registration that failed less
+    /// than <see cref="FailFast"/> ago fails again at once, so calls do not queue behind an unreachable Asterisk.
+    /// </summary>
+    /// <exception cref="AriException">ARI is unreachable or refuses the credentials (now or just before).</exception>
+    public Task EnsureRegisteredAsync(CancellationToken cancellationToken) => RegisterAsync(cancellationToken);
+
+    /// <summary>Keeps <paramref name="work"/> (a path being opened or closed) so that disposing waits for it, bounded by the request timeout.</summary>
+    public void Track(Task work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (work.IsCompleted) return;
+        _inFlight.TryAdd(work, 0);
+        _ = work.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -98,9 +129,25 @@ public sealed class AriClient : IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Waits for paths being closed (their DELETEs) at most the request timeout, then closes the events socket.</remarks>
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        var pending = _inFlight.Keys.ToArray();
+        if (pending.Length > 0)
+        {
+            try
+            {
+                await Task.WhenAll(pending).WaitAsync(_settings.RequestTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _log.LogWarning("{Count} ARI path(s) still closing after {Timeout}: they may be left in Asterisk", pending.Count(t => !t.IsCompleted), _settings.RequestTimeout);
+            }
+            catch (Exception ex) when (ex is AriException or OperationCanceledException)
+            {
+                _log.LogDebug(ex, "An ARI path closing at shutdown failed");
+            }
+        }
         var socket = Interlocked.Exchange(ref _events, null);
         if (socket is not null)
         {
@@ -115,6 +162,8 @@ public sealed class AriClient : IAsyncDisposable
             }
             socket.Dispose();
         }
+        // Cancelled after the close frame went out: the drain loop ends on it, not on an aborted socket.
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _http.Dispose();
         _connecting.Dispose();
         _stopping.Dispose();
@@ -125,40 +174,67 @@ public sealed class AriClient : IAsyncDisposable
     private async Task RegisterAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _events) is { State: WebSocketState.Open }) return;
-        await _connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfFailedJustNow();
+        if (!await _connecting.WaitAsync(_settings.RequestTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw Fail("timeout", $"ARI at {_http.BaseAddress}: another registration still runs after {_settings.RequestTimeout}");
+        }
         try
         {
             if (Volatile.Read(ref _events) is { State: WebSocketState.Open }) return;
-            // The REST ping first: it tells a refused password (401) from an unreachable Asterisk in one clear line.
-            (await SendAsync(HttpMethod.Get, "asterisk/ping", cancellationToken).ConfigureAwait(false)).Dispose();
-            var socket = new ClientWebSocket();
-            socket.Options.SetRequestHeader("Authorization", "Basic " + Credentials);
-            socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
-            var builder = new UriBuilder(_http.BaseAddress!)
-            {
-                Scheme = _http.BaseAddress!.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
-                Path = "/ari/events",
-                Query = "app=" + Esc(App) + "&subscribeAll=false",
-            };
-            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-            bound.CancelAfter(_settings.RequestTimeout);
+            ThrowIfFailedJustNow();
             try
             {
-                await socket.ConnectAsync(builder.Uri, bound.Token).ConfigureAwait(false);
+                await ConnectAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
+            catch (AriException ex)
             {
-                socket.Dispose();
-                throw Fail("connect", $"ARI events WebSocket {builder.Uri} refused: {ex.Message}", ex);
+                Volatile.Write(ref _failedAt, Environment.TickCount64);
+                Volatile.Write(ref _lastFailure, ex);
+                throw;
             }
-            Interlocked.Exchange(ref _events, socket)?.Dispose();
-            _log.LogInformation("ARI application {App} registered on {Url}", App, _http.BaseAddress);
-            _ = Task.Run(() => DrainAsync(socket));
+            Volatile.Write(ref _lastFailure, null);
         }
         finally
         {
             _connecting.Release();
         }
+    }
+
+    private void ThrowIfFailedJustNow()
+    {
+        if (Volatile.Read(ref _lastFailure) is not { } last) return;
+        var ago = TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _failedAt));
+        if (ago < FailFast) throw Fail(last.Reason, $"{last.Message} (not tried again for {FailFast.TotalSeconds:F0} s)", last);
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        // The REST ping first: it tells a refused password (401) from an unreachable Asterisk in one clear line.
+        (await SendAsync(HttpMethod.Get, "asterisk/ping", cancellationToken).ConfigureAwait(false)).Dispose();
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Basic " + Credentials);
+        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
+        var builder = new UriBuilder(_http.BaseAddress!)
+        {
+            Scheme = _http.BaseAddress!.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+            Path = _http.BaseAddress!.AbsolutePath + "events",
+            Query = "app=" + Esc(App) + "&subscribeAll=false",
+        };
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        bound.CancelAfter(_settings.RequestTimeout);
+        try
+        {
+            await socket.ConnectAsync(builder.Uri, bound.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
+        {
+            socket.Dispose();
+            throw Fail("connect", $"ARI events WebSocket {builder.Uri} refused: {ex.Message}", ex);
+        }
+        Interlocked.Exchange(ref _events, socket)?.Dispose();
+        _log.LogInformation("ARI application {App} registered on {Url}", App, _http.BaseAddress);
+        _ = Task.Run(() => DrainAsync(socket));
     }
 
     // Reads the events until the socket closes; nothing in them is needed (the AGI session reports the caller's hang-up).
@@ -198,10 +274,16 @@ public sealed class AriClient : IAsyncDisposable
         {
             throw Fail("timeout", $"ARI at {_http.BaseAddress} did not answer {method} {path} within {_settings.RequestTimeout}", ex);
         }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            // The client disposed at shutdown, or a request it cannot send: a failure of this path like any other.
+            throw Fail("connect", $"ARI {method} {path} not sent: {ex.Message}", ex);
+        }
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            // (The whole body is already buffered, at most MaxReply bytes.)
             var status = (int)response.StatusCode;
             if (status is 401 or 403) throw Fail("auth", $"ARI at {_http.BaseAddress} refused user '{_settings.User}' ({status}): check Asterisk:Ari:User and Password against ari.conf");
             throw Fail("status", $"ARI {method} {path} answered {status.ToString(CultureInfo.InvariantCulture)}: {Trim(body)}");
@@ -227,11 +309,12 @@ public sealed class AriClient : IAsyncDisposable
     }
 
     // The external media channel's RTP address, from the channel variables ARI returns with it.
-    private IPEndPoint AsteriskRtpOf(HttpResponseMessage response)
+    private async Task<IPEndPoint> AsteriskRtpOfAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
-            using var json = JsonDocument.Parse(response.Content.ReadAsStream());
+            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             var vars = json.RootElement.GetProperty("channelvars");
             var address = IPAddress.Parse(vars.GetProperty("UNICASTRTP_LOCAL_ADDRESS").GetString() ?? string.Empty);
             var port = int.Parse(vars.GetProperty("UNICASTRTP_LOCAL_PORT").GetString() ?? string.Empty, CultureInfo.InvariantCulture);

@@ -53,10 +53,10 @@ public sealed class AgiLeg : IInboundLeg
     /// </summary>
     public AgiLeg(AgiSession session, AgiSoundFiles sounds, AgiMetrics metrics, TimeSpan digitPoll, ILogger? log = null, IMediaSession? media = null)
     {
-        Media = media ?? new NoAudioSession();
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(sounds);
         ArgumentNullException.ThrowIfNull(metrics);
+        Media = media ?? new NoAudioSession();
         _session = session;
         _sounds = sounds;
         _metrics = metrics;
@@ -162,7 +162,7 @@ public sealed class AgiLeg : IInboundLeg
             return play;
         }
         Volatile.Write(ref _playing, play);
-        Enqueue(new Request.Play(play, [.. clips.SelectMany(Pieces).Select(c => (_sounds.PathOf(c), c.Duration))]));
+        Enqueue(new Request.Play(play, [.. clips.SelectMany(PlayedAs)]));
         return play;
     }
 
@@ -172,20 +172,10 @@ public sealed class AgiLeg : IInboundLeg
     /// </summary>
     public static readonly TimeSpan SpeechPiece = TimeSpan.FromSeconds(1);
 
-    // A clip as played: whole when no audio reaches the engine (keys stop a prompt in Asterisk itself), else in pieces.
-    private IEnumerable<AudioClip> Pieces(AudioClip clip)
-    {
-        var size = (int)(SpeechPiece.TotalSeconds * WavFile.TargetSampleRate);
-        if (Media is NoAudioSession || clip.Samples.Length <= size)
-        {
-            yield return clip;
-            yield break;
-        }
-        for (int at = 0, k = 0; at < clip.Samples.Length; at += size, k++)
-        {
-            yield return new AudioClip(clip.Samples.Slice(at, Math.Min(size, clip.Samples.Length - at)), clip.Name + "#" + k.ToString(CultureInfo.InvariantCulture));
-        }
-    }
+    // A clip as played: in pieces while the call listens over ARI (a speech barge-in prompt: the call starts listening
+    // before it plays), else whole (keys stop a prompt in Asterisk itself).
+    private IReadOnlyList<(string Path, TimeSpan Duration)> PlayedAs(AudioClip clip) =>
+        Media is AriAudioSession { Hears: true } ? _sounds.PiecesOf(clip, SpeechPiece) : [(_sounds.PathOf(clip), clip.Duration)];
 
     /// <inheritdoc />
     /// <remarks>

@@ -58,6 +58,18 @@ public sealed class AriAudioSession : IMediaSession
     /// <summary>True while the audio path is up.</summary>
     public bool IsOpen => Volatile.Read(ref _path) is not null;
 
+    /// <summary>
+    /// True while the call listens for speech and the path has not failed or closed: a prompt played now may be cut
+    /// short by speech, so the leg plays it in pieces (<see cref="AgiLeg.SpeechPiece"/>).
+    /// </summary>
+    public bool Hears
+    {
+        get
+        {
+            lock (_gate) return _want && !_closed && !_failed;
+        }
+    }
+
     /// <inheritdoc />
     public MediaFormat Format => MediaFormat.Default;
 
@@ -158,7 +170,10 @@ public sealed class AriAudioSession : IMediaSession
 
     private void Kick()
     {
-        lock (_gate) Settled = Task.Run(ReconcileAsync);
+        Task settled;
+        lock (_gate) Settled = settled = Task.Run(ReconcileAsync);
+        // The client waits for it when disposed (shutdown), so the DELETEs of a closing path are sent.
+        _ari.Track(settled);
     }
 
     // One step at a time, until the path is what the call wants (a change while a step runs is seen by the loop).
@@ -184,26 +199,25 @@ public sealed class AriAudioSession : IMediaSession
 
     private async Task OpenAsync()
     {
-        IMediaReservation reservation;
-        try
-        {
-            reservation = _factory.Reserve();
-        }
-        catch (InvalidOperationException ex)
-        {
-            _ari.Metrics.Error("media");
-            Failed("media", ex.Message);
-            return;
-        }
-        AriMediaPath? path = null;
         var started = _time.GetTimestamp();
+        IMediaReservation? reservation = null;
+        IMediaSession? session = null;
+        AriMediaPath? path = null;
         try
         {
+            // Registered first: while ARI is unreachable no RTP port is held (and a recent failure fails at once).
+            await _ari.EnsureRegisteredAsync(CancellationToken.None).ConfigureAwait(false);
+            reservation = _factory.Reserve();
             var local = reservation.LocalEndPoint;
-            var address = _rtpAddress ?? (local.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : local.Address);
+            var address = _rtpAddress ?? local.Address;
+            if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+            {
+                throw new InvalidOperationException($"RTP binds to {address}: Asterisk:Ari:RtpAddress must name the engine's address as Asterisk reaches it.");
+            }
             path = await _ari.OpenMediaAsync(_channel, new IPEndPoint(address, local.Port), CancellationToken.None).ConfigureAwait(false);
             var rtcp = new IPEndPoint(path.AsteriskRtp.Address, path.AsteriskRtp.Port + 1);
-            var session = reservation.Open(new NegotiatedMedia(MediaFormat.Default, path.AsteriskRtp, rtcp, MediaDirection.RecvOnly));
+            // From here the session owns the socket and port: on failure it is closed, not the reservation released.
+            session = reservation.Open(new NegotiatedMedia(MediaFormat.Default, path.AsteriskRtp, rtcp, MediaDirection.RecvOnly) { Pinned = true });
             session.AudioReceived += _forward;
             await session.StartAsync().ConfigureAwait(false);
             Volatile.Write(ref _inner, session);
@@ -212,17 +226,35 @@ public sealed class AriAudioSession : IMediaSession
             _log.LogInformation("Caller audio of Asterisk channel {Channel} over ARI in {Elapsed:F0} ms: snoop {Snoop}, external media {External} from {AsteriskRtp} to port {Local}, bridge {Bridge}",
                 _channel, _time.GetElapsedTime(started).TotalMilliseconds, path.SnoopId, path.ExternalId, path.AsteriskRtp, local.Port, path.BridgeId);
         }
-        catch (AriException ex)
+        catch (Exception ex)
         {
-            reservation.Dispose();
-            Failed(ex.Reason, ex.Message);
-        }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or InvalidOperationException)
-        {
-            reservation.Dispose();
+            // Any failure (ARI, no port, a socket or media error): nothing of this attempt is left open, and the call takes keys.
+            if (session is not null)
+            {
+                session.AudioReceived -= _forward;
+                await CloseQuietlyAsync(session).ConfigureAwait(false);
+            }
+            else reservation?.Dispose();
             if (path is not null) await _ari.CloseMediaAsync(path).ConfigureAwait(false);
-            _ari.Metrics.Error("media");
-            Failed("media", ex.Message);
+            if (ex is AriException ari) Failed(ari.Reason, ari.Message);
+            else
+            {
+                _ari.Metrics.Error("media");
+                Failed("media", ex.Message);
+            }
+        }
+    }
+
+    private async Task CloseQuietlyAsync(IMediaSession session)
+    {
+        try
+        {
+            session.Close();
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            _log.LogDebug(ex, "Closing the RTP session of Asterisk channel {Channel}", _channel);
         }
     }
 

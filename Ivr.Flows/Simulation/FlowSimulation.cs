@@ -139,6 +139,11 @@ public sealed class FlowSimulation
                 Add(TranscriptKind.Input, "(drain: the transfer succeeds)");
                 Feed(() => _run.TransferResult(true));
             }
+            else if (w == FlowWait.Agent)
+            {
+                Add(TranscriptKind.Input, "(drain: the agent hangs up)");
+                Feed(_run.AgentLeft);
+            }
             else break;
         }
 

@@ -103,6 +103,9 @@ internal sealed class CallFlowHost(CallContext call, QueueDialogue queue, CallRe
             case HttpRequestEffect http:
                 SendHttp(http);
                 break;
+            case SurveyEffect survey:
+                CallSurvey.Note(call, queue, survey);
+                break;
             case HangupEffect hangup:
                 call.Log.LogDebug("Flow hangs up: {Reason}", hangup.Reason);
                 break;

@@ -20,6 +20,7 @@ public sealed class CallTimeline : IFlowRunObserver
     private int _dropped;
     private string? _queuedFor;
     private AgentContext? _agentContext;
+    private SurveyTaken? _survey;
 
     /// <summary>Starts the timeline of a call taken now.</summary>
     public CallTimeline(CallInfo call, string flow, string version, TimeProvider time, FlowMetrics flows, int maxEntries = 500, string source = "sip")
@@ -166,6 +167,31 @@ public sealed class CallTimeline : IFlowRunObserver
     {
         lock (_gate) _summary = _summary with { State = "connected", Agent = agentId ?? _summary.Agent, Skill = skill ?? _summary.Skill };
         Add("queue", flow, step, $"bridged to agent {agentId}" + (skill is null ? string.Empty : $" ({skill})"));
+    }
+
+    /// <summary>The agent hung up first and the caller's flow goes on (a queue step's <c>afterAgent</c>): back in the flow.</summary>
+    public void AgentLeft(string agentId, string? flow, string? step)
+    {
+        lock (_gate) _summary = _summary with { State = "in-flow" };
+        Add("queue", flow, step, $"agent {agentId} hung up first: the caller's flow goes on");
+    }
+
+    /// <summary>The survey this call was offered and its answers so far (the latest <see cref="Surveyed"/>), null if none.</summary>
+    public SurveyTaken? Survey
+    {
+        get
+        {
+            lock (_gate) return _survey;
+        }
+    }
+
+    /// <summary>A survey step was entered, or one of its questions was answered or skipped: <paramref name="survey"/> is where it stands.</summary>
+    public void Surveyed(SurveyTaken survey)
+    {
+        ArgumentNullException.ThrowIfNull(survey);
+        lock (_gate) _survey = survey;
+        var scores = string.Join(", ", survey.Scores.Select((s, i) => $"q{i + 1}={(s is { } v ? v.ToString(CultureInfo.InvariantCulture) : "-")}"));
+        Add("survey", survey.Flow, survey.Step, (survey.Finished ? "finished: " : "") + scores);
     }
 
     /// <summary>A callback's customer answered on the leg with SIP Call-ID <paramref name="sipCallId"/>; the agent is not rung yet.</summary>

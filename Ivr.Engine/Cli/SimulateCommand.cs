@@ -177,6 +177,7 @@ internal static class SimulateCommand
             case FlowWait.Queue: return "in the queue: /connected, /callback, /message, /failed or /hangup";
             case FlowWait.Transfer: return "transferring: /transfer-ok or /transfer-fail";
             case FlowWait.Callback: return "booking the callback: /booked or /refused";
+            case FlowWait.Agent: return "talking to the agent: /agent-hangup or /hangup";
         }
         switch (sim.CurrentStepModel)
         {

@@ -3,6 +3,7 @@ using Ivr.Engine.Calls;
 using Ivr.Engine.Contacts;
 using Ivr.Engine.Ops;
 using Ivr.Engine.Routing.Http;
+using Ivr.Engine.Surveys;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -36,6 +37,7 @@ public static class IvrEndpoints
         var options = app.ServiceProvider.GetRequiredService<EngineOptions>();
         app.MapRoutingEndpoints(() => options.Routing.AdminToken);
         app.MapContactsEndpoints(app.ServiceProvider.GetRequiredService<Events.EventStores>().ContactsAsync, app.ServiceProvider.GetRequiredService<TimeProvider>());
+        app.MapSurveysEndpoints(app.ServiceProvider.GetRequiredService<Surveys.SurveyStores>().StoreAsync, app.ServiceProvider.GetRequiredService<TimeProvider>());
         return app;
     }
 }

@@ -74,6 +74,7 @@ public static class IvrEngineServiceCollectionExtensions
         services.AddIvrRouting(options, dataFolder);
         services.AddIvrEvents(options, dataFolder);
         services.AddIvrScreenPop(options);
+        services.AddIvrSurveys(options, dataFolder);
         // The node on /metrics' target_info: the host and where its SIP listens (what an operator tells nodes apart by).
         services.AddIvrOps(options.Ops, $"{Environment.MachineName}/{options.Sip.Address}:{options.Sip.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", OpsServiceCollectionExtensions.DefaultNodeName(options.Cluster.Node, options.Sip.Port));
         services.AddSingleton<IEngineNode>(sp => new SipStackNode(sp.GetRequiredService<SipStackService>()));

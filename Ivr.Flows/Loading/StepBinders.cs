@@ -27,6 +27,7 @@ internal static class StepBinders
             ["subflow"] = Subflow,
             ["return"] = Return,
             ["http"] = Http,
+            ["survey"] = Survey,
         };
 
     private static Step Play(BindContext cx, StepHeader h, PositionedNode o) => new PlayStep
@@ -161,6 +162,7 @@ internal static class StepBinders
         OnCallback = Str(o, "onCallback"),
         OnMessage = Str(o, "onMessage"),
         OnFailure = Str(o, "onFailure"),
+        AfterAgent = OptString(o, "afterAgent"),
     };
 
     private static string[] ForAgent(PositionedNode o) => o["forAgent"]?.Items.Select(v => v.String!).ToArray() ?? [];
@@ -279,6 +281,31 @@ internal static class StepBinders
             Filler = OptPrompt(o, "filler"),
             Next = Str(o, "next"),
             OnError = Str(o, "onError"),
+        };
+    }
+
+    private static Step Survey(BindContext cx, StepHeader h, PositionedNode o)
+    {
+        var phrases = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (o["phrases"] is { Kind: PositionedNodeKind.Object } perLocale)
+        {
+            foreach (var p in perLocale.Properties) phrases[p.Name] = p.Value.Items.Select(x => x.String!).ToArray();
+        }
+        return new SurveyStep
+        {
+            Name = h.Name,
+            Pointer = h.Pointer,
+            Description = h.Description,
+            Questions = (o["questions"]?.Items ?? []).Select(q => Prompt(q["prompt"]!)).ToArray(),
+            Thanks = Prompt(o["thanks"]!),
+            Next = Str(o, "next"),
+            Timeout = Double(o, "timeout", 5),
+            MaxRetries = Int(o, "maxRetries", 2),
+            NoInput = Prompts(o, "noInput"),
+            NoMatch = Prompts(o, "noMatch"),
+            Speech = Bool(o, "speech", true),
+            MinConfidence = Double(o, "minConfidence", 0.5),
+            Phrases = phrases,
         };
     }
 }

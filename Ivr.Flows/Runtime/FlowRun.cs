@@ -164,8 +164,17 @@ public sealed class FlowRun
         Dispatch(new RunEvent(EventKind.Http, Result: result));
     }
 
-    /// <summary>The caller hung up: the run ends with outcome <c>caller-hangup</c>.</summary>
+    /// <summary>
+    /// The caller hung up: the run ends with outcome <c>caller-hangup</c> (or, while talking to an agent in a queue step
+    /// with <c>afterAgent</c>, <c>connected:&lt;skill&gt;</c>, as when the run ended at the connection).
+    /// </summary>
     public void Hangup() => Dispatch(new RunEvent(EventKind.Hangup));
+
+    /// <summary>
+    /// The agent hung up first while the caller was connected in a queue step with <c>afterAgent</c>
+    /// (<see cref="FlowWait.Agent"/>): the flow goes on at that step. Ignored anywhere else.
+    /// </summary>
+    public void AgentLeft() => Dispatch(new RunEvent(EventKind.AgentLeft));
 
     internal CompiledStep State
     {
@@ -189,6 +198,12 @@ public sealed class FlowRun
     /// <summary>Failed attempts in the current step (0 on entry).</summary>
     internal int Failures { get; set; }
 
+    /// <summary>Which item of the current step is being asked (a survey's question; 0 on entry).</summary>
+    internal int Item { get; set; }
+
+    /// <summary>The outcome a caller's hang-up ends the run with in the current step, instead of <c>caller-hangup</c> (null on entry).</summary>
+    internal string? HangupOutcome { get; set; }
+
     internal bool Playing => _playing;
 
     /// <summary>Sees step entries, edges taken and failed attempts (the simulator's path and coverage, a call's timeline); set it before <see cref="Start"/>.</summary>
@@ -208,6 +223,8 @@ public sealed class FlowRun
         }
         Phase = 0;
         Failures = 0;
+        Item = 0;
+        HangupOutcome = null;
         _digitCount = 0;
         _wait = FlowWait.Input;
         Observer?.StepEntered(this, step);
@@ -338,7 +355,7 @@ public sealed class FlowRun
         }
         if (e.Kind == EventKind.Hangup)
         {
-            End(FlowOutcome.CallerHangup, null);
+            End(HangupOutcome ?? FlowOutcome.CallerHangup, null);
             return;
         }
         if (!_started) return;
@@ -381,6 +398,9 @@ public sealed class FlowRun
                 break;
             case EventKind.Http:
                 behavior.HttpResult(this, step, e.Result!);
+                break;
+            case EventKind.AgentLeft:
+                behavior.AgentLeft(this, step);
                 break;
         }
         Drive();
@@ -485,6 +505,7 @@ public sealed class FlowRun
         Callback,
         Http,
         Hangup,
+        AgentLeft,
     }
 
     private readonly record struct RunEvent(

@@ -19,6 +19,8 @@ public enum FlowWait
     Callback,
     /// <summary>An HTTP answer: <see cref="FlowRun.HttpResult"/>.</summary>
     Http,
+    /// <summary>Connected to an agent in a queue step with <c>afterAgent</c>: <see cref="FlowRun.AgentLeft"/> (or a hang-up).</summary>
+    Agent,
     /// <summary>The run has ended; every event is ignored.</summary>
     Ended,
 }

@@ -139,6 +139,11 @@ public sealed class FlowSimulation
                 Add(TranscriptKind.Input, "(drain: the transfer succeeds)");
                 Feed(() => _run.TransferResult(true));
             }
+            else if (w == FlowWait.Agent)
+            {
+                Add(TranscriptKind.Input, "(drain: the agent hangs up)");
+                Feed(_run.AgentLeft);
+            }
             else break;
         }
 
@@ -148,6 +153,7 @@ public sealed class FlowSimulation
         {
             outcome = _limitHit ? "event-limit"
                 : _run.Waiting == FlowWait.Queue ? "queued:" + (_queuedSkill ?? "?")
+                : _run.Waiting == FlowWait.Agent ? "connected:" + (_queuedSkill ?? "?")
                 : "waiting:" + (CurrentStepDisplay ?? "start");
             Add(TranscriptKind.Outcome, outcome);
         }
@@ -201,7 +207,7 @@ public sealed class FlowSimulation
                 continue;
             }
             if (token.Kind == InputTokenKind.Speech && _run.Waiting is FlowWait.Prompt or FlowWait.Input
-                && CurrentStepModel is DigitsStep or CallbackStep or MenuStep { Speech: false })
+                && CurrentStepModel is DigitsStep or CallbackStep or MenuStep { Speech: false } or SurveyStep { Speech: false })
             {
                 // No speech grammar is active here (the ListenEffect has no phrases): a real recognizer would not hear it.
                 Ignored(token, "DTMF only (no speech grammar in this step)");
@@ -213,7 +219,7 @@ public sealed class FlowSimulation
                     Feed(_run.Start, auto: true);
                     continue;
                 case FlowWait.Prompt:
-                    if (token.IsCallerInput && _lastPlayBargeIn && CurrentStepModel is MenuStep or DigitsStep or CallbackStep)
+                    if (token.IsCallerInput && _lastPlayBargeIn && CurrentStepModel is MenuStep or DigitsStep or CallbackStep or SurveyStep)
                     {
                         FlushEcho();
                         Add(TranscriptKind.PromptStopped, "(barge-in)");
@@ -258,6 +264,10 @@ public sealed class FlowSimulation
                     if (token.Kind == InputTokenKind.TransferOk) Feed(() => _run.TransferResult(true));
                     else if (token.Kind == InputTokenKind.TransferFail) Feed(() => _run.TransferResult(false));
                     else Ignored(token, "a transfer result (/transfer-ok, /transfer-fail)");
+                    return;
+                case FlowWait.Agent:
+                    if (token.Kind == InputTokenKind.AgentHangup) Feed(_run.AgentLeft);
+                    else Ignored(token, "the agent to hang up (/agent-hangup) or the caller to (/hangup)");
                     return;
                 case FlowWait.Callback:
                     if (token.Kind == InputTokenKind.Booked) Feed(() => _run.CallbackResult(true, null));
@@ -305,6 +315,9 @@ public sealed class FlowSimulation
                 Feed(() => _run.Digit(k2));
                 break;
             case CallbackStep:
+                Feed(() => _run.Digit('9'));
+                break;
+            case SurveyStep { Speech: false }:
                 Feed(() => _run.Digit('9'));
                 break;
             default:
@@ -427,6 +440,10 @@ public sealed class FlowSimulation
                 _pendingHttp = http;
                 Add(TranscriptKind.Http, $"http {(http.Method == HttpStepMethod.Post ? "POST" : "GET")} service {http.Service} {http.Path}"
                     + (http.Body is null ? "" : $" {http.Body}"));
+                break;
+            case SurveyEffect survey:
+                Add(TranscriptKind.Survey, $"survey {survey.Step}{(survey.Finished ? " finished" : "")}: "
+                    + string.Join(", ", survey.Scores.Select((s, i) => $"q{i + 1}={(s is { } v ? v.ToString(CultureInfo.InvariantCulture) : "-")}")));
                 break;
             case HangupEffect hangup:
                 Add(TranscriptKind.Hangup, $"hang up ({hangup.Reason})");

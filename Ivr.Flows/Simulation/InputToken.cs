@@ -5,7 +5,7 @@ namespace Ivr.Flows.Simulation;
 /// <summary>One scripted caller or host action: <c>12345678#</c> (DTMF), <c>billing</c> or <c>say:billing@0.3</c> (speech),
 /// <c>/noinput</c>, <c>/nomatch</c>, <c>/hangup</c>, and the host outcomes <c>/connected</c>, <c>/callback</c>, <c>/message</c>,
 /// <c>/failed</c>, <c>/transfer-ok</c>, <c>/transfer-fail</c>, <c>/booked</c>, <c>/refused</c>, <c>/not-kept</c> (the message being
-/// recorded cannot be stored).</summary>
+/// recorded cannot be stored), <c>/agent-hangup</c> (the agent hangs up first).</summary>
 /// <param name="Kind">What the token stands for.</param>
 /// <param name="Text">The keys or the phrase (empty for commands).</param>
 /// <param name="Confidence">Speech confidence, 0..1.</param>
@@ -25,6 +25,7 @@ public sealed record InputToken(InputTokenKind Kind, string Text = "", double Co
         ["/booked"] = InputTokenKind.Booked,
         ["/refused"] = InputTokenKind.Refused,
         ["/not-kept"] = InputTokenKind.NotKept,
+        ["/agent-hangup"] = InputTokenKind.AgentHangup,
     };
 
     /// <summary>The command tokens, for help texts.</summary>

@@ -31,4 +31,6 @@ public enum InputTokenKind
     Refused,
     /// <summary>Message: the recording is made but cannot be kept (its metadata cannot be stored, e.g. the database is down).</summary>
     NotKept,
+    /// <summary><c>/agent-hangup</c>: the agent hangs up first (a queue step with <c>afterAgent</c> goes on there).</summary>
+    AgentHangup,
 }

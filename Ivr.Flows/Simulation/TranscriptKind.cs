@@ -33,4 +33,6 @@ public enum TranscriptKind
     Hangup,
     /// <summary>The simulation's final outcome.</summary>
     Outcome,
+    /// <summary>A survey's answers so far (offered, each question answered or skipped, finished).</summary>
+    Survey,
 }

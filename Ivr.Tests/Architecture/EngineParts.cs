@@ -21,13 +21,14 @@ internal static class EngineParts
     public const string Events = "Ivr.Engine.Events";
     public const string Contacts = "Ivr.Engine.Contacts";
     public const string Registrations = "Ivr.Engine.Registrations";
+    public const string Surveys = "Ivr.Engine.Surveys";
     public const string FlowsLibrary = "Ivr.Flows";
 
     /// <summary>Every top-level folder of the engine.</summary>
-    public static readonly string[] All = [Sip, Media, Calls, Routing, Speech, Ops, Hosting, Cli, Demo, EngineFlows, Net, Metrics, Asterisk, Integrations, Events, Contacts, Registrations];
+    public static readonly string[] All = [Sip, Media, Calls, Routing, Speech, Ops, Hosting, Cli, Demo, EngineFlows, Net, Metrics, Asterisk, Integrations, Events, Contacts, Registrations, Surveys];
 
     /// <summary>The parts below <see cref="Hosting"/>: none of them may know how it is wired or what runs on top.</summary>
-    public static readonly string[] BelowHosting = [Sip, Media, Calls, Routing, Speech, Ops, EngineFlows, Net, Metrics, Asterisk, Integrations, Events, Contacts, Registrations];
+    public static readonly string[] BelowHosting = [Sip, Media, Calls, Routing, Speech, Ops, EngineFlows, Net, Metrics, Asterisk, Integrations, Events, Contacts, Registrations, Surveys];
 
     /// <summary>The part of a namespace: <c>Ivr.Engine.X</c> for anything under it, <c>Ivr.Flows</c> for the library, else null.</summary>
     public static string? Of(string? ns)

@@ -16,7 +16,7 @@ namespace Ivr.Tests.Integrations;
 /// greeted by name and queued; a sipp agent (UAS) checks the <c>X-Ivr-*</c> headers of its INVITE and rings 1.5 s before
 /// answering; a Kestrel agent desktop receives the signed screen-pop before that answer.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EngineProcessesCollections.B)]
 public sealed partial class AgentContextCallTests(ITestOutputHelper output) : IDisposable
 {
     private const string PopSecret = "pop-s3cret";

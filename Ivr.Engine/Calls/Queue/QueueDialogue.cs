@@ -28,6 +28,7 @@ internal sealed class QueueDialogue(CallContext call)
     private DateTimeOffset? _enteredAt;
     private DateTimeOffset? _bridgedAt;
     private AgentConnection? _agent;
+    private string? _servedBy;
     private Action? _afterAnnouncement;
     private PreviousContacts? _contacts;
 
@@ -238,6 +239,7 @@ internal sealed class QueueDialogue(CallContext call)
         }
         StopWaiting();
         _bridgedAt = Now;
+        _servedBy = m.Connection.AgentId;
         Router.Tell(new AgentAnswered(m.CallId, m.Connection.AgentId), call.Self);
         call.Log.LogInformation("Bridged to agent {Agent} (call {AgentCallId})", m.Connection.AgentId, agentLeg.CallId);
         call.Timeline.Connected(m.Connection.AgentId, _lastSkill, call.Run?.CurrentFlow, call.Run?.CurrentStep);
@@ -266,13 +268,33 @@ internal sealed class QueueDialogue(CallContext call)
     private static AgentPreference? LastAgent(EnqueueEffect enqueue) =>
         enqueue.PreferAgent is { } prefer ? new AgentPreference(prefer.AgentId, prefer.Wait) : null;
 
-    /// <summary>The agent hung up: true when the caller's leg should end too (they were bridged).</summary>
+    /// <summary>
+    /// The agent hung up: true when the caller's leg should end too (they were bridged). In a queue step with <c>afterAgent</c>
+    /// (the run waits for <see cref="FlowWait.Agent"/>) the bridge is undone instead, the router told, and the caller's flow
+    /// goes on at that step (a survey, say): false.
+    /// </summary>
     public bool AgentHungUp()
     {
         if (!IsBridged) return false;
-        call.Log.LogInformation("Agent {Agent} hung up: ending the caller's leg", _agent!.AgentId);
-        return true;
+        var agentId = _agent!.AgentId;
+        if (call.Run is not { Waiting: FlowWait.Agent } run || call.Leg.IsEnded)
+        {
+            call.Log.LogInformation("Agent {Agent} hung up: ending the caller's leg", agentId);
+            return true;
+        }
+        call.Log.LogInformation("Agent {Agent} hung up first: the caller's flow goes on after step {Step}", agentId, run.CurrentStep);
+        EndAgent();
+        call.Timeline.AgentLeft(agentId, run.CurrentFlow, run.CurrentStep);
+        call.Guard(r => r.AgentLeft());
+        return false;
     }
+
+    /// <summary>
+    /// What the call knows of the caller's path for a survey: the skill, the agent who served them and how long they waited
+    /// for that agent (null when no agent answered).
+    /// </summary>
+    public (string? Skill, string? Agent, TimeSpan? Waited) Served =>
+        (_lastSkill, _servedBy, _servedBy is not null && _bridgedAt is { } bridged && _enteredAt is { } entered ? bridged - entered : null);
 
     /// <summary>Ends the agent's side (idempotent): a ring is cancelled; a bridge is undone, the agent hung up and the router told.</summary>
     public void EndAgent()

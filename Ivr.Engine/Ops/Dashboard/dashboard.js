@@ -334,8 +334,40 @@ function setupDrain() {
   });
 }
 
+// The caller-experience panel: satisfaction by path (/api/reports/satisfaction) and repeat contacts per skill
+// (/api/reports/repeat-contacts), read once a minute; a report that cannot be read says so in its own table.
+async function loadExperience() {
+  const fill = async (url, table, empty, row, none) => {
+    let body = null;
+    try {
+      const response = await fetch(url);
+      body = response.ok ? await response.json() : null;
+      if (!body) setText(empty, `Not available (${response.status}).`);
+    } catch (e) {
+      setText(empty, 'Not available.');
+    }
+    if (!body) return;
+    const rows = row(body);
+    $(table).tBodies[0].replaceChildren(...rows);
+    $(empty).hidden = rows.length > 0;
+    if (rows.length === 0) setText(empty, none);
+  };
+  const n = (v, digits) => v == null ? '–' : v.toFixed(digits);
+  await fill('/api/reports/satisfaction?days=30', 'satisfaction', 'satisfaction-empty', (r) => r.paths.map((p) => el('tr', { 'data-path': p.name },
+    el('td', {}, p.name), el('td', { class: 'num offered' }, p.offered), el('td', { class: 'num answered' }, p.answered),
+    el('td', { class: 'num response' }, pct(p.responseRate)), el('td', { class: 'num mean' }, n(p.mean, 2)),
+    el('td', { class: 'num very' }, p.scored ? `${pct(p.verySatisfiedShare)} (${p.verySatisfied}/${p.scored})` : '–'))),
+    'No surveys yet: add a survey step to a flow (docs/surveys.md).');
+  await fill('/api/reports/repeat-contacts?days=30', 'repeats', 'repeats-empty', (r) => r.skills.map((k) => el('tr', { 'data-skill': k.skill },
+    el('td', {}, k.skill), el('td', { class: 'num contacts' }, k.contacts),
+    el('td', { class: 'num r24' }, `${pct(k.rate24h)} (${k.repeated24h})`), el('td', { class: 'num r7' }, `${pct(k.rate7d)} (${k.repeated7d})`))),
+    'No contacts that reached a skill yet.');
+}
+
 async function start() {
   setupDrain();
+  loadExperience();
+  setInterval(loadExperience, 60000);
   const response = await fetch('/api/history');
   if (response.ok) (await response.json()).forEach(addPoint);
   drawCharts();

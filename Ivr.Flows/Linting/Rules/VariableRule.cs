@@ -83,6 +83,11 @@ internal sealed class VariableRule : ILintRule
                     foreach (var key in map.Keys)
                         yield return (key, JsonPointer.Append(at + "/map", key), $"Step '{stepName}'", false);
                     break;
+                case SurveyStep { Questions: { } questions }:
+                    // Written by the step itself, like a digits step's variable: no declaration needed.
+                    for (var i = 0; i < questions.Count; i++)
+                        yield return (SurveyStep.VariableOf(i), at + "/questions/" + i, $"Step '{stepName}'", true);
+                    break;
                 case MenuStep { Choices: { } choices }:
                     for (var i = 0; i < choices.Count; i++)
                     {

@@ -20,12 +20,16 @@ public sealed record QueueStep : Step
     public required string OnMessage { get; init; }
     public required string OnFailure { get; init; }
 
-    public override IEnumerable<StepLink> Links() =>
-    [
-        new("callback", OnCallback, Pointer + "/onCallback"),
-        new("message", OnMessage, Pointer + "/onMessage"),
-        new("failure", OnFailure, Pointer + "/onFailure"),
-    ];
+    /// <summary>Where the caller's flow goes on when the agent hangs up first (e.g. a survey); null: the call ends with the agent.</summary>
+    public string? AfterAgent { get; init; }
+
+    public override IEnumerable<StepLink> Links()
+    {
+        yield return new("callback", OnCallback, Pointer + "/onCallback");
+        yield return new("message", OnMessage, Pointer + "/onMessage");
+        yield return new("failure", OnFailure, Pointer + "/onFailure");
+        if (AfterAgent is not null) yield return new("afterAgent", AfterAgent, Pointer + "/afterAgent");
+    }
 
     public override IEnumerable<PromptRef> PromptRefs()
     {

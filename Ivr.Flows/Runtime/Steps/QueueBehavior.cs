@@ -2,8 +2,9 @@ using Ivr.Flows.Model.Steps;
 
 namespace Ivr.Flows.Runtime.Steps;
 
-/// <summary>Asks the host to queue the caller, then waits: connected ends the run (<c>connected:&lt;skill&gt;</c>); callback,
-/// message and failure leave through their edges. Offer keys, announcements, overflow and maxWait are the host's to run.</summary>
+/// <summary>Asks the host to queue the caller, then waits: connected ends the run (<c>connected:&lt;skill&gt;</c>) unless the
+/// step has <c>afterAgent</c>, where the run waits for the agent to hang up first (<see cref="FlowWait.Agent"/>) and goes on
+/// there; callback, message and failure leave through their edges. Offer keys, announcements, overflow and maxWait are the host's.</summary>
 internal sealed class QueueBehavior : StepBehavior<QueueStep, QueueBehavior.Plan>
 {
     public override string Kind => "queue";
@@ -37,7 +38,7 @@ internal sealed class QueueBehavior : StepBehavior<QueueStep, QueueBehavior.Plan
         switch (outcome)
         {
             case QueueOutcome.Connected:
-                run.End(PlanOf(step).Outcome, null);
+                Connected(run, PlanOf(step));
                 break;
             case QueueOutcome.Callback:
                 run.Go(0);
@@ -50,6 +51,31 @@ internal sealed class QueueBehavior : StepBehavior<QueueStep, QueueBehavior.Plan
                 break;
         }
     }
+
+    public override void AgentLeft(FlowRun run, CompiledStep step)
+    {
+        if (run.Phase != Talking) return;
+        run.HangupOutcome = null;
+        run.Go(AfterAgentEdge);
+    }
+
+    private static void Connected(FlowRun run, Plan plan)
+    {
+        if (plan.Step.AfterAgent is null)
+        {
+            run.End(plan.Outcome, null);
+            return;
+        }
+        // The call lives on bridged; a caller's hang-up now is the same outcome as a run that ended at the connection.
+        run.Phase = Talking;
+        run.HangupOutcome = plan.Outcome;
+        run.Await(FlowWait.Agent);
+    }
+
+    private const byte Talking = 1;
+
+    // Links(): callback, message, failure, then afterAgent.
+    private const int AfterAgentEdge = 3;
 
     internal sealed record Plan(QueueStep Step, PromptPlan? Hold, PromptPlan? OfferPrompt, TimeSpan? MaxWait, string Outcome);
 }

@@ -60,6 +60,11 @@ internal abstract class StepBehavior
     {
     }
 
+    /// <summary>The agent hung up first while the caller was connected.</summary>
+    public virtual void AgentLeft(FlowRun run, CompiledStep step)
+    {
+    }
+
     /// <summary>A callback booking result.</summary>
     public virtual void CallbackResult(FlowRun run, CompiledStep step, bool booked, string? number)
     {

@@ -9,7 +9,7 @@ internal static class StepBehaviors
     {
         new PlayBehavior(), new MenuBehavior(), new DigitsBehavior(), new BranchBehavior(), new SetBehavior(),
         new QueueBehavior(), new TransferBehavior(), new MessageBehavior(), new CallbackBehavior(), new HangupBehavior(),
-        new GotoBehavior(), new SubflowBehavior(), new ReturnBehavior(), new HttpBehavior(),
+        new GotoBehavior(), new SubflowBehavior(), new ReturnBehavior(), new HttpBehavior(), new SurveyBehavior(),
     }.ToFrozenDictionary(b => b.Kind, StringComparer.Ordinal);
 
     /// <summary>The behaviour of a kind, or null when the runtime does not know it.</summary>

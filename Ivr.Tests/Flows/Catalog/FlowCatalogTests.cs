@@ -29,7 +29,7 @@ public sealed class FlowCatalogTests : IDisposable
     {
         var report = _catalog.Reload();
 
-        Assert.Equal(["account-lookup", "collect-account", "demo", "hotline"], report.Added);
+        Assert.Equal(["account-lookup", "collect-account", "demo", "hotline", "survey-demo"], report.Added);
         Assert.Empty(report.Refused);
         Assert.True(_catalog.TryGet("hotline", out var hotline));
         Assert.Equal("1.0.0", hotline.Version);

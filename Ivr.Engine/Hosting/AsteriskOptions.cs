@@ -19,6 +19,9 @@ public sealed class AsteriskOptions
     /// </summary>
     public string SoundsFolder { get; set; } = "asterisk-sounds";
 
+    /// <summary>AMI connections by name (<c>Asterisk:Ami:NAME:*</c>); none by default (docs/asterisk.md, "AMI").</summary>
+    public Dictionary<string, AmiOptions> Ami { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The FastAGI listener's settings.</summary>
     public sealed class FastAgiOptions
     {
@@ -56,6 +59,7 @@ public static class AsteriskHosting
     public static IServiceCollection AddIvrAsterisk(this IServiceCollection services, AsteriskOptions options, string dataFolder)
     {
         ArgumentNullException.ThrowIfNull(options);
+        services.AddIvrAmi(options.Ami);
         if (string.IsNullOrWhiteSpace(options.FastAgi.Listen)) return services;
         if (!IPEndPoint.TryParse(options.FastAgi.Listen, out var listen))
         {

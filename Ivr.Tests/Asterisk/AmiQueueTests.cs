@@ -4,6 +4,7 @@ using System.Text.Json;
 using Ivr.Engine.Asterisk.Ami;
 using Ivr.Tests.EndToEnd;
 using Ivr.Tests.Sip.Stack;
+using Xunit.Abstractions;
 
 namespace Ivr.Tests.Asterisk;
 
@@ -19,6 +20,9 @@ public sealed class AmiQueueTests : IDisposable
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
     private readonly string _data = Directory.CreateTempSubdirectory("ivr-ami-test-").FullName;
+    private readonly ITestOutputHelper _output;
+
+    public AmiQueueTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
     public async Task SippCallersIntoAnAsteriskQueue_JoinAndAbandon_ApiQueuesShowsThemWithinOneSecond()
@@ -53,6 +57,7 @@ public sealed class AmiQueueTests : IDisposable
             var abandoned = Stopwatch.StartNew();
             queue = await UntilAsync(http, q => q.GetProperty("window").GetProperty("abandoned").GetInt32() == 2 && q.GetProperty("waiting").GetInt32() == 0);
             var abandonLag = abandoned.Elapsed;
+            _output.WriteLine($"/api/queues after Asterisk's event: join {joinLag.TotalMilliseconds:F0} ms, abandon {abandonLag.TotalMilliseconds:F0} ms");
             Assert.True(abandonLag < OneSecond, $"/api/queues showed 2 abandoned {abandonLag.TotalMilliseconds:F0} ms after Asterisk's second abandon");
             Assert.Equal(1.0, queue.GetProperty("window").GetProperty("abandonmentRate").GetDouble());
             Assert.True(queue.GetProperty("window").GetProperty("estimatedPatienceSeconds").GetDouble() > 0);
@@ -86,6 +91,7 @@ public sealed class AmiQueueTests : IDisposable
         await asterisk.CliAsync("core waitfullybooted", Bound);
         var booted = clock.Elapsed;
         var loggedIn = await relogin.Task.WaitAsync(Bound);
+        _output.WriteLine($"AMI logged in again {(loggedIn - booted).TotalMilliseconds:F0} ms after 'core waitfullybooted' returned");
         Assert.True(loggedIn - booted < TimeSpan.FromSeconds(5),
             $"AMI logged in again {(loggedIn - booted).TotalSeconds:F1} s after Asterisk was back\n" + engine.Log);
         Assert.Contains("AMI pbx: closed: Asterisk closed the connection", engine.Log, StringComparison.Ordinal);

@@ -109,6 +109,14 @@ public sealed class AmiClient : BackgroundService
                 reason = "closed";
                 Failed(reason, "connection lost: " + ex.Message);
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                // A fault of the client itself must not end AMI for good (nor the engine): logged, counted, reconnected.
+                reason = "internal";
+                _metrics.Errors.Add(Name, reason);
+                _metrics.SetUp(Name, false);
+                _log.LogError(ex, "AMI {Asterisk}: internal error; reconnecting", Name);
+            }
             Publish(new AmiLinkDown(Name, reason));
             failures++;
             var delay = _settings.Backoff.Delay(failures, _random);

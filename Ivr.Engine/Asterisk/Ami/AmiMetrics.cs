@@ -32,7 +32,7 @@ public sealed class AmiMetrics : IDisposable
     /// <summary>
     /// Errors by Asterisk and reason: <c>auth</c> (login refused), <c>connect</c> (no TCP connection), <c>closed</c> (the peer
     /// closed), <c>ping-timeout</c>, <c>banner</c>, <c>malformed</c>, <c>control-character</c>, <c>line-too-long</c>,
-    /// <c>packet-too-large</c>, <c>too-many-keys</c>, <c>action-timeout</c>, <c>events-dropped</c>.
+    /// <c>packet-too-large</c>, <c>too-many-keys</c>, <c>action-timeout</c>, <c>events-dropped</c>, <c>internal</c>.
     /// </summary>
     public TaggedCounts Errors { get; } = new("asterisk", "reason");
 

@@ -42,7 +42,7 @@ public sealed class AmiQueueWatcher : BackgroundService
                         await ResyncAsync(stoppingToken).ConfigureAwait(false);
                         break;
                     case AmiEventReceived received:
-                        Apply(received.Event);
+                        ApplySafely(received.Event);
                         break;
                 }
             }
@@ -81,6 +81,19 @@ public sealed class AmiQueueWatcher : BackgroundService
             case "QueueMemberRemoved":
                 if (Required(message, queue, "MemberName") is { } removed) _sink.MemberRemoved(name, queue!, removed);
                 break;
+        }
+    }
+
+    /// <summary>Applies one event; a fault on one event is logged and the watch goes on with the next.</summary>
+    private void ApplySafely(AmiMessage message)
+    {
+        try
+        {
+            Apply(message);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            _log.LogError(ex, "AMI {Asterisk}: {Event} could not be applied; skipped", _client.Name, AmiPacketParser.Printable(message.EventName ?? "?"));
         }
     }
 

@@ -21,6 +21,9 @@ public sealed class AsteriskOptions
     /// </summary>
     public string SoundsFolder { get; set; } = "asterisk-sounds";
 
+    /// <summary>AMI connections by name (<c>Asterisk:Ami:NAME:*</c>); none by default (docs/asterisk.md, "AMI").</summary>
+    public Dictionary<string, AmiOptions> Ami { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>ARI, for the caller's audio on speech menus (<c>Asterisk:Ari:*</c>); off while <see cref="AriOptions.Url"/> is empty.</summary>
     public AriOptions Ari { get; set; } = new();
 
@@ -94,6 +97,7 @@ public static class AsteriskHosting
     public static IServiceCollection AddIvrAsterisk(this IServiceCollection services, AsteriskOptions options, string dataFolder, string mediaAddress = "127.0.0.1")
     {
         ArgumentNullException.ThrowIfNull(options);
+        services.AddIvrAmi(options.Ami);
         if (string.IsNullOrWhiteSpace(options.FastAgi.Listen)) return services;
         if (!IPEndPoint.TryParse(options.FastAgi.Listen, out var listen))
         {

@@ -61,7 +61,7 @@ public class DashboardBrowserTests(ITestOutputHelper output)
         // The one console error a refused drain makes is Chrome's own line for the 401 answer.
         Assert.All(problems, p => Assert.Contains("status of 401", p.GetProperty("text").GetString(), StringComparison.Ordinal));
         Assert.Empty(result.GetProperty("external").EnumerateArray());
-        Assert.Equal(["collect-account", "demo", "hotline", "queue-wait", "survey-demo"], result.GetProperty("flows").EnumerateArray().Select(f => f.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(["account-lookup", "collect-account", "demo", "hotline", "queue-wait", "survey-demo"], result.GetProperty("flows").EnumerateArray().Select(f => f.GetString()!).Order(StringComparer.Ordinal));
 
         var cluster = result.GetProperty("cluster");
         Assert.Equal("browser-node", cluster.GetProperty("node").GetString());
@@ -146,7 +146,7 @@ public class DashboardBrowserTests(ITestOutputHelper output)
         }
 
         var graphs = result.GetProperty("graphs").EnumerateArray().ToList();
-        Assert.Equal(["collect-account", "demo", "hotline", "survey-demo"], graphs.Select(g => g.GetProperty("flow").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(["account-lookup", "collect-account", "demo", "hotline", "survey-demo"], graphs.Select(g => g.GetProperty("flow").GetString()!).Order(StringComparer.Ordinal));
         foreach (var graph in graphs)
         {
             var flow = graph.GetProperty("flow").GetString();

@@ -206,7 +206,7 @@ public class OpsApiTests
         var reload = await PostAsync(host, "/api/flows/reload", OpsHost.AdminToken);
         var report = JsonSerializer.Deserialize<ReloadView>(await reload.Content.ReadAsStringAsync(), Json)!;
 
-        Assert.Equal(["collect-account", "demo", "hotline", "survey-demo"], flows.Select(f => f.Id));
+        Assert.Equal(["account-lookup", "collect-account", "demo", "hotline", "survey-demo"], flows.Select(f => f.Id));
         var hotline = flows.Single(f => f.Id == "hotline");
         Assert.Equal(("hotline.json", "welcome"), (hotline.File, hotline.Start));
         Assert.Equal(hotline.Version, Assert.Single(hotline.Versions).Version);

@@ -282,8 +282,13 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
             case "OPTIONS" when toTag is null:
                 RespondNew(request, remote, key, IncomingCallHandler is { TakesNewCalls: false } ? Unavailable(request) : OptionsResponse(request, SipIds.NewTag()));
                 return;
+            case "REGISTER" when Registrar is null:
+                RespondNew(request, remote, key, SipResponse.CreateFor(request, 501, "Registration Not Supported", SipIds.NewTag()));
+                return;
             case "REGISTER":
-                RespondNew(request, remote, key, Registrar?.OnRegister(request, remote) ?? SipResponse.CreateFor(request, 501, "Registration Not Supported", SipIds.NewTag()));
+                // The registrar may wait on its store: never on the receive loop (INVITE, OPTIONS probes must still be
+                // answered). The transaction exists first and absorbs retransmissions while the answer is pending.
+                if (NewServerTransaction(request, remote, key) is { } registerTx) _ = RegisterLaterAsync(Registrar, request, remote, registerTx);
                 return;
         }
         if (toTag is null)
@@ -396,6 +401,21 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
             return;
         }
         tx.Respond(SipResponse.CreateFor(cancel, 481, null, SipIds.NewTag()));
+    }
+
+    private async Task RegisterLaterAsync(ISipRegistrar registrar, SipRequest request, SipEndPoint remote, NonInviteServerTransaction tx)
+    {
+        SipResponse response;
+        try
+        {
+            response = await Task.Run(() => registrar.OnRegister(request, remote)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Logger.LogError(ex, "REGISTER from {Remote} answered 500: the registrar failed", remote);
+            response = SipResponse.CreateFor(request, 500, null, SipIds.NewTag());
+        }
+        tx.Respond(response);
     }
 
     private NonInviteServerTransaction? NewServerTransaction(SipRequest request, SipEndPoint remote, string key)

@@ -36,9 +36,11 @@ public sealed partial class SkillRouter
     /// <summary>Delivers a caller held for an available agent to that agent; false when there is none.</summary>
     private bool DeliverHeld(RoutingDecision? held)
     {
-        if (held is null) return false;
+        // No delivery while the lines are being rebuilt: the agent could be handed two calls.
+        if (held is null || _rebuilding) return false;
         _selector.Commit(held, Now);
-        Timers.Cancel(PreferTimerPrefix + held.Caller.Id);
+        // The hold timer stays: if the agent does not answer and the caller comes back to its place still held,
+        // the timer lets the hold run out (OnPreferenceLapsed ignores callers no longer waiting).
         _log.LogInformation("Call {CallId} goes to its last agent {Agent}", held.Caller.Id, held.AgentId);
         Deliver(held.Caller.Id, held.AgentId);
         return true;

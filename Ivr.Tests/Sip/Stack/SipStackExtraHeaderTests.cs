@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Ivr.Engine.Sip;
 using Ivr.Engine.Sip.Stack;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -43,22 +42,5 @@ public sealed class SipStackExtraHeaderTests : IAsyncLifetime
             extraHeaders: [new("X-Ivr-Call-Id", "ok"), new(name, value)]));
         Assert.Contains(name, error.Message, StringComparison.Ordinal);
         Assert.Equal(0, _callee.Available);
-    }
-
-    [Fact]
-    public async Task InviteAsync_CarriesXHeadersAsGiven()
-    {
-        using var cancel = new CancellationTokenSource();
-        var invite = _stack.InviteAsync(Target, "ivr", null, TestCallHandler.Sdp, TimeSpan.FromSeconds(5), cancel.Token,
-            extraHeaders: [new("X-Ivr-Call-Id", "c1@127.0.0.1"), new("x-ivr-skill", "billing")]);
-        var received = await _callee.ReceiveAsync().WaitAsync(Bound);
-        await cancel.CancelAsync();
-        try { await invite.WaitAsync(Bound); } catch (OperationCanceledException) { }
-
-        var text = Encoding.UTF8.GetString(received.Buffer);
-        Assert.StartsWith("INVITE sip:a1@", text, StringComparison.Ordinal);
-        Assert.Contains("\r\nX-Ivr-Call-Id: c1@127.0.0.1\r\n", text, StringComparison.Ordinal);
-        Assert.Contains("\r\nx-ivr-skill: billing\r\n", text, StringComparison.Ordinal);
-        Assert.Single(text.Split("\r\n"), l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase) || l.StartsWith("l:", StringComparison.Ordinal));
     }
 }

@@ -170,6 +170,7 @@ public sealed record DashboardEvent(StatusReport Status, IReadOnlyList<CallSumma
 public sealed record CallTimelineView(CallSummary Call, IReadOnlyList<TimelineEntry> Timeline, int Dropped)
 {
     /// <summary>What the agent is (or would be) shown of the call, null before it is queued (docs/integrations.md, "Context to the agent").</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(Integrations.ScreenPop.AgentContextJsonConverter))]
     public Integrations.ScreenPop.AgentContext? AgentContext { get; init; }
 }
 

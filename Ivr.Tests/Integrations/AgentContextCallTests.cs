@@ -36,9 +36,15 @@ public sealed partial class AgentContextCallTests(ITestOutputHelper output) : ID
         // A hostile value from the company's system: it must not become a header line of its own.
         crm.Tier = "gold\r\nX-Evil: injected";
         await using var desktop = await ScreenPopReceiver.StartAsync();
-        var agentPort = SippProcess.FreeUdpPort();
+        // A port below the ephemeral range: no other socket takes it in the seconds before the agent sipp binds it.
+        var agentPort = SippProcess.FreeUdpPortBelowEphemeralRange();
         var flows = Directory.CreateDirectory(Path.Combine(_folder.FullName, "flows")).FullName;
-        File.Copy(Path.Combine(RepoPaths.Root, "flows", "account-lookup.json"), Path.Combine(flows, "account-lookup.json"));
+        // The shipped flow gives the CRM 2 s; a busy test box needs more, or the caller takes the unknown-customer path.
+        var flow = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "flows", "account-lookup.json"));
+        Assert.Contains("\"timeout\": 2,", flow, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(flows, "account-lookup.json"), flow.Replace("\"timeout\": 2,", "\"timeout\": 15,", StringComparison.Ordinal));
+        // Warm the Kestrel CRM: its first request is the slow one.
+        using (var warm = await Api.GetAsync(crm.BaseUrl.TrimEnd('/') + "/customers/0")) output.WriteLine($"CRM warm-up: {(int)warm.StatusCode}");
         var agents = Path.Combine(_folder.FullName, "agents.json");
         await File.WriteAllTextAsync(agents, JsonSerializer.Serialize(new
         {
@@ -53,7 +59,8 @@ public sealed partial class AgentContextCallTests(ITestOutputHelper output) : ID
             "--set", "Routing:AgentsFile=" + agents,
             "--set", $"Http:Services:crm:BaseUrl={crm.BaseUrl}",
             "--set", $"ScreenPop:Url={desktop.Url}",
-            "--set", $"ScreenPop:Secret={PopSecret}");
+            "--set", $"ScreenPop:Secret={PopSecret}",
+            "--set", "ScreenPop:Timeout=5");
 
         var messages = Path.Combine(_folder.FullName, "agent_messages.log");
         using var agent = SippProcess.Start(agentPort, Bound, "-sf", SippProcess.Scenario("uas_agent_context.xml"), "-m", "1", "-d", "2000",
@@ -73,6 +80,11 @@ public sealed partial class AgentContextCallTests(ITestOutputHelper output) : ID
             else await Task.Delay(50);
         }
 
+        // The known-customer path is what this test is about: say so plainly when the lookup (or the digits) failed.
+        var path = (await TryGetCallAsync(engine, callId))?.GetProperty("timeline").EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "step").Select(e => e.GetProperty("step").GetString()).ToList();
+        Assert.False(path is not null && path.Contains("queue_unknown"),
+            "the call took the unknown-customer path (CRM lookup failed or slow, or digits lost): " + string.Join(" > ", path ?? []) + "\nengine:\n" + engine.Log);
         Assert.True(await agent.WaitAsync(Bound) == 0, "agent sipp failed (missing X-Ivr-* header?):\n" + agent.Output + "\nengine:\n" + engine.Log);
         Assert.True(await caller.WaitAsync(Bound) == 0, "caller sipp failed:\n" + caller.Output + "\nengine:\n" + engine.Log);
         await engine.WaitForLogAsync($"Call {callId} ended: ", Bound);

@@ -1,3 +1,4 @@
+using Ivr.Engine.Contacts;
 using Ivr.Engine.Integrations.ScreenPop;
 using Ivr.Flows.Runtime;
 
@@ -17,7 +18,8 @@ internal static class QueueAgentContext
         var variables = new List<AgentVariable>(effect.ForAgent.Count);
         foreach (var name in effect.ForAgent)
         {
-            if (values is not null && values.TryGetValue(name, out var value)) variables.Add(new AgentVariable(name, value));
+            // An unset variable is left out, not sent as "".
+            if (values is not null && values.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value)) variables.Add(new AgentVariable(name, value));
         }
         var number = call.Setup.Call.CallerNumber;
         return new AgentContext(
@@ -25,7 +27,7 @@ internal static class QueueAgentContext
             AgentContext.InboundKind,
             skill,
             agent,
-            string.IsNullOrWhiteSpace(number) ? null : number,
+            CallerNumbers.IsWithheld(number) ? null : number,
             call.Setup.Flow.Id,
             queuedAt,
             now,

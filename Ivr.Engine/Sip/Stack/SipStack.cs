@@ -153,12 +153,14 @@ public sealed class SipStack : ISipUserAgent, ISipTransactionHost, IAsyncDisposa
         return await call.RunAsync(ringTimeout, cancellationToken);
     }
 
-    // RFC 3261 §7.3.1 / §25.1: a header name is a token; a value has no CR, LF or other control character (no header injection).
+    // RFC 3261 §7.3.1 / §25.1: a header name is a token (and here an X- extension name); a value has no CR, LF or other control character (no header injection).
     private static void CheckExtensionHeaders(IReadOnlyList<KeyValuePair<string, string>>? headers)
     {
         foreach (var (name, value) in headers ?? [])
         {
             if (string.IsNullOrEmpty(name) || !SipSyntax.IsToken(name)) throw new ArgumentException($"'{name}' is not a SIP header name", nameof(headers));
+            // Only extension (X-) headers: a second Via, Call-ID or Content-Length would break the request or its framing.
+            if (name.Length < 3 || !name.StartsWith("X-", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"'{name}' is not an X- extension header", nameof(headers));
             if (value is null || value.Any(c => char.IsControl(c) && c != '\t')) throw new ArgumentException($"the value of header {name} has a control character", nameof(headers));
         }
     }

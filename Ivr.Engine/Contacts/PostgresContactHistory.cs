@@ -1,4 +1,5 @@
 using Ivr.Engine.Routing.Storage;
+using Ivr.Flows.Runtime;
 using Npgsql;
 
 namespace Ivr.Engine.Contacts;

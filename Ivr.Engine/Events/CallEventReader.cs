@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Ivr.Engine.Calls;
 using Ivr.Engine.Contacts;
+using Ivr.Flows.Runtime;
 
 namespace Ivr.Engine.Events;
 

@@ -1,6 +1,6 @@
 using Ivr.Engine.Contacts;
-
 using Ivr.Engine.Integrations.ScreenPop;
+using Ivr.Flows.Runtime;
 
 namespace Ivr.Engine.Hosting;
 

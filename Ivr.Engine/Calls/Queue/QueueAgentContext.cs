@@ -1,4 +1,3 @@
-using Ivr.Engine.Contacts;
 using Ivr.Engine.Integrations.ScreenPop;
 using Ivr.Flows.Runtime;
 

@@ -1,4 +1,4 @@
-namespace Ivr.Engine.Contacts;
+namespace Ivr.Flows.Runtime;
 
 /// <summary>
 /// The caller number the contact history keeps: withheld numbers (<c>anonymous</c>, <c>unknown</c>, <c>restricted</c>,

@@ -103,7 +103,9 @@ public sealed class AmiQueueTests : IDisposable
         Assert.Equal(1, queue.GetProperty("window").GetProperty("arrivals").GetInt32());
         Assert.Equal(0, await sipp.WaitAsync(Bound));
         var metrics = await http.GetStringAsync("/metrics");
-        Assert.Matches("ivr_ami_logins(_total)?\\{[^}]*asterisk=\"pbx\"[^}]*\\} 2\\b", metrics);
+        // At least one login after the first: Asterisk may accept a login while still booting and close it again, so the
+        // count of re-logins is not fixed.
+        Assert.Matches("ivr_ami_logins(_total)?\\{[^}]*asterisk=\"pbx\"[^}]*\\} ([2-9]|[1-9][0-9]+)\\b", metrics);
         Assert.Matches("ivr_ami_errors(_total)?\\{(?=[^}]*asterisk=\"pbx\")(?=[^}]*reason=\"closed\")[^}]*\\} [1-9]", metrics);
     }
 

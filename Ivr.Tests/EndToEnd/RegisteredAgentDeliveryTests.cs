@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Ivr.Engine.Sip;
 using Ivr.Tests.Sip.Auth;
 using Ivr.Tests.Sip.Stack;
@@ -24,7 +23,7 @@ public sealed class RegisteredAgentDeliveryTests : IDisposable
     {
         var deadPort = SippProcess.FreeUdpPort();
         var phonePort = SippProcess.FreeUdpPort();
-        var agents = await WriteAgentsAsync(deadPort);
+        var agents = await SoftphoneAgent.WriteAgentsAsync(_folder.FullName, deadPort);
         await using var engine = await EngineProcess.StartAsync(
             "--flows", "Ivr.Tests/TestData/flows/queue", "--data", Path.Combine(_folder.FullName, "data"),
             "--set", "Flows:Map:hotline=queue", "--set", "Routing:AgentsFile=" + agents, "--set", "Routing:CheckInterval=00:00:01");
@@ -33,10 +32,10 @@ public sealed class RegisteredAgentDeliveryTests : IDisposable
         var contact = $"sip:a1@127.0.0.1:{phonePort.ToString(CultureInfo.InvariantCulture)}";
         using (var phone = RawSipClient.Udp(new IPEndPoint(IPAddress.Loopback, engine.SipPort)))
         {
-            phone.Send(Register(phone.Port, "z9hG4bKreg1", 1, contact, authorization: null));
+            phone.Send(SoftphoneAgent.Register(phone.Port, "registered-agent-1@127.0.0.1", "z9hG4bKreg1", 1, contact, authorization: null));
             var challenge = (await phone.ExpectResponseAsync(401)).Headers.GetValues(SipHeaderNames.WwwAuthenticate).First();
             var authorization = TestDigestClient.Authorization(challenge, "a1", "phone-secret", "REGISTER", "sip:127.0.0.1");
-            phone.Send(Register(phone.Port, "z9hG4bKreg2", 2, contact, authorization));
+            phone.Send(SoftphoneAgent.Register(phone.Port, "registered-agent-1@127.0.0.1", "z9hG4bKreg2", 2, contact, authorization));
             await phone.ExpectResponseAsync(200);
         }
         await engine.WaitForLogAsync("Agent a1 registered", Bound);
@@ -68,7 +67,7 @@ public sealed class RegisteredAgentDeliveryTests : IDisposable
         // Registered from, then listening on, by two sipp processes: a port no ephemeral bind can take in between (a run
         // once found it taken: "Unable to bind main socket, errno = 98").
         var phonePort = SippProcess.FreeUdpPortBelowEphemeralRange();
-        var agents = await WriteAgentsAsync(deadPort);
+        var agents = await SoftphoneAgent.WriteAgentsAsync(_folder.FullName, deadPort);
         var voice = Path.Combine(_folder.FullName, "agent.ulaw");
         await File.WriteAllBytesAsync(voice, Enumerable.Repeat(PatternRtpPeer.Code, 8000 * 4).ToArray());
         var scenario = Path.Combine(_folder.FullName, "uas_agent_behind_nat.xml");
@@ -113,40 +112,4 @@ public sealed class RegisteredAgentDeliveryTests : IDisposable
         {
         }
     }
-
-    private async Task<string> WriteAgentsAsync(int deadPort)
-    {
-        var agents = Path.Combine(_folder.FullName, "agents.json");
-        await File.WriteAllTextAsync(agents, JsonSerializer.Serialize(new
-        {
-            wrapUpSeconds = 1,
-            ringTimeoutSeconds = 5,
-            skills = new[] { new { id = "billing", serviceLevelSeconds = 20 } },
-            agents = new[]
-            {
-                new
-                {
-                    id = "a1",
-                    name = "Agent with a softphone",
-                    contact = $"sip:a1@127.0.0.1:{deadPort.ToString(CultureInfo.InvariantCulture)}",
-                    skills = new[] { new { skill = "billing", level = 5 } },
-                    sip = new { user = "a1", password = "phone-secret" },
-                },
-            },
-        }));
-        return agents;
-    }
-
-    private static string Register(int port, string branch, int cseq, string contact, string? authorization) =>
-        "REGISTER sip:127.0.0.1 SIP/2.0\r\n" +
-        $"Via: SIP/2.0/UDP 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)};branch={branch};rport\r\n" +
-        "Max-Forwards: 70\r\n" +
-        "From: <sip:a1@127.0.0.1>;tag=ph1\r\n" +
-        "To: <sip:a1@127.0.0.1>\r\n" +
-        "Call-ID: registered-agent-1@127.0.0.1\r\n" +
-        $"CSeq: {cseq.ToString(CultureInfo.InvariantCulture)} REGISTER\r\n" +
-        $"Contact: <{contact}>\r\n" +
-        "Expires: 300\r\n" +
-        (authorization is null ? string.Empty : $"Authorization: {authorization}\r\n") +
-        "Content-Length: 0\r\n\r\n";
 }
